@@ -1,0 +1,63 @@
+"""Koosloome configuration defaults.
+
+Every key below can be overridden from the environment as ``KOOSLOOME_<KEY>``
+(values are parsed as JSON when they can be, so ``KOOSLOOME_MAIL_PORT=2525`` is an
+integer and ``KOOSLOOME_RATELIMIT_ENABLED=false`` a boolean). ``DATABASE_URL`` is
+honoured too, as on most hosting platforms. ``koosloome.settings`` applies and checks them.
+"""
+
+from __future__ import annotations
+
+
+class Config:
+    """Defaults for every deployment; the README documents each key."""
+
+    #: Where the secret key, the SQLite file and demo files live (default: ./instance).
+    INSTANCE_PATH: str | None = None
+    #: Signs sessions and tokens. Generated into ``instance/secret_key`` when unset.
+    SECRET_KEY: str | None = None
+    #: Default: an SQLite file in the instance folder (filled in by the app factory).
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    #: Absolute base for links in emails and calendar invites.
+    BASE_URL = "http://127.0.0.1:5000"
+
+    MAIL_SERVER: str | None = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USE_SSL = False
+    MAIL_USERNAME: str | None = None
+    MAIL_PASSWORD: str | None = None
+    MAIL_DEFAULT_SENDER = "Koosloome <koosloome@localhost>"
+
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+
+    DEFAULT_LOCALE = "et"
+    LANGUAGES = ("et", "en")
+    TIMEZONE = "Europe/Tallinn"
+
+    #: Shown in the footer of every page (WCAG 3.2.6 consistent help).
+    CONTACT_EMAIL = "info@koosloome.ee"
+    CONTACT_PHONE = "+372 5555 0000"
+
+    #: Idle seconds before SQLite gives up waiting for the write lock.
+    SQLITE_BUSY_TIMEOUT_MS = 15000
+
+    WTF_CSRF_TIME_LIMIT = None  # WCAG 2.2.1: no time limits on forms
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    MAX_CONTENT_LENGTH = 1024 * 1024
+
+
+class TestConfig(Config):
+    """Settings the test suite starts from."""
+
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    WTF_CSRF_ENABLED = False
+    RATELIMIT_ENABLED = False
+    BASE_URL = "http://koosloome.test"
+    MAIL_DEFAULT_SENDER = "Koosloome <koosloome@koosloome.test>"

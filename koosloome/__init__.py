@@ -1,0 +1,86 @@
+"""Koosloome: events, accessible registration and co-creation idea boards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, request
+
+from koosloome.db import configure_sqlite, set_write_intent
+from koosloome.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from koosloome.settings import load_config
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
+    """Build a Koosloome application; ``config`` overrides the defaults and the environment."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_relative_config=True,
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_request_hooks(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    """Bind the extension objects of ``koosloome.extensions`` to this app."""
+    from koosloome import models  # noqa: F401  (every model on the metadata, for Alembic)
+    from koosloome.accounts.auth import init_login
+    from koosloome.i18n import init_i18n
+    from koosloome.templating import init_templating
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
+    login_manager.init_app(app)
+    init_login(login_manager)
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    init_i18n(app, babel)
+    init_templating(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+
+
+def register_blueprints(app: Flask) -> None:
+    """Mount one blueprint per domain."""
+    from koosloome.events.routes import bp as events_bp
+    from koosloome.site.routes import bp as site_bp
+
+    app.register_blueprint(site_bp)
+    app.register_blueprint(events_bp)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """Per-request settings: SQLite write transactions for requests that may write."""
+
+    @app.before_request
+    def _declare_write_intent() -> None:
+        set_write_intent(request.method in UNSAFE_METHODS)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    """Translated error pages (HTML) and JSON errors under /api/."""
+    from koosloome.errors import init_error_handlers
+
+    init_error_handlers(app)
+
+
+def register_commands(app: Flask) -> None:
+    """``flask --app koosloome …`` commands."""
+    from koosloome.cli import init_commands
+
+    init_commands(app)

@@ -1,0 +1,1 @@
+"""Staff accounts, partner organisations and API tokens."""

@@ -1,0 +1,79 @@
+"""Creating staff users and API tokens."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from werkzeug.security import generate_password_hash
+
+from koosloome.accounts.models import ApiToken, Organisation, Role, User
+from koosloome.errors import DomainError
+from koosloome.extensions import db
+from koosloome.tokens import hash_token, new_token
+
+MIN_PASSWORD_LENGTH = 10
+
+
+class UnknownOrganisation(DomainError):
+    """No organisation has that slug."""
+
+
+class EmailTaken(DomainError):
+    """Another user already has that e-mail address."""
+
+
+class WeakPassword(DomainError):
+    """The password is too short."""
+
+
+class UnknownUser(DomainError):
+    """No user has that e-mail address."""
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared without case and surrounding space."""
+    return email.strip().lower()
+
+
+def organisation_by_slug(slug: str) -> Organisation:
+    """The organisation with ``slug``, or ``UnknownOrganisation``."""
+    organisation = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+    if organisation is None:
+        raise UnknownOrganisation(slug)
+    return organisation
+
+
+def user_by_email(email: str) -> User | None:
+    """The staff user with this e-mail address, if any."""
+    query = select(User).where(func.lower(User.email) == normalise_email(email))
+    return db.session.scalars(query).first()
+
+
+def set_password(user: User, password: str) -> None:
+    """Hash and store a new password (scrypt, Werkzeug's default)."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise WeakPassword(MIN_PASSWORD_LENGTH)
+    user.password_hash = generate_password_hash(password)
+
+
+def create_user(
+    email: str, name: str, role: Role, organisation_slug: str, password: str
+) -> User:
+    """Add a staff user; the caller commits."""
+    organisation = organisation_by_slug(organisation_slug)
+    if user_by_email(email) is not None:
+        raise EmailTaken(email)
+    user = User(
+        email=normalise_email(email), name=name.strip(), role=role, organisation=organisation
+    )
+    set_password(user, password)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def create_api_token(user: User, label: str = "") -> str:
+    """Store a new token's hash for ``user`` and return the token (shown once)."""
+    token = new_token()
+    db.session.add(ApiToken(user=user, token_hash=hash_token(token), label=label))
+    db.session.flush()
+    return token

@@ -1,0 +1,1 @@
+"""Co-creation idea boards for workshops."""

@@ -1,0 +1,159 @@
+"""Idea boards: columns, participants, ideas, themes and votes."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from koosloome.db import Base, TimestampMixin, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from koosloome.accounts.models import Organisation
+    from koosloome.events.models import Event
+
+
+class BoardPhase(enum.StrEnum):
+    """Collecting ideas → voting → closed (read-only results)."""
+
+    COLLECTING = "collecting"
+    VOTING = "voting"
+    CLOSED = "closed"
+
+
+class Board(TimestampMixin, Base):
+    """A workshop's idea board, joined by a short code."""
+
+    __tablename__ = "board"
+    __table_args__ = (CheckConstraint("votes_per_participant >= 0", name="votes_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    join_code: Mapped[str] = mapped_column(String(6), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    #: The guiding question, e.g. "Kuidas me saaksime…?"
+    question: Mapped[str] = mapped_column(String(300))
+    intro_et: Mapped[str] = mapped_column(Text, default="")
+    intro_en: Mapped[str] = mapped_column(Text, default="")
+    phase: Mapped[BoardPhase] = mapped_column(
+        enum_column(BoardPhase), default=BoardPhase.COLLECTING
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+
+    allow_anonymous: Mapped[bool] = mapped_column(default=True)
+    votes_per_participant: Mapped[int] = mapped_column(default=3)
+    multiple_votes_per_idea: Mapped[bool] = mapped_column(default=False)
+    hide_others_while_collecting: Mapped[bool] = mapped_column(default=False)
+    results_only_when_closed: Mapped[bool] = mapped_column(default=False)
+    #: Raised on every change; the ETag that lets polling clients get a cheap 304.
+    revision: Mapped[int] = mapped_column(default=0)
+
+    event: Mapped[Event | None] = relationship()
+    organisation: Mapped[Organisation] = relationship()
+    columns: Mapped[list[BoardColumn]] = relationship(
+        back_populates="board", order_by="BoardColumn.position", cascade="all, delete-orphan"
+    )
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="board", order_by="Theme.position", cascade="all, delete-orphan"
+    )
+    ideas: Mapped[list[Idea]] = relationship(back_populates="board", cascade="all, delete-orphan")
+    participants: Mapped[list[BoardParticipant]] = relationship(
+        back_populates="board", cascade="all, delete-orphan"
+    )
+
+
+class BoardColumn(Base):
+    """A column of the board (Vajadused, Ideed, Ressursid, Järgmised sammud by default)."""
+
+    __tablename__ = "board_column"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title: Mapped[str] = mapped_column(String(100))
+
+    board: Mapped[Board] = relationship(back_populates="columns")
+
+
+class Theme(Base):
+    """A named group of ideas, made by the facilitator while clustering."""
+
+    __tablename__ = "theme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    name: Mapped[str] = mapped_column(String(100))
+
+    board: Mapped[Board] = relationship(back_populates="themes")
+
+
+class BoardParticipant(Base):
+    """Someone who joined a board, identified by a signed cookie; no account needed."""
+
+    __tablename__ = "board_participant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)
+    display_name: Mapped[str] = mapped_column(String(80), default="")
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL")
+    )
+    #: True for the stand-in a facilitator uses to enter paper notes and votes.
+    proxy: Mapped[bool] = mapped_column(default=False)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    board: Mapped[Board] = relationship(back_populates="participants")
+
+
+class Idea(TimestampMixin, Base):
+    """An idea posted into a column (at most 500 characters)."""
+
+    __tablename__ = "idea"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)
+    column_id: Mapped[int] = mapped_column(ForeignKey("board_column.id", ondelete="CASCADE"))
+    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_participant.id", ondelete="SET NULL"), index=True
+    )
+    text: Mapped[str] = mapped_column(String(500))
+    anonymous: Mapped[bool] = mapped_column(default=False)
+    hidden: Mapped[bool] = mapped_column(default=False)
+    hidden_reason: Mapped[str] = mapped_column(String(300), default="")
+    pinned: Mapped[bool] = mapped_column(default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("idea.id", ondelete="SET NULL"))
+
+    board: Mapped[Board] = relationship(back_populates="ideas")
+    column: Mapped[BoardColumn] = relationship()
+    theme: Mapped[Theme | None] = relationship()
+    participant: Mapped[BoardParticipant | None] = relationship()
+    votes: Mapped[list[Vote]] = relationship(back_populates="idea", cascade="all, delete-orphan")
+
+
+class Vote(Base):
+    """One dot of a participant's voting budget, placed on an idea."""
+
+    __tablename__ = "vote"
+    __table_args__ = (UniqueConstraint("idea_id", "participant_id", "slot"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int] = mapped_column(
+        ForeignKey("board_participant.id", ondelete="CASCADE"), index=True
+    )
+    #: 0 for the first vote on an idea; boards that allow several votes per idea count up.
+    slot: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="votes")

@@ -1,0 +1,435 @@
+"""Realistic Estonian demo data for ``flask demo load``: events, registrations and a board.
+
+Idempotent: every object is looked up by a stable key (slug, e-mail, join code) before it is
+created, so running it twice changes nothing. Dates are relative to today, so the demo always
+shows upcoming events.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from koosloome.accounts.models import Organisation, Role
+from koosloome.accounts.partners import ensure_partners
+from koosloome.accounts.services import create_user, set_password, user_by_email
+from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, Vote
+from koosloome.boards.services import add_default_columns
+from koosloome.db import utcnow
+from koosloome.events.models import (
+    Entrance,
+    Event,
+    EventKind,
+    EventStatus,
+    ExtraQuestion,
+    HearingLoop,
+    QuestionKind,
+    RegistrationMode,
+)
+from koosloome.extensions import db
+from koosloome.registrations.models import (
+    Registration,
+    RegistrationNeed,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from koosloome.tokens import hash_token, new_token
+
+DEMO_ADMIN_EMAIL = "admin@koosloome.example"
+DEMO_PASSWORD_FILE = "demo-admin-password"  # noqa: S105  (a file name)
+DEMO_BOARD_CODE = "KUVR24"
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What ``demo load`` prints: the admin's login and whether anything was added."""
+
+    admin_email: str
+    admin_password: str
+    created: int
+
+
+def _local(tz: ZoneInfo, days: int, hour: int, minute: int = 0) -> datetime:
+    """Today + ``days`` at a wall-clock time in Estonia, as an aware datetime."""
+    day = datetime.now(tz).date() + timedelta(days=days)
+    return datetime.combine(day, time(hour, minute), tzinfo=tz)
+
+
+def _admin_password(instance_path: str) -> str:
+    """The demo admin's password: generated once and kept in the instance folder."""
+    path = Path(instance_path) / DEMO_PASSWORD_FILE
+    if path.exists():
+        return path.read_text().strip()
+    password = "demo-" + secrets.token_urlsafe(9)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(password + "\n")
+    path.chmod(0o600)
+    return password
+
+
+def _users(orgs: dict[str, Organisation], password: str) -> int:
+    """The demo admin, an organiser per partner and a facilitator."""
+    people = [
+        (DEMO_ADMIN_EMAIL, "Demo Admin", Role.ADMIN, "vpk"),
+        ("kadri.organiser@koosloome.example", "Kadri Kuusk", Role.ORGANISER, "vpk"),
+        ("tiina.organiser@koosloome.example", "Tiina Saar", Role.ORGANISER, "tas"),
+        ("margus.facilitator@koosloome.example", "Margus Mets", Role.FACILITATOR, "vpk"),
+    ]
+    created = 0
+    for email, name, role, org in people:
+        user = user_by_email(email)
+        if user is None:
+            create_user(email, name, role, orgs[org].slug, password)
+            created += 1
+        elif email == DEMO_ADMIN_EMAIL:
+            set_password(user, password)  # keep the printed password true
+    return created
+
+
+VORU_VENUE: dict[str, Any] = {
+    "venue_name": "Võru Kultuurimaja Kannel",
+    "venue_address": "Liiva 13, 65609 Võru",
+    "venue_map_url": "https://www.openstreetmap.org/search?query=Liiva%2013%2C%20V%C3%B5ru",
+    "transit_stop": "Võru bussijaam",
+    "transit_stop_distance_m": 450,
+    "dropoff_point": "Peaukse ees, Liiva tänaval",
+    "accessible_parking_spaces": 2,
+    "accessible_parking_distance_m": 15,
+    "entrance": Entrance.RAMP,
+    "door_width_cm": 90,
+    "automatic_door": True,
+    "lift": True,
+    "step_free_rooms": True,
+    "accessible_wc": True,
+    "seats_with_armrests": True,
+    "wheelchair_spaces": 4,
+    "hearing_loop": HearingLoop.FIXED,
+    "quiet_room": True,
+    "assistance_dog_area": True,
+    "catering_et": "Lõunasöök ja kohvipausid; taimetoit ja gluteenivaba toit küsimisel.",
+    "catering_en": "Lunch and coffee breaks; vegetarian and gluten-free food on request.",
+    "evacuation_et": "Evakuatsioonitool teisel korrusel; töötajad on juhendatud.",
+    "evacuation_en": "Evacuation chair on the first floor; staff are trained to use it.",
+    "access_contact_name": "Kadri Kuusk",
+    "access_contact_phone": "+372 5555 1234",
+}
+
+TARTU_VENUE: dict[str, Any] = {
+    "venue_name": "Tartu Loomemajanduskeskus",
+    "venue_address": "Kastani 42, 50410 Tartu",
+    "transit_stop": "Kastani",
+    "transit_stop_distance_m": 120,
+    "accessible_parking_spaces": 1,
+    "accessible_parking_distance_m": 30,
+    "entrance": Entrance.STEPS,
+    "entrance_steps": 2,
+    "door_width_cm": 85,
+    "automatic_door": False,
+    "lift": False,
+    "step_free_rooms": False,
+    "accessible_wc": True,
+    "seats_with_armrests": False,
+    "wheelchair_spaces": 2,
+    "hearing_loop": HearingLoop.PORTABLE,
+    "quiet_room": False,
+    "access_notes_et": "Sissepääsus on 2 astet ja kaldteed ei ole; abi saamiseks helistage "
+    "eelnevalt. Seminariruum on esimesel korrusel.",
+    "access_notes_en": "There are 2 steps at the entrance and no ramp; call ahead and we will "
+    "help. The seminar room is on the ground floor.",
+    "access_contact_name": "Tiina Saar",
+    "access_contact_phone": "+372 5555 5678",
+}
+
+
+def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, Any]]:
+    """The demo events, keyed by slug."""
+    return [
+        {
+            "slug": "eakate-kaasamine-voru",
+            "kind": EventKind.SEMINAR,
+            "organisation": orgs["vpk"],
+            "co_organiser": orgs["tas"],
+            "title_et": "Inspiratsiooniseminar: kuidas kaasata eakaid kogukonna ellu",
+            "title_en": "Inspiration seminar: including older people in community life",
+            "summary_et": "Head näited Võrumaalt ja Tartu Ülikooli uuring eakate osalemisest.",
+            "summary_en": "Good practice from Võru County and a University of Tartu study "
+            "on how older people take part.",
+            "easy_read_et": "Räägime, kuidas eakad saavad küla elus kaasa lüüa.\n\n"
+            "Seminar on tasuta. Lõunasöök on tasuta. Võid tulla koos saatjaga.",
+            "easy_read_en": "We talk about how older people can take part in village life.\n\n"
+            "The seminar is free. Lunch is free. You can bring a companion.",
+            "description_et": "Seminaril tutvustavad oma kogemusi Rõuge ja Antsla "
+            "kogukonnad ning Tartu Ülikooli sotsiaaltöö teadlased.\n\n"
+            "Päeva teises pooles arutame laudades, mida saaks teha teie külas.",
+            "description_en": "Communities from Rõuge and Antsla and social-work researchers "
+            "from the University of Tartu share their experience.\n\n"
+            "In the afternoon we discuss at the tables what could be done in your village.",
+            "starts_at": _local(tz, 12, 10),
+            "ends_at": _local(tz, 12, 15),
+            "capacity": 40,
+            **VORU_VENUE,
+        },
+        {
+            "slug": "ligipaasetav-teenus-tartu",
+            "kind": EventKind.SEMINAR,
+            "organisation": orgs["tas"],
+            "title_et": "Inspiratsiooniseminar: ligipääsetav teenus maapiirkonnas",
+            "title_en": "Inspiration seminar: accessible services in rural areas",
+            "summary_et": "Kuidas kujundada teenuseid koos puuetega inimestega.",
+            "summary_en": "How to design services together with people with disabilities.",
+            "easy_read_et": "Räägime, kuidas teha teenuseid, mida kõik saavad kasutada.",
+            "easy_read_en": "We talk about making services that everyone can use.",
+            "starts_at": _local(tz, 16, 13),
+            "ends_at": _local(tz, 16, 16, 30),
+            "capacity": 8,
+            **TARTU_VENUE,
+        },
+        {
+            "slug": "koosloome-tootuba-rouge",
+            "kind": EventKind.WORKSHOP,
+            "organisation": orgs["vpk"],
+            "title_et": "Koosloome töötuba: eakate päevakeskus Rõuges",
+            "title_en": "Co-creation workshop: a day centre for older people in Rõuge",
+            "summary_et": "Kavandame koos eakate ja valla esindajatega uue päevakeskuse tegevusi.",
+            "summary_en": "Together with older residents and the municipality we design the "
+            "activities of a new day centre.",
+            "starts_at": _local(tz, 20, 11),
+            "ends_at": _local(tz, 20, 15),
+            "capacity": 25,
+            **VORU_VENUE,
+            "venue_name": "Rõuge rahvamaja",
+            "venue_address": "Haani tee 1, Rõuge",
+            "venue_map_url": "",
+        },
+        {
+            "slug": "oppereis-austria",
+            "kind": EventKind.STUDY_TRIP,
+            "organisation": orgs["tas"],
+            "co_organiser": orgs["vpk"],
+            "registration_mode": RegistrationMode.APPLICATION,
+            "title_et": "Õppereis Austriasse: kogukonnad ja sotsiaalteenused",
+            "title_en": "Study trip to Austria: communities and social services",
+            "summary_et": "Kolmepäevane õppereis Steiermarki LEADER-piirkonda.",
+            "summary_en": "A three-day study trip to a LEADER area in Styria.",
+            "description_et": "Külastame eakate kogukonnakeskusi ja tutvume ESF-i ja LEADER-i "
+            "rahastuse koos kasutamisega. Osalejad valitakse taotluste põhjal.",
+            "description_en": "We visit community centres for older people and learn how "
+            "ESF and LEADER funding are used together. Participants are chosen by application.",
+            "starts_at": _local(tz, 60, 6),
+            "ends_at": _local(tz, 62, 22),
+            "capacity": 20,
+            "registration_closes_at": _local(tz, 40, 23, 59),
+            "venue_name": "Steiermark, Austria",
+            "venue_address": "Väljumine Tartu bussijaamast",
+            "access_notes_et": "Buss on tõstukiga. Külastuskohtades tuleb kõndida kuni 500 m; "
+            "ühes kohas on trepp ilma liftita.",
+            "access_notes_en": "The bus has a lift. At the sites you walk up to 500 m; one site "
+            "has stairs and no lift.",
+            "access_contact_name": "Tiina Saar",
+            "access_contact_phone": "+372 5555 5678",
+        },
+        {
+            "slug": "vabatahtlike-seminar-elva",
+            "kind": EventKind.SEMINAR,
+            "organisation": orgs["tas"],
+            "title_et": "Vabatahtlike võrgustiku seminar Elvas",
+            "title_en": "Volunteer network seminar in Elva",
+            "starts_at": _local(tz, -20, 10),
+            "ends_at": _local(tz, -20, 14),
+            "capacity": 30,
+            **TARTU_VENUE,
+            "venue_name": "Elva Kultuurimaja",
+            "venue_address": "Kesk 1, Elva",
+        },
+    ]
+
+
+STUDY_TRIP_QUESTIONS = [
+    {
+        "kind": QuestionKind.SHORT_TEXT,
+        "label_et": "Nimi nagu isikut tõendavas dokumendis",
+        "label_en": "Name as in your ID document",
+        "required": True,
+    },
+    {
+        "kind": QuestionKind.DATE,
+        "label_et": "Sünniaeg (reisikindlustuse jaoks)",
+        "label_en": "Date of birth (for travel insurance)",
+        "required": True,
+        "sensitive": True,
+    },
+    {
+        "kind": QuestionKind.SINGLE_CHOICE,
+        "label_et": "Majutus",
+        "label_en": "Accommodation",
+        "required": True,
+        "choices": [
+            {"value": "single", "et": "Eraldi tuba", "en": "Single room"},
+            {"value": "shared", "et": "Jagan tuba", "en": "Shared room"},
+        ],
+    },
+]
+
+PEOPLE = [
+    ("Mari Tamm", "Rõuge vald", "voru", "community"),
+    ("Jaan Kask", "Võru linn", "voru", "local_government"),
+    ("Aino Sepp", "Antsla vald", "voru", "private"),
+    ("Peeter Lepik", "Elva vald", "tartu", "entrepreneur"),
+    ("Helju Rebane", "Kastre vald", "tartu", "community"),
+    ("Toomas Pärn", "Tartu linn", "tartu", "development"),
+    ("Ene Kuusk", "Setomaa vald", "voru", "community"),
+    ("Urmas Koppel", "Nõo vald", "tartu", "entrepreneur"),
+    ("Külli Mägi", "Luunja vald", "tartu", "private"),
+    ("Rein Oja", "Võru vald", "voru", "local_government"),
+    ("Leida Ilves", "Kambja vald", "tartu", "community"),
+    ("Arvo Sild", "Peipsiääre vald", "tartu", "other"),
+]
+
+
+def _ensure_events(tz: ZoneInfo, orgs: dict[str, Organisation]) -> tuple[dict[str, Event], int]:
+    created = 0
+    events: dict[str, Event] = {}
+    for spec in _event_specs(tz, orgs):
+        event = db.session.scalars(select(Event).where(Event.slug == spec["slug"])).first()
+        if event is None:
+            event = Event(status=EventStatus.PUBLISHED, published_at=utcnow(), **spec)
+            if spec["kind"] is EventKind.STUDY_TRIP:
+                event.questions = [
+                    ExtraQuestion(position=i, **q) for i, q in enumerate(STUDY_TRIP_QUESTIONS)
+                ]
+            db.session.add(event)
+            created += 1
+        events[spec["slug"]] = event
+    db.session.flush()
+    return events, created
+
+
+def _registration(event: Event, index: int, status: RegistrationStatus, **extra: Any) -> None:
+    name, municipality, county, sector = PEOPLE[index % len(PEOPLE)]
+    local_part = name.lower().replace(" ", ".").translate(str.maketrans("äöüõš", "aouos"))
+    needs = extra.pop("needs", [])
+    registration = Registration(
+        event=event,
+        status=status,
+        source=RegistrationSource.WEB,
+        name=name,
+        email=f"{local_part}@example.ee",
+        phone=f"+372 5{index:03d} {index * 7 % 10000:04d}",
+        organisation_name=extra.pop("organisation_name", ""),
+        sector=sector,
+        county=county,
+        municipality=municipality,
+        manage_token_hash=hash_token(new_token()),
+        consent_privacy_at=utcnow(),
+        consent_health_at=utcnow() if needs or extra.get("transport_needed") else None,
+        confirmed_at=utcnow() if status is RegistrationStatus.CONFIRMED else None,
+        waitlisted_at=utcnow() if status is RegistrationStatus.WAITLISTED else None,
+        **extra,
+    )
+    registration.seats = 2 if registration.companion else 1
+    registration.needs = [RegistrationNeed(code=code) for code in needs]
+    db.session.add(registration)
+
+
+def _ensure_registrations(events: dict[str, Event]) -> int:
+    existing = db.session.scalar(select(func.count(Registration.id)))
+    if existing:
+        return 0
+    voru = events["eakate-kaasamine-voru"]
+    _registration(voru, 0, RegistrationStatus.CONFIRMED, needs=["wheelchair", "step_free"],
+                  companion=True, companion_name="Peeter Tamm", transport_needed=True,
+                  transport_pickup="Rõuge, Haani tee 5", transport_wheelchair=True)
+    _registration(voru, 1, RegistrationStatus.CONFIRMED, needs=["sign_language"])
+    _registration(voru, 2, RegistrationStatus.CONFIRMED, needs=["gluten_free"],
+                  allergies="Pähklid")
+    _registration(voru, 3, RegistrationStatus.CONFIRMED)
+    tartu = events["ligipaasetav-teenus-tartu"]  # full, with a waiting list
+    for i in range(4, 12):
+        _registration(tartu, i, RegistrationStatus.CONFIRMED,
+                      needs=["hearing_loop"] if i == 5 else [])
+    for i in range(0, 3):
+        _registration(tartu, i, RegistrationStatus.WAITLISTED)
+    trip = events["oppereis-austria"]
+    _registration(trip, 6, RegistrationStatus.PENDING)
+    _registration(trip, 7, RegistrationStatus.CONFIRMED)
+    past = events["vabatahtlike-seminar-elva"]
+    for i in range(3, 9):
+        _registration(past, i, RegistrationStatus.CONFIRMED, checked_in_at=past.starts_at)
+    db.session.flush()
+    return 1
+
+
+BOARD_IDEAS = [
+    (0, "Transport päevakeskusesse neile, kes ise ei sõida", 5),
+    (0, "Koht, kus saab lihtsalt koos kohvi juua ja rääkida", 4),
+    (1, "Nutitelefoni kursus koos noortega", 3),
+    (1, "Ühine aiamaa ja kasvuhoone", 2),
+    (1, "Mälestuste õhtud ja küla ajaloo kogumine", 2),
+    (2, "Rahvamaja saal on hommikuti vaba", 1),
+    (2, "Noorte vabatahtlike grupp on valmis aitama", 1),
+    (3, "Küsida vallalt bussi kolmapäeviti", 0),
+]
+
+
+def _ensure_board(events: dict[str, Event], orgs: dict[str, Organisation]) -> int:
+    if db.session.scalars(select(Board).where(Board.join_code == DEMO_BOARD_CODE)).first():
+        return 0
+    facilitator = user_by_email("margus.facilitator@koosloome.example")
+    board = Board(
+        join_code=DEMO_BOARD_CODE,
+        title="Rõuge päevakeskus",
+        question="Kuidas me saaksime teha päevakeskusest koha, kuhu eakad tahavad tulla?",
+        intro_et="Kirjuta iga mõte eraldi kaardile. Hääletada saab kolm korda.",
+        intro_en="Write each thought on its own card. You have three votes.",
+        phase=BoardPhase.VOTING,
+        event=events["koosloome-tootuba-rouge"],
+        organisation=orgs["vpk"],
+        created_by_id=facilitator.id if facilitator else None,
+    )
+    add_default_columns(board)
+    db.session.add(board)
+    voters = [BoardParticipant(board=board, display_name=name) for name in
+              ("Mari", "Jaan", "Aino", "Ene", "Rein")]
+    db.session.add_all(voters)
+    db.session.flush()
+    for position, (column, text, votes) in enumerate(BOARD_IDEAS):
+        idea = Idea(board=board, column=board.columns[column], text=text,
+                    participant=voters[position % len(voters)])
+        db.session.add(idea)
+        db.session.flush()
+        for voter in voters[:votes]:
+            db.session.add(Vote(board_id=board.id, idea=idea, participant_id=voter.id))
+    db.session.flush()
+    return 1
+
+
+def load_demo(instance_path: str, timezone: str) -> DemoResult:
+    """Create whatever demo data is missing; the caller commits."""
+    tz = ZoneInfo(timezone)
+    password = _admin_password(instance_path)
+    orgs = ensure_partners()
+    created = _users(orgs, password)
+    events, new_events = _ensure_events(tz, orgs)
+    created += new_events
+    created += _ensure_registrations(events)
+    created += _ensure_board(events, orgs)
+    return DemoResult(DEMO_ADMIN_EMAIL, password, created)
+
+
+def existing_demo_login(instance_path: str) -> tuple[str, str] | None:
+    """The demo admin's e-mail and password, when the demo data was loaded here before."""
+    path = Path(instance_path) / DEMO_PASSWORD_FILE
+    if not path.exists() or user_by_email(DEMO_ADMIN_EMAIL) is None:
+        return None
+    return DEMO_ADMIN_EMAIL, path.read_text().strip()
+
+
+def database_is_empty() -> bool:
+    """No events yet: ``make run`` loads the demo data only then."""
+    return db.session.scalar(select(func.count(Event.id))) == 0

@@ -1,0 +1,1 @@
+"""Events: seminars, workshops and study trips, their venues and the public pages."""

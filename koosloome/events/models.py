@@ -1,0 +1,180 @@
+"""Events, the facts about their venue's accessibility, and organisers' extra questions."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from koosloome.db import Base, TimestampMixin, enum_column
+
+if TYPE_CHECKING:
+    from koosloome.accounts.models import Organisation
+
+
+class EventKind(enum.StrEnum):
+    """The project's three kinds of activity."""
+
+    SEMINAR = "seminar"
+    WORKSHOP = "workshop"
+    STUDY_TRIP = "study_trip"
+
+
+class EventStatus(enum.StrEnum):
+    """Lifecycle: draft → published → cancelled (a cancelled event stays for the record)."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    CANCELLED = "cancelled"
+
+
+class RegistrationMode(enum.StrEnum):
+    """Open: first come, first served. Application: organisers approve each registration."""
+
+    OPEN = "open"
+    APPLICATION = "application"
+
+
+class Entrance(enum.StrEnum):
+    """How one gets through the main entrance."""
+
+    LEVEL = "level"
+    RAMP = "ramp"
+    STEPS = "steps"
+
+
+class HearingLoop(enum.StrEnum):
+    """Induction loop in the rooms used."""
+
+    NONE = "none"
+    FIXED = "fixed"
+    PORTABLE = "portable"
+
+
+class Event(TimestampMixin, Base):
+    """A seminar, co-creation workshop or study trip that people register for."""
+
+    __tablename__ = "event"
+    __table_args__ = (
+        CheckConstraint("capacity >= 0", name="capacity_not_negative"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(
+            "registration_opens_at IS NULL OR registration_closes_at IS NULL "
+            "OR registration_closes_at > registration_opens_at",
+            name="registration_window_ordered",
+        ),
+        CheckConstraint("revision >= 0", name="revision_not_negative"),
+        CheckConstraint("reminder_days >= 0", name="reminder_days_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    kind: Mapped[EventKind] = mapped_column(enum_column(EventKind))
+    status: Mapped[EventStatus] = mapped_column(
+        enum_column(EventStatus), default=EventStatus.DRAFT, index=True
+    )
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
+    co_organiser_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"))
+
+    title_et: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    summary_et: Mapped[str] = mapped_column(String(500), default="")
+    summary_en: Mapped[str] = mapped_column(String(500), default="")
+    #: A short text in plain language (lihtne keel) for readers who need it.
+    easy_read_et: Mapped[str] = mapped_column(Text, default="")
+    easy_read_en: Mapped[str] = mapped_column(Text, default="")
+    description_et: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    capacity: Mapped[int]
+    registration_mode: Mapped[RegistrationMode] = mapped_column(
+        enum_column(RegistrationMode), default=RegistrationMode.OPEN
+    )
+    registration_opens_at: Mapped[datetime | None]
+    registration_closes_at: Mapped[datetime | None]
+    #: Raised on every change of time or place: the SEQUENCE of calendar invites.
+    revision: Mapped[int] = mapped_column(default=0)
+    reminder_days: Mapped[int] = mapped_column(default=2)
+    feedback_url: Mapped[str] = mapped_column(String(500), default="")
+    actual_cost: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    published_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    # The venue and what a person needs to know to decide whether they can get in and around.
+    venue_name: Mapped[str] = mapped_column(String(200))
+    venue_address: Mapped[str] = mapped_column(String(300), default="")
+    venue_map_url: Mapped[str] = mapped_column(String(500), default="")
+    transit_stop: Mapped[str] = mapped_column(String(200), default="")
+    transit_stop_distance_m: Mapped[int | None]
+    dropoff_point: Mapped[str] = mapped_column(String(300), default="")
+    accessible_parking_spaces: Mapped[int | None]
+    accessible_parking_distance_m: Mapped[int | None]
+    entrance: Mapped[Entrance | None] = mapped_column(enum_column(Entrance))
+    entrance_steps: Mapped[int | None]
+    door_width_cm: Mapped[int | None]
+    automatic_door: Mapped[bool | None]
+    lift: Mapped[bool | None]
+    step_free_rooms: Mapped[bool | None]
+    accessible_wc: Mapped[bool | None]
+    seats_with_armrests: Mapped[bool | None]
+    wheelchair_spaces: Mapped[int | None]
+    hearing_loop: Mapped[HearingLoop | None] = mapped_column(enum_column(HearingLoop))
+    quiet_room: Mapped[bool | None]
+    assistance_dog_area: Mapped[bool | None]
+    catering_et: Mapped[str] = mapped_column(String(500), default="")
+    catering_en: Mapped[str] = mapped_column(String(500), default="")
+    evacuation_et: Mapped[str] = mapped_column(String(500), default="")
+    evacuation_en: Mapped[str] = mapped_column(String(500), default="")
+    #: Honest notes: shortcomings, walking distances, a bus with a lift, stairs at visited sites.
+    access_notes_et: Mapped[str] = mapped_column(Text, default="")
+    access_notes_en: Mapped[str] = mapped_column(Text, default="")
+    access_contact_name: Mapped[str] = mapped_column(String(200), default="")
+    access_contact_phone: Mapped[str] = mapped_column(String(40), default="")
+
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    co_organiser: Mapped[Organisation | None] = relationship(foreign_keys=[co_organiser_id])
+    questions: Mapped[list[ExtraQuestion]] = relationship(
+        back_populates="event", order_by="ExtraQuestion.position", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Event {self.slug}>"
+
+
+class QuestionKind(enum.StrEnum):
+    """The answer types organisers can ask for."""
+
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    SINGLE_CHOICE = "single_choice"
+    MULTIPLE_CHOICE = "multiple_choice"
+    YES_NO = "yes_no"
+    DATE = "date"
+
+
+class ExtraQuestion(Base):
+    """A question an organiser adds to one event's registration form."""
+
+    __tablename__ = "extra_question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(default=0)
+    kind: Mapped[QuestionKind] = mapped_column(enum_column(QuestionKind))
+    label_et: Mapped[str] = mapped_column(String(300))
+    label_en: Mapped[str] = mapped_column(String(300), default="")
+    help_et: Mapped[str] = mapped_column(String(500), default="")
+    help_en: Mapped[str] = mapped_column(String(500), default="")
+    required: Mapped[bool] = mapped_column(default=False)
+    #: For choice questions: ``[{"value": "single", "et": "...", "en": "..."}]``.
+    choices: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    #: Answers deleted with the health data after the event (e.g. date of birth).
+    sensitive: Mapped[bool] = mapped_column(default=False)
+
+    event: Mapped[Event] = relationship(back_populates="questions")

@@ -1,0 +1,108 @@
+"""Language choice and the Estonian/English display formats (dates, times, money)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from babel.numbers import format_decimal
+from flask import Flask, current_app, request
+from flask_babel import Babel, get_locale
+from flask_babel import format_datetime as babel_format_datetime
+
+from koosloome.bilingual import localised
+
+LANGUAGE_COOKIE = "lang"
+TRANSLATIONS_DIR = Path(__file__).resolve().parent / "translations"
+
+#: Patterns per language. Estonian dates are forced to dd.mm.yyyy (CLDR's short form is dd.MM.yy).
+DATE_PATTERNS = {"et": "dd.MM.yyyy", "en": "d MMM yyyy"}
+LONG_DATE_PATTERNS = {"et": "EEEE, d. MMMM yyyy", "en": "EEEE d MMMM yyyy"}
+TIME_PATTERN = "HH:mm"
+LANGUAGE_NAMES = {"et": "Eesti keeles", "en": "In English"}
+
+
+def select_locale() -> str:
+    """The cookie set by the language switch, else the browser's preference, else Estonian."""
+    languages = current_app.config["LANGUAGES"]
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LOCALE"]
+
+
+def current_language() -> str:
+    """The two-letter code of the language of the current request."""
+    locale = get_locale()
+    return locale.language if locale else "et"
+
+
+def format_date(value: datetime | None, language: str | None = None) -> str:
+    """A date in the reader's zone: ``05.03.2025`` in Estonian, ``5 Mar 2025`` in English."""
+    if value is None:
+        return ""
+    language = language or current_language()
+    return babel_format_datetime(value, DATE_PATTERNS.get(language, DATE_PATTERNS["et"]))
+
+
+def format_long_date(value: datetime | None, language: str | None = None) -> str:
+    """``kolmapäev, 5. märts 2025`` / ``Wednesday 5 March 2025``."""
+    if value is None:
+        return ""
+    language = language or current_language()
+    return babel_format_datetime(value, LONG_DATE_PATTERNS.get(language, LONG_DATE_PATTERNS["et"]))
+
+
+def format_time(value: datetime | None) -> str:
+    """A 24-hour time in the reader's zone: ``14:00``."""
+    if value is None:
+        return ""
+    return babel_format_datetime(value, TIME_PATTERN)
+
+
+def format_number(value: int | float | Decimal, language: str | None = None) -> str:
+    """Estonian groups thousands only from five digits (``1000`` but ``10 000``)."""
+    language = language or current_language()
+    if language == "et" and abs(value) < 10000:
+        return format_decimal(value, locale="et", group_separator=False)
+    return format_decimal(value, locale=language)
+
+
+def format_money(value: Decimal | float | None, language: str | None = None) -> str:
+    """``12,50 €`` in Estonian (sign after the number), ``€12.50`` in English."""
+    if value is None:
+        return ""
+    language = language or current_language()
+    amount = format_decimal(value, format="#,##0.00", locale=language)
+    if language == "et":
+        if abs(value) < 10000:
+            amount = format_decimal(value, format="0.00", locale="et")
+        return f"{amount}\u00a0€"
+    return f"€{amount}"
+
+
+def init_i18n(app: Flask, babel: Babel) -> None:
+    """Set up Flask-Babel and register the formatting filters and helpers for templates."""
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", app.config["DEFAULT_LOCALE"])
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(TRANSLATIONS_DIR)
+    babel.init_app(app, locale_selector=select_locale)
+    app.jinja_env.filters.update(
+        date=format_date,
+        long_date=format_long_date,
+        time=format_time,
+        number=format_number,
+        money=format_money,
+    )
+
+    @app.context_processor
+    def _language_helpers() -> dict[str, Any]:
+        language = current_language()
+        return {
+            "lang": language,
+            "other_languages": [code for code in app.config["LANGUAGES"] if code != language],
+            "language_names": LANGUAGE_NAMES,
+            "tr": lambda obj, field: localised(obj, field, language),
+        }

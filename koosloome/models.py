@@ -1,0 +1,41 @@
+"""Imports every domain's models so that the metadata (and Alembic) sees all tables."""
+
+from koosloome.accounts.models import ApiToken, Organisation, Role, User
+from koosloome.audit import AuditLog
+from koosloome.boards.models import (
+    Board,
+    BoardColumn,
+    BoardParticipant,
+    BoardPhase,
+    Idea,
+    Theme,
+    Vote,
+)
+from koosloome.events.models import Event, EventKind, EventStatus, ExtraQuestion, RegistrationMode
+from koosloome.outbox import DeliveryAttempt, OutgoingEmail
+from koosloome.registrations.models import Answer, Registration, RegistrationNeed
+
+__all__ = [
+    "Answer",
+    "ApiToken",
+    "AuditLog",
+    "Board",
+    "BoardColumn",
+    "BoardParticipant",
+    "BoardPhase",
+    "DeliveryAttempt",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "ExtraQuestion",
+    "Idea",
+    "Organisation",
+    "OutgoingEmail",
+    "Registration",
+    "RegistrationMode",
+    "RegistrationNeed",
+    "Role",
+    "Theme",
+    "User",
+    "Vote",
+]

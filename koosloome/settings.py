@@ -1,0 +1,132 @@
+"""Loading and checking configuration: defaults, then the environment, then the caller."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import secrets
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask
+
+ENV_PREFIX = "KOOSLOOME"
+CONFIG_FILE = Path(__file__).resolve().parent.parent / "config.py"
+_CONFIG_MODULE = "koosloome_config"
+
+
+class ConfigError(RuntimeError):
+    """A configuration value is malformed; start-up stops with a message naming the key."""
+
+
+def load_config(app: Flask, config: Mapping[str, Any] | type | None) -> None:
+    """Fill ``app.config`` from config.py, the environment and an explicit mapping/class."""
+    app.config.from_object(_defaults_class())
+    defaults = dict(app.config)
+    _load_environment(app)
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _check_types(app, defaults)
+    if app.config.get("INSTANCE_PATH"):
+        app.instance_path = str(app.config["INSTANCE_PATH"])
+    _fill_database_uri(app)
+    _fill_secret_key(app)
+    _check_values(app)
+
+
+def _defaults_class() -> type:
+    """The ``Config`` class of the top-level ``config.py``, found by path, not on sys.path."""
+    module = sys.modules.get(_CONFIG_MODULE)
+    if module is None:
+        spec = importlib.util.spec_from_file_location(_CONFIG_MODULE, CONFIG_FILE)
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[_CONFIG_MODULE] = module
+        spec.loader.exec_module(module)
+    return module.Config
+
+
+def _load_environment(app: Flask) -> None:
+    """Apply ``KOOSLOOME_*`` variables and ``DATABASE_URL``."""
+    if os.environ.get("DATABASE_URL"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    app.config.from_prefixed_env(ENV_PREFIX)
+
+
+def _check_types(app: Flask, defaults: dict[str, Any]) -> None:
+    """Refuse values whose type does not match the default (e.g. MAIL_PORT=abc)."""
+    for key, default in defaults.items():
+        value = app.config.get(key)
+        if default is None or value is None or value is default:
+            continue
+        expected = type(default)
+        if expected is tuple and isinstance(value, list):
+            app.config[key] = tuple(value)
+            continue
+        if expected is bool and isinstance(value, str):
+            lowered = value.strip().lower()
+            if lowered in {"1", "true", "yes", "on"}:
+                app.config[key] = True
+                continue
+            if lowered in {"0", "false", "no", "off"}:
+                app.config[key] = False
+                continue
+        if expected is int and isinstance(value, bool):
+            raise ConfigError(f"{ENV_PREFIX}_{key} must be a whole number, not {value!r}")
+        if not isinstance(value, expected):
+            kind = {int: "a whole number", bool: "true or false", dict: "a JSON object"}.get(
+                expected, expected.__name__
+            )
+            raise ConfigError(f"{ENV_PREFIX}_{key} must be {kind}, not {value!r}")
+
+
+def _fill_database_uri(app: Flask) -> None:
+    """Default to SQLite in the instance folder; accept postgres:// URLs from hosting platforms."""
+    uri = app.config.get("SQLALCHEMY_DATABASE_URI")
+    if not uri:
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        uri = "sqlite:///" + str(Path(app.instance_path) / "koosloome.sqlite3")
+    for prefix in ("postgres://", "postgresql://"):
+        if uri.startswith(prefix):
+            uri = "postgresql+psycopg://" + uri[len(prefix) :]
+    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+
+
+def _fill_secret_key(app: Flask) -> None:
+    """Use the configured key, else one generated once into ``instance/secret_key``."""
+    if app.config.get("SECRET_KEY"):
+        return
+    path = Path(app.instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+    app.config["SECRET_KEY"] = path.read_text().strip()
+
+
+def _check_values(app: Flask) -> None:
+    """Catch values of the right type that still cannot work."""
+    try:
+        ZoneInfo(app.config["TIMEZONE"])
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"{ENV_PREFIX}_TIMEZONE is not a known time zone: {exc}") from exc
+    if app.config["DEFAULT_LOCALE"] not in app.config["LANGUAGES"]:
+        raise ConfigError(
+            f"{ENV_PREFIX}_DEFAULT_LOCALE must be one of {', '.join(app.config['LANGUAGES'])}"
+        )
+    base_url = app.config["BASE_URL"]
+    if not base_url.startswith(("http://", "https://")):
+        raise ConfigError(f"{ENV_PREFIX}_BASE_URL must start with http:// or https://")
+    app.config["BASE_URL"] = base_url.rstrip("/")
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if not uri.startswith(("sqlite", "postgresql")):
+        raise ConfigError(
+            f"{ENV_PREFIX}_SQLALCHEMY_DATABASE_URI (or DATABASE_URL) must be an SQLite or "
+            f"PostgreSQL URL, not {uri.split(':', 1)[0]!r}"
+        )

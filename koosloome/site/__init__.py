@@ -1,0 +1,1 @@
+"""Site-wide pages: language switch, help and contact, health check."""

@@ -1,0 +1,62 @@
+"""Language switch, help page and the health check."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+from flask.typing import ResponseReturnValue
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from koosloome.extensions import db
+from koosloome.i18n import LANGUAGE_COOKIE
+
+bp = Blueprint("site", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths, so the switch cannot be used to send people elsewhere."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(ord(char) < 32 for char in target):
+        return "/"
+    return target
+
+
+@bp.get("/language/<code>")
+def set_language(code: str) -> ResponseReturnValue:
+    """Remember the chosen language in a cookie and go back to the page."""
+    response = redirect(_safe_next(request.args.get("next")))
+    if code in current_app.config["LANGUAGES"]:
+        response.set_cookie(
+            LANGUAGE_COOKIE,
+            code,
+            max_age=ONE_YEAR,
+            samesite="Lax",
+            secure=current_app.config["BASE_URL"].startswith("https://"),
+            httponly=True,
+        )
+    return response
+
+
+@bp.get("/help")
+def help_page() -> str:
+    """How to get help: phone, e-mail, and what the organisers can arrange."""
+    return render_template("site/help.html")
+
+
+@bp.get("/healthz")
+def healthz() -> ResponseReturnValue:
+    """200 after a database round trip, 503 when the database cannot be reached."""
+    try:
+        db.session.execute(text("SELECT 1"))
+    except DBAPIError:
+        db.session.rollback()
+        return jsonify(status="unavailable", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")

@@ -1,0 +1,27 @@
+"""Template filters that are not about language: plain text to safe HTML paragraphs."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Flask
+from markupsafe import Markup, escape
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def paragraphs(text: str | None) -> Markup:
+    """Escape plain text and turn blank-line-separated blocks into ``<p>``, lines into ``<br>``."""
+    if not text:
+        return Markup("")
+    parts = []
+    for block in _BLANK_LINES.split(text.replace("\r\n", "\n")):
+        if block.strip():
+            lines = Markup("<br>\n").join(escape(line) for line in block.strip().split("\n"))
+            parts.append(Markup("<p>{}</p>").format(lines))
+    return Markup("\n").join(parts)
+
+
+def init_templating(app: Flask) -> None:
+    """Register the filters."""
+    app.jinja_env.filters["paragraphs"] = paragraphs

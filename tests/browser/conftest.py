@@ -1,0 +1,91 @@
+"""Browser tests: the app served on 127.0.0.1, driven with Debian's Chromium through Playwright,
+checked with axe-core (shipped inside axe-playwright-python; nothing is downloaded).
+
+Outside CI these tests are skipped when /usr/bin/chromium is missing (install it with
+``apt-get install chromium``); in CI (``CI=true``) a missing browser is an error.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from koosloome import create_app
+from koosloome.accounts.partners import ensure_partners
+from koosloome.demo import load_demo
+from koosloome.extensions import db
+from tests.conftest import _test_config
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark everything here as a browser test; skip (or fail in CI) without Chromium."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.browser)
+            if not CHROMIUM.exists() and not os.environ.get("CI"):
+                item.add_marker(pytest.mark.skip(
+                    reason="Debian's Chromium is missing: run `apt-get install chromium`"
+                ))
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch Debian's Chromium; never a downloaded browser."""
+    if not CHROMIUM.exists():
+        pytest.fail("CI needs /usr/bin/chromium (apt-get install chromium)")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_ARGS}
+
+
+@dataclass
+class LiveServer:
+    """The app served over HTTP for the browser."""
+
+    app: Flask
+    url: str
+
+    def __call__(self, path: str) -> str:
+        """The absolute URL of ``path``."""
+        return self.url + path
+
+
+@pytest.fixture(scope="session")
+def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app with the demo data, served from a thread on a free port of 127.0.0.1."""
+    database_url = fresh_database("browser")
+    instance = tmp_path_factory.mktemp("browser-instance")
+    app = create_app(_test_config(SQLALCHEMY_DATABASE_URI=database_url,
+                                  INSTANCE_PATH=str(instance)))
+    with app.app_context():
+        db.create_all()
+        ensure_partners()
+        load_demo(app.instance_path, app.config["TIMEZONE"])
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    server.shutdown()
+    thread.join(timeout=5)
+    with app.app_context():
+        db.engine.dispose()

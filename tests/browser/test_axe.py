@@ -1,0 +1,78 @@
+"""Every page type passes axe-core's WCAG 2.2 AA rules, in Estonian and English.
+
+``PAGES`` names a sample URL for every endpoint that renders HTML; a test fails when a route
+exists that this sweep does not visit, so new pages cannot skip the check.
+"""
+
+from __future__ import annotations
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.browser.conftest import WCAG_TAGS
+
+#: endpoint → (sample path, what it shows)
+PAGES: dict[str, tuple[str, str]] = {
+    "events.home": ("/", "home"),
+    "events.event_page": ("/events/eakate-kaasamine-voru", "event"),
+    "site.help_page": ("/help", "help"),
+}
+#: pages reached without an endpoint of their own
+EXTRA_PAGES = {
+    "/events/no-such-event": "error page (404)",
+    "/events/ligipaasetav-teenus-tartu": "full event with a waiting list",
+    "/events/oppereis-austria": "study trip by application",
+}
+#: endpoints that do not render an HTML page, and why
+NOT_PAGES = {
+    "static": "files",
+    "site.healthz": "JSON health check",
+    "site.set_language": "redirect",
+}
+
+_axe = Axe()
+
+
+def test_every_html_route_is_in_the_sweep(live_server):
+    endpoints = {rule.endpoint for rule in live_server.app.url_map.iter_rules()
+                 if "GET" in (rule.methods or set())}
+    missing = endpoints - set(PAGES) - set(NOT_PAGES)
+    assert not missing, f"add these endpoints to the axe sweep: {sorted(missing)}"
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize("path", [p for p, _ in PAGES.values()] + list(EXTRA_PAGES))
+def test_page_has_no_axe_violations(page, live_server, language, path):
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    page.goto(live_server(path))
+    assert page.locator("html").get_attribute("lang") == language
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_server):
+    page.goto(live_server("/"))
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.className")
+    assert focused == "skip-link"
+    assert page.locator(".skip-link").is_visible()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+
+
+def test_page_does_not_scroll_sideways_at_320_px(browser, live_server):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    for path in ("/", "/events/eakate-kaasamine-voru", "/help"):
+        page.goto(live_server(path))
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
+    context.close()
+
+
+def test_the_axe_harness_reports_a_real_violation(page):
+    page.set_content('<!doctype html><html lang="et"><title>t</title><img src="x.png"></html>')
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
+    assert results.violations_count >= 1

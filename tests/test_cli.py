@@ -1,0 +1,169 @@
+"""The ``flask --app koosloome`` commands."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash
+
+from koosloome.accounts.models import ApiToken, Role, User
+from koosloome.boards.models import Board, Idea, Vote
+from koosloome.events.models import Event, EventStatus, RegistrationMode
+from koosloome.extensions import db
+from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.tokens import hash_token
+
+
+def _count(model) -> int:
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_users_create_with_password(runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "Kadri@Example.ee",
+            "--name",
+            "Kadri Kuusk",
+            "--role",
+            "organiser",
+            "--organisation",
+            "tas",
+            "--password",
+            "pikk-salasona-123",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalars(select(User)).one()
+    assert user.email == "kadri@example.ee"
+    assert user.role is Role.ORGANISER
+    assert user.organisation.slug == "tas"
+    assert check_password_hash(user.password_hash, "pikk-salasona-123")
+    assert "pikk-salasona-123" not in user.password_hash
+
+
+def test_users_create_prompts_for_the_password(runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@example.ee",
+            "--name",
+            "A",
+            "--role",
+            "admin",
+            "--organisation",
+            "vpk",
+        ],
+        input="salajane-parool-1\nsalajane-parool-1\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Password" in result.output
+    user = db.session.scalars(select(User)).one()
+    assert check_password_hash(user.password_hash, "salajane-parool-1")
+
+
+def test_users_create_refuses_unknown_organisation_duplicates_and_short_passwords(runner):
+    base = ["users", "create", "a@example.ee", "--name", "A", "--role", "admin"]
+    unknown = runner.invoke(args=[*base, "--organisation", "xyz", "--password", "x" * 12])
+    assert unknown.exit_code != 0
+    assert "No organisation with the slug xyz" in unknown.output
+    short = runner.invoke(args=[*base, "--organisation", "vpk", "--password", "short"])
+    assert "at least 10 characters" in short.output
+    assert (
+        runner.invoke(args=[*base, "--organisation", "vpk", "--password", "x" * 12]).exit_code == 0
+    )
+    again = runner.invoke(args=[*base, "--organisation", "vpk", "--password", "x" * 12])
+    assert again.exit_code != 0
+    assert "exists already" in again.output
+    assert _count(User) == 1
+
+
+def test_users_create_refuses_an_unknown_role(runner):
+    result = runner.invoke(
+        args=[
+            "users",
+            "create",
+            "a@example.ee",
+            "--name",
+            "A",
+            "--role",
+            "king",
+            "--organisation",
+            "vpk",
+            "--password",
+            "x" * 12,
+        ]
+    )
+    assert result.exit_code != 0
+    assert _count(User) == 0
+
+
+def test_tokens_create_prints_the_token_alone_and_stores_only_its_hash(runner, make_user):
+    user = make_user(Role.ORGANISER, email="org@example.ee")
+    result = runner.invoke(args=["tokens", "create", "org@example.ee"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip()
+    assert result.output == token + "\n"
+    assert len(token) >= 40
+    stored = db.session.scalars(select(ApiToken)).one()
+    assert stored.user_id == user.id
+    assert stored.token_hash == hash_token(token)
+    assert token not in stored.token_hash
+
+
+def test_tokens_create_for_unknown_user_fails(runner):
+    result = runner.invoke(args=["tokens", "create", "nobody@example.ee"])
+    assert result.exit_code != 0
+    assert "No user" in result.output
+
+
+def test_demo_load_is_realistic_and_idempotent(runner, app):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    assert "Demo admin: admin@koosloome.example / password: demo-" in first.output
+    counts = {model: _count(model) for model in (User, Event, Registration, Board, Idea, Vote)}
+
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0, second.output
+    assert {model: _count(model) for model in counts} == counts
+    assert first.output.splitlines()[-1] == second.output.splitlines()[-1]  # same login
+
+    events = db.session.scalars(select(Event)).all()
+    assert {e.status for e in events} == {EventStatus.PUBLISHED}
+    assert any(e.registration_mode is RegistrationMode.APPLICATION for e in events)
+    assert any(e.kind.value == "study_trip" and e.questions for e in events)
+    assert any(e.entrance is not None and e.hearing_loop is not None for e in events)
+    full = db.session.scalars(select(Event).where(Event.slug == "ligipaasetav-teenus-tartu")).one()
+    confirmed_seats = db.session.scalar(
+        select(func.sum(Registration.seats)).where(
+            Registration.event_id == full.id, Registration.status == RegistrationStatus.CONFIRMED
+        )
+    )
+    assert confirmed_seats == full.capacity
+    assert (
+        db.session.scalar(
+            select(func.count()).where(
+                Registration.event_id == full.id,
+                Registration.status == RegistrationStatus.WAITLISTED,
+            )
+        )
+        > 0
+    )
+    board = db.session.scalars(select(Board)).one()
+    assert board.event is not None and len(board.columns) == 4 and _count(Vote) > 0
+
+
+def test_demo_admin_can_be_used_with_the_printed_password(runner):
+    output = runner.invoke(args=["demo", "load"]).output
+    password = output.strip().rsplit(" ", 1)[-1]
+    admin = db.session.scalars(select(User).where(User.role == Role.ADMIN)).one()
+    assert check_password_hash(admin.password_hash, password)
+
+
+def test_demo_load_if_empty_leaves_a_used_database_alone(runner, make_event):
+    make_event()
+    result = runner.invoke(args=["demo", "load", "--if-empty"])
+    assert result.exit_code == 0
+    assert "not loaded" in result.output
+    assert _count(Event) == 1
