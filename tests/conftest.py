@@ -125,8 +125,15 @@ class IsolatedContextClient(FlaskClient):
     production, even though the test itself runs inside the fixture's app context."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
+        # End the test's own transaction around the request: what the test wrote is committed
+        # for the request to see, and afterwards the test reads the request's writes (SQLite
+        # in WAL mode would otherwise keep showing the test its older snapshot).
+        db.session.commit()
+        try:
+            with self.application.app_context():
+                return super().open(*args, **kwargs)
+        finally:
+            db.session.commit()
 
 
 @pytest.fixture
@@ -170,3 +177,17 @@ def make_user(app: Flask) -> Callable[..., Any]:
 def make_registration(app: Flask) -> Callable[..., Any]:
     """``make_registration(event, status=...)`` → a committed registration."""
     return factories.make_registration
+
+
+@pytest.fixture
+def login(client: FlaskClient) -> Callable[[Any], FlaskClient]:
+    """``login(user)`` signs ``user`` in on the test client (password ``correct horse battery``)."""
+
+    def sign_in(user: Any) -> FlaskClient:
+        response = client.post(
+            "/login", data={"email": user.email, "password": "correct horse battery"}
+        )
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return sign_in

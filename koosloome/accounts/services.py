@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from koosloome.accounts.models import ApiToken, Organisation, Role, User
+from koosloome.db import utcnow
 from koosloome.errors import DomainError
 from koosloome.extensions import db
 from koosloome.tokens import hash_token, new_token
 
 MIN_PASSWORD_LENGTH = 10
+#: Checked when the e-mail is unknown, so that a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("koosloome-not-a-password")
 
 
 class UnknownOrganisation(DomainError):
@@ -77,3 +80,15 @@ def create_api_token(user: User, label: str = "") -> str:
     db.session.add(ApiToken(user=user, token_hash=hash_token(token), label=label))
     db.session.flush()
     return token
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None (same work either way)."""
+    user = user_by_email(email)
+    if user is None or not user.password_hash or not user.active:
+        check_password_hash(_DUMMY_HASH, password)
+        return None
+    if not check_password_hash(user.password_hash, password):
+        return None
+    user.last_login_at = utcnow()
+    return user

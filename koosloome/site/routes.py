@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, jsonify, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
@@ -11,28 +9,17 @@ from sqlalchemy.exc import DBAPIError
 
 from koosloome.extensions import db
 from koosloome.i18n import LANGUAGE_COOKIE
+from koosloome.urls import safe_next
 
 bp = Blueprint("site", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
 
 
-def _safe_next(target: str | None) -> str:
-    """Only same-site paths, so the switch cannot be used to send people elsewhere."""
-    if not target:
-        return "/"
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return "/"
-    if "\\" in target or any(ord(char) < 32 for char in target):
-        return "/"
-    return target
-
-
 @bp.get("/language/<code>")
 def set_language(code: str) -> ResponseReturnValue:
     """Remember the chosen language in a cookie and go back to the page."""
-    response = redirect(_safe_next(request.args.get("next")))
+    response = redirect(safe_next(request.args.get("next")))
     if code in current_app.config["LANGUAGES"]:
         response.set_cookie(
             LANGUAGE_COOKIE,

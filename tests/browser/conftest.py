@@ -63,6 +63,8 @@ class LiveServer:
 
     app: Flask
     url: str
+    admin_email: str
+    admin_password: str
 
     def __call__(self, path: str) -> str:
         """The absolute URL of ``path``."""
@@ -79,13 +81,24 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
     with app.app_context():
         db.create_all()
         ensure_partners()
-        load_demo(app.instance_path, app.config["TIMEZONE"])
+        demo = load_demo(app.instance_path, app.config["TIMEZONE"])
         db.session.commit()
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield LiveServer(app, f"http://127.0.0.1:{server.server_port}")
+    yield LiveServer(
+        app, f"http://127.0.0.1:{server.server_port}", demo.admin_email, demo.admin_password
+    )
     server.shutdown()
     thread.join(timeout=5)
     with app.app_context():
         db.engine.dispose()
+
+
+def sign_in(page: Any, live_server: LiveServer) -> None:
+    """Sign in as the demo admin through the login form, with the keyboard."""
+    page.goto(live_server("/login"))
+    page.fill("#email", live_server.admin_email)
+    page.fill("#password", live_server.admin_password)
+    page.keyboard.press("Enter")
+    page.wait_for_url(live_server("/admin/"))

@@ -9,26 +9,33 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import WCAG_TAGS
+from tests.browser.conftest import WCAG_TAGS, sign_in
 
-#: endpoint → (sample path, what it shows)
+#: endpoint → (sample path, who looks: "anonymous" or "staff")
 PAGES: dict[str, tuple[str, str]] = {
-    "events.home": ("/", "home"),
-    "events.event_page": ("/events/eakate-kaasamine-voru", "event"),
-    "site.help_page": ("/help", "help"),
+    "events.home": ("/", "anonymous"),
+    "events.event_page": ("/events/eakate-kaasamine-voru", "anonymous"),
+    "site.help_page": ("/help", "anonymous"),
+    "accounts.login": ("/login", "anonymous"),
+    "admin.dashboard": ("/admin/", "staff"),
 }
-#: pages reached without an endpoint of their own
-EXTRA_PAGES = {
-    "/events/no-such-event": "error page (404)",
-    "/events/ligipaasetav-teenus-tartu": "full event with a waiting list",
-    "/events/oppereis-austria": "study trip by application",
-}
+#: more pages and states: (path, who looks)
+EXTRA_PAGES = [
+    ("/events/no-such-event", "anonymous"),  # error page (404)
+    ("/events/ligipaasetav-teenus-tartu", "anonymous"),  # full, with a waiting list
+    ("/events/oppereis-austria", "anonymous"),  # study trip by application
+    ("/", "staff"),  # public pages with the staff menu
+]
+#: forms submitted empty, to check the error summary and messages: (path, submit selector)
+ERROR_STATES = [("/login", "main button[type=submit]")]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
     "static": "files",
     "site.healthz": "JSON health check",
     "site.set_language": "redirect",
 }
+#: endpoints that take POST only (their result pages are in the sweep)
+POST_ONLY = {"accounts.logout"}
 
 _axe = Axe()
 
@@ -36,18 +43,35 @@ _axe = Axe()
 def test_every_html_route_is_in_the_sweep(live_server):
     endpoints = {rule.endpoint for rule in live_server.app.url_map.iter_rules()
                  if "GET" in (rule.methods or set())}
-    missing = endpoints - set(PAGES) - set(NOT_PAGES)
+    missing = endpoints - set(PAGES) - set(NOT_PAGES) - POST_ONLY
     assert not missing, f"add these endpoints to the axe sweep: {sorted(missing)}"
 
 
-@pytest.mark.parametrize("language", ["et", "en"])
-@pytest.mark.parametrize("path", [p for p, _ in PAGES.values()] + list(EXTRA_PAGES))
-def test_page_has_no_axe_violations(page, live_server, language, path):
-    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
-    page.goto(live_server(path))
+def _assert_no_violations(page, language: str) -> None:
     assert page.locator("html").get_attribute("lang") == language
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize(("path", "who"), list(PAGES.values()) + EXTRA_PAGES)
+def test_page_has_no_axe_violations(page, live_server, language, path, who):
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    if who == "staff":
+        sign_in(page, live_server)
+    page.goto(live_server(path))
+    _assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize(("path", "submit"), ERROR_STATES)
+def test_form_with_errors_has_no_axe_violations(page, live_server, language, path, submit):
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    page.goto(live_server(path))
+    page.click(submit)
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    _assert_no_violations(page, language)
 
 
 def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_server):

@@ -1,0 +1,66 @@
+"""Who may do what: pure functions on users and objects, used by views, API and services."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from flask import abort
+from flask_login import current_user
+
+from koosloome.accounts.models import Role, User
+from koosloome.extensions import login_manager
+
+if TYPE_CHECKING:
+    from koosloome.boards.models import Board
+    from koosloome.events.models import Event
+
+F = TypeVar("F", bound=Callable[..., Any])
+STAFF_ROLES = (Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+
+
+def staff_required(*roles: Role) -> Callable[[F], F]:
+    """Require a signed-in staff user with one of ``roles`` (any staff role when none given)."""
+    allowed = roles or STAFF_ROLES
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def _partner_ids(event: Event) -> set[int]:
+    return {event.organisation_id} | ({event.co_organiser_id} if event.co_organiser_id else set())
+
+
+def can_manage_event(user: User, event: Event) -> bool:
+    """Admins, and organisers of the owning or co-organising partner."""
+    if user.role is Role.ADMIN:
+        return True
+    return user.role is Role.ORGANISER and user.organisation_id in _partner_ids(event)
+
+
+def can_see_health_data(user: User, event: Event) -> bool:
+    """Access needs, diets and transport: only those who manage the event, never facilitators."""
+    return can_manage_event(user, event)
+
+
+def can_facilitate_board(user: User, board: Board) -> bool:
+    """Admins; organisers and facilitators of the board's partner (or the linked event's)."""
+    if user.role is Role.ADMIN:
+        return True
+    if user.role not in (Role.ORGANISER, Role.FACILITATOR):
+        return False
+    partners = {board.organisation_id}
+    if board.event is not None:
+        partners |= _partner_ids(board.event)
+    return user.organisation_id in partners or board.created_by_id == user.id
