@@ -33,13 +33,13 @@ from koosloome.events.models import (
     RegistrationMode,
 )
 from koosloome.extensions import db
+from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import (
     Registration,
     RegistrationNeed,
     RegistrationSource,
     RegistrationStatus,
 )
-from koosloome.tokens import hash_token, new_token
 
 DEMO_ADMIN_EMAIL = "admin@koosloome.example"
 DEMO_PASSWORD_FILE = "demo-admin-password"  # noqa: S105  (a file name)
@@ -325,13 +325,13 @@ def _registration(event: Event, index: int, status: RegistrationStatus, **extra:
         sector=sector,
         county=county,
         municipality=municipality,
-        manage_token_hash=hash_token(new_token()),
         consent_privacy_at=utcnow(),
         consent_health_at=utcnow() if needs or extra.get("transport_needed") else None,
         confirmed_at=utcnow() if status is RegistrationStatus.CONFIRMED else None,
         waitlisted_at=utcnow() if status is RegistrationStatus.WAITLISTED else None,
         **extra,
     )
+    assign_manage_token(registration)
     registration.seats = 2 if registration.companion else 1
     registration.needs = [RegistrationNeed(code=code) for code in needs]
     db.session.add(registration)

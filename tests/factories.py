@@ -13,8 +13,8 @@ from koosloome.accounts.services import create_user
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
+from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
-from koosloome.tokens import hash_token, new_token
 
 _counter = itertools.count(1)
 
@@ -73,11 +73,12 @@ def make_registration(event: Event, **fields: Any) -> Registration:
         "status": RegistrationStatus.CONFIRMED,
         "name": f"Osaleja {number}",
         "email": f"osaleja{number}@example.ee",
-        "manage_token_hash": hash_token(new_token()),
         "consent_privacy_at": utcnow(),
     }
     values.update(fields)
     registration = Registration(**values)
+    if "manage_token_hash" not in fields:
+        assign_manage_token(registration)
     db.session.add(registration)
     db.session.commit()
     return registration

@@ -112,7 +112,11 @@ class Registration(TimestampMixin, Base):
     consent_photos: Mapped[bool] = mapped_column(default=False)
     consent_future_events: Mapped[bool] = mapped_column(default=False)
 
-    #: SHA-256 of the manage-link token; the token itself is only ever in the participant's mail.
+    #: 128 random bits; the manage-link token is HMAC(SECRET_KEY, nonce), so it can be put in
+    #: every later e-mail, yet neither the token nor anything that yields it without the key
+    #: is stored (see ``registrations.links``).
+    manage_nonce: Mapped[str] = mapped_column(String(32))
+    #: SHA-256 of the manage-link token, to find the registration a link belongs to.
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     waitlisted_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]

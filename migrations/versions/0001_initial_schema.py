@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-26 06:34:59.820721
+Create Date: 2026-11-26 06:42:18.478514
 
 """
 from alembic import op
@@ -231,6 +231,7 @@ def upgrade():
     sa.Column('consent_health_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('consent_photos', sa.Boolean(), nullable=False),
     sa.Column('consent_future_events', sa.Boolean(), nullable=False),
+    sa.Column('manage_nonce', sa.String(length=32), nullable=False),
     sa.Column('manage_token_hash', sa.String(length=64), nullable=False),
     sa.Column('waitlisted_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
@@ -406,6 +407,7 @@ def upgrade():
         {"slug": "tas", "name": "Tartumaa Arendusselts", "short_name": "TAS",
          "email": "tas@tartumaa.ee", "website": "https://www.tartumaa.ee"},
     ])
+
 
 
 def downgrade():
