@@ -92,3 +92,17 @@ def authenticate(email: str, password: str) -> User | None:
         return None
     user.last_login_at = utcnow()
     return user
+
+
+def user_for_api_token(token: str) -> User | None:
+    """The active user owning this API token (not revoked), or None; records its use."""
+    if len(token) > 200:
+        return None
+    query = select(ApiToken).where(
+        ApiToken.token_hash == hash_token(token), ApiToken.revoked_at.is_(None)
+    )
+    api_token = db.session.scalars(query).first()
+    if api_token is None or not api_token.user.active:
+        return None
+    api_token.last_used_at = utcnow()
+    return api_token.user
