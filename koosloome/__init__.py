@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, g, request
 
-from koosloome.db import configure_sqlite, set_write_intent
+from koosloome.db import begin_write_intent, configure_sqlite, end_write_intent
 from koosloome.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
 from koosloome.settings import load_config
 
@@ -60,10 +60,12 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.accounts.routes import bp as accounts_bp
     from koosloome.admin.routes import bp as admin_bp
     from koosloome.events.routes import bp as events_bp
+    from koosloome.registrations.routes import bp as registrations_bp
     from koosloome.site.routes import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(events_bp)
+    app.register_blueprint(registrations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
 
@@ -73,7 +75,13 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent() -> None:
-        set_write_intent(request.method in UNSAFE_METHODS)
+        g.write_intent_token = begin_write_intent(request.method in UNSAFE_METHODS)
+
+    @app.teardown_request
+    def _end_write_intent(_error: BaseException | None) -> None:
+        token = g.pop("write_intent_token", None)
+        if token is not None:
+            end_write_intent(token)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 from typing import Any
 
@@ -100,9 +100,15 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
-def set_write_intent(value: bool) -> None:
-    """Set write intent for the rest of the current context (a request)."""
-    _write_intent.set(value)
+def begin_write_intent(value: bool) -> Token[bool]:
+    """Set write intent for a request; give the token back to ``end_write_intent`` after it
+    (server threads are reused, so the setting must not outlive the request)."""
+    return _write_intent.set(value)
+
+
+def end_write_intent(token: Token[bool]) -> None:
+    """Restore the write intent that was in force before ``begin_write_intent``."""
+    _write_intent.reset(token)
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

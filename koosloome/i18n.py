@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import format_decimal
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_babel import format_datetime as babel_format_datetime
 
@@ -27,6 +27,8 @@ LANGUAGE_NAMES = {"et": "Eesti keeles", "en": "In English"}
 def select_locale() -> str:
     """The cookie set by the language switch, else the browser's preference, else Estonian."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI commands and workers: messages pick their own language
+        return current_app.config["DEFAULT_LOCALE"]
     chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in languages:
         return chosen

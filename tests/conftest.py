@@ -93,16 +93,11 @@ def _schema(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iter
 
 
 def empty_all_tables() -> None:
-    """Delete every row (PostgreSQL: TRUNCATE … RESTART IDENTITY)."""
+    """Delete every row, children first (faster than TRUNCATE on PostgreSQL for tiny tables)."""
     db.session.remove()
-    tables = db.metadata.sorted_tables
     with db.engine.begin() as connection:
-        if connection.dialect.name == "postgresql":
-            names = ", ".join(f'"{table.name}"' for table in tables)
-            connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-        else:
-            for table in reversed(tables):
-                connection.execute(table.delete())
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +12,7 @@ from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation, Role, User
 from koosloome.accounts.services import create_user
-from koosloome.db import utcnow
+from koosloome.db import utcnow, write_intent
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
 from koosloome.registrations.links import assign_manage_token
@@ -82,3 +84,12 @@ def make_registration(event: Event, **fields: Any) -> Registration:
     db.session.add(registration)
     db.session.commit()
     return registration
+
+
+@contextmanager
+def writing() -> Iterator[None]:
+    """Like a request that may write: end the test's open transaction, then start the next
+    one as a write transaction (BEGIN IMMEDIATE on SQLite), as the services require."""
+    db.session.commit()
+    with write_intent():
+        yield

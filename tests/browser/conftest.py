@@ -16,12 +16,15 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
 from koosloome.demo import load_demo
 from koosloome.extensions import db
+from koosloome.registrations.links import manage_token
+from koosloome.registrations.models import Registration
 from tests.conftest import _test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -65,10 +68,12 @@ class LiveServer:
     url: str
     admin_email: str
     admin_password: str
+    #: the manage-link token of a demo registration with access needs and a companion
+    token: str
 
     def __call__(self, path: str) -> str:
-        """The absolute URL of ``path``."""
-        return self.url + path
+        """The absolute URL of ``path`` (``{token}`` becomes the demo manage token)."""
+        return self.url + path.replace("{token}", self.token)
 
 
 @pytest.fixture(scope="session")
@@ -83,11 +88,16 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         ensure_partners()
         demo = load_demo(app.instance_path, app.config["TIMEZONE"])
         db.session.commit()
+        with_needs = db.session.scalars(
+            select(Registration).where(Registration.companion.is_(True))
+        ).first()
+        token = manage_token(with_needs)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(
-        app, f"http://127.0.0.1:{server.server_port}", demo.admin_email, demo.admin_password
+        app, f"http://127.0.0.1:{server.server_port}", demo.admin_email, demo.admin_password,
+        token,
     )
     server.shutdown()
     thread.join(timeout=5)

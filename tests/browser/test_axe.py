@@ -18,6 +18,12 @@ PAGES: dict[str, tuple[str, str]] = {
     "site.help_page": ("/help", "anonymous"),
     "accounts.login": ("/login", "anonymous"),
     "admin.dashboard": ("/admin/", "staff"),
+    "registrations.register": ("/events/eakate-kaasamine-voru/register", "anonymous"),
+    "registrations.manage": ("/r/{token}", "anonymous"),
+    "registrations.edit": ("/r/{token}/edit", "anonymous"),
+    "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
+    "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
+    "registrations.lost_link": ("/lost-link", "anonymous"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -25,9 +31,17 @@ EXTRA_PAGES = [
     ("/events/ligipaasetav-teenus-tartu", "anonymous"),  # full, with a waiting list
     ("/events/oppereis-austria", "anonymous"),  # study trip by application
     ("/", "staff"),  # public pages with the staff menu
+    ("/r/{token}?new=1", "anonymous"),  # confirmation panel
+    ("/events/oppereis-austria/register", "anonymous"),  # extra questions
+    ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list
+    ("/events/vabatahtlike-seminar-elva/register", "anonymous"),  # past: closed
 ]
 #: forms submitted empty, to check the error summary and messages: (path, submit selector)
-ERROR_STATES = [("/login", "main button[type=submit]")]
+ERROR_STATES = [
+    ("/login", "main button[type=submit]"),
+    ("/events/oppereis-austria/register", "main form button[type=submit]"),
+    ("/lost-link", "main form button[type=submit]"),
+]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
     "static": "files",

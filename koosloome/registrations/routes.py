@@ -1,0 +1,163 @@
+"""Registering for an event, and managing a registration through its link (no account)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from koosloome.events import services as event_services
+from koosloome.extensions import db, limiter
+from koosloome.i18n import current_language
+from koosloome.registrations import services
+from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
+from koosloome.registrations.links import registration_for_token
+from koosloome.registrations.models import ACTIVE_STATUSES, Registration
+from koosloome.registrations.summary import manage_summary
+
+bp = Blueprint("registrations", __name__)
+
+
+def _event_or_404(slug: str):
+    event = event_services.public_event(slug)
+    if event is None:
+        abort(404)
+    return event
+
+
+def _registration_or_404(token: str) -> Registration:
+    registration = registration_for_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+@bp.after_request
+def _private(response):
+    """Manage pages hold personal data: never cached, never indexed."""
+    if request.path.startswith("/r/"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@limiter.limit("30 per minute; 300 per hour", methods=["POST"])
+def register(slug: str) -> ResponseReturnValue:
+    """The registration form; on success, the confirmation (manage) page."""
+    event = _event_or_404(slug)
+    availability = event_services.availability([event])[event.id]
+    form = form_for_event(event, current_language(), data={"language": current_language()})
+    if availability.state != event_services.RegistrationState.OPEN:
+        return render_template("registrations/closed.html", event=event,
+                               availability=availability)
+    if form.validate_on_submit():
+        try:
+            outcome = services.register(event, form.to_data())
+        except services.AlreadyRegistered:
+            db.session.rollback()
+            return render_template("registrations/already.html", event=event,
+                                   email=form.email.data), 409
+        except services.RegistrationClosed:
+            db.session.rollback()
+            return render_template("registrations/closed.html", event=event,
+                                   availability=availability)
+        except services.InvalidRegistration as error:
+            db.session.rollback()
+            form.add_rule_errors(error.errors)
+        else:
+            db.session.commit()
+            return redirect(url_for(".manage", token=outcome.token, new=1))
+    status = 422 if form.errors else 200
+    return render_template("registrations/form.html", event=event, form=form,
+                           availability=availability), status
+
+
+@bp.get("/r/<token>")
+def manage(token: str) -> str:
+    """The participant's registration: status, details, what happens next, actions."""
+    registration = _registration_or_404(token)
+    return render_template(
+        "registrations/manage.html",
+        registration=registration,
+        event=registration.event,
+        token=token,
+        summary=manage_summary(registration, current_language()),
+        position=services.waitlist_position(registration),
+        just_registered=request.args.get("new") == "1",
+        active=registration.status in ACTIVE_STATUSES,
+    )
+
+
+@bp.route("/r/<token>/edit", methods=["GET", "POST"])
+def edit(token: str) -> ResponseReturnValue:
+    """Change details, needs and answers."""
+    registration = _registration_or_404(token)
+    if registration.status not in ACTIVE_STATUSES:
+        return redirect(url_for(".manage", token=token))
+    event = registration.event
+    if request.method == "POST":
+        form = form_for_event(event, current_language())
+    else:
+        current = form_data(services.data_from_registration(registration), event)
+        form = form_for_event(event, current_language(), formdata=None, data=current)
+    if form.validate_on_submit():
+        try:
+            services.update_details(registration, form.to_data())
+        except services.InvalidRegistration as error:
+            db.session.rollback()
+            form.add_rule_errors(error.errors)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for(".manage", token=token))
+    status = 422 if form.errors else 200
+    return render_template("registrations/edit.html", event=event, form=form,
+                           registration=registration, token=token), status
+
+
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str) -> ResponseReturnValue:
+    """Ask to confirm, then cancel: the seats go to the waiting list."""
+    registration = _registration_or_404(token)
+    if registration.status not in ACTIVE_STATUSES:
+        return redirect(url_for(".manage", token=token))
+    if request.method == "POST":
+        services.cancel(registration)
+        db.session.commit()
+        flash(_("Your registration is cancelled."), "success")
+        return redirect(url_for(".manage", token=token))
+    return render_template("registrations/cancel.html", registration=registration,
+                           event=registration.event, token=token)
+
+
+@bp.route("/r/<token>/health-consent", methods=["GET", "POST"])
+def withdraw_consent(token: str) -> ResponseReturnValue:
+    """Withdraw consent to use health information; it is deleted at once."""
+    registration = _registration_or_404(token)
+    if registration.consent_health_at is None:
+        return redirect(url_for(".manage", token=token))
+    if request.method == "POST":
+        services.withdraw_health_consent(registration)
+        db.session.commit()
+        flash(_("We have deleted what you told us about your needs, diet and transport."),
+              "success")
+        return redirect(url_for(".manage", token=token))
+    return render_template("registrations/withdraw_consent.html", registration=registration,
+                           event=registration.event, token=token)
+
+
+@bp.route("/lost-link", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+def lost_link() -> ResponseReturnValue:
+    """Send the manage links again; the answer is the same whether or not we know the address."""
+    if request.method == "POST":
+        form = LostLinkForm()
+    else:
+        form = LostLinkForm(formdata=None, data={"email": request.args.get("email", "")})
+    if form.validate_on_submit():
+        services.resend_links(form.email.data or "")
+        db.session.commit()
+        return render_template("registrations/lost_link_sent.html", email=form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("registrations/lost_link.html", form=form), status

@@ -1,0 +1,524 @@
+"""Registration rules: seats, waiting list, applications, self-service changes.
+
+Used by the HTML form, the JSON API and the back office alike. Every function that decides
+about seats first locks the event (``lock_event``), then counts: never an in-process lock,
+since production runs several processes. Functions flush, never commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+
+from koosloome.accounts.services import normalise_email
+from koosloome.db import utcnow
+from koosloome.errors import DomainError
+from koosloome.events.models import Event, QuestionKind, RegistrationMode
+from koosloome.events.services import RegistrationState, registration_state
+from koosloome.extensions import db
+from koosloome.notifications import MessageKind, notify
+from koosloome.registrations.capacity import seat_counts
+from koosloome.registrations.choices import MUNICIPALITIES
+from koosloome.registrations.links import assign_manage_token
+from koosloome.registrations.models import (
+    ACTIVE_STATUSES,
+    Answer,
+    Registration,
+    RegistrationNeed,
+    RegistrationSource,
+    RegistrationStatus,
+)
+
+Status = RegistrationStatus
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class RegistrationClosed(DomainError):
+    """The event takes no registrations now (not yet open, closed, past, cancelled, draft)."""
+
+    def __init__(self, state: RegistrationState) -> None:
+        super().__init__(state.value)
+        self.state = state
+
+
+class AlreadyRegistered(DomainError):
+    """This e-mail address has an active registration for the event already."""
+
+    def __init__(self, registration: Registration) -> None:
+        super().__init__(registration.id)
+        self.registration = registration
+
+
+class InvalidRegistration(DomainError):
+    """The details break a rule; ``errors`` maps field names to translated messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+class EventFull(DomainError):
+    """No seat is free for this registration."""
+
+
+class TransitionNotAllowed(DomainError):
+    """The registration cannot move from its status to the one asked for."""
+
+
+# --- Data -------------------------------------------------------------------------------------
+
+
+@dataclass
+class RegistrationData:
+    """What a person tells us, from the form, the API or an organiser on the phone."""
+
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    organisation_name: str = ""
+    sector: str | None = None
+    county: str | None = None
+    municipality: str | None = None
+    language: str = "et"
+    needs: set[str] = field(default_factory=set)
+    needs_note: str = ""
+    companion: bool = False
+    companion_name: str = ""
+    allergies: str = ""
+    transport_needed: bool = False
+    transport_pickup: str = ""
+    transport_wheelchair: bool = False
+    phone_me: bool = False
+    gender: str | None = None
+    age_band: str | None = None
+    has_disability: bool | None = None
+    consent_privacy: bool = False
+    consent_health: bool = False
+    consent_photos: bool = False
+    consent_future_events: bool = False
+    #: question id → answer (str, list[str], bool or date)
+    answers: dict[int, Any] = field(default_factory=dict)
+
+    @property
+    def seats(self) -> int:
+        """The participant's seat plus the companion's."""
+        return 2 if self.companion else 1
+
+    def has_health_data(self) -> bool:
+        """Needs, diets, allergies or transport details: health data under GDPR art. 9."""
+        return bool(
+            self.needs
+            or self.needs_note.strip()
+            or self.allergies.strip()
+            or self.transport_needed
+            or self.transport_wheelchair
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What happened to a new registration, for the confirmation page and the API."""
+
+    registration: Registration
+    token: str
+    waitlist_position: int | None
+
+
+# --- Locking and counting ---------------------------------------------------------------------
+
+
+def lock_event(event_id: int) -> Event:
+    """Take the database lock that serialises seat decisions for one event, and reload it.
+
+    PostgreSQL: ``SELECT … FOR UPDATE`` on the event row. SQLite has one writer at a time; the
+    transaction must have started with ``BEGIN IMMEDIATE`` (requests that may write do, see
+    ``koosloome.db.write_intent``), so nobody can write between our count and our insert.
+    """
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.info.get("write_locked"):
+            raise RuntimeError("seat decisions on SQLite need a write transaction (write_intent)")
+        event = db.session.get(Event, event_id, populate_existing=True)
+    else:
+        query = select(Event).where(Event.id == event_id).with_for_update()
+        event = db.session.scalars(query.execution_options(populate_existing=True)).first()
+    if event is None:
+        raise LookupError(event_id)
+    return event
+
+
+def seats_taken(event: Event) -> int:
+    """Seats held by confirmed registrations (call with the event locked)."""
+    return seat_counts([event.id])[event.id].taken
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not on the waiting list."""
+    if registration.status is not Status.WAITLISTED or registration.waitlisted_at is None:
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == Status.WAITLISTED,
+            (Registration.waitlisted_at < registration.waitlisted_at)
+            | (
+                (Registration.waitlisted_at == registration.waitlisted_at)
+                & (Registration.id < registration.id)
+            ),
+        )
+    )
+    return int(ahead or 0) + 1
+
+
+def active_registration(event_id: int, email: str) -> Registration | None:
+    """The active registration of this e-mail for the event, if any."""
+    query = select(Registration).where(
+        Registration.event_id == event_id,
+        Registration.email == normalise_email(email),
+        Registration.status.in_(ACTIVE_STATUSES),
+    )
+    return db.session.scalars(query).first()
+
+
+# --- Rules ------------------------------------------------------------------------------------
+
+
+def check_rules(data: RegistrationData) -> dict[str, list[str]]:
+    """Rules across fields; each broken rule yields a translated message under a field name."""
+    errors: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    if not (data.email or "").strip() and not (data.phone or "").strip():
+        add("email", _("Enter an e-mail address or a phone number, so that we can reach you"))
+    if not data.consent_privacy:
+        add("consent_privacy", _("Agree to the privacy notice to register"))
+    if data.has_health_data() and not data.consent_health:
+        add(
+            "consent_health",
+            _("You told us about your needs, diet or transport: agree that we may use this "
+              "information, or remove it"),
+        )
+    if data.transport_needed and not data.transport_pickup.strip():
+        add("transport_pickup", _("Tell us where to pick you up"))
+    known = MUNICIPALITIES.get(data.county or "")
+    if data.municipality and known is not None and data.municipality not in known:
+        add("municipality", _("Choose a municipality of the county you chose"))
+    return errors
+
+
+def _decide_status(event: Event, seats: int) -> Status:
+    if event.registration_mode is RegistrationMode.APPLICATION:
+        return Status.PENDING
+    if seats_taken(event) + seats <= event.capacity:
+        return Status.CONFIRMED
+    return Status.WAITLISTED
+
+
+def _set_status(registration: Registration, status: Status) -> None:
+    now = utcnow()
+    registration.status = status
+    if status is Status.CONFIRMED:
+        registration.confirmed_at = now
+    elif status is Status.WAITLISTED:
+        registration.waitlisted_at = now
+    elif status is Status.CANCELLED:
+        registration.cancelled_at = now
+
+
+def _apply(registration: Registration, data: RegistrationData) -> None:
+    """Copy the person's details onto the registration (needs and answers replaced)."""
+    registration.name = data.name.strip()
+    registration.email = normalise_email(data.email) if data.email else None
+    registration.phone = (data.phone or "").strip() or None
+    registration.organisation_name = data.organisation_name.strip()
+    registration.sector = data.sector or None
+    registration.county = data.county or None
+    registration.municipality = data.municipality or None
+    registration.language = data.language
+    registration.companion = data.companion
+    registration.companion_name = data.companion_name.strip() if data.companion else ""
+    registration.seats = data.seats
+    registration.needs_note = data.needs_note.strip()
+    registration.allergies = data.allergies.strip()
+    registration.transport_needed = data.transport_needed
+    registration.transport_pickup = data.transport_pickup.strip() if data.transport_needed else ""
+    registration.transport_wheelchair = data.transport_needed and data.transport_wheelchair
+    registration.phone_me = data.phone_me
+    registration.gender = data.gender or None
+    registration.age_band = data.age_band or None
+    registration.has_disability = data.has_disability
+    registration.consent_photos = data.consent_photos
+    registration.consent_future_events = data.consent_future_events
+    now = utcnow()
+    if data.consent_privacy and registration.consent_privacy_at is None:
+        registration.consent_privacy_at = now
+    if data.has_health_data():
+        registration.consent_health_at = registration.consent_health_at or now
+    else:
+        registration.consent_health_at = now if data.consent_health else None
+    _replace_needs(registration, data.needs)
+    _replace_answers(registration, data.answers)
+
+
+def _replace_needs(registration: Registration, codes: Iterable[str]) -> None:
+    wanted = set(codes)
+    registration.needs = [need for need in registration.needs if need.code in wanted]
+    present = {need.code for need in registration.needs}
+    for code in sorted(wanted - present):
+        registration.needs.append(RegistrationNeed(code=code))
+
+
+def _stored_answer(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _replace_answers(registration: Registration, answers: dict[int, Any]) -> None:
+    by_question = {answer.question_id: answer for answer in registration.answers}
+    for question in registration.event.questions:
+        value = answers.get(question.id)
+        empty = value is None or value == "" or value == []
+        if question.kind is QuestionKind.YES_NO and value is False:
+            empty = False
+        existing = by_question.get(question.id)
+        if empty:
+            if existing is not None:
+                registration.answers.remove(existing)
+        elif existing is not None:
+            existing.value = _stored_answer(value)
+        else:
+            registration.answers.append(Answer(question=question, value=_stored_answer(value)))
+
+
+# --- Workflows --------------------------------------------------------------------------------
+
+
+_OPEN_STATES = frozenset({RegistrationState.OPEN})
+_STAFF_STATES = _OPEN_STATES | {RegistrationState.NOT_YET_OPEN, RegistrationState.CLOSED}
+_OPEN_STATES_FOR = {
+    RegistrationSource.PHONE: _STAFF_STATES,
+    RegistrationSource.WALK_IN: _STAFF_STATES,
+}
+
+
+def register(
+    event: Event, data: RegistrationData, source: RegistrationSource = RegistrationSource.WEB
+) -> Outcome:
+    """Register a person (and companion) for ``event``: confirmed, waitlisted or pending.
+
+    Raises ``RegistrationClosed``, ``AlreadyRegistered`` or ``InvalidRegistration``.
+    Organisers (phone, walk-in) may register outside the registration window.
+    """
+    event = lock_event(event.id)
+    state = registration_state(event)
+    if state not in _OPEN_STATES_FOR.get(source, _OPEN_STATES):
+        raise RegistrationClosed(state)
+    if data.email and (existing := active_registration(event.id, data.email)):
+        raise AlreadyRegistered(existing)
+    errors = check_rules(data)
+    if errors:
+        raise InvalidRegistration(errors)
+
+    registration = Registration(event=event, source=source, status=Status.PENDING)
+    _apply(registration, data)
+    token = assign_manage_token(registration)
+    _set_status(registration, _decide_status(event, registration.seats))
+    db.session.add(registration)
+    db.session.flush()
+
+    position = waitlist_position(registration)
+    message = {
+        Status.CONFIRMED: MessageKind.CONFIRMED,
+        Status.WAITLISTED: MessageKind.WAITLISTED,
+        Status.PENDING: MessageKind.APPLICATION_RECEIVED,
+    }[registration.status]
+    notify(registration, message, position=position)
+    return Outcome(registration, token, position)
+
+
+def promote_waiting(event: Event) -> list[Registration]:
+    """Give freed seats to the first waiting registrations whose seats fit (event locked).
+
+    Nobody is promoted for an event that is over or cancelled.
+    """
+    if registration_state(event) in (RegistrationState.PAST, RegistrationState.CANCELLED):
+        return []
+    free = event.capacity - seats_taken(event)
+    promoted: list[Registration] = []
+    if free <= 0:
+        return promoted
+    waiting = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id)
+    )
+    for registration in waiting:
+        if registration.seats <= free:
+            _set_status(registration, Status.CONFIRMED)
+            free -= registration.seats
+            promoted.append(registration)
+            if free == 0:
+                break
+    db.session.flush()
+    for registration in promoted:
+        notify(registration, MessageKind.PROMOTED)
+    return promoted
+
+
+def cancel(registration: Registration) -> list[Registration]:
+    """Cancel a registration, free its seats and promote from the waiting list.
+
+    Returns the promoted registrations. Cancelling twice changes nothing.
+    """
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status not in ACTIVE_STATUSES:
+        return []
+    _set_status(registration, Status.CANCELLED)
+    db.session.flush()
+    notify(registration, MessageKind.CANCELLED)
+    return promote_waiting(event)
+
+
+#: status → statuses an organiser (or the API) may move it to
+ORGANISER_TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.PENDING: frozenset({Status.CONFIRMED, Status.REJECTED, Status.CANCELLED}),
+    Status.WAITLISTED: frozenset({Status.CONFIRMED, Status.REJECTED, Status.CANCELLED}),
+    Status.CONFIRMED: frozenset({Status.REJECTED, Status.CANCELLED}),
+    Status.REJECTED: frozenset(),
+    Status.CANCELLED: frozenset(),
+}
+
+
+def change_status(registration: Registration, new_status: Status) -> list[Registration]:
+    """An organiser approves, promotes, rejects or cancels; returns any promoted in turn.
+
+    Confirming needs a free seat (``EventFull`` otherwise); rejecting or cancelling a
+    confirmed registration frees its seats for the waiting list.
+    """
+    if new_status is Status.CANCELLED:
+        return cancel(registration)
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status is new_status:
+        return []
+    if new_status not in ORGANISER_TRANSITIONS[registration.status]:
+        raise TransitionNotAllowed(f"{registration.status.value} → {new_status.value}")
+    previous = registration.status
+    if new_status is Status.CONFIRMED:
+        if seats_taken(event) + registration.seats > event.capacity:
+            raise EventFull(event.id)
+        _set_status(registration, Status.CONFIRMED)
+        db.session.flush()
+        notify(registration, MessageKind.APPLICATION_ACCEPTED
+               if previous is Status.PENDING else MessageKind.PROMOTED)
+        return []
+    _set_status(registration, new_status)
+    db.session.flush()
+    notify(registration, MessageKind.APPLICATION_REJECTED)
+    return promote_waiting(event) if previous is Status.CONFIRMED else []
+
+
+def update_details(registration: Registration, data: RegistrationData) -> list[Registration]:
+    """The participant (or an organiser) edits details, needs and answers.
+
+    A companion added to a confirmed registration needs a free seat; a companion removed
+    frees one for the waiting list. Returns any registrations promoted as a result.
+    """
+    event = lock_event(registration.event_id)
+    db.session.refresh(registration)
+    if registration.status not in ACTIVE_STATUSES:
+        raise TransitionNotAllowed(registration.status.value)
+    errors = check_rules(data)
+    if data.email:
+        other = active_registration(event.id, data.email)
+        if other is not None and other.id != registration.id:
+            errors.setdefault("email", []).append(
+                _("Another registration for this event uses this e-mail address")
+            )
+    extra_seats = data.seats - registration.seats
+    if (
+        extra_seats > 0
+        and registration.status is Status.CONFIRMED
+        and seats_taken(event) + extra_seats > event.capacity
+    ):
+        errors.setdefault("companion", []).append(
+            _("There is no free seat for a companion. Please call the organisers.")
+        )
+    if errors:
+        raise InvalidRegistration(errors)
+    _apply(registration, data)
+    db.session.flush()
+    notify(registration, MessageKind.CHANGED)
+    return promote_waiting(event) if extra_seats < 0 else []
+
+
+def withdraw_health_consent(registration: Registration) -> None:
+    """Withdrawing consent deletes the health data at once (GDPR art. 7(3), art. 9)."""
+    registration.needs = []
+    registration.needs_note = ""
+    registration.allergies = ""
+    registration.transport_needed = False
+    registration.transport_pickup = ""
+    registration.transport_wheelchair = False
+    registration.consent_health_at = None
+    db.session.flush()
+
+
+def resend_links(email: str) -> int:
+    """Send the manage links of this address's active registrations of coming events.
+
+    The caller answers the same whatever the count, so nobody learns who is registered.
+    """
+    query = (
+        select(Registration)
+        .join(Event)
+        .where(
+            Registration.email == normalise_email(email),
+            Registration.status.in_(ACTIVE_STATUSES),
+            Event.ends_at > utcnow(),
+        )
+    )
+    registrations = list(db.session.scalars(query))
+    for registration in registrations:
+        notify(registration, MessageKind.LOST_LINK)
+    return len(registrations)
+
+
+def data_from_registration(registration: Registration) -> RegistrationData:
+    """The registration's details as ``RegistrationData`` (to pre-fill the edit form)."""
+    return RegistrationData(
+        name=registration.name,
+        email=registration.email,
+        phone=registration.phone,
+        organisation_name=registration.organisation_name,
+        sector=registration.sector,
+        county=registration.county,
+        municipality=registration.municipality,
+        language=registration.language,
+        needs=registration.need_codes,
+        needs_note=registration.needs_note,
+        companion=registration.companion,
+        companion_name=registration.companion_name,
+        allergies=registration.allergies,
+        transport_needed=registration.transport_needed,
+        transport_pickup=registration.transport_pickup,
+        transport_wheelchair=registration.transport_wheelchair,
+        phone_me=registration.phone_me,
+        gender=registration.gender,
+        age_band=registration.age_band,
+        has_disability=registration.has_disability,
+        consent_privacy=registration.consent_privacy_at is not None,
+        consent_health=registration.consent_health_at is not None,
+        consent_photos=registration.consent_photos,
+        consent_future_events=registration.consent_future_events,
+        answers={answer.question_id: answer.value for answer in registration.answers},
+    )

@@ -1,0 +1,84 @@
+"""A registration's details as readable label/value rows, for the participant's own pages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import gettext as _
+
+from koosloome.bilingual import localised
+from koosloome.events.models import QuestionKind
+from koosloome.i18n import format_date
+from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
+from koosloome.registrations.models import Registration
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the summary."""
+
+    label: str
+    value: str
+
+
+def _label(choices: tuple, code: str | None) -> str:
+    return str(dict(choices).get(code, code or ""))
+
+
+def _answer_text(registration: Registration, language: str) -> list[Row]:
+    rows = []
+    for answer in registration.answers:
+        question = answer.question
+        value = answer.value
+        if question.kind is QuestionKind.YES_NO:
+            text = _("Yes") if value else _("No")
+        elif question.kind is QuestionKind.DATE and isinstance(value, str):
+            text = format_date(date.fromisoformat(value), language)  # type: ignore[arg-type]
+        elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+            labels = {c["value"]: c.get(language) or c.get("et") for c in question.choices}
+            values = value if isinstance(value, list) else [value]
+            text = ", ".join(str(labels.get(v, v)) for v in values)
+        else:
+            text = str(value)
+        rows.append(Row(localised(question, "label", language), text))
+    return rows
+
+
+def manage_summary(registration: Registration, language: str) -> dict[str, list[Row]]:
+    """Sections of rows: contact details, needs, answers, reporting; empty values left out."""
+    needs = [str(need.label) for need in NEEDS if need.code in registration.need_codes]
+    place = ", ".join(
+        part for part in (registration.municipality, _label(COUNTIES, registration.county)) if part
+    )
+    contact = [
+        Row(_("Name"), registration.name),
+        Row(_("E-mail address"), registration.email or ""),
+        Row(_("Phone number"), registration.phone or ""),
+        Row(_("Organisation"), registration.organisation_name),
+        Row(_("Sector"), _label(SECTORS, registration.sector)),
+        Row(_("Where you live or work"), place),
+    ]
+    access = [
+        Row(_("Needs"), ", ".join(needs)),
+        Row(_("Anything else"), registration.needs_note),
+        Row(_("Companion"), (registration.companion_name or _("Yes"))
+            if registration.companion else ""),
+        Row(_("Allergies or other diet"), registration.allergies),
+        Row(_("Lift to the event"), registration.transport_pickup
+            + (" – " + _("wheelchair-accessible vehicle")
+               if registration.transport_wheelchair else "")
+            if registration.transport_needed else ""),
+        Row(_("Please phone me"), _("Yes") if registration.phone_me else ""),
+    ]
+    reporting = [
+        Row(_("Gender"), _label(GENDERS, registration.gender)),
+        Row(_("Age"), _label(AGE_BANDS, registration.age_band)),
+    ]
+    sections = {
+        "contact": contact,
+        "access": access,
+        "answers": _answer_text(registration, language),
+        "reporting": reporting,
+    }
+    return {name: [row for row in rows if row.value] for name, rows in sections.items()}

@@ -1,0 +1,102 @@
+"""No overbooking under a rush, on SQLite and PostgreSQL: the event row is locked, then counted."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import func, select
+
+from koosloome.db import write_intent
+from koosloome.extensions import db
+from koosloome.registrations import services
+from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.registrations.services import RegistrationData
+
+Status = RegistrationStatus
+
+
+def run_together(app, jobs: list[Callable[[], Any]]) -> list[Any]:
+    """Run each job in its own thread and app context, all released at once."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[Any] = [None] * len(jobs)
+
+    def worker(index: int, job: Callable[[], Any]) -> None:
+        with app.app_context():
+            barrier.wait()
+            try:
+                with write_intent():
+                    results[index] = job()
+                    db.session.commit()
+            except Exception as exc:  # the test reports every failure
+                db.session.rollback()
+                results[index] = exc
+
+    threads = [threading.Thread(target=worker, args=(i, job)) for i, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    return results
+
+
+def _person(number: int) -> RegistrationData:
+    return RegistrationData(name=f"Osaleja {number}", email=f"rush{number}@example.ee",
+                            consent_privacy=True)
+
+
+def _statuses(event_id: int) -> Counter:
+    db.session.commit()
+    rows = db.session.scalars(select(Registration.status).where(Registration.event_id == event_id))
+    return Counter(rows)
+
+
+def test_sixty_concurrent_registrations_for_ten_seats(app, make_event):
+    event = make_event(capacity=10)
+    event_id = event.id
+
+    def register(number: int) -> Callable[[], Status]:
+        def job() -> Status:
+            from koosloome.events.models import Event
+
+            return services.register(db.session.get(Event, event_id), _person(number)) \
+                .registration.status
+        return job
+
+    results = run_together(app, [register(n) for n in range(60)])
+
+    errors = [r for r in results if isinstance(r, Exception)]
+    assert errors == []
+    assert Counter(results) == {Status.CONFIRMED: 10, Status.WAITLISTED: 50}
+    assert _statuses(event_id) == {Status.CONFIRMED: 10, Status.WAITLISTED: 50}
+    positions = db.session.scalars(select(Registration).where(
+        Registration.event_id == event_id, Registration.status == Status.WAITLISTED))
+    assert sorted(services.waitlist_position(r) for r in positions) == list(range(1, 51))
+
+
+def test_ten_concurrent_cancellations_promote_exactly_ten(app, make_event, make_registration):
+    event = make_event(capacity=10)
+    confirmed = [make_registration(event).id for _ in range(10)]
+    for _ in range(15):
+        make_registration(event, status=Status.WAITLISTED, waitlisted_at=func.now())
+    event_id = event.id
+
+    def cancel(registration_id: int) -> list[int]:
+        def job() -> list[int]:
+            registration = db.session.get(Registration, registration_id)
+            return [r.id for r in services.cancel(registration)]
+        return job
+
+    results = run_together(app, [cancel(rid) for rid in confirmed])
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    promoted = [rid for batch in results for rid in batch]
+    assert len(promoted) == 10
+    assert len(set(promoted)) == 10  # nobody promoted twice
+    assert _statuses(event_id) == {Status.CANCELLED: 10, Status.CONFIRMED: 10,
+                                   Status.WAITLISTED: 5}
+    seats = db.session.scalar(select(func.sum(Registration.seats)).where(
+        Registration.event_id == event_id, Registration.status == Status.CONFIRMED))
+    assert seats == 10

@@ -1,0 +1,222 @@
+"""Registering through the HTML form, and the manage link pages."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from koosloome.db import utcnow
+from koosloome.events.models import ExtraQuestion, QuestionKind, RegistrationMode
+from koosloome.extensions import db
+from koosloome.outbox import OutgoingEmail
+from koosloome.registrations.models import Registration, RegistrationStatus
+
+Status = RegistrationStatus
+FORM = {"name": "Mari Tamm", "email": "mari@example.ee", "language": "et",
+        "consent_privacy": "y"}
+
+
+def post_form(client, event, **fields):
+    data = {**FORM, **fields}
+    return client.post(f"/events/{event.slug}/register", data=data)
+
+
+def manage_path(response) -> str:
+    location = response.headers["Location"]
+    assert location.startswith("/r/")
+    return location
+
+
+def test_registration_form_has_every_section_and_no_ticked_consent(client, make_event):
+    event = make_event()
+    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    for text in ("Sinu andmed", "Mida vajad osalemiseks?", "Meie aruande jaoks (vabatahtlik)",
+                 "Sinu nõusolek", "Kasutan ratastooli", "Eesti viipekeele tõlge",
+                 "Gluteenivaba", "Saatja nimi", "Tulen koos saatja"):
+        assert text in html
+    assert 'autocomplete="name"' in html and 'autocomplete="email"' in html
+    assert 'autocomplete="tel"' in html
+    for consent in ("consent_privacy", "consent_health", "consent_photos",
+                    "consent_future_events"):
+        tag = re.search(rf'<input[^>]*id="{consent}"[^>]*>', html).group(0)
+        assert "checked" not in tag
+    assert "<legend>Liikumine</legend>" in html
+
+
+def test_event_page_links_to_the_form_while_registration_is_open(client, make_event):
+    event = make_event()
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert f'href="/events/{event.slug}/register"' in html
+
+
+def test_registering_shows_the_confirmation_and_queues_an_email(client, make_event):
+    event = make_event(capacity=5)
+    response = post_form(client, event, needs_mobility=["wheelchair"], diet=["vegan"],
+                         consent_health="y", companion="y", companion_name="Peeter Tamm")
+    path = manage_path(response)
+    assert "new=1" in path
+    html = client.get(path).get_data(as_text=True)
+    assert "Oled registreeritud" in html
+    assert "Kasutan ratastooli" in html and "Vegan" in html
+    assert "Peeter Tamm" in html
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.status is Status.CONFIRMED and registration.seats == 2
+    email = db.session.scalars(select(OutgoingEmail)).one()
+    assert email.kind == "confirmed" and email.to_address == "mari@example.ee"
+    assert path.split("?")[0] in email.body_text  # the manage link is in the message
+
+
+def test_full_event_puts_people_on_the_waiting_list_with_their_position(client, make_event,
+                                                                       make_registration):
+    event = make_event(capacity=1)
+    make_registration(event)
+    html = client.get(manage_path(post_form(client, event))).get_data(as_text=True)
+    assert "Oled ootenimekirjas, järjekorras 1" in html
+
+
+def test_application_mode_says_application_received(client, make_event):
+    event = make_event(registration_mode=RegistrationMode.APPLICATION)
+    html = client.get(manage_path(post_form(client, event))).get_data(as_text=True)
+    assert "Taotlus on kätte saadud" in html
+
+
+def test_phone_only_registration(client, make_event):
+    event = make_event()
+    response = post_form(client, event, email="", phone="+372 5123 4567")
+    assert response.status_code == 302
+    assert db.session.scalars(select(Registration.phone)).one() == "+372 5123 4567"
+
+
+def test_bad_input_is_shown_beside_each_field_and_nothing_is_lost(client, make_event):
+    event = make_event()
+    response = post_form(client, event, email="not-an-email", phone="12",
+                         consent_privacy="", needs_note="Vajan pausi kell 12",
+                         name="x" * 201, county="mars")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<title>Viga:" in html
+    assert 'class="error-summary" role="alert"' in html
+    for field in ("name", "email", "phone", "county"):
+        assert f'href="#{field}"' in html
+        assert f'aria-describedby="{field}-error"' in html or f'{field}-error' in html
+    assert "Vajan pausi kell 12" in html  # what was typed is kept
+    assert db.session.scalars(select(Registration)).all() == []
+
+
+def test_rules_across_fields_show_their_messages(client, make_event):
+    event = make_event()
+    response = post_form(client, event, email="", phone="", needs_mobility=["wheelchair"],
+                         consent_privacy="")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Sisesta e-posti aadress või telefoninumber" in html
+    assert "Registreerumiseks nõustu privaatsusteatega" in html
+    assert "Kirjutasid oma vajadustest" in html
+    assert 'href="#consent_health"' in html
+    assert 'value="wheelchair" checked' in html or 'checked value="wheelchair"' in html \
+        or re.search(r'<input[^>]*checked[^>]*value="wheelchair"', html)
+
+
+def test_same_email_again_says_already_registered_and_offers_the_link(client, make_event):
+    event = make_event()
+    post_form(client, event)
+    response = post_form(client, event, email="MARI@example.ee")
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    assert "Oled juba registreerunud" in html
+    assert 'action="/lost-link"' in html
+    assert db.session.query(Registration).count() == 1
+
+
+def test_closed_registration_offers_no_form(client, make_event):
+    event = make_event(registration_opens_at=utcnow() + timedelta(days=2))
+    html = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "Registreerimine algab" in html
+    assert "<form" not in html.split("<main")[1].split("</main>")[0]
+    assert post_form(client, event).status_code == 200
+    assert db.session.query(Registration).count() == 0
+
+
+def test_extra_questions_are_asked_validated_and_stored(client, make_event):
+    event = make_event()
+    event.questions = [
+        ExtraQuestion(kind=QuestionKind.SHORT_TEXT, label_et="Nimi dokumendis",
+                      label_en="Name in ID", required=True, position=0),
+        ExtraQuestion(kind=QuestionKind.DATE, label_et="Sünniaeg", required=True, position=1),
+        ExtraQuestion(kind=QuestionKind.SINGLE_CHOICE, label_et="Tuba", required=True,
+                      position=2, choices=[{"value": "single", "et": "Eraldi", "en": "Single"},
+                                           {"value": "shared", "et": "Jagatud", "en": "Shared"}]),
+        ExtraQuestion(kind=QuestionKind.YES_NO, label_et="Taimetoitlane?", position=3),
+    ]
+    db.session.commit()
+    q = [question.id for question in event.questions]
+    missing = post_form(client, event)
+    assert missing.status_code == 422
+    assert "Vasta sellele küsimusele" in missing.get_data(as_text=True)
+    bad_choice = post_form(client, event, **{f"q_{q[0]}": "Mari Tamm", f"q_{q[1]}": "1960-05-01",
+                                             f"q_{q[2]}": "penthouse"})
+    assert bad_choice.status_code == 422
+    ok = post_form(client, event, **{f"q_{q[0]}": "Mari Tamm", f"q_{q[1]}": "1960-05-01",
+                                     f"q_{q[2]}": "shared", f"q_{q[3]}": "no"})
+    html = client.get(manage_path(ok)).get_data(as_text=True)
+    assert "01.05.1960" in html and "Jagatud" in html
+    registration = db.session.scalars(select(Registration)).one()
+    answers = {a.question_id: a.value for a in registration.answers}
+    assert answers == {q[0]: "Mari Tamm", q[1]: "1960-05-01", q[2]: "shared", q[3]: False}
+
+
+def test_manage_link_edit_keeps_details_and_saves_changes(client, make_event):
+    event = make_event()
+    path = manage_path(post_form(client, event, organisation_name="Rõuge Külaselts"))
+    token_path = path.split("?")[0]
+    edit = client.get(f"{token_path}/edit").get_data(as_text=True)
+    assert 'value="Rõuge Külaselts"' in edit
+    response = client.post(f"{token_path}/edit", data={**FORM, "name": "Mari Kask",
+                                                       "organisation_name": "Rõuge Külaselts"})
+    assert response.status_code == 302
+    html = client.get(token_path).get_data(as_text=True)
+    assert "Mari Kask" in html and "Muudatused on salvestatud." in html
+
+
+def test_cancel_needs_confirmation_and_promotes_the_waiting(client, make_event,
+                                                            make_registration):
+    event = make_event(capacity=1)
+    path = manage_path(post_form(client, event)).split("?")[0]
+    waiting = make_registration(event, status=Status.WAITLISTED, waitlisted_at=utcnow())
+    confirm = client.get(f"{path}/cancel").get_data(as_text=True)
+    assert "Kas soovid registreerimise tühistada?" in confirm
+    assert db.session.scalars(select(Registration.status).where(
+        Registration.email == "mari@example.ee")).one() is Status.CONFIRMED
+    client.post(f"{path}/cancel")
+    db.session.refresh(waiting)
+    assert waiting.status is Status.CONFIRMED
+    assert "Tühistatud" in client.get(path).get_data(as_text=True)
+
+
+def test_withdrawing_health_consent_deletes_needs(client, make_event):
+    event = make_event()
+    path = manage_path(post_form(client, event, needs_mobility=["wheelchair"],
+                                 consent_health="y")).split("?")[0]
+    client.post(f"{path}/health-consent")
+    registration = db.session.scalars(select(Registration)).one()
+    assert registration.need_codes == set() and registration.consent_health_at is None
+
+
+def test_unknown_manage_token_is_404_and_pages_are_not_cached(client, make_event):
+    assert client.get("/r/not-a-real-token").status_code == 404
+    path = manage_path(post_form(client, make_event())).split("?")[0]
+    response = client.get(path)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_lost_link_answers_the_same_for_known_and_unknown_addresses(client, make_event):
+    post_form(client, make_event())
+    known = client.post("/lost-link", data={"email": "mari@example.ee"})
+    unknown = client.post("/lost-link", data={"email": "keegi@example.ee"})
+    assert known.status_code == unknown.status_code == 200
+    strip = lambda r, e: r.get_data(as_text=True).replace(e, "")  # noqa: E731
+    assert strip(known, "mari@example.ee") == strip(unknown, "keegi@example.ee")
+    kinds = db.session.scalars(select(OutgoingEmail.kind).order_by(OutgoingEmail.id)).all()
+    assert kinds == ["confirmed", "lost_link"]
