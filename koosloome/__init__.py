@@ -59,6 +59,7 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from koosloome.accounts.routes import bp as accounts_bp
     from koosloome.admin.routes import bp as admin_bp
+    from koosloome.api.routes import bp as api_bp
     from koosloome.events.routes import bp as events_bp
     from koosloome.registrations.routes import bp as registrations_bp
     from koosloome.site.routes import bp as site_bp
@@ -68,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registrations_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(api_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -11,12 +11,14 @@ from typing import Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from koosloome.bilingual import localised
+from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.outbox import OutgoingEmail
 from koosloome.registrations.links import manage_url
-from koosloome.registrations.models import Registration
+from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 
 
 class MessageKind(enum.StrEnum):
@@ -79,3 +81,23 @@ def notify(registration: Registration, kind: MessageKind, **context: Any) -> Out
         )
     db.session.add(email)
     return email
+
+
+def _active(event_id: int, statuses: tuple[RegistrationStatus, ...]) -> list[Registration]:
+    query = select(Registration).where(
+        Registration.event_id == event_id, Registration.status.in_(statuses)
+    )
+    return list(db.session.scalars(query))
+
+
+def notify_event_changed(event: Event) -> int:
+    """Tell everyone confirmed that the time or place changed; returns how many were queued."""
+    queued = [notify(r, MessageKind.EVENT_CHANGED)
+              for r in _active(event.id, (RegistrationStatus.CONFIRMED,))]
+    return sum(1 for email in queued if email is not None)
+
+
+def notify_event_cancelled(event: Event) -> int:
+    """Tell every active registration that the event is cancelled."""
+    queued = [notify(r, MessageKind.EVENT_CANCELLED) for r in _active(event.id, ACTIVE_STATUSES)]
+    return sum(1 for email in queued if email is not None)

@@ -58,3 +58,17 @@ def token_required(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+class ApiProblem(Exception):
+    """Raised anywhere in an API handler to answer with a JSON error."""
+
+    def __init__(
+        self, status: int, code: str, message: str, fields: Mapping[str, list[str]] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.fields = status, code, message, fields
+
+    def response(self) -> ResponseReturnValue:
+        """The JSON error response."""
+        return json_error(self.status, self.code, self.message, self.fields)

@@ -7,6 +7,7 @@ from flask import Blueprint, abort, render_template
 from koosloome.events import services
 from koosloome.events.venue import venue_facts
 from koosloome.i18n import current_language
+from koosloome.registrations.capacity import availability
 
 bp = Blueprint("events", __name__)
 
@@ -16,7 +17,7 @@ def home() -> str:
     """Upcoming published events with seats left, waiting list or closed."""
     events = services.upcoming_events()
     return render_template(
-        "events/home.html", events=events, availability=services.availability(events)
+        "events/home.html", events=events, availability=availability(events)
     )
 
 
@@ -29,6 +30,6 @@ def event_page(slug: str) -> str:
     return render_template(
         "events/event.html",
         event=event,
-        availability=services.availability([event])[event.id],
+        availability=availability([event])[event.id],
         venue_facts=venue_facts(event, current_language()),
     )

@@ -1,74 +1,25 @@
-"""Rules about events as a whole: what is public, and whether registration is open."""
+"""Rules about events as a whole: what is public; creating, changing and cancelling them."""
 
 from __future__ import annotations
 
-import enum
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from flask_babel import gettext as _
+from slugify import slugify
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from koosloome import audit
+from koosloome.accounts.models import Organisation, User
 from koosloome.db import utcnow
-from koosloome.events.models import Event, EventStatus, RegistrationMode
+from koosloome.errors import DomainError
+from koosloome.events.models import Entrance, Event, EventStatus, RegistrationMode
 from koosloome.extensions import db
-from koosloome.registrations.capacity import SeatCount, seat_counts
-
-
-class RegistrationState(enum.StrEnum):
-    """Whether the form is offered, and if not, why."""
-
-    OPEN = "open"
-    NOT_YET_OPEN = "not_yet_open"
-    CLOSED = "closed"
-    PAST = "past"
-    CANCELLED = "cancelled"
-    DRAFT = "draft"
-
-
-@dataclass(frozen=True)
-class Availability:
-    """What a visitor needs to know about seats before registering."""
-
-    state: RegistrationState
-    capacity: int
-    seats: SeatCount
-
-    @property
-    def seats_left(self) -> int:
-        """Free seats (never negative, even if capacity was lowered below the seats taken)."""
-        return max(self.capacity - self.seats.taken, 0)
-
-    @property
-    def full(self) -> bool:
-        """No seat left: new registrations join the waiting list."""
-        return self.seats_left == 0
-
-
-def registration_state(event: Event, now: datetime | None = None) -> RegistrationState:
-    """Whether registration for ``event`` is open at ``now``."""
-    now = now or utcnow()
-    if event.status is EventStatus.DRAFT:
-        return RegistrationState.DRAFT
-    if event.status is EventStatus.CANCELLED:
-        return RegistrationState.CANCELLED
-    if event.ends_at <= now:
-        return RegistrationState.PAST
-    if event.registration_opens_at and now < event.registration_opens_at:
-        return RegistrationState.NOT_YET_OPEN
-    closes_at = event.registration_closes_at or event.starts_at
-    if now >= closes_at:
-        return RegistrationState.CLOSED
-    return RegistrationState.OPEN
-
-
-def availability(events: list[Event], now: datetime | None = None) -> dict[int, Availability]:
-    """Registration state and seats for each event, with one counting query for all."""
-    counts = seat_counts(event.id for event in events)
-    return {
-        event.id: Availability(registration_state(event, now), event.capacity, counts[event.id])
-        for event in events
-    }
+from koosloome.notifications import notify_event_cancelled, notify_event_changed
+from koosloome.registrations.capacity import seat_counts
+from koosloome.registrations.services import lock_event, promote_waiting, seats_taken
 
 
 def upcoming_events(now: datetime | None = None) -> list[Event]:
@@ -95,3 +46,148 @@ def public_event(slug: str) -> Event | None:
 def is_application(event: Event) -> bool:
     """Registrations wait for an organiser's decision."""
     return event.registration_mode is RegistrationMode.APPLICATION
+
+
+# --- Managing events --------------------------------------------------------------------------
+
+#: Changing any of these sends an updated calendar invite to everyone confirmed.
+TIME_OR_PLACE = frozenset({"starts_at", "ends_at", "venue_name", "venue_address"})
+
+
+class InvalidEvent(DomainError):
+    """The event's values break a rule; ``errors`` maps field names to messages."""
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class EventChange:
+    """What an update did, for the organiser and the API."""
+
+    changed: frozenset[str]
+    invites_sent: int
+    promoted: int
+
+    @property
+    def time_or_place_changed(self) -> bool:
+        """Participants got an updated invite."""
+        return bool(self.changed & TIME_OR_PLACE)
+
+
+def check_event_rules(values: dict[str, Any]) -> dict[str, list[str]]:
+    """Rules across fields of an event (applied to the event as it would be after a change)."""
+    errors: dict[str, list[str]] = {}
+    starts, ends = values.get("starts_at"), values.get("ends_at")
+    if starts and ends and ends <= starts:
+        errors["ends_at"] = [_("The end must be after the start")]
+    opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
+    if opens and closes and closes <= opens:
+        errors["registration_closes_at"] = [_("Registration must close after it opens")]
+    if values.get("entrance") is Entrance.STEPS and not values.get("entrance_steps"):
+        errors["entrance_steps"] = [_("Say how many steps there are")]
+    return errors
+
+
+def unique_slug(title: str) -> str:
+    """A URL name from the Estonian title, made unique with -2, -3…"""
+    base = slugify(title, max_length=80, word_boundary=True) or "sundmus"
+    taken = set(db.session.scalars(select(Event.slug).where(Event.slug.like(f"{base}%"))))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+def _event_values(event: Event) -> dict[str, Any]:
+    return {column.key: getattr(event, column.key) for column in Event.__table__.columns}
+
+
+def create_event(
+    values: dict[str, Any],
+    user: User,
+    organisation: Organisation,
+    co_organiser: Organisation | None = None,
+) -> Event:
+    """A new event (a draft unless ``values`` says otherwise); the caller commits."""
+    errors = check_event_rules(values)
+    if co_organiser is not None and co_organiser.id == organisation.id:
+        errors.setdefault("co_organiser", []).append(
+            _("The co-organiser must be the other partner")
+        )
+    if errors:
+        raise InvalidEvent(errors)
+    fields = {key: value for key, value in values.items() if value is not None}
+    fields.setdefault("slug", unique_slug(values["title_et"]))
+    event = Event(organisation=organisation, co_organiser=co_organiser, **fields)
+    if event.status is EventStatus.PUBLISHED:
+        event.published_at = utcnow()
+    db.session.add(event)
+    db.session.flush()
+    audit.record("event.create", user_id=user.id, object_type="event", object_id=event.id,
+                 event_id=event.id, title=event.title_et)
+    return event
+
+
+def update_event(event: Event, values: dict[str, Any], user: User) -> EventChange:
+    """Change an event. A new time or place raises the invite SEQUENCE and sends updated
+    invites; more seats go to the waiting list; fewer than are taken is refused."""
+    event = lock_event(event.id)
+    current = _event_values(event)
+    changed = {key for key, value in values.items() if current.get(key) != value}
+    errors = check_event_rules({**current, **values})
+    taken = seats_taken(event)
+    if "capacity" in changed and values["capacity"] < taken:
+        errors.setdefault("capacity", []).append(
+            _("%(taken)d seats are taken already; cancel registrations first", taken=taken)
+        )
+    if errors:
+        raise InvalidEvent(errors)
+    for key in changed:
+        setattr(event, key, values[key])
+    invites = 0
+    if changed & TIME_OR_PLACE:
+        event.revision += 1
+        if event.status is EventStatus.PUBLISHED:
+            db.session.flush()
+            invites = notify_event_changed(event)
+    promoted = promote_waiting(event) if "capacity" in changed else []
+    if changed:
+        audit.record("event.update", user_id=user.id, object_type="event", object_id=event.id,
+                     event_id=event.id, fields=sorted(changed))
+    db.session.flush()
+    return EventChange(frozenset(changed), invites, len(promoted))
+
+
+def publish_event(event: Event, user: User) -> None:
+    """Make a draft public."""
+    if event.status is EventStatus.CANCELLED:
+        raise InvalidEvent({"status": [_("A cancelled event cannot be published")]})
+    if event.status is EventStatus.DRAFT:
+        event.status = EventStatus.PUBLISHED
+        event.published_at = utcnow()
+        audit.record("event.publish", user_id=user.id, object_type="event",
+                     object_id=event.id, event_id=event.id)
+        db.session.flush()
+
+
+def cancel_event(event: Event, user: User) -> int:
+    """Cancel the event and send cancellations to everyone registered; returns how many."""
+    event = lock_event(event.id)
+    if event.status is EventStatus.CANCELLED:
+        return 0
+    was_public = event.status is EventStatus.PUBLISHED
+    event.status = EventStatus.CANCELLED
+    event.cancelled_at = utcnow()
+    event.revision += 1
+    db.session.flush()
+    sent = notify_event_cancelled(event) if was_public else 0
+    audit.record("event.cancel", user_id=user.id, object_type="event", object_id=event.id,
+                 event_id=event.id, notified=sent)
+    return sent
+
+
+def affected_by_time_or_place_change(event: Event) -> int:
+    """How many confirmed participants an updated invite would go to (for the warning)."""
+    return seat_counts([event.id])[event.id].confirmed

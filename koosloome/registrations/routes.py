@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from koosloome.events import services as event_services
 from koosloome.extensions import db, limiter
 from koosloome.i18n import current_language
-from koosloome.registrations import services
+from koosloome.registrations import capacity, services
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
 from koosloome.registrations.links import registration_for_token
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration
@@ -46,9 +46,9 @@ def _private(response):
 def register(slug: str) -> ResponseReturnValue:
     """The registration form; on success, the confirmation (manage) page."""
     event = _event_or_404(slug)
-    availability = event_services.availability([event])[event.id]
+    availability = capacity.availability([event])[event.id]
     form = form_for_event(event, current_language(), data={"language": current_language()})
-    if availability.state != event_services.RegistrationState.OPEN:
+    if availability.state != capacity.RegistrationState.OPEN:
         return render_template("registrations/closed.html", event=event,
                                availability=availability)
     if form.validate_on_submit():

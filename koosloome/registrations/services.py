@@ -19,10 +19,9 @@ from koosloome.accounts.services import normalise_email
 from koosloome.db import utcnow
 from koosloome.errors import DomainError
 from koosloome.events.models import Event, QuestionKind, RegistrationMode
-from koosloome.events.services import RegistrationState, registration_state
 from koosloome.extensions import db
 from koosloome.notifications import MessageKind, notify
-from koosloome.registrations.capacity import seat_counts
+from koosloome.registrations.capacity import RegistrationState, registration_state, seat_counts
 from koosloome.registrations.choices import MUNICIPALITIES
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import (

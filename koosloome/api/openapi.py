@@ -1,0 +1,292 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS, VENUE_FIELDS
+from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
+
+STRING = {"type": "string"}
+NULLABLE_STRING = {"type": ["string", "null"]}
+DATETIME = {"type": "string", "format": "date-time"}
+NULLABLE_DATETIME = {"type": ["string", "null"], "format": "date-time"}
+INTEGER = {"type": "integer"}
+
+_STRING_LIMITS = {
+    "name": 200, "email": 254, "phone": 40, "organisation_name": 200, "needs_note": 1000,
+    "companion_name": 200, "allergies": 500, "transport_pickup": 300,
+}
+_STRING_ENUMS = {
+    "sector": [code for code, _ in SECTORS],
+    "county": [code for code, _ in COUNTIES],
+    "gender": [code for code, _ in GENDERS],
+    "age_band": [code for code, _ in AGE_BANDS],
+    "language": ["et", "en"],
+}
+
+
+def _registration_input() -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for name in REGISTRATION_STRINGS:
+        schema: dict[str, Any] = {"type": "string"}
+        if name in _STRING_LIMITS:
+            schema["maxLength"] = _STRING_LIMITS[name]
+        if name in _STRING_ENUMS:
+            schema["enum"] = _STRING_ENUMS[name]
+        if name == "email":
+            schema["format"] = "email"
+        properties[name] = schema
+    for name in REGISTRATION_BOOLEANS:
+        properties[name] = {"type": "boolean"}
+    properties["has_disability"] = {"type": ["boolean", "null"]}
+    properties["needs"] = {"type": "array", "items": {"enum": [need.code for need in NEEDS]},
+                           "description": "Access needs and diets (codes)."}
+    properties["answers"] = {
+        "type": "object",
+        "description": "Answers to the event's extra questions, keyed by question id.",
+        "additionalProperties": {
+            "oneOf": [STRING, {"type": "boolean"}, {"type": "array", "items": STRING}]
+        },
+    }
+    properties["municipality"]["description"] = "A municipality name (Estonian) or 'other'."
+    return {
+        "type": "object",
+        "required": ["name", "consent_privacy"],
+        "additionalProperties": False,
+        "description": "Give an e-mail address or a phone number (or both). Health-related "
+        "fields (needs, needs_note, allergies, transport) need consent_health: true.",
+        "properties": properties,
+    }
+
+
+def _venue() -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for name in VENUE_FIELDS:
+        key = name.removeprefix("venue_") if name.startswith("venue_") else name
+        if key in ("transit_stop_distance_m", "accessible_parking_spaces",
+                   "accessible_parking_distance_m", "entrance_steps", "door_width_cm",
+                   "wheelchair_spaces"):
+            properties[key] = {"type": ["integer", "null"], "minimum": 0}
+        elif key in ("automatic_door", "lift", "step_free_rooms", "accessible_wc",
+                     "seats_with_armrests", "quiet_room", "assistance_dog_area"):
+            properties[key] = {"type": ["boolean", "null"]}
+        elif key == "entrance":
+            properties[key] = {"enum": ["level", "ramp", "steps", None]}
+        elif key == "hearing_loop":
+            properties[key] = {"enum": ["none", "fixed", "portable", None]}
+        else:
+            properties[key] = {"type": "string"}
+    return {"type": "object", "properties": properties}
+
+
+EVENT_KINDS = ["seminar", "workshop", "study_trip"]
+
+
+def _event() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "id": INTEGER, "slug": STRING, "kind": {"enum": EVENT_KINDS},
+            "status": {"enum": ["draft", "published", "cancelled"]},
+            "title_et": STRING, "title_en": STRING, "summary_et": STRING, "summary_en": STRING,
+            "starts_at": DATETIME, "ends_at": DATETIME,
+            "venue": {"$ref": "#/components/schemas/Venue"},
+            "capacity": INTEGER, "seats_taken": INTEGER, "waiting_count": INTEGER,
+            "registration_mode": {"enum": ["open", "application"]},
+            "registration_opens_at": NULLABLE_DATETIME,
+            "registration_closes_at": NULLABLE_DATETIME,
+            "revision": INTEGER, "url": {"type": "string", "format": "uri"},
+        },
+        "required": ["id", "slug", "kind", "status", "title_et", "starts_at", "ends_at",
+                     "venue", "capacity", "seats_taken", "waiting_count", "url"],
+    }
+
+
+def _event_input(required: list[str]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": required,
+        "properties": {
+            "kind": {"enum": EVENT_KINDS},
+            "status": {"enum": ["draft", "published"]},
+            "slug": {"type": "string", "maxLength": 120},
+            "title_et": {"type": "string", "maxLength": 200},
+            "title_en": {"type": "string", "maxLength": 200},
+            "summary_et": {"type": "string", "maxLength": 500},
+            "summary_en": {"type": "string", "maxLength": 500},
+            "easy_read_et": STRING, "easy_read_en": STRING,
+            "description_et": STRING, "description_en": STRING,
+            "starts_at": DATETIME, "ends_at": DATETIME,
+            "capacity": {"type": "integer", "minimum": 0},
+            "registration_mode": {"enum": ["open", "application"]},
+            "registration_opens_at": NULLABLE_DATETIME,
+            "registration_closes_at": NULLABLE_DATETIME,
+            "reminder_days": {"type": "integer", "minimum": 0, "maximum": 60},
+            "feedback_url": {"type": "string", "format": "uri"},
+            "actual_cost": {"type": ["number", "string"]},
+            "co_organiser": {"enum": ["vpk", "tas"]},
+            "venue": {"$ref": "#/components/schemas/Venue"},
+        },
+    }
+
+
+def _registration() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": {
+            "id": INTEGER, "event_id": INTEGER,
+            "status": {"enum": ["confirmed", "waitlisted", "pending", "rejected", "cancelled"]},
+            "waitlist_position": {"type": ["integer", "null"]},
+            "name": STRING, "email": NULLABLE_STRING, "phone": NULLABLE_STRING,
+            "seats": INTEGER, "created_at": DATETIME,
+            "needs": {"type": "array", "items": STRING,
+                      "description": "Only for organisers allowed to see health data."},
+        },
+        "required": ["id", "event_id", "status", "name", "seats"],
+    }
+
+
+def _error() -> dict[str, Any]:
+    return {
+        "type": "object",
+        "required": ["error", "message"],
+        "properties": {
+            "error": STRING,
+            "message": STRING,
+            "fields": {"type": "object", "additionalProperties": {"type": "array",
+                                                                   "items": STRING}},
+        },
+    }
+
+
+def _json(schema_ref: str) -> dict[str, Any]:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{schema_ref}"}}}
+
+
+def _error_response(description: str) -> dict[str, Any]:
+    return {"description": description, "content": _json("Error")}
+
+
+EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": INTEGER}
+STAFF = [{"bearerAuth": []}]
+
+
+def _paths() -> dict[str, Any]:
+    event_list = {"type": "object", "properties": {
+        "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}}
+    registration_list = {"type": "object", "properties": {
+        "registrations": {"type": "array",
+                          "items": {"$ref": "#/components/schemas/Registration"}}}}
+    created = {"type": "object", "required": ["id", "status", "waitlist_position"],
+               "properties": {"id": INTEGER, "status": STRING,
+                              "waitlist_position": {"type": ["integer", "null"]},
+                              "manage_url": {"type": "string", "format": "uri"}}}
+    return {
+        "/events": {
+            "get": {"summary": "Published events", "operationId": "listEvents",
+                    "responses": {"200": {"description": "Events",
+                                          "content": {"application/json": {
+                                              "schema": event_list}}}}},
+            "post": {"summary": "Create an event (organisers)", "operationId": "createEvent",
+                     "security": STAFF,
+                     "requestBody": {"required": True, "content": _json("EventCreate")},
+                     "responses": {"201": {"description": "Created", "content": _json("Event")},
+                                   "401": _error_response("No valid token"),
+                                   "403": _error_response("Not an organiser"),
+                                   "422": _error_response("Invalid fields")}},
+        },
+        "/events/{event_id}": {
+            "parameters": [EVENT_ID],
+            "get": {"summary": "One event", "operationId": "getEvent",
+                    "responses": {"200": {"description": "The event", "content": _json("Event")},
+                                  "404": _error_response("No such event")}},
+            "patch": {"summary": "Change an event (organisers)", "operationId": "updateEvent",
+                      "security": STAFF,
+                      "requestBody": {"required": True, "content": _json("EventUpdate")},
+                      "responses": {"200": {"description": "Changed", "content": _json("Event")},
+                                    "401": _error_response("No valid token"),
+                                    "403": _error_response("Not allowed"),
+                                    "404": _error_response("No such event"),
+                                    "422": _error_response("Invalid fields")}},
+        },
+        "/events/{event_id}/cancel": {
+            "parameters": [EVENT_ID],
+            "post": {"summary": "Cancel an event (organisers)", "operationId": "cancelEvent",
+                     "security": STAFF,
+                     "responses": {"200": {"description": "Cancelled", "content": _json("Event")},
+                                   "401": _error_response("No valid token"),
+                                   "403": _error_response("Not allowed"),
+                                   "404": _error_response("No such event")}},
+        },
+        "/events/{event_id}/registrations": {
+            "parameters": [EVENT_ID],
+            "post": {"summary": "Register for an event", "operationId": "register",
+                     "requestBody": {"required": True, "content": _json("RegistrationCreate")},
+                     "responses": {
+                         "201": {"description": "Registered (confirmed, waitlisted or pending)",
+                                 "content": {"application/json": {"schema": created}}},
+                         "400": _error_response("Not a JSON object"),
+                         "404": _error_response("No such event"),
+                         "409": _error_response("Already registered, or registration closed"),
+                         "422": _error_response("Invalid fields"),
+                         "429": _error_response("Too many requests")}},
+            "get": {"summary": "The event's registrations (organisers)",
+                    "operationId": "listRegistrations", "security": STAFF,
+                    "responses": {"200": {"description": "Registrations",
+                                          "content": {"application/json": {
+                                              "schema": registration_list}}},
+                                  "401": _error_response("No valid token"),
+                                  "403": _error_response("Not allowed"),
+                                  "404": _error_response("No such event")}},
+        },
+        "/registrations/{registration_id}": {
+            "parameters": [{"name": "registration_id", "in": "path", "required": True,
+                            "schema": INTEGER}],
+            "patch": {"summary": "Confirm, reject or cancel (organisers)",
+                      "operationId": "updateRegistration", "security": STAFF,
+                      "requestBody": {"required": True, "content": {"application/json": {
+                          "schema": {"type": "object", "required": ["status"],
+                                     "additionalProperties": False,
+                                     "properties": {"status": {
+                                         "enum": ["confirmed", "rejected", "cancelled"]}}}}}},
+                      "responses": {"200": {"description": "Changed",
+                                            "content": _json("Registration")},
+                                    "401": _error_response("No valid token"),
+                                    "403": _error_response("Not allowed"),
+                                    "404": _error_response("No such registration"),
+                                    "409": _error_response("No free seat / not allowed"),
+                                    "422": _error_response("Invalid fields")}},
+        },
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The whole document (servers from BASE_URL)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Koosloome API",
+            "version": "1.0.0",
+            "description": "Events, registrations and idea boards of the LEADER project "
+            "'Koosloomest koostööni'. Staff endpoints take a bearer token from "
+            "`flask --app koosloome tokens create EMAIL`.",
+        },
+        "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "schemas": {
+                "Event": _event(),
+                "EventCreate": _event_input(["kind", "title_et", "starts_at", "ends_at",
+                                             "capacity", "venue"]),
+                "EventUpdate": _event_input([]),
+                "Venue": _venue(),
+                "Registration": _registration(),
+                "RegistrationCreate": _registration_input(),
+                "Error": _error(),
+            },
+        },
+    }

@@ -1,0 +1,281 @@
+"""The JSON API, /api/v1: public events and registration; organisers' event management.
+
+Handlers stay thin: parse → check access → call the same services as the HTML pages → JSON.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms.fields.core import UnboundField
+
+from koosloome.accounts.models import Organisation, Role
+from koosloome.accounts.permissions import can_manage_event, can_see_health_data
+from koosloome.api.common import ApiProblem, api_user, json_error, token_required
+from koosloome.api.convert import (
+    event_formdata,
+    form_errors,
+    registration_formdata,
+)
+from koosloome.api.openapi import openapi_document
+from koosloome.api.serializers import event_json, registration_json
+from koosloome.events import services as events
+from koosloome.events.forms import EventForm
+from koosloome.events.models import Event, EventStatus
+from koosloome.extensions import csrf, db, limiter
+from koosloome.i18n import current_language
+from koosloome.registrations import services as registrations
+from koosloome.registrations.capacity import seat_counts
+from koosloome.registrations.forms import form_for_event
+from koosloome.registrations.links import manage_url
+from koosloome.registrations.models import Registration, RegistrationSource, RegistrationStatus
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+bp.register_error_handler(ApiProblem, lambda problem: problem.response())
+
+EVENT_INPUT_KEYS = frozenset(
+    name for name, value in vars(EventForm).items() if isinstance(value, UnboundField)
+) | {"venue", "status", "slug"}
+
+
+def _json_body() -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "bad_request", _("Send a JSON object"))
+    return body
+
+
+def _event_or_404(event_id: int, *, public: bool) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiProblem(404, "not_found", _("No such event"))
+    user = api_user()
+    if public and event.status is EventStatus.DRAFT and not (
+        user is not None and can_manage_event(user, event)
+    ):
+        raise ApiProblem(404, "not_found", _("No such event"))
+    return event
+
+
+def _managed_event(event_id: int) -> Event:
+    event = _event_or_404(event_id, public=False)
+    user = api_user()
+    if user is None or not can_manage_event(user, event):
+        raise ApiProblem(403, "forbidden", _("You may not manage this event"))
+    return event
+
+
+def _event_response(event: Event, status: int = 200) -> ResponseReturnValue:
+    return jsonify(event_json(event, seat_counts([event.id])[event.id])), status
+
+
+@bp.get("/openapi.json")
+def openapi() -> ResponseReturnValue:
+    """The OpenAPI 3.1 description of this API."""
+    return jsonify(openapi_document())
+
+
+@bp.get("/events")
+def list_events() -> ResponseReturnValue:
+    """Published events, soonest first."""
+    query = select(Event).where(Event.status == EventStatus.PUBLISHED).order_by(Event.starts_at)
+    all_events = list(db.session.scalars(query))
+    counts = seat_counts(event.id for event in all_events)
+    return jsonify({"events": [event_json(event, counts[event.id]) for event in all_events]})
+
+
+@bp.get("/events/<int:event_id>")
+def get_event(event_id: int) -> ResponseReturnValue:
+    """One event (drafts only for those who manage them)."""
+    return _event_response(_event_or_404(event_id, public=True))
+
+
+@bp.post("/events/<int:event_id>/registrations")
+@limiter.limit("30 per minute; 300 per hour")
+def create_registration(event_id: int) -> ResponseReturnValue:
+    """Register, with the same fields and rules as the form."""
+    event = _event_or_404(event_id, public=True)
+    formdata, errors = registration_formdata(_json_body())
+    formdata.setdefault("language", current_language())
+    form = form_for_event(event, current_language(), formdata=formdata, meta={"csrf": False})
+    if not form.validate() or errors:
+        errors = {**form_errors(form), **errors}
+        return json_error(422, "invalid", _("Some fields are not right"), errors)
+    try:
+        outcome = registrations.register(event, form.to_data(), RegistrationSource.API)
+    except registrations.AlreadyRegistered:
+        db.session.rollback()
+        return json_error(409, "already_registered",
+                          _("This e-mail address is already registered for this event"))
+    except registrations.RegistrationClosed as closed:
+        db.session.rollback()
+        return json_error(409, "registration_closed",
+                          _("This event takes no registrations now (%(state)s)",
+                            state=closed.state.value))
+    except registrations.InvalidRegistration as invalid:
+        db.session.rollback()
+        return json_error(422, "invalid", _("Some fields are not right"), invalid.errors)
+    db.session.commit()
+    registration = outcome.registration
+    body = {"id": registration.id, "status": registration.status.value,
+            "waitlist_position": outcome.waitlist_position,
+            "manage_url": manage_url(registration)}
+    return jsonify(body), 201
+
+
+@bp.post("/events")
+@token_required
+def create_event() -> ResponseReturnValue:
+    """Organisers create an event (a draft unless ``status`` is "published")."""
+    user = api_user()
+    assert user is not None
+    if user.role not in (Role.ADMIN, Role.ORGANISER):
+        return json_error(403, "forbidden", _("Only organisers create events"))
+    payload = _json_body()
+    status = payload.pop("status", "draft")
+    slug = payload.pop("slug", None)
+    formdata, errors = event_formdata(payload, EVENT_INPUT_KEYS)
+    form = EventForm(formdata=formdata, meta={"csrf": False})
+    if status not in ("draft", "published"):
+        errors["status"] = [_("Must be draft or published")]
+    if not form.validate() or errors:
+        return json_error(422, "invalid", _("Some fields are not right"),
+                          {**form_errors(form), **errors})
+    values = form.values()
+    co_slug = values.pop("co_organiser", None)
+    values["status"] = EventStatus(status)
+    if slug:
+        values["slug"] = slug
+    organisation = user.organisation
+    co_organiser = _organisation(co_slug) if co_slug else None
+    try:
+        event = events.create_event(values, user, organisation, co_organiser)
+    except events.InvalidEvent as invalid:
+        db.session.rollback()
+        return json_error(422, "invalid", _("Some fields are not right"), invalid.errors)
+    db.session.commit()
+    response = _event_response(event, 201)
+    body, code = response  # type: ignore[misc]
+    return body, code, {"Location": url_for(".get_event", event_id=event.id)}
+
+
+def _organisation(slug: str) -> Organisation:
+    organisation = db.session.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+    if organisation is None:
+        raise ApiProblem(422, "invalid", _("Some fields are not right"),
+                         {"co_organiser": [_("Unknown organisation")]})
+    return organisation
+
+
+@bp.patch("/events/<int:event_id>")
+@token_required
+def update_event(event_id: int) -> ResponseReturnValue:
+    """Change some fields; a new time or place sends updated invites."""
+    event = _managed_event(event_id)
+    payload = _json_body()
+    publish = payload.pop("status", None)
+    formdata, errors = event_formdata(payload, EVENT_INPUT_KEYS - {"slug"})
+    form = EventForm(formdata=formdata, meta={"csrf": False})
+    present = set(formdata.keys())
+    for name in list(form._fields):
+        if name not in present:
+            del form[name]
+    if publish not in (None, "published"):
+        errors["status"] = [_("Use the cancel endpoint to cancel; status can only be published")]
+    if not form.validate() or errors:
+        return json_error(422, "invalid", _("Some fields are not right"),
+                          {**form_errors(form), **errors})
+    user = api_user()
+    assert user is not None
+    values = form.values()
+    values.pop("co_organiser", None)
+    try:
+        change = events.update_event(event, values, user)
+        if publish == "published":
+            events.publish_event(event, user)
+    except events.InvalidEvent as invalid:
+        db.session.rollback()
+        return json_error(422, "invalid", _("Some fields are not right"), invalid.errors)
+    db.session.commit()
+    body, code = _event_response(event)  # type: ignore[misc]
+    body.headers["X-Koosloome-Invites-Sent"] = str(change.invites_sent)
+    return body, code
+
+
+@bp.post("/events/<int:event_id>/cancel")
+@token_required
+def cancel_event(event_id: int) -> ResponseReturnValue:
+    """Cancel the event; every registered participant gets a cancellation."""
+    event = _managed_event(event_id)
+    user = api_user()
+    assert user is not None
+    events.cancel_event(event, user)
+    db.session.commit()
+    return _event_response(event)
+
+
+@bp.get("/events/<int:event_id>/registrations")
+@token_required
+def list_registrations(event_id: int) -> ResponseReturnValue:
+    """The event's registrations; needs only for those who may see health data."""
+    event = _managed_event(event_id)
+    user = api_user()
+    assert user is not None
+    query = (
+        select(Registration)
+        .where(Registration.event_id == event.id)
+        .order_by(Registration.created_at, Registration.id)
+    )
+    rows = list(db.session.scalars(query))
+    with_needs = can_see_health_data(user, event)
+    positions = _waitlist_positions(rows)
+    return jsonify({"registrations": [
+        registration_json(r, positions.get(r.id), with_needs) for r in rows
+    ]})
+
+
+def _waitlist_positions(rows: list[Registration]) -> dict[int, int]:
+    waiting = sorted(
+        (r for r in rows if r.status is RegistrationStatus.WAITLISTED),
+        key=lambda r: (r.waitlisted_at, r.id),
+    )
+    return {r.id: position for position, r in enumerate(waiting, start=1)}
+
+
+@bp.patch("/registrations/<int:registration_id>")
+@token_required
+def update_registration(registration_id: int) -> ResponseReturnValue:
+    """Organisers confirm, reject or cancel a registration."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        return json_error(404, "not_found", _("No such registration"))
+    user = api_user()
+    assert user is not None
+    if not can_manage_event(user, registration.event):
+        return json_error(403, "forbidden", _("You may not manage this event"))
+    payload = _json_body()
+    unknown = {key for key in payload if key != "status"}
+    if unknown:
+        return json_error(422, "invalid", _("Some fields are not right"),
+                          {key: [_("Unknown field")] for key in unknown})
+    allowed = {"confirmed", "rejected", "cancelled"}
+    if payload.get("status") not in allowed:
+        return json_error(422, "invalid", _("Some fields are not right"),
+                          {"status": [_("Must be confirmed, rejected or cancelled")]})
+    try:
+        registrations.change_status(registration, RegistrationStatus(payload["status"]))
+    except registrations.EventFull:
+        db.session.rollback()
+        return json_error(409, "event_full", _("There is no free seat for this registration"))
+    except registrations.TransitionNotAllowed:
+        db.session.rollback()
+        return json_error(409, "not_allowed",
+                          _("The registration cannot change to that status"))
+    db.session.commit()
+    return jsonify(registration_json(registration, registrations.waitlist_position(registration),
+                                     can_see_health_data(user, registration.event)))

@@ -1,0 +1,90 @@
+"""JSON shapes of events and registrations (pure functions of model objects)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+from koosloome.api.convert import VENUE_FIELDS
+from koosloome.events.models import Event
+from koosloome.registrations.capacity import SeatCount
+from koosloome.registrations.models import Registration
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with the offset of Estonian time (what people there read)."""
+    if value is None:
+        return None
+    return value.astimezone(ZoneInfo(current_app.config["TIMEZONE"])).isoformat()
+
+
+def _plain(value: Any) -> Any:
+    return value.value if hasattr(value, "value") else value
+
+
+def venue_json(event: Event) -> dict[str, Any]:
+    """The venue and its accessibility facts."""
+    venue = {}
+    for name in VENUE_FIELDS:
+        key = name.removeprefix("venue_") if name.startswith("venue_") else name
+        venue[key] = _plain(getattr(event, name))
+    return venue
+
+
+def event_json(event: Event, seats: SeatCount) -> dict[str, Any]:
+    """An event as the API shows it."""
+    return {
+        "id": event.id,
+        "slug": event.slug,
+        "kind": event.kind.value,
+        "status": event.status.value,
+        "title_et": event.title_et,
+        "title_en": event.title_en,
+        "summary_et": event.summary_et,
+        "summary_en": event.summary_en,
+        "starts_at": iso(event.starts_at),
+        "ends_at": iso(event.ends_at),
+        "venue": venue_json(event),
+        "capacity": event.capacity,
+        "seats_taken": seats.taken,
+        "waiting_count": seats.waiting,
+        "registration_mode": event.registration_mode.value,
+        "registration_opens_at": iso(event.registration_opens_at),
+        "registration_closes_at": iso(event.registration_closes_at),
+        "revision": event.revision,
+        "url": f"{current_app.config['BASE_URL']}/events/{event.slug}",
+    }
+
+
+def registration_json(
+    registration: Registration, position: int | None, with_needs: bool
+) -> dict[str, Any]:
+    """A registration; access needs and answers only for those allowed to see health data."""
+    body: dict[str, Any] = {
+        "id": registration.id,
+        "event_id": registration.event_id,
+        "status": registration.status.value,
+        "waitlist_position": position,
+        "name": registration.name,
+        "email": registration.email,
+        "phone": registration.phone,
+        "seats": registration.seats,
+        "created_at": iso(registration.created_at),
+    }
+    if with_needs:
+        body.update(
+            needs=sorted(registration.need_codes),
+            needs_note=registration.needs_note,
+            companion=registration.companion,
+            companion_name=registration.companion_name,
+            allergies=registration.allergies,
+            transport_needed=registration.transport_needed,
+            transport_pickup=registration.transport_pickup,
+            transport_wheelchair=registration.transport_wheelchair,
+            phone_me=registration.phone_me,
+            answers={str(a.question_id): a.value for a in registration.answers},
+        )
+    return body

@@ -1,0 +1,218 @@
+"""The event form: texts in both languages, time, capacity, registration and the venue's access.
+
+Used by the back office and, fed with the JSON body, by the API, so both check the same way.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DecimalField,
+    Field,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+
+from koosloome.events.models import Entrance, EventKind, HearingLoop, RegistrationMode
+
+KIND_LABELS = {
+    EventKind.SEMINAR: _l("Inspiration seminar"),
+    EventKind.WORKSHOP: _l("Co-creation workshop"),
+    EventKind.STUDY_TRIP: _l("Study trip"),
+}
+YES_NO_UNKNOWN = [
+    SelectChoice("", _l("Not stated")),
+    SelectChoice("yes", _l("Yes")),
+    SelectChoice("no", _l("No")),
+]
+
+
+class ZonedDateTimeField(StringField):
+    """A moment in time: ISO 8601 with an offset (API), or a local ``datetime-local`` value
+    read as Estonian time (form). Stored as an aware datetime."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse the submitted text; an unparsable value is an error beside the field."""
+        self.raw_data = valuelist
+        text = (valuelist[0] if valuelist else "") or ""
+        text = text.strip()
+        if not text:
+            self.data = None
+            return
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError as exc:
+            self.data = None
+            raise ValueError(
+                _l("Enter a date and time like 2026-12-08T10:00 or 2026-12-08T10:00+02:00")
+            ) from exc
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+        self.data = value
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return str(self.raw_data[0])
+        if isinstance(self.data, datetime):
+            local = self.data.astimezone(ZoneInfo(current_app.config["TIMEZONE"]))
+            return local.strftime("%Y-%m-%dT%H:%M")
+        return ""
+
+
+class TriStateField(SelectField):
+    """Yes / no / not stated, stored as True / False / None."""
+
+    def __init__(self, label: Any = None, **kwargs: Any) -> None:
+        super().__init__(label, choices=YES_NO_UNKNOWN, validators=[Optional()], **kwargs)
+
+    def process_data(self, value: Any) -> None:
+        """Accept the model's bool/None."""
+        self.data = {True: "yes", False: "no"}.get(value, value if isinstance(value, str) else "")
+
+    def as_bool(self) -> bool | None:
+        """The answer as stored in the model."""
+        return {"yes": True, "no": False}.get(self.data or "")
+
+
+def _count(label: Any, maximum: int = 100_000) -> IntegerField:
+    return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=maximum)])
+
+
+def _text(label: Any, length: int, required: bool = False) -> StringField:
+    first = InputRequired(_l("This field is required")) if required else Optional()
+    return StringField(label, validators=[first, Length(max=length)])
+
+
+def _long(label: Any, length: int) -> TextAreaField:
+    return TextAreaField(label, validators=[Optional(), Length(max=length)])
+
+
+class EventForm(FlaskForm):
+    """Everything an organiser sets about an event."""
+
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        validators=[InputRequired(_l("Choose the kind of event"))],
+    )
+    title_et = _text(_l("Title in Estonian"), 200, required=True)
+    title_en = _text(_l("Title in English"), 200)
+    summary_et = _long(_l("Summary in Estonian"), 500)
+    summary_en = _long(_l("Summary in English"), 500)
+    easy_read_et = _long(_l("Easy-to-read summary in Estonian"), 5000)
+    easy_read_en = _long(_l("Easy-to-read summary in English"), 5000)
+    description_et = _long(_l("Description in Estonian"), 20000)
+    description_en = _long(_l("Description in English"), 20000)
+    starts_at = ZonedDateTimeField(_l("Starts"), validators=[InputRequired(_l("Enter the start"))])
+    ends_at = ZonedDateTimeField(_l("Ends"), validators=[InputRequired(_l("Enter the end"))])
+    capacity = IntegerField(
+        _l("Seats"),
+        validators=[InputRequired(_l("Enter the number of seats")),
+                    NumberRange(min=0, max=100_000)],
+    )
+    registration_mode = SelectField(
+        _l("Registration"),
+        choices=[
+            SelectChoice(RegistrationMode.OPEN.value, _l("Open: first come, first served")),
+            SelectChoice(RegistrationMode.APPLICATION.value,
+                         _l("By application: organisers choose")),
+        ],
+        default=RegistrationMode.OPEN.value,
+    )
+    registration_opens_at = ZonedDateTimeField(_l("Registration opens"), validators=[Optional()])
+    registration_closes_at = ZonedDateTimeField(_l("Registration closes"),
+                                                validators=[Optional()])
+    reminder_days = IntegerField(_l("Reminder, days before"), default=2,
+                                 validators=[Optional(), NumberRange(min=0, max=60)])
+    feedback_url = URLField(_l("Feedback form link"),
+                            validators=[Optional(), Length(max=500), URL()])
+    actual_cost = DecimalField(_l("Actual cost (€)"), places=2,
+                               validators=[Optional(), NumberRange(min=Decimal(0))])
+    co_organiser = SelectField(_l("Co-organiser"), choices=[SelectChoice("", _l("None"))],
+                               validators=[Optional()], validate_choice=False)
+
+    venue_name = _text(_l("Venue"), 200, required=True)
+    venue_address = _text(_l("Address"), 300)
+    venue_map_url = URLField(_l("Map link"), validators=[Optional(), Length(max=500), URL()])
+    transit_stop = _text(_l("Nearest public-transport stop"), 200)
+    transit_stop_distance_m = _count(_l("Walking distance from the stop (m)"))
+    dropoff_point = _text(_l("Drop-off point"), 300)
+    accessible_parking_spaces = _count(_l("Accessible parking spaces"), 1000)
+    accessible_parking_distance_m = _count(_l("Distance from parking to the entrance (m)"))
+    entrance = SelectField(
+        _l("Entrance"),
+        choices=[SelectChoice("", _l("Not stated")),
+                 SelectChoice(Entrance.LEVEL.value, _l("Level, no steps")),
+                 SelectChoice(Entrance.RAMP.value, _l("Ramp")),
+                 SelectChoice(Entrance.STEPS.value, _l("Steps, no ramp"))],
+        validators=[Optional()],
+    )
+    entrance_steps = _count(_l("Number of steps"), 1000)
+    door_width_cm = _count(_l("Door width (cm)"), 1000)
+    automatic_door = TriStateField(_l("Automatic door"))
+    lift = TriStateField(_l("Lift"))
+    step_free_rooms = TriStateField(_l("All rooms used are step-free"))
+    accessible_wc = TriStateField(_l("Accessible toilet"))
+    seats_with_armrests = TriStateField(_l("Chairs with armrests"))
+    wheelchair_spaces = _count(_l("Spaces for wheelchair users"), 1000)
+    hearing_loop = SelectField(
+        _l("Hearing loop"),
+        choices=[SelectChoice("", _l("Not stated")),
+                 SelectChoice(HearingLoop.NONE.value, _l("No")),
+                 SelectChoice(HearingLoop.FIXED.value, _l("Yes, fixed in the room")),
+                 SelectChoice(HearingLoop.PORTABLE.value, _l("Yes, portable"))],
+        validators=[Optional()],
+    )
+    quiet_room = TriStateField(_l("Quiet room"))
+    assistance_dog_area = TriStateField(_l("Relief area for assistance dogs"))
+    catering_et = _text(_l("Catering in Estonian"), 500)
+    catering_en = _text(_l("Catering in English"), 500)
+    evacuation_et = _text(_l("Evacuation of people with disabilities, in Estonian"), 500)
+    evacuation_en = _text(_l("Evacuation of people with disabilities, in English"), 500)
+    access_notes_et = _long(_l("Other access information in Estonian"), 5000)
+    access_notes_en = _long(_l("Other access information in English"), 5000)
+    access_contact_name = _text(_l("Access contact person"), 200)
+    access_contact_phone = _text(_l("Access contact phone"), 40)
+
+    def values(self, only: set[str] | None = None) -> dict[str, Any]:
+        """Field values ready for the model (enums, booleans, None for "not stated")."""
+        values: dict[str, Any] = {}
+        for name, field in self._fields.items():
+            if name == "csrf_token" or (only is not None and name not in only):
+                continue
+            values[name] = _model_value(name, field)
+        return values
+
+
+_ENUMS = {"kind": EventKind, "registration_mode": RegistrationMode, "entrance": Entrance,
+          "hearing_loop": HearingLoop}
+_TEXT_DEFAULT_EMPTY = {
+    "title_en", "summary_et", "summary_en", "easy_read_et", "easy_read_en", "description_et",
+    "description_en", "feedback_url", "venue_address", "venue_map_url", "transit_stop",
+    "dropoff_point", "catering_et", "catering_en", "evacuation_et", "evacuation_en",
+    "access_notes_et", "access_notes_en", "access_contact_name", "access_contact_phone",
+}
+
+
+def _model_value(name: str, field: Field) -> Any:
+    if isinstance(field, TriStateField):
+        return field.as_bool()
+    if name in _ENUMS:
+        return _ENUMS[name](field.data) if field.data else None
+    if name in _TEXT_DEFAULT_EMPTY:
+        return (field.data or "").strip()
+    if isinstance(field.data, str):
+        return field.data.strip() or None
+    return field.data

@@ -1,0 +1,293 @@
+"""The JSON API: public events and registration, organisers' event management."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from openapi_spec_validator import validate
+from sqlalchemy import select
+
+from koosloome.accounts.models import Role
+from koosloome.accounts.services import create_api_token
+from koosloome.db import utcnow
+from koosloome.events.models import Event, EventStatus
+from koosloome.extensions import db
+from koosloome.outbox import OutgoingEmail
+from koosloome.registrations.models import Registration, RegistrationStatus
+from tests.factories import organisation
+
+Status = RegistrationStatus
+PERSON = {"name": "Mari Tamm", "email": "mari@example.ee", "consent_privacy": True}
+
+
+@pytest.fixture
+def bearer(make_user):
+    """``bearer(role, org)`` → Authorization headers for a new staff user."""
+
+    def make(role=Role.ORGANISER, org="vpk"):
+        user = make_user(role, org)
+        token = create_api_token(user)
+        db.session.commit()
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+def test_openapi_document_is_valid_openapi_3_1(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert document["openapi"] == "3.1.0"
+    validate(document)
+    assert "/events/{event_id}/registrations" in document["paths"]
+
+
+def test_public_events_list_and_detail(client, make_event, make_registration):
+    event = make_event(capacity=5, title_et="Seminar Võrus")
+    make_registration(event, seats=2)
+    make_event(status=EventStatus.DRAFT)
+    events = client.get("/api/v1/events").get_json()["events"]
+    assert [e["id"] for e in events] == [event.id]
+    body = client.get(f"/api/v1/events/{event.id}").get_json()
+    assert body["title_et"] == "Seminar Võrus"
+    assert body["seats_taken"] == 2 and body["waiting_count"] == 0
+    assert body["starts_at"].endswith(("+02:00", "+03:00"))
+    assert body["venue"]["name"] == event.venue_name
+    assert body["url"] == f"http://koosloome.test/events/{event.slug}"
+
+
+def test_draft_events_are_hidden_from_the_public(client, make_event, bearer):
+    draft = make_event(status=EventStatus.DRAFT)
+    assert client.get(f"/api/v1/events/{draft.id}").status_code == 404
+    assert client.get(f"/api/v1/events/{draft.id}", headers=bearer()).status_code == 200
+    assert client.get("/api/v1/events/999999").status_code == 404
+
+
+def test_registering_through_the_api(client, make_event):
+    event = make_event(capacity=1)
+    first = client.post(f"/api/v1/events/{event.id}/registrations", json=PERSON)
+    assert first.status_code == 201
+    assert first.get_json()["status"] == "confirmed"
+    assert first.get_json()["manage_url"].startswith("http://koosloome.test/r/")
+    second = client.post(f"/api/v1/events/{event.id}/registrations",
+                         json={**PERSON, "email": "jaan@example.ee", "needs": ["wheelchair",
+                               "vegan"], "consent_health": True, "companion": True})
+    assert second.status_code == 201
+    assert second.get_json() | {"manage_url": None} == {
+        "id": second.get_json()["id"], "status": "waitlisted", "waitlist_position": 1,
+        "manage_url": None}
+    registration = db.session.get(Registration, second.get_json()["id"])
+    assert registration.need_codes == {"wheelchair", "vegan"} and registration.seats == 2
+    assert db.session.scalar(select(OutgoingEmail.kind).where(
+        OutgoingEmail.registration_id == registration.id)) == "waitlisted"
+
+
+def test_already_registered_is_409(client, make_event):
+    event = make_event()
+    client.post(f"/api/v1/events/{event.id}/registrations", json=PERSON)
+    response = client.post(f"/api/v1/events/{event.id}/registrations",
+                           json={**PERSON, "email": "MARI@example.ee"})
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "already_registered"
+
+
+def test_closed_registration_is_409(client, make_event):
+    event = make_event(registration_opens_at=utcnow() + timedelta(days=1))
+    response = client.post(f"/api/v1/events/{event.id}/registrations", json=PERSON)
+    assert response.status_code == 409
+    assert response.get_json()["error"] == "registration_closed"
+
+
+@pytest.mark.parametrize(
+    ("payload", "fields"),
+    [
+        ({"name": "", "consent_privacy": True, "email": "x@example.ee"}, {"name"}),
+        ({**PERSON, "email": "not an email"}, {"email"}),
+        ({**PERSON, "phone": "abc"}, {"phone"}),
+        ({**PERSON, "name": "x" * 201}, {"name"}),
+        ({**PERSON, "county": "mars"}, {"county"}),
+        ({**PERSON, "needs": ["teleport"]}, {"needs"}),
+        ({**PERSON, "needs": ["wheelchair"]}, {"consent_health"}),
+        ({**PERSON, "consent_privacy": False}, {"consent_privacy"}),
+        ({**PERSON, "consent_privacy": "yes"}, {"consent_privacy"}),
+        ({**PERSON, "name": 42}, {"name"}),
+        ({**PERSON, "nickname": "Mari"}, {"nickname"}),
+        ({"name": "Mari", "consent_privacy": True}, {"email"}),
+    ],
+)
+def test_invalid_registrations_get_422_with_field_errors(client, make_event, payload, fields):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.id}/registrations", json=payload)
+    assert response.status_code == 422
+    body = response.get_json()
+    assert body["error"] == "invalid"
+    assert fields <= set(body["fields"])
+    assert db.session.scalars(select(Registration)).all() == []
+
+
+def test_field_errors_are_translated(client, make_event):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.id}/registrations",
+                           json={**PERSON, "email": "bad"},
+                           headers={"Accept-Language": "et"})
+    assert "Sisesta e-posti aadress õigel kujul" in response.get_json()["fields"]["email"][0]
+
+
+@pytest.mark.parametrize("body", [None, "[]", "not json", '"text"'])
+def test_non_object_bodies_get_400(client, make_event, body):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.id}/registrations", data=body,
+                           content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "bad_request"
+
+
+def test_staff_endpoints_need_a_token(client, make_event):
+    event = make_event()
+    assert client.post("/api/v1/events", json={}).status_code == 401
+    assert client.get(f"/api/v1/events/{event.id}/registrations").status_code == 401
+    assert client.get(f"/api/v1/events/{event.id}/registrations",
+                      headers={"Authorization": "Bearer nope"}).status_code == 401
+
+
+NEW_EVENT = {
+    "kind": "seminar", "title_et": "Uus seminar: ligipääs", "starts_at": "2031-03-05T10:00+02:00",
+    "ends_at": "2031-03-05T14:00+02:00", "capacity": 30,
+    "venue": {"name": "Antsla rahvamaja", "address": "Kooli 3, Antsla", "lift": False,
+              "entrance": "steps", "entrance_steps": 3, "hearing_loop": "portable"},
+}
+
+
+def test_organiser_creates_an_event(client, bearer):
+    response = client.post("/api/v1/events", json={**NEW_EVENT, "co_organiser": "tas"},
+                           headers=bearer(Role.ORGANISER, "vpk"))
+    assert response.status_code == 201, response.get_json()
+    body = response.get_json()
+    assert body["slug"] == "uus-seminar-ligipaas"
+    assert body["status"] == "draft"
+    assert body["starts_at"] == "2031-03-05T10:00:00+02:00"
+    assert body["venue"]["entrance_steps"] == 3 and body["venue"]["lift"] is False
+    event = db.session.get(Event, body["id"])
+    assert event.organisation.slug == "vpk" and event.co_organiser.slug == "tas"
+    assert response.headers["Location"] == f"/api/v1/events/{event.id}"
+
+
+def test_facilitators_cannot_create_events(client, bearer):
+    response = client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(Role.FACILITATOR))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"ends_at": "2031-03-05T09:00+02:00"}, "ends_at"),
+        ({"starts_at": "next tuesday"}, "starts_at"),
+        ({"capacity": -1}, "capacity"),
+        ({"kind": "party"}, "kind"),
+        ({"title_et": ""}, "title_et"),
+        ({"venue": {"entrance": "steps", "entrance_steps": None}}, "entrance_steps"),
+    ],
+)
+def test_invalid_events_get_422(client, bearer, change, field):
+    payload = {**NEW_EVENT, **change}
+    if "venue" in change:
+        payload["venue"] = {"name": "Saal", **change["venue"]}
+    response = client.post("/api/v1/events", json=payload, headers=bearer())
+    assert response.status_code == 422
+    assert field in response.get_json()["fields"]
+
+
+def test_moving_an_event_raises_the_revision_and_queues_updated_invites(
+    client, bearer, make_event, make_registration
+):
+    event = make_event(organisation=organisation("vpk"), capacity=2)
+    confirmed = make_registration(event)
+    make_registration(event, status=Status.CANCELLED)
+    headers = bearer(Role.ORGANISER, "vpk")
+    response = client.patch(f"/api/v1/events/{event.id}", headers=headers,
+                            json={"starts_at": "2031-04-01T11:00+03:00",
+                                  "ends_at": "2031-04-01T15:00+03:00"})
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["revision"] == 1
+    assert response.headers["X-Koosloome-Invites-Sent"] == "1"
+    kinds = db.session.scalars(select(OutgoingEmail.kind).where(
+        OutgoingEmail.registration_id == confirmed.id)).all()
+    assert kinds == ["event_changed"]
+    retitled = client.patch(f"/api/v1/events/{event.id}", headers=headers,
+                            json={"title_en": "New English title"})
+    assert retitled.get_json()["revision"] == 1  # not a time or place change
+
+
+def test_raising_capacity_promotes_and_lowering_below_taken_is_refused(
+    client, bearer, make_event, make_registration
+):
+    event = make_event(organisation=organisation("vpk"), capacity=1)
+    make_registration(event)
+    waiting = make_registration(event, status=Status.WAITLISTED, waitlisted_at=utcnow())
+    headers = bearer(Role.ORGANISER, "vpk")
+    assert client.patch(f"/api/v1/events/{event.id}", headers=headers,
+                        json={"capacity": 0}).status_code == 422
+    response = client.patch(f"/api/v1/events/{event.id}", headers=headers, json={"capacity": 2})
+    assert response.get_json()["seats_taken"] == 2
+    db.session.refresh(waiting)
+    assert waiting.status is Status.CONFIRMED
+
+
+def test_organisers_of_the_other_partner_cannot_change_an_event(client, bearer, make_event):
+    event = make_event(organisation=organisation("vpk"))
+    headers = bearer(Role.ORGANISER, "tas")
+    assert client.patch(f"/api/v1/events/{event.id}", headers=headers,
+                        json={"capacity": 5}).status_code == 403
+    assert client.post(f"/api/v1/events/{event.id}/cancel", headers=headers).status_code == 403
+    co_organised = make_event(organisation=organisation("vpk"), co_organiser=organisation("tas"))
+    assert client.patch(f"/api/v1/events/{co_organised.id}", headers=headers,
+                        json={"capacity": 5}).status_code == 200
+
+
+def test_cancelling_an_event_sends_cancellations(client, bearer, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    make_registration(event)
+    make_registration(event, status=Status.WAITLISTED, waitlisted_at=utcnow())
+    response = client.post(f"/api/v1/events/{event.id}/cancel", headers=bearer())
+    assert response.get_json()["status"] == "cancelled"
+    kinds = db.session.scalars(select(OutgoingEmail.kind)).all()
+    assert kinds == ["event_cancelled", "event_cancelled"]
+
+
+def test_registrations_list_shows_needs_only_to_those_allowed(client, bearer, make_event,
+                                                             make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    registration = make_registration(event, consent_health_at=utcnow())
+    registration.needs_note = "Vajan pause"
+    db.session.commit()
+    organiser = client.get(f"/api/v1/events/{event.id}/registrations", headers=bearer())
+    assert organiser.get_json()["registrations"][0]["needs_note"] == "Vajan pause"
+    facilitator = client.get(f"/api/v1/events/{event.id}/registrations",
+                             headers=bearer(Role.FACILITATOR, "vpk"))
+    assert facilitator.status_code == 403
+
+
+def test_patch_registration_status(client, bearer, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"), capacity=1)
+    first = make_registration(event)
+    pending = make_registration(event, status=Status.PENDING)
+    headers = bearer()
+    full = client.patch(f"/api/v1/registrations/{pending.id}", headers=headers,
+                        json={"status": "confirmed"})
+    assert full.status_code == 409 and full.get_json()["error"] == "event_full"
+    client.patch(f"/api/v1/registrations/{first.id}", headers=headers,
+                 json={"status": "cancelled"})
+    ok = client.patch(f"/api/v1/registrations/{pending.id}", headers=headers,
+                      json={"status": "confirmed"})
+    assert ok.status_code == 200 and ok.get_json()["status"] == "confirmed"
+    bad = client.patch(f"/api/v1/registrations/{pending.id}", headers=headers,
+                       json={"status": "waitlisted"})
+    assert bad.status_code == 422
+    back = client.patch(f"/api/v1/registrations/{first.id}", headers=headers,
+                        json={"status": "confirmed"})
+    assert back.status_code == 409
+
+
+def test_api_404_and_405_are_json(client):
+    assert client.get("/api/v1/nothing").get_json()["error"]
+    response = client.delete("/api/v1/events")
+    assert response.status_code == 405 and response.get_json()["error"]
