@@ -14,6 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DecimalField,
     Field,
     IntegerField,
@@ -23,9 +24,23 @@ from wtforms import (
     TextAreaField,
     URLField,
 )
-from wtforms.validators import URL, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    URL,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import DateTimeLocalInput
 
-from koosloome.events.models import Entrance, EventKind, HearingLoop, RegistrationMode
+from koosloome.events.models import (
+    Entrance,
+    EventKind,
+    HearingLoop,
+    QuestionKind,
+    RegistrationMode,
+)
 
 KIND_LABELS = {
     EventKind.SEMINAR: _l("Inspiration seminar"),
@@ -42,6 +57,8 @@ YES_NO_UNKNOWN = [
 class ZonedDateTimeField(StringField):
     """A moment in time: ISO 8601 with an offset (API), or a local ``datetime-local`` value
     read as Estonian time (form). Stored as an aware datetime."""
+
+    widget = DateTimeLocalInput()
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         """Parse the submitted text; an unparsable value is an error beside the field."""
@@ -119,29 +136,38 @@ class EventForm(FlaskForm):
     ends_at = ZonedDateTimeField(_l("Ends"), validators=[InputRequired(_l("Enter the end"))])
     capacity = IntegerField(
         _l("Seats"),
-        validators=[InputRequired(_l("Enter the number of seats")),
-                    NumberRange(min=0, max=100_000)],
+        validators=[
+            InputRequired(_l("Enter the number of seats")),
+            NumberRange(min=0, max=100_000),
+        ],
     )
     registration_mode = SelectField(
         _l("Registration"),
         choices=[
             SelectChoice(RegistrationMode.OPEN.value, _l("Open: first come, first served")),
-            SelectChoice(RegistrationMode.APPLICATION.value,
-                         _l("By application: organisers choose")),
+            SelectChoice(
+                RegistrationMode.APPLICATION.value, _l("By application: organisers choose")
+            ),
         ],
         default=RegistrationMode.OPEN.value,
     )
     registration_opens_at = ZonedDateTimeField(_l("Registration opens"), validators=[Optional()])
-    registration_closes_at = ZonedDateTimeField(_l("Registration closes"),
-                                                validators=[Optional()])
-    reminder_days = IntegerField(_l("Reminder, days before"), default=2,
-                                 validators=[Optional(), NumberRange(min=0, max=60)])
-    feedback_url = URLField(_l("Feedback form link"),
-                            validators=[Optional(), Length(max=500), URL()])
-    actual_cost = DecimalField(_l("Actual cost (€)"), places=2,
-                               validators=[Optional(), NumberRange(min=Decimal(0))])
-    co_organiser = SelectField(_l("Co-organiser"), choices=[SelectChoice("", _l("None"))],
-                               validators=[Optional()], validate_choice=False)
+    registration_closes_at = ZonedDateTimeField(_l("Registration closes"), validators=[Optional()])
+    reminder_days = IntegerField(
+        _l("Reminder, days before"), default=2, validators=[Optional(), NumberRange(min=0, max=60)]
+    )
+    feedback_url = URLField(
+        _l("Feedback form link"), validators=[Optional(), Length(max=500), URL()]
+    )
+    actual_cost = DecimalField(
+        _l("Actual cost (€)"), places=2, validators=[Optional(), NumberRange(min=Decimal(0))]
+    )
+    co_organiser = SelectField(
+        _l("Co-organiser"),
+        choices=[SelectChoice("", _l("None"))],
+        validators=[Optional()],
+        validate_choice=False,
+    )
 
     venue_name = _text(_l("Venue"), 200, required=True)
     venue_address = _text(_l("Address"), 300)
@@ -153,10 +179,12 @@ class EventForm(FlaskForm):
     accessible_parking_distance_m = _count(_l("Distance from parking to the entrance (m)"))
     entrance = SelectField(
         _l("Entrance"),
-        choices=[SelectChoice("", _l("Not stated")),
-                 SelectChoice(Entrance.LEVEL.value, _l("Level, no steps")),
-                 SelectChoice(Entrance.RAMP.value, _l("Ramp")),
-                 SelectChoice(Entrance.STEPS.value, _l("Steps, no ramp"))],
+        choices=[
+            SelectChoice("", _l("Not stated")),
+            SelectChoice(Entrance.LEVEL.value, _l("Level, no steps")),
+            SelectChoice(Entrance.RAMP.value, _l("Ramp")),
+            SelectChoice(Entrance.STEPS.value, _l("Steps, no ramp")),
+        ],
         validators=[Optional()],
     )
     entrance_steps = _count(_l("Number of steps"), 1000)
@@ -169,10 +197,12 @@ class EventForm(FlaskForm):
     wheelchair_spaces = _count(_l("Spaces for wheelchair users"), 1000)
     hearing_loop = SelectField(
         _l("Hearing loop"),
-        choices=[SelectChoice("", _l("Not stated")),
-                 SelectChoice(HearingLoop.NONE.value, _l("No")),
-                 SelectChoice(HearingLoop.FIXED.value, _l("Yes, fixed in the room")),
-                 SelectChoice(HearingLoop.PORTABLE.value, _l("Yes, portable"))],
+        choices=[
+            SelectChoice("", _l("Not stated")),
+            SelectChoice(HearingLoop.NONE.value, _l("No")),
+            SelectChoice(HearingLoop.FIXED.value, _l("Yes, fixed in the room")),
+            SelectChoice(HearingLoop.PORTABLE.value, _l("Yes, portable")),
+        ],
         validators=[Optional()],
     )
     quiet_room = TriStateField(_l("Quiet room"))
@@ -196,13 +226,33 @@ class EventForm(FlaskForm):
         return values
 
 
-_ENUMS = {"kind": EventKind, "registration_mode": RegistrationMode, "entrance": Entrance,
-          "hearing_loop": HearingLoop}
+_ENUMS = {
+    "kind": EventKind,
+    "registration_mode": RegistrationMode,
+    "entrance": Entrance,
+    "hearing_loop": HearingLoop,
+}
 _TEXT_DEFAULT_EMPTY = {
-    "title_en", "summary_et", "summary_en", "easy_read_et", "easy_read_en", "description_et",
-    "description_en", "feedback_url", "venue_address", "venue_map_url", "transit_stop",
-    "dropoff_point", "catering_et", "catering_en", "evacuation_et", "evacuation_en",
-    "access_notes_et", "access_notes_en", "access_contact_name", "access_contact_phone",
+    "title_en",
+    "summary_et",
+    "summary_en",
+    "easy_read_et",
+    "easy_read_en",
+    "description_et",
+    "description_en",
+    "feedback_url",
+    "venue_address",
+    "venue_map_url",
+    "transit_stop",
+    "dropoff_point",
+    "catering_et",
+    "catering_en",
+    "evacuation_et",
+    "evacuation_en",
+    "access_notes_et",
+    "access_notes_en",
+    "access_contact_name",
+    "access_contact_phone",
 }
 
 
@@ -216,3 +266,57 @@ def _model_value(name: str, field: Field) -> Any:
     if isinstance(field.data, str):
         return field.data.strip() or None
     return field.data
+
+
+class QuestionForm(FlaskForm):
+    """An extra question on the registration form of one event."""
+
+    kind = SelectField(
+        _l("Answer type"),
+        choices=[
+            SelectChoice(QuestionKind.SHORT_TEXT.value, _l("Short text")),
+            SelectChoice(QuestionKind.LONG_TEXT.value, _l("Long text")),
+            SelectChoice(QuestionKind.SINGLE_CHOICE.value, _l("One choice")),
+            SelectChoice(QuestionKind.MULTIPLE_CHOICE.value, _l("Several choices")),
+            SelectChoice(QuestionKind.YES_NO.value, _l("Yes or no")),
+            SelectChoice(QuestionKind.DATE.value, _l("Date")),
+        ],
+    )
+    label_et = _text(_l("Question in Estonian"), 300, required=True)
+    label_en = _text(_l("Question in English"), 300)
+    help_et = _text(_l("Hint in Estonian"), 500)
+    help_en = _text(_l("Hint in English"), 500)
+    choices_text = TextAreaField(
+        _l("Choices, one per line: Estonian | English"),
+        validators=[Optional(), Length(max=3000)],
+    )
+    required = BooleanField(_l("An answer is required"))
+    sensitive = BooleanField(
+        _l("Sensitive: delete the answers with the health data after the event")
+    )
+
+    def question_values(self) -> dict[str, Any]:
+        """The values for ``ExtraQuestion``; choices parsed from "et | en" lines."""
+        choices = []
+        for number, line in enumerate((self.choices_text.data or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            et, _sep, en = line.partition("|")
+            choices.append({"value": f"c{number}", "et": et.strip(), "en": en.strip()})
+        return {
+            "kind": QuestionKind(self.kind.data),
+            "label_et": self.label_et.data.strip(),
+            "label_en": (self.label_en.data or "").strip(),
+            "help_et": (self.help_et.data or "").strip(),
+            "help_en": (self.help_en.data or "").strip(),
+            "choices": choices,
+            "required": bool(self.required.data),
+            "sensitive": bool(self.sensitive.data),
+        }
+
+    def validate_choices_text(self, field: Field) -> None:
+        """Choice questions need at least two choices."""
+        kinds = (QuestionKind.SINGLE_CHOICE.value, QuestionKind.MULTIPLE_CHOICE.value)
+        lines = [line for line in (field.data or "").splitlines() if line.strip()]
+        if self.kind.data in kinds and len(lines) < 2:
+            raise ValidationError(_l("Give at least two choices, one per line"))

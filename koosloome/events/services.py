@@ -12,10 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from koosloome import audit
-from koosloome.accounts.models import Organisation, User
+from koosloome.accounts.models import Organisation, Role, User
 from koosloome.db import utcnow
 from koosloome.errors import DomainError
-from koosloome.events.models import Entrance, Event, EventStatus, RegistrationMode
+from koosloome.events.models import (
+    Entrance,
+    Event,
+    EventStatus,
+    ExtraQuestion,
+    RegistrationMode,
+)
 from koosloome.extensions import db
 from koosloome.notifications import notify_event_cancelled, notify_event_changed
 from koosloome.registrations.capacity import seat_counts
@@ -138,6 +144,10 @@ def update_event(event: Event, values: dict[str, Any], user: User) -> EventChang
     changed = {key for key, value in values.items() if current.get(key) != value}
     errors = check_event_rules({**current, **values})
     taken = seats_taken(event)
+    if values.get("co_organiser_id") and values["co_organiser_id"] == event.organisation_id:
+        errors.setdefault("co_organiser", []).append(
+            _("The co-organiser must be the other partner")
+        )
     if "capacity" in changed and values["capacity"] < taken:
         errors.setdefault("capacity", []).append(
             _("%(taken)d seats are taken already; cancel registrations first", taken=taken)
@@ -191,3 +201,75 @@ def cancel_event(event: Event, user: User) -> int:
 def affected_by_time_or_place_change(event: Event) -> int:
     """How many confirmed participants an updated invite would go to (for the warning)."""
     return seat_counts([event.id])[event.id].confirmed
+
+
+def would_change_time_or_place(event: Event, values: dict[str, Any]) -> bool:
+    """Whether saving ``values`` moves the event in time or place (asks for confirmation)."""
+    return any(key in values and getattr(event, key) != values[key] for key in TIME_OR_PLACE)
+
+
+_NOT_COPIED = frozenset({
+    "id", "slug", "status", "revision", "published_at", "cancelled_at", "created_at",
+    "updated_at", "actual_cost",
+})
+
+
+def duplicate_event(event: Event, user: User) -> Event:
+    """A draft copy with the same texts, venue and questions, to edit before publishing."""
+    values = {key: value for key, value in _event_values(event).items()
+              if key not in _NOT_COPIED}
+    values["title_et"] = _("%(title)s (copy)", title=event.title_et)[:200]
+    copy = Event(slug=unique_slug(values["title_et"]), status=EventStatus.DRAFT, **values)
+    copy.questions = [
+        ExtraQuestion(**{column.key: getattr(question, column.key)
+                         for column in ExtraQuestion.__table__.columns
+                         if column.key not in ("id", "event_id")})
+        for question in event.questions
+    ]
+    db.session.add(copy)
+    db.session.flush()
+    audit.record("event.duplicate", user_id=user.id, object_type="event", object_id=copy.id,
+                 event_id=copy.id, source_event_id=event.id)
+    return copy
+
+
+def add_question(event: Event, values: dict[str, Any], user: User) -> ExtraQuestion:
+    """Append an extra question to the registration form."""
+    position = max((q.position for q in event.questions), default=-1) + 1
+    question = ExtraQuestion(position=position, **values)
+    event.questions.append(question)
+    db.session.flush()
+    audit.record("event.question.add", user_id=user.id, object_type="event", object_id=event.id,
+                 event_id=event.id, question=question.label_et)
+    return question
+
+
+def remove_question(event: Event, question: ExtraQuestion, user: User) -> None:
+    """Remove a question and its answers."""
+    event.questions.remove(question)
+    db.session.flush()
+    audit.record("event.question.remove", user_id=user.id, object_type="event",
+                 object_id=event.id, event_id=event.id, question=question.label_et)
+
+
+def move_question(event: Event, question: ExtraQuestion, step: int) -> None:
+    """Move a question up (-1) or down (+1) on the form."""
+    ordered = sorted(event.questions, key=lambda q: (q.position, q.id))
+    index = ordered.index(question)
+    target = index + step
+    if 0 <= target < len(ordered):
+        ordered[index], ordered[target] = ordered[target], ordered[index]
+    for position, item in enumerate(ordered):
+        item.position = position
+    db.session.flush()
+
+
+def managed_events(user: User) -> list[Event]:
+    """Events the user's partner owns or co-organises (all for admins), newest first."""
+    query = select(Event).order_by(Event.starts_at.desc())
+    if user.role is not Role.ADMIN:
+        query = query.where(
+            (Event.organisation_id == user.organisation_id)
+            | (Event.co_organiser_id == user.organisation_id)
+        )
+    return list(db.session.scalars(query))

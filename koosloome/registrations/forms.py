@@ -316,3 +316,36 @@ class LostLinkForm(FlaskForm):
             Email(_l("Enter an e-mail address in the right format, like name@example.ee")),
         ],
     )
+
+
+class NoteForm(FlaskForm):
+    """The organisers' internal note on a registration."""
+
+    note = TextAreaField(_l("Internal note"), validators=[Optional(), Length(max=5000)])
+
+
+class WalkInForm(FlaskForm):
+    """Someone at the door: a name is enough."""
+
+    name = StringField(
+        _l("Full name"), validators=[InputRequired(_l("Enter the name")), Length(max=200)]
+    )
+    organisation_name = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    phone = TelField(
+        _l("Phone number"),
+        validators=[
+            Optional(),
+            Length(max=40),
+            Regexp(PHONE_PATTERN, message=_l("Enter a phone number, like +372 5123 4567")),
+        ],
+    )
+    consent_privacy = BooleanField(_l("The person was told about the privacy notice"))
+
+    def to_data(self) -> RegistrationData:
+        """The walk-in as ``RegistrationData``."""
+        return RegistrationData(
+            name=self.name.data or "",
+            phone=(self.phone.data or "").strip() or None,
+            organisation_name=self.organisation_name.data or "",
+            consent_privacy=bool(self.consent_privacy.data),
+        )

@@ -58,7 +58,9 @@ class Registration(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint(
-            "email IS NOT NULL OR phone IS NOT NULL OR anonymised_at IS NOT NULL",
+            # walk-ins at the door may give no contact details at all
+            "email IS NOT NULL OR phone IS NOT NULL OR source = 'walk_in' "
+            "OR anonymised_at IS NOT NULL",
             name="email_or_phone",
         ),
         # The database itself forbids a second active registration per e-mail and event.

@@ -189,16 +189,23 @@ def active_registration(event_id: int, email: str) -> Registration | None:
 # --- Rules ------------------------------------------------------------------------------------
 
 
-def check_rules(data: RegistrationData) -> dict[str, list[str]]:
-    """Rules across fields; each broken rule yields a translated message under a field name."""
+def check_rules(
+    data: RegistrationData, source: RegistrationSource = RegistrationSource.WEB
+) -> dict[str, list[str]]:
+    """Rules across fields; each broken rule yields a translated message under a field name.
+
+    Walk-ins registered at the door need no contact details.
+    """
     errors: dict[str, list[str]] = {}
 
     def add(name: str, message: str) -> None:
         errors.setdefault(name, []).append(message)
 
-    if not (data.email or "").strip() and not (data.phone or "").strip():
+    no_contact = not (data.email or "").strip() and not (data.phone or "").strip()
+    if no_contact and source is not RegistrationSource.WALK_IN:
         add("email", _("Enter an e-mail address or a phone number, so that we can reach you"))
-    if not data.consent_privacy:
+    # At the door the person signs the attendance sheet; being told of the notice is enough.
+    if not data.consent_privacy and source is not RegistrationSource.WALK_IN:
         add("consent_privacy", _("Agree to the privacy notice to register"))
     if data.has_health_data() and not data.consent_health:
         add(
@@ -214,8 +221,10 @@ def check_rules(data: RegistrationData) -> dict[str, list[str]]:
     return errors
 
 
-def _decide_status(event: Event, seats: int) -> Status:
-    if event.registration_mode is RegistrationMode.APPLICATION:
+def _decide_status(event: Event, seats: int, source: RegistrationSource) -> Status:
+    # Someone standing at the door needs no application round.
+    if (event.registration_mode is RegistrationMode.APPLICATION
+            and source is not RegistrationSource.WALK_IN):
         return Status.PENDING
     if seats_taken(event) + seats <= event.capacity:
         return Status.CONFIRMED
@@ -322,14 +331,14 @@ def register(
         raise RegistrationClosed(state)
     if data.email and (existing := active_registration(event.id, data.email)):
         raise AlreadyRegistered(existing)
-    errors = check_rules(data)
+    errors = check_rules(data, source)
     if errors:
         raise InvalidRegistration(errors)
 
     registration = Registration(event=event, source=source, status=Status.PENDING)
     _apply(registration, data)
     token = assign_manage_token(registration)
-    _set_status(registration, _decide_status(event, registration.seats))
+    _set_status(registration, _decide_status(event, registration.seats, source))
     db.session.add(registration)
     db.session.flush()
 
@@ -436,7 +445,7 @@ def update_details(registration: Registration, data: RegistrationData) -> list[R
     db.session.refresh(registration)
     if registration.status not in ACTIVE_STATUSES:
         raise TransitionNotAllowed(registration.status.value)
-    errors = check_rules(data)
+    errors = check_rules(data, registration.source)
     if data.email:
         other = active_registration(event.id, data.email)
         if other is not None and other.id != registration.id:

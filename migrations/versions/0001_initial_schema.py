@@ -242,7 +242,7 @@ def upgrade():
     sa.Column('anonymised_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('email IS NOT NULL OR phone IS NOT NULL OR anonymised_at IS NOT NULL', name=op.f('ck_registration_email_or_phone')),
+    sa.CheckConstraint("email IS NOT NULL OR phone IS NOT NULL OR source = 'walk_in' OR anonymised_at IS NOT NULL", name=op.f('ck_registration_email_or_phone')),
     sa.CheckConstraint('seats >= 1', name=op.f('ck_registration_seats_positive')),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_registration_event_id_event'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_registration')),

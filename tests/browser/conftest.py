@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
 from koosloome.demo import load_demo
+from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.registrations.links import manage_token
 from koosloome.registrations.models import Registration
@@ -70,10 +71,13 @@ class LiveServer:
     admin_password: str
     #: the manage-link token of a demo registration with access needs and a companion
     token: str
+    #: ids of demo objects for paths like "/admin/events/{event}"
+    ids: dict[str, int]
 
     def __call__(self, path: str) -> str:
-        """The absolute URL of ``path`` (``{token}`` becomes the demo manage token)."""
-        return self.url + path.replace("{token}", self.token)
+        """The absolute URL of ``path``: ``{token}`` becomes the demo manage token and
+        ``{event}``, ``{registration}``, ``{trip}``, ``{question}`` demo ids."""
+        return self.url + path.format(token=self.token, **self.ids)
 
 
 @pytest.fixture(scope="session")
@@ -92,12 +96,15 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
             select(Registration).where(Registration.companion.is_(True))
         ).first()
         token = manage_token(with_needs)
+        trip = db.session.scalars(select(Event).where(Event.slug == "oppereis-austria")).one()
+        ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
+               "question": trip.questions[0].id}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(
         app, f"http://127.0.0.1:{server.server_port}", demo.admin_email, demo.admin_password,
-        token,
+        token, ids,
     )
     server.shutdown()
     thread.join(timeout=5)

@@ -24,6 +24,24 @@ PAGES: dict[str, tuple[str, str]] = {
     "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
+    "event_admin.list_events": ("/admin/events/", "staff"),
+    "event_admin.new_event": ("/admin/events/new", "staff"),
+    "event_admin.overview": ("/admin/events/{event}", "staff"),
+    "event_admin.edit_event": ("/admin/events/{event}/edit", "staff"),
+    "event_admin.cancel": ("/admin/events/{event}/cancel", "staff"),
+    "event_admin.questions": ("/admin/events/{trip}/questions", "staff"),
+    "event_admin.delete_question": ("/admin/events/{trip}/questions/{question}/delete", "staff"),
+    "registration_admin.list_registrations": ("/admin/events/{event}/registrations", "staff"),
+    "registration_admin.detail": ("/admin/registrations/{registration}", "staff"),
+    "registration_admin.change_status": (
+        "/admin/registrations/{registration}/status?to=rejected", "staff"),
+    "registration_admin.phone_registration": ("/admin/events/{event}/registrations/new",
+                                              "staff"),
+    "registration_admin.confirmation": ("/admin/registrations/{registration}/confirmation",
+                                        "staff"),
+    "registration_admin.check_in_list": ("/admin/events/{event}/check-in", "staff"),
+    "registration_admin.check_in": ("/admin/registrations/{registration}/check-in", "staff"),
+    "registration_admin.walk_in": ("/admin/events/{event}/walk-in", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -39,6 +57,7 @@ EXTRA_PAGES = [
 #: forms submitted empty, to check the error summary and messages: (path, submit selector)
 ERROR_STATES = [
     ("/login", "main button[type=submit]"),
+    ("/admin/events/{event}/walk-in", "main form button[type=submit]"),
     ("/events/oppereis-austria/register", "main form button[type=submit]"),
     ("/lost-link", "main form button[type=submit]"),
 ]
@@ -48,8 +67,13 @@ NOT_PAGES = {
     "site.healthz": "JSON health check",
     "site.set_language": "redirect",
 }
+#: blueprints that answer JSON only
+JSON_BLUEPRINTS = ("api.",)
 #: endpoints that take POST only (their result pages are in the sweep)
-POST_ONLY = {"accounts.logout"}
+POST_ONLY = {
+    "accounts.logout", "event_admin.duplicate", "event_admin.publish",
+    "event_admin.move_question", "registration_admin.note", "registration_admin.undo_check_in",
+}
 
 _axe = Axe()
 
@@ -57,7 +81,8 @@ _axe = Axe()
 def test_every_html_route_is_in_the_sweep(live_server):
     endpoints = {rule.endpoint for rule in live_server.app.url_map.iter_rules()
                  if "GET" in (rule.methods or set())}
-    missing = endpoints - set(PAGES) - set(NOT_PAGES) - POST_ONLY
+    missing = {e for e in endpoints - set(PAGES) - set(NOT_PAGES) - POST_ONLY
+               if not e.startswith(JSON_BLUEPRINTS)}
     assert not missing, f"add these endpoints to the axe sweep: {sorted(missing)}"
 
 
@@ -67,12 +92,31 @@ def _assert_no_violations(page, language: str) -> None:
     assert results.violations_count == 0, results.generate_report()
 
 
+@pytest.fixture(scope="module")
+def visitor(browser, live_server):
+    """``visitor(language, who)`` → a page in that language, signed in for "staff"; one
+    browser context per combination, reused across the sweep (the pages are only read)."""
+    contexts = {}
+
+    def get(language: str, who: str):
+        if (language, who) not in contexts:
+            context = browser.new_context()
+            context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+            page = context.new_page()
+            if who == "staff":
+                sign_in(page, live_server)
+            contexts[(language, who)] = (context, page)
+        return contexts[(language, who)][1]
+
+    yield get
+    for context, _page in contexts.values():
+        context.close()
+
+
 @pytest.mark.parametrize("language", ["et", "en"])
 @pytest.mark.parametrize(("path", "who"), list(PAGES.values()) + EXTRA_PAGES)
-def test_page_has_no_axe_violations(page, live_server, language, path, who):
-    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
-    if who == "staff":
-        sign_in(page, live_server)
+def test_page_has_no_axe_violations(visitor, live_server, language, path, who):
+    page = visitor(language, who)
     page.goto(live_server(path))
     _assert_no_violations(page, language)
 
@@ -81,6 +125,8 @@ def test_page_has_no_axe_violations(page, live_server, language, path, who):
 @pytest.mark.parametrize(("path", "submit"), ERROR_STATES)
 def test_form_with_errors_has_no_axe_violations(page, live_server, language, path, submit):
     page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    if path.startswith("/admin/"):
+        sign_in(page, live_server)
     page.goto(live_server(path))
     page.click(submit)
     page.wait_for_selector(".error-summary")

@@ -1,0 +1,142 @@
+"""Back office: creating, editing, duplicating, publishing and cancelling events."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from koosloome.accounts.models import Role
+from koosloome.audit import AuditLog
+from koosloome.events.models import Event, EventStatus, ExtraQuestion
+from koosloome.extensions import db
+from koosloome.outbox import OutgoingEmail
+from koosloome.registrations.models import RegistrationStatus
+from tests.factories import organisation
+
+FORM = {
+    "kind": "seminar", "title_et": "Kogukonnad ja eakad", "starts_at": "2031-03-05T10:00",
+    "ends_at": "2031-03-05T14:00", "capacity": "30", "registration_mode": "open",
+    "reminder_days": "2", "venue_name": "Antsla rahvamaja", "entrance": "steps",
+    "entrance_steps": "2", "lift": "no", "hearing_loop": "portable",
+    "automatic_door": "", "step_free_rooms": "", "accessible_wc": "yes",
+    "seats_with_armrests": "", "quiet_room": "", "assistance_dog_area": "",
+}
+
+
+def test_organiser_creates_and_publishes_an_event(login, make_user):
+    client = login(make_user(Role.ORGANISER, "tas"))
+    assert "Loo sündmus" in client.get("/admin/events/new").get_data(as_text=True)
+    response = client.post("/admin/events/new", data={**FORM, "co_organiser": "vpk",
+                                                      "publish": "1"})
+    assert response.status_code == 302
+    event = db.session.scalars(select(Event)).one()
+    assert event.status is EventStatus.PUBLISHED and event.organisation.slug == "tas"
+    assert event.co_organiser.slug == "vpk"
+    assert event.starts_at.isoformat() == "2031-03-05T08:00:00+00:00"  # 10:00 in Tallinn
+    assert (event.lift, event.accessible_wc, event.quiet_room) == (False, True, None)
+    assert "sissepääsus on 2 astet" in client.get(f"/events/{event.slug}").get_data(
+        as_text=True).lower()
+
+
+def test_bad_event_input_keeps_what_was_typed(login, make_user):
+    client = login(make_user())
+    response = client.post("/admin/events/new", data={**FORM, "ends_at": "2031-03-05T09:00",
+                                                      "capacity": "lots"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'href="#capacity"' in html
+    assert 'value="Kogukonnad ja eakad"' in html
+    assert db.session.scalars(select(Event)).all() == []
+
+
+def test_moving_an_event_asks_first_then_sends_updated_invites(login, make_user, make_event,
+                                                                make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    make_registration(event)
+    make_registration(event)
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    edit = client.get(f"/admin/events/{event.id}/edit").get_data(as_text=True)
+    assert f'value="{event.title_et}"' in edit
+    data = {**FORM, "title_et": event.title_et, "venue_name": "Uus koht", "capacity": "20"}
+    first = client.post(f"/admin/events/{event.id}/edit", data=data)
+    html = first.get_data(as_text=True)
+    assert "2 osalejat saavad uuendatud kutse." in html
+    db.session.refresh(event)
+    assert event.venue_name != "Uus koht" and event.revision == 0
+    client.post(f"/admin/events/{event.id}/edit", data={**data, "confirmed": "1"})
+    db.session.refresh(event)
+    assert event.venue_name == "Uus koht" and event.revision == 1
+    kinds = db.session.scalars(select(OutgoingEmail.kind)).all()
+    assert kinds == ["event_changed", "event_changed"]
+
+
+def test_duplicate_makes_a_draft_with_the_questions(login, make_user, make_event):
+    event = make_event(organisation=organisation("vpk"))
+    event.questions = [ExtraQuestion(kind="short_text", label_et="Nimi passis")]
+    db.session.commit()
+    client = login(make_user())
+    response = client.post(f"/admin/events/{event.id}/duplicate")
+    copy = db.session.scalars(select(Event).where(Event.id != event.id)).one()
+    assert response.headers["Location"] == f"/admin/events/{copy.id}/edit"
+    assert copy.status is EventStatus.DRAFT and copy.title_et.endswith("(koopia)")
+    assert [q.label_et for q in copy.questions] == ["Nimi passis"]
+
+
+def test_cancel_asks_first_and_tells_everyone(login, make_user, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    make_registration(event)
+    make_registration(event, status=RegistrationStatus.WAITLISTED)
+    client = login(make_user())
+    assert "Kas jätad sündmuse ära?" in client.get(
+        f"/admin/events/{event.id}/cancel").get_data(as_text=True)
+    client.post(f"/admin/events/{event.id}/cancel")
+    db.session.refresh(event)
+    assert event.status is EventStatus.CANCELLED
+    assert db.session.scalars(select(OutgoingEmail.kind)).all() == ["event_cancelled"] * 2
+    actions = db.session.scalars(select(AuditLog.action)).all()
+    assert "event.cancel" in actions
+
+
+def test_extra_questions_are_added_moved_and_removed(login, make_user, make_event):
+    event = make_event(organisation=organisation("vpk"))
+    client = login(make_user())
+    bad = client.post(f"/admin/events/{event.id}/questions",
+                      data={"kind": "single_choice", "label_et": "Tuba", "choices_text": "Üks"})
+    assert bad.status_code == 422
+    client.post(f"/admin/events/{event.id}/questions",
+                data={"kind": "single_choice", "label_et": "Tuba",
+                      "choices_text": "Eraldi | Single\nJagatud | Shared", "required": "y"})
+    client.post(f"/admin/events/{event.id}/questions",
+                data={"kind": "date", "label_et": "Sünniaeg", "sensitive": "y"})
+    db.session.refresh(event)
+    assert [q.label_et for q in event.questions] == ["Tuba", "Sünniaeg"]
+    assert event.questions[0].choices[1] == {"value": "c2", "et": "Jagatud", "en": "Shared"}
+    second = event.questions[1]
+    client.post(f"/admin/events/{event.id}/questions/{second.id}/move",
+                data={"direction": "up"})
+    db.session.expire_all()
+    assert [q.label_et for q in event.questions] == ["Sünniaeg", "Tuba"]
+    client.post(f"/admin/events/{event.id}/questions/{second.id}/delete")
+    db.session.expire_all()
+    assert [q.label_et for q in event.questions] == ["Tuba"]
+
+
+def test_other_partner_and_facilitators_are_kept_out(login, make_user, make_event, client):
+    event = make_event(organisation=organisation("vpk"))
+    login(make_user(Role.ORGANISER, "tas"))
+    assert client.get(f"/admin/events/{event.id}").status_code == 403
+    assert client.post(f"/admin/events/{event.id}/cancel").status_code == 403
+    client.post("/logout")
+    login(make_user(Role.FACILITATOR, "vpk"))
+    assert client.get("/admin/events/").status_code == 403
+    assert client.get(f"/admin/events/{event.id}/edit").status_code == 403
+
+
+def test_dashboard_shows_fill_rate_waiting_list_needs_and_transport(
+    login, make_user, make_event, make_registration
+):
+    event = make_event(organisation=organisation("vpk"), capacity=4, title_et="Täituv seminar")
+    make_registration(event, seats=2, transport_needed=True, transport_pickup="Rõuge")
+    make_registration(event, status=RegistrationStatus.WAITLISTED)
+    html = login(make_user()).get("/admin/").get_data(as_text=True)
+    assert "Täituv seminar" in html
+    assert "2 / 4 (50%)" in html

@@ -1,0 +1,140 @@
+"""Back office: registrations list, detail, decisions, notes, phone registration, check-in."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from koosloome.accounts.models import Role
+from koosloome.audit import AuditLog
+from koosloome.db import utcnow
+from koosloome.events.models import RegistrationMode
+from koosloome.extensions import db
+from koosloome.registrations.models import (
+    Registration,
+    RegistrationNeed,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from tests.factories import organisation
+
+Status = RegistrationStatus
+
+
+def test_list_filters_by_status_and_searches(login, make_user, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    make_registration(event, name="Mari Tamm", phone="+372 5111 2222")
+    make_registration(event, name="Jaan Kask", status=Status.WAITLISTED)
+    client = login(make_user())
+    everyone = client.get(f"/admin/events/{event.id}/registrations").get_data(as_text=True)
+    assert "Mari Tamm" in everyone and "Jaan Kask" in everyone
+    waiting = client.get(f"/admin/events/{event.id}/registrations?status=waitlisted")
+    assert "Mari Tamm" not in waiting.get_data(as_text=True)
+    found = client.get(f"/admin/events/{event.id}/registrations?q=5111").get_data(as_text=True)
+    assert "Mari Tamm" in found and "Jaan Kask" not in found
+
+
+def test_detail_shows_needs_to_organisers_and_logs_the_view(login, make_user, make_event,
+                                                            make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    registration = make_registration(event, consent_health_at=utcnow(), needs_note="Vajan pause")
+    registration.needs = [RegistrationNeed(code="wheelchair")]
+    db.session.commit()
+    client = login(make_user())
+    html = client.get(f"/admin/registrations/{registration.id}").get_data(as_text=True)
+    assert "Kasutan ratastooli" in html and "Vajan pause" in html
+    assert db.session.scalars(select(AuditLog.action).where(
+        AuditLog.action == "registration.view_health")).all() == ["registration.view_health"]
+
+
+def test_approving_an_application_and_rejecting_with_confirmation(
+    login, make_user, make_event, make_registration
+):
+    event = make_event(organisation=organisation("vpk"), capacity=1,
+                       registration_mode=RegistrationMode.APPLICATION)
+    first = make_registration(event, status=Status.PENDING)
+    second = make_registration(event, status=Status.PENDING)
+    client = login(make_user())
+    client.post(f"/admin/registrations/{first.id}/status", data={"to": "confirmed"})
+    full = client.post(f"/admin/registrations/{second.id}/status", data={"to": "confirmed"},
+                       follow_redirects=True)
+    assert "Vaba kohta ei ole" in full.get_data(as_text=True)
+    ask = client.get(f"/admin/registrations/{first.id}/status?to=rejected")
+    assert "Kas lükkad osaleja" in ask.get_data(as_text=True)
+    client.post(f"/admin/registrations/{first.id}/status", data={"to": "rejected"})
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert (first.status, second.status) == (Status.REJECTED, Status.PENDING)
+
+
+def test_internal_note(login, make_user, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    registration = make_registration(event)
+    client = login(make_user())
+    client.post(f"/admin/registrations/{registration.id}/note", data={"note": "Helistada"})
+    db.session.refresh(registration)
+    assert registration.internal_note == "Helistada"
+
+
+def test_register_someone_who_phoned_with_a_phone_number_only(login, make_user, make_event):
+    event = make_event(organisation=organisation("vpk"))
+    client = login(make_user())
+    response = client.post(f"/admin/events/{event.id}/registrations/new",
+                           data={"name": "Helju Rebane", "phone": "+372 5123 4567",
+                                 "language": "et", "consent_privacy": "y"})
+    registration = db.session.scalars(select(Registration)).one()
+    assert response.headers["Location"] == f"/admin/registrations/{registration.id}/confirmation"
+    assert registration.source is RegistrationSource.PHONE and registration.email is None
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Helju Rebane on registreeritud" in page
+    assert "/r/" in page  # the personal link, to read out or post
+
+
+def test_check_in_list_check_in_and_undo(login, make_user, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    mari = make_registration(event, name="Mari Tamm")
+    make_registration(event, name="Jaan Kask", status=Status.WAITLISTED)
+    client = login(make_user())
+    html = client.get(f"/admin/events/{event.id}/check-in").get_data(as_text=True)
+    assert "Mari Tamm" in html and "Jaan Kask" not in html
+    assert "Kohal on 0 / 1" in html
+    client.post(f"/admin/registrations/{mari.id}/check-in")
+    db.session.refresh(mari)
+    assert mari.checked_in_at is not None
+    assert "Kohal on 1 / 1" in client.get(f"/admin/events/{event.id}/check-in").get_data(
+        as_text=True)
+    client.post(f"/admin/registrations/{mari.id}/check-in/undo")
+    db.session.refresh(mari)
+    assert mari.checked_in_at is None
+
+
+def test_scanned_qr_lands_on_the_registration(login, make_user, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    mari = make_registration(event, name="Mari Tamm")
+    client = login(make_user())
+    html = client.get(f"/admin/registrations/{mari.id}/check-in").get_data(as_text=True)
+    assert "Mari Tamm" in html and "Märgi kohalolijaks" in html
+
+
+def test_walk_in_is_registered_and_checked_in(login, make_user, make_event):
+    event = make_event(organisation=organisation("vpk"), capacity=1)
+    client = login(make_user())
+    client.post(f"/admin/events/{event.id}/walk-in", data={"name": "Uus Tulija"})
+    walk_in = db.session.scalars(select(Registration)).one()
+    assert walk_in.source is RegistrationSource.WALK_IN and walk_in.checked_in_at is not None
+    full = client.post(f"/admin/events/{event.id}/walk-in", data={"name": "Teine Tulija"})
+    assert full.status_code == 422
+    assert "Kõik kohad on täis" in full.get_data(as_text=True)
+
+
+def test_facilitators_and_the_other_partner_get_403(client, login, make_user, make_event,
+                                                    make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    registration = make_registration(event)
+    login(make_user(Role.FACILITATOR, "vpk"))
+    for path in (f"/admin/events/{event.id}/registrations",
+                 f"/admin/registrations/{registration.id}",
+                 f"/admin/events/{event.id}/check-in"):
+        assert client.get(path).status_code == 403
+    client.post("/logout")
+    login(make_user(Role.ORGANISER, "tas"))
+    assert client.get(f"/admin/registrations/{registration.id}").status_code == 403
