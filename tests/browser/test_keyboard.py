@@ -1,0 +1,162 @@
+"""Keyboard-only journeys (no mouse), visible focus never hidden, reflow and text spacing."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from tests.browser.conftest import LiveServer
+
+_counter = itertools.count(1)
+
+#: Our focus style: a 3 px outline and a yellow (#ffdd00) halo; the default style is not enough.
+FOCUS_STYLE = """(el) => {
+  const style = getComputedStyle(el);
+  return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2)
+      || style.boxShadow.includes('255, 221, 0');
+}"""
+
+
+def tab_to(page, selector: str, limit: int = 400) -> None:
+    """Press Tab until ``selector`` has the focus; every stop must show a visible focus
+    indicator that is in the viewport (WCAG 2.4.7, 2.4.11)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        state = page.evaluate(
+            """(selector) => {
+              const el = document.activeElement;
+              if (!el || el === document.body) return null;
+              const style = getComputedStyle(el);
+              const rect = el.getBoundingClientRect();
+              const focusStyle = (FOCUS_PLACEHOLDER);
+              return {visible: focusStyle(el),
+                      inView: rect.bottom > 0 && rect.top < window.innerHeight,
+                      match: el.matches(selector), html: el.outerHTML.slice(0, 120)};
+            }""".replace("FOCUS_PLACEHOLDER", FOCUS_STYLE),
+            selector,
+        )
+        if state is None:
+            continue
+        assert state["visible"], f"no visible focus on {state['html']}"
+        assert state["inView"], f"focused element out of view: {state['html']}"
+        if state["match"]:
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def _keyboard_page(browser, live_server: LiveServer):
+    context = browser.new_context()
+    context.add_cookies([{"name": "lang", "value": "et", "url": live_server.url}])
+    return context, context.new_page()
+
+
+def test_register_with_access_needs_and_a_companion_then_cancel(browser, live_server):
+    context, page = _keyboard_page(browser, live_server)
+    email = f"klaviatuur{next(_counter)}@example.ee"
+    page.goto(live_server("/events/eakate-kaasamine-voru"))
+    tab_to(page, 'a[href$="/register"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/register")
+    tab_to(page, "#name")
+    page.keyboard.type("Klaviatuuri Kasutaja")
+    tab_to(page, "#email")
+    page.keyboard.type(email)
+    tab_to(page, "#needs_mobility-0")  # wheelchair
+    page.keyboard.press("Space")
+    tab_to(page, "#companion")
+    page.keyboard.press("Space")
+    tab_to(page, "#companion_name")
+    page.keyboard.type("Abiline Aino")
+    tab_to(page, "#consent_privacy")
+    page.keyboard.press("Space")
+    tab_to(page, "#consent_health")
+    page.keyboard.press("Space")
+    tab_to(page, 'main form button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/r/**")
+    assert "Oled registreeritud" in page.inner_text("h1")
+    assert "Abiline Aino" in page.inner_text("main")
+    assert "Kasutan ratastooli" in page.inner_text("main")
+
+    tab_to(page, 'a[href$="/cancel"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/cancel")
+    tab_to(page, "button.button-warning")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "Tühistatud" in page.inner_text("main")
+    context.close()
+
+
+def test_radio_groups_work_with_arrow_keys(browser, live_server):
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/events/eakate-kaasamine-voru/register"))
+    tab_to(page, "#language-0")
+    page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.id") == "language-1"
+    assert page.is_checked("#language-1")
+    context.close()
+
+
+def test_errors_are_reached_from_the_summary_with_the_keyboard(browser, live_server):
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/events/eakate-kaasamine-voru/register"))
+    tab_to(page, 'main form button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector(".error-summary")
+    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")  # the first link of the summary
+    assert page.evaluate("document.activeElement.id") == "name"
+    context.close()
+
+
+def test_organiser_signs_in_and_checks_someone_in_with_the_keyboard(browser, live_server):
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/login"))
+    tab_to(page, "#email")
+    page.keyboard.type(live_server.admin_email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(live_server.admin_password)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/")
+    page.goto(live_server("/admin/events/{event}/check-in"))
+    tab_to(page, ".check-in-row:not(.is-in) button")
+    name = page.evaluate("document.activeElement.closest('li').querySelector('strong').innerText")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert f"{name} on kohal." in page.inner_text(".status-region")
+    context.close()
+
+
+PUBLIC_PAGES = ["/", "/events/eakate-kaasamine-voru", "/events/oppereis-austria/register",
+                "/r/{token}", "/help", "/accessibility", "/lost-link", "/login"]
+
+
+@pytest.mark.parametrize("width", [320, 640])  # 640 CSS px = a 1280 px window at 200 % zoom
+def test_no_sideways_scrolling_at_320_px_and_200_percent_zoom(browser, live_server, width):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for path in PUBLIC_PAGES:
+        page.goto(live_server(path))
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
+    context.close()
+
+
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;
+word-spacing: 0.16em !important; } p { margin-bottom: 2em !important; }"""
+
+
+def test_wcag_text_spacing_does_not_break_the_layout(browser, live_server):
+    context = browser.new_context(viewport={"width": 360, "height": 800})
+    page = context.new_page()
+    for path in PUBLIC_PAGES:
+        page.goto(live_server(path))
+        page.add_style_tag(content=TEXT_SPACING)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} overflows by {overflow}px with text spacing"
+    context.close()
