@@ -64,6 +64,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.api.routes import bp as api_bp
     from koosloome.events.admin_routes import bp as event_admin_bp
     from koosloome.events.routes import bp as events_bp
+    from koosloome.feedback.routes import bp as feedback_bp
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
     from koosloome.site.routes import bp as site_bp
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(event_admin_bp)
     app.register_blueprint(registration_admin_bp)
+    app.register_blueprint(feedback_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

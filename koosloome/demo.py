@@ -23,6 +23,7 @@ from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, V
 from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
 from koosloome.events.models import (
+    AgendaItem,
     Entrance,
     Event,
     EventKind,
@@ -33,6 +34,14 @@ from koosloome.events.models import (
     RegistrationMode,
 )
 from koosloome.extensions import db
+from koosloome.feedback.models import (
+    FeedbackAnswer,
+    FeedbackQuestion,
+    FeedbackResponse,
+    FeedbackSurvey,
+    ResponseSource,
+)
+from koosloome.feedback.services import DEFAULT_QUESTIONS
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import (
     Registration,
@@ -250,6 +259,19 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
     ]
 
 
+def _voru_agenda(tz: ZoneInfo) -> list[dict[str, Any]]:
+    return [
+        {"starts_at": _local(tz, 12, 10), "title_et": "Tervitus ja tutvustus",
+         "title_en": "Welcome and introductions", "speaker": "Kadri Kuusk", "room": "Suur saal"},
+        {"starts_at": _local(tz, 12, 10, 30), "title_et": "Eakate osalemine kogukonnas: uuring",
+         "title_en": "Older people taking part in communities: a study",
+         "speaker": "Tartu Ülikool", "room": "Suur saal"},
+        {"starts_at": _local(tz, 12, 12), "title_et": "Lõuna", "title_en": "Lunch"},
+        {"starts_at": _local(tz, 12, 13), "title_et": "Arutelu laudades",
+         "title_en": "Table discussions", "room": "Väike saal"},
+    ]
+
+
 STUDY_TRIP_QUESTIONS = [
     {
         "kind": QuestionKind.SHORT_TEXT,
@@ -299,6 +321,8 @@ def _ensure_events(tz: ZoneInfo, orgs: dict[str, Organisation]) -> tuple[dict[st
         event = db.session.scalars(select(Event).where(Event.slug == spec["slug"])).first()
         if event is None:
             event = Event(status=EventStatus.PUBLISHED, published_at=utcnow(), **spec)
+            if spec["slug"] == "eakate-kaasamine-voru":
+                event.agenda = [AgendaItem(**item) for item in _voru_agenda(tz)]
             if spec["kind"] is EventKind.STUDY_TRIP:
                 event.questions = [
                     ExtraQuestion(position=i, **q) for i, q in enumerate(STUDY_TRIP_QUESTIONS)
@@ -342,17 +366,25 @@ def _ensure_registrations(events: dict[str, Event]) -> int:
     if existing:
         return 0
     voru = events["eakate-kaasamine-voru"]
-    _registration(voru, 0, RegistrationStatus.CONFIRMED, needs=["wheelchair", "step_free"],
-                  companion=True, companion_name="Peeter Tamm", transport_needed=True,
-                  transport_pickup="Rõuge, Haani tee 5", transport_wheelchair=True)
+    _registration(
+        voru,
+        0,
+        RegistrationStatus.CONFIRMED,
+        needs=["wheelchair", "step_free"],
+        companion=True,
+        companion_name="Peeter Tamm",
+        transport_needed=True,
+        transport_pickup="Rõuge, Haani tee 5",
+        transport_wheelchair=True,
+    )
     _registration(voru, 1, RegistrationStatus.CONFIRMED, needs=["sign_language"])
-    _registration(voru, 2, RegistrationStatus.CONFIRMED, needs=["gluten_free"],
-                  allergies="Pähklid")
+    _registration(voru, 2, RegistrationStatus.CONFIRMED, needs=["gluten_free"], allergies="Pähklid")
     _registration(voru, 3, RegistrationStatus.CONFIRMED)
     tartu = events["ligipaasetav-teenus-tartu"]  # full, with a waiting list
     for i in range(4, 12):
-        _registration(tartu, i, RegistrationStatus.CONFIRMED,
-                      needs=["hearing_loop"] if i == 5 else [])
+        _registration(
+            tartu, i, RegistrationStatus.CONFIRMED, needs=["hearing_loop"] if i == 5 else []
+        )
     for i in range(0, 3):
         _registration(tartu, i, RegistrationStatus.WAITLISTED)
     trip = events["oppereis-austria"]
@@ -394,17 +426,62 @@ def _ensure_board(events: dict[str, Event], orgs: dict[str, Organisation]) -> in
     )
     add_default_columns(board)
     db.session.add(board)
-    voters = [BoardParticipant(board=board, display_name=name) for name in
-              ("Mari", "Jaan", "Aino", "Ene", "Rein")]
+    voters = [
+        BoardParticipant(board=board, display_name=name)
+        for name in ("Mari", "Jaan", "Aino", "Ene", "Rein")
+    ]
     db.session.add_all(voters)
     db.session.flush()
     for position, (column, text, votes) in enumerate(BOARD_IDEAS):
-        idea = Idea(board=board, column=board.columns[column], text=text,
-                    participant=voters[position % len(voters)])
+        idea = Idea(
+            board=board,
+            column=board.columns[column],
+            text=text,
+            participant=voters[position % len(voters)],
+        )
         db.session.add(idea)
         db.session.flush()
         for voter in voters[:votes]:
             db.session.add(Vote(board_id=board.id, idea=idea, participant_id=voter.id))
+    db.session.flush()
+    return 1
+
+
+DEMO_FEEDBACK = [
+    (5, "Rõuge näide oli väga praktiline", "yes", "yes"),
+    (4, "Arutelu laudades", "yes", "not_needed"),
+    (4, "", "yes", "partly"),
+    (3, "Uued kontaktid", "no", "yes"),
+    (5, "Kuulmissilmus töötas hästi", "yes", "yes"),
+]
+
+
+def _ensure_feedback(events: dict[str, Event]) -> int:
+    """A survey with answers for the past seminar (for the summary and the evidence pack)."""
+    past = events["vabatahtlike-seminar-elva"]
+    if db.session.scalars(select(FeedbackSurvey).where(FeedbackSurvey.event_id == past.id)).first():
+        return 0
+    survey = FeedbackSurvey(event=past, code="ELVA24")
+    survey.questions = [
+        FeedbackQuestion(position=i, **question) for i, question in enumerate(DEFAULT_QUESTIONS)
+    ]
+    db.session.add(survey)
+    db.session.flush()
+    by_key = {question.key: question.id for question in survey.questions}
+    for usefulness, most_useful, recommend, access in DEMO_FEEDBACK:
+        values = {
+            "usefulness": usefulness,
+            "most_useful": most_useful,
+            "recommend": recommend,
+            "accessibility": access,
+        }
+        response = FeedbackResponse(survey=survey, source=ResponseSource.PAPER)
+        response.answers = [
+            FeedbackAnswer(question_id=by_key[key], value=value)
+            for key, value in values.items()
+            if value
+        ]
+        db.session.add(response)
     db.session.flush()
     return 1
 
@@ -419,6 +496,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     created += new_events
     created += _ensure_registrations(events)
     created += _ensure_board(events, orgs)
+    created += _ensure_feedback(events)
     return DemoResult(DEMO_ADMIN_EMAIL, password, created)
 
 

@@ -11,11 +11,25 @@ from koosloome.boards.models import (
     Theme,
     Vote,
 )
-from koosloome.events.models import Event, EventKind, EventStatus, ExtraQuestion, RegistrationMode
+from koosloome.events.models import (
+    AgendaItem,
+    Event,
+    EventKind,
+    EventStatus,
+    ExtraQuestion,
+    RegistrationMode,
+)
+from koosloome.feedback.models import (
+    FeedbackAnswer,
+    FeedbackQuestion,
+    FeedbackResponse,
+    FeedbackSurvey,
+)
 from koosloome.outbox import DeliveryAttempt, OutgoingEmail
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 
 __all__ = [
+    "AgendaItem",
     "Answer",
     "ApiToken",
     "AuditLog",
@@ -28,6 +42,10 @@ __all__ = [
     "EventKind",
     "EventStatus",
     "ExtraQuestion",
+    "FeedbackAnswer",
+    "FeedbackQuestion",
+    "FeedbackResponse",
+    "FeedbackSurvey",
     "Idea",
     "Organisation",
     "OutgoingEmail",

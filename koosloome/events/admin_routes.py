@@ -12,8 +12,8 @@ from sqlalchemy import select
 from koosloome.accounts.models import Organisation, Role
 from koosloome.accounts.permissions import can_manage_event, staff_required
 from koosloome.events import services
-from koosloome.events.forms import EventForm, QuestionForm
-from koosloome.events.models import Event, ExtraQuestion
+from koosloome.events.forms import AgendaForm, EventForm, QuestionForm
+from koosloome.events.models import AgendaItem, Event, ExtraQuestion
 from koosloome.extensions import db
 from koosloome.registrations.capacity import availability, seat_counts
 
@@ -216,3 +216,38 @@ def delete_question(event_id: int, question_id: int) -> ResponseReturnValue:
         flash(_("The question is removed."), "success")
         return redirect(url_for(".questions", event_id=event.id))
     return render_template("admin/events/delete_question.html", event=event, question=question)
+
+
+@bp.route("/<int:event_id>/agenda", methods=["GET", "POST"])
+@staff_required(*ORGANISERS)
+def agenda(event_id: int) -> ResponseReturnValue:
+    """The programme: list and add items."""
+    event = _managed(event_id)
+    form = AgendaForm()
+    if form.validate_on_submit():
+        services.add_agenda_item(event, {
+            "starts_at": form.starts_at.data,
+            "title_et": form.title_et.data.strip(),
+            "title_en": (form.title_en.data or "").strip(),
+            "speaker": (form.speaker.data or "").strip(),
+            "room": (form.room.data or "").strip(),
+        }, current_user)
+        db.session.commit()
+        flash(_("The programme item is added."), "success")
+        return redirect(url_for(".agenda", event_id=event.id))
+    return render_template("admin/events/agenda.html", event=event, form=form), \
+        422 if form.errors else 200
+
+
+@bp.post("/<int:event_id>/agenda/<int:item_id>/delete")
+@staff_required(*ORGANISERS)
+def delete_agenda_item(event_id: int, item_id: int) -> ResponseReturnValue:
+    """Remove a programme item."""
+    event = _managed(event_id)
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.event_id != event.id:
+        abort(404)
+    services.remove_agenda_item(event, item, current_user)
+    db.session.commit()
+    flash(_("The programme item is removed."), "success")
+    return redirect(url_for(".agenda", event_id=event.id))

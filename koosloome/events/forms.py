@@ -320,3 +320,13 @@ class QuestionForm(FlaskForm):
         lines = [line for line in (field.data or "").splitlines() if line.strip()]
         if self.kind.data in kinds and len(lines) < 2:
             raise ValidationError(_l("Give at least two choices, one per line"))
+
+
+class AgendaForm(FlaskForm):
+    """One item of the programme."""
+
+    starts_at = ZonedDateTimeField(_l("Time"), validators=[InputRequired(_l("Enter the time"))])
+    title_et = _text(_l("Title in Estonian"), 300, required=True)
+    title_en = _text(_l("Title in English"), 300)
+    speaker = _text(_l("Speaker"), 200)
+    room = _text(_l("Room"), 100)

@@ -142,6 +142,11 @@ class Event(TimestampMixin, Base):
     questions: Mapped[list[ExtraQuestion]] = relationship(
         back_populates="event", order_by="ExtraQuestion.position", cascade="all, delete-orphan"
     )
+    agenda: Mapped[list[AgendaItem]] = relationship(
+        back_populates="event",
+        order_by="(AgendaItem.starts_at, AgendaItem.id)",
+        cascade="all, delete-orphan",
+    )
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
@@ -178,3 +183,19 @@ class ExtraQuestion(Base):
     sensitive: Mapped[bool] = mapped_column(default=False)
 
     event: Mapped[Event] = relationship(back_populates="questions")
+
+
+class AgendaItem(Base):
+    """One item of the programme: shown on the event page, in the reminder and the evidence."""
+
+    __tablename__ = "agenda_item"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    title_et: Mapped[str] = mapped_column(String(300))
+    title_en: Mapped[str] = mapped_column(String(300), default="")
+    speaker: Mapped[str] = mapped_column(String(200), default="")
+    room: Mapped[str] = mapped_column(String(100), default="")
+
+    event: Mapped[Event] = relationship(back_populates="agenda")

@@ -16,6 +16,7 @@ from koosloome.accounts.models import Organisation, Role, User
 from koosloome.db import utcnow
 from koosloome.errors import DomainError
 from koosloome.events.models import (
+    AgendaItem,
     Entrance,
     Event,
     EventStatus,
@@ -273,3 +274,21 @@ def managed_events(user: User) -> list[Event]:
             | (Event.co_organiser_id == user.organisation_id)
         )
     return list(db.session.scalars(query))
+
+
+def add_agenda_item(event: Event, values: dict[str, Any], user: User) -> AgendaItem:
+    """Add an item to the programme (kept in time order)."""
+    item = AgendaItem(**values)
+    event.agenda.append(item)
+    db.session.flush()
+    audit.record("event.agenda.add", user_id=user.id, object_type="event", object_id=event.id,
+                 event_id=event.id, title=item.title_et)
+    return item
+
+
+def remove_agenda_item(event: Event, item: AgendaItem, user: User) -> None:
+    """Take an item off the programme."""
+    event.agenda.remove(item)
+    db.session.flush()
+    audit.record("event.agenda.remove", user_id=user.id, object_type="event",
+                 object_id=event.id, event_id=event.id, title=item.title_et)

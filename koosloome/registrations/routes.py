@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 
 from koosloome.events import services as event_services
 from koosloome.extensions import db, limiter
+from koosloome.feedback.services import feedback_open_for
 from koosloome.i18n import current_language
 from koosloome.registrations import capacity, services
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
@@ -86,6 +87,7 @@ def manage(token: str) -> str:
         position=services.waitlist_position(registration),
         just_registered=request.args.get("new") == "1",
         active=registration.status in ACTIVE_STATUSES,
+        feedback_open=feedback_open_for(registration),
     )
 
 

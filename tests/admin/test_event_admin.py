@@ -140,3 +140,25 @@ def test_dashboard_shows_fill_rate_waiting_list_needs_and_transport(
     html = login(make_user()).get("/admin/").get_data(as_text=True)
     assert "Täituv seminar" in html
     assert "2 / 4 (50%)" in html
+
+
+def test_programme_items_are_added_shown_in_order_and_removed(login, make_user, make_event,
+                                                              client):
+    event = make_event(organisation=organisation("vpk"))
+    login(make_user())
+    client.post(f"/admin/events/{event.id}/agenda",
+                data={"starts_at": "2031-03-05T13:00", "title_et": "Arutelu", "room": "Saal"})
+    client.post(f"/admin/events/{event.id}/agenda",
+                data={"starts_at": "2031-03-05T10:00", "title_et": "Tervitus",
+                      "speaker": "Kadri Kuusk"})
+    bad = client.post(f"/admin/events/{event.id}/agenda", data={"title_et": "Ilma ajata"})
+    assert bad.status_code == 422
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    assert "Programm" in html
+    assert html.index("Tervitus") < html.index("Arutelu")
+    assert "Kadri Kuusk" in html
+    db.session.expire_all()
+    first = event.agenda[0]
+    client.post(f"/admin/events/{event.id}/agenda/{first.id}/delete")
+    db.session.expire_all()
+    assert [item.title_et for item in event.agenda] == ["Arutelu"]

@@ -71,8 +71,8 @@ class LiveServer:
     admin_password: str
     #: the manage-link token of a demo registration with access needs and a companion
     token: str
-    #: ids of demo objects for paths like "/admin/events/{event}"
-    ids: dict[str, int]
+    #: ids of demo objects for paths like "/admin/events/{event}" (and a few more tokens)
+    ids: dict[str, Any]
 
     def __call__(self, path: str) -> str:
         """The absolute URL of ``path``: ``{token}`` becomes the demo manage token and
@@ -97,14 +97,19 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         ).first()
         token = manage_token(with_needs)
         trip = db.session.scalars(select(Event).where(Event.slug == "oppereis-austria")).one()
+        past = db.session.scalars(
+            select(Event).where(Event.slug == "vabatahtlike-seminar-elva")).one()
+        past_registration = db.session.scalars(
+            select(Registration).where(Registration.event_id == past.id)).first()
         ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
-               "question": trip.questions[0].id}
+               "question": trip.questions[0].id, "past": past.id}
+        extra_tokens = {"past_token": manage_token(past_registration)}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield LiveServer(
         app, f"http://127.0.0.1:{server.server_port}", demo.admin_email, demo.admin_password,
-        token, ids,
+        token, {**ids, **extra_tokens},
     )
     server.shutdown()
     thread.join(timeout=5)

@@ -43,6 +43,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "registration_admin.check_in_list": ("/admin/events/{event}/check-in", "staff"),
     "registration_admin.check_in": ("/admin/registrations/{registration}/check-in", "staff"),
     "registration_admin.walk_in": ("/admin/events/{event}/walk-in", "staff"),
+    "event_admin.agenda": ("/admin/events/{event}/agenda", "staff"),
+    "feedback.personal": ("/r/{past_token}/feedback", "anonymous"),
+    "feedback.anonymous": ("/f/ELVA24", "anonymous"),
+    "feedback.overview": ("/admin/events/{past}/feedback", "staff"),
+    "feedback.paper": ("/admin/events/{past}/feedback/paper", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -54,6 +59,7 @@ EXTRA_PAGES = [
     ("/events/oppereis-austria/register", "anonymous"),  # extra questions
     ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list
     ("/events/vabatahtlike-seminar-elva/register", "anonymous"),  # past: closed
+    ("/admin/events/{event}/feedback", "staff"),  # survey not switched on yet
 ]
 #: forms submitted empty, to check the error summary and messages: (path, submit selector)
 ERROR_STATES = [
@@ -75,7 +81,11 @@ JSON_BLUEPRINTS = ("api.",)
 POST_ONLY = {
     "accounts.logout", "event_admin.duplicate", "event_admin.publish",
     "event_admin.move_question", "registration_admin.note", "registration_admin.undo_check_in",
+    "feedback.open_survey", "feedback.close_survey", "feedback.add_question",
+    "feedback.hide_answer", "event_admin.delete_agenda_item",
 }
+#: downloads that are not HTML pages
+DOWNLOADS = {"feedback.export_csv"}
 
 _axe = Axe()
 
@@ -83,7 +93,7 @@ _axe = Axe()
 def test_every_html_route_is_in_the_sweep(live_server):
     endpoints = {rule.endpoint for rule in live_server.app.url_map.iter_rules()
                  if "GET" in (rule.methods or set())}
-    missing = {e for e in endpoints - set(PAGES) - set(NOT_PAGES) - POST_ONLY
+    missing = {e for e in endpoints - set(PAGES) - set(NOT_PAGES) - POST_ONLY - DOWNLOADS
                if not e.startswith(JSON_BLUEPRINTS)}
     assert not missing, f"add these endpoints to the axe sweep: {sorted(missing)}"
 

@@ -1,0 +1,1 @@
+"""Participant feedback on events, for the organisers and the LEADER funder."""
