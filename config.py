@@ -50,6 +50,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 1024 * 1024
+    #: Strict-Transport-Security max-age (seconds) when BASE_URL is https; 0 sends none.
+    HSTS_MAX_AGE = 31536000
 
 
 class TestConfig(Config):
