@@ -11,6 +11,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import Flask, Response, g
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -80,7 +81,12 @@ def security_headers(app: Flask) -> dict[str, str]:
 
 
 def init_security(app: Flask) -> None:
-    """Set the cookie flags and add the security headers to every response."""
+    """Trust the configured proxies, set the cookie flags, add headers to every response."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies > 0:
+        # The client's own address (for rate limits) and scheme, as the proxy reports them.
+        proxied = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        app.wsgi_app = proxied  # type: ignore[method-assign]
     https = uses_https(app)
     if https:
         app.config["SESSION_COOKIE_SECURE"] = True

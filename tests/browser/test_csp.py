@@ -21,6 +21,7 @@ def test_our_script_runs_under_the_policy(page, live_server):
     page.goto(live_server("/login"))
     page.click("main button[type=submit]")
     page.wait_for_selector(".error-summary")
+    page.wait_for_load_state("domcontentloaded")  # deferred scripts have run by then
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
 
 
