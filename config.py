@@ -34,6 +34,15 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: Namespaces the counters, so that one Redis can serve other applications too.
+    RATELIMIT_KEY_PREFIX = "koosloome"
+    #: If the limit storage (Redis) fails, serve the request unlimited rather than fail it:
+    #: people must still be able to register; the failure is logged.
+    RATELIMIT_SWALLOW_ERRORS = True
+    #: How many reverse proxies (nginx…) stand in front of the app and set X-Forwarded-For /
+    #: X-Forwarded-Proto. Rate limits count per client address, so behind a proxy this must be
+    #: set (usually 1), or every visitor shares the proxy's address and its limits.
+    TRUSTED_PROXIES = 0
 
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")
@@ -50,6 +59,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 1024 * 1024
+    #: Strict-Transport-Security max-age (seconds) when BASE_URL is https; 0 sends none.
+    HSTS_MAX_AGE = 31536000
 
 
 class TestConfig(Config):

@@ -81,7 +81,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Per-request settings: SQLite write transactions for requests that may write."""
+    """Per-request settings: security headers; SQLite write transactions for writing requests."""
+    from koosloome.security import init_security
+
+    init_security(app)  # security headers and cookie flags on every response
 
     @app.before_request
     def _declare_write_intent() -> None:

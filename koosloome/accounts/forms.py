@@ -7,9 +7,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
+from koosloome.honeypot import HoneypotMixin
 
-class LoginForm(FlaskForm):
-    """E-mail and password; works with password managers (autocomplete set in the template)."""
+
+class LoginForm(HoneypotMixin, FlaskForm):
+    """E-mail and password; works with password managers (autocomplete set in the template).
+    Carries the honeypot against password-spraying bots."""
 
     email = EmailField(
         _l("E-mail address"),

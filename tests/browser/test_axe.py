@@ -142,6 +142,7 @@ def test_form_with_errors_has_no_axe_violations(page, live_server, language, pat
     page.goto(live_server(path))
     page.click(submit)
     page.wait_for_selector(".error-summary")
+    page.wait_for_load_state("domcontentloaded")  # deferred scripts have run by then
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
     _assert_no_violations(page, language)
 
