@@ -62,6 +62,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.api.routes import bp as api_bp
     from koosloome.events.routes import bp as events_bp
     from koosloome.registrations.routes import bp as registrations_bp
+    from koosloome.reports.routes import bp as reports_bp
     from koosloome.site.routes import bp as site_bp
 
     app.register_blueprint(site_bp)
@@ -70,6 +71,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -47,6 +47,13 @@ NOT_PAGES = {
     "static": "files",
     "site.healthz": "JSON health check",
     "site.set_language": "redirect",
+    "api.get_event": "JSON API",
+    "api.list_events": "JSON API",
+    "api.list_registrations": "JSON API",
+    "api.openapi": "JSON API description",
+    "reports.attendance_sheet": "PDF",
+    "reports.export_csv": "CSV file",
+    "reports.export_xlsx": "XLSX file",
 }
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {"accounts.logout"}
