@@ -6,19 +6,28 @@ is recorded in the audit log, committed before the file is produced.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, stream_with_context
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from koosloome import audit
-from koosloome.accounts.permissions import can_manage_event, can_see_health_data, staff_required
+from koosloome.accounts.models import Role
+from koosloome.accounts.permissions import (
+    can_manage_event,
+    can_see_health_data,
+    can_see_reports,
+    staff_required,
+)
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
-from koosloome.reports import participants
+from koosloome.registrations.models import RegistrationStatus
+from koosloome.reports import leader, needs, participants
 from koosloome.reports.attendance import attendance_pdf, sheet_for_event
 from koosloome.reports.exports import registrations_sheet
-from koosloome.reports.tabular import csv_lines, xlsx_bytes
+from koosloome.reports.forms import LeaderReportForm
+from koosloome.reports.leader_pdf import leader_pdf
+from koosloome.reports.tabular import csv_lines, csv_text, xlsx_bytes
 
 bp = Blueprint("reports", __name__, url_prefix="/admin")
 
@@ -103,3 +112,117 @@ def export_xlsx(event_id: int) -> ResponseReturnValue:
     sheet = registrations_sheet(data, health=health, language=current_language())
     name = f"{data.event.slug}-registrations{'-health' if health else ''}.xlsx"
     return Response(xlsx_bytes([sheet]), mimetype=XLSX_MIMETYPE, headers=_attachment(name))
+
+
+def _confirmed_with_needs(event: Event) -> participants.EventRegistrations:
+    return participants.load(event, statuses=[RegistrationStatus.CONFIRMED], with_needs=True)
+
+
+@bp.get("/events/<int:event_id>/needs")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def needs_overview(event_id: int) -> ResponseReturnValue:
+    """Counts for the venue and catering; ``?names=1`` adds the named list (audited)."""
+    event = _managed_event(event_id)
+    show_names = _flag("names")
+    allowed = can_see_health_data(current_user, event)
+    if show_names and not allowed:
+        abort(403)
+    data = _confirmed_with_needs(event)
+    summary = needs.summarise(data.registrations, data.needs)
+    people = []
+    if show_names:
+        people = needs.named_list(data.registrations, data.needs)
+        audit.record("view.health", user_id=current_user.id, object_type="event",
+                     object_id=event.id, event_id=event.id, people=len(people))
+        db.session.commit()
+    return render_template(
+        "reports/needs.html", event=event, summary=summary, people=people,
+        show_names=show_names, may_see_names=allowed,
+    )
+
+
+@bp.get("/events/<int:event_id>/transport")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def transport(event_id: int) -> ResponseReturnValue:
+    """The transport list for the driver: pick-up place, phone, companion and wheelchair."""
+    event = _managed_event(event_id)
+    if not can_see_health_data(current_user, event):
+        abort(403)
+    data = participants.load(event, statuses=[RegistrationStatus.CONFIRMED])
+    rows = needs.transport_list(data.registrations)
+    audit.record("view.transport", user_id=current_user.id, object_type="event",
+                 object_id=event.id, event_id=event.id, people=len(rows))
+    db.session.commit()
+    return render_template("reports/transport.html", event=event, rows=rows)
+
+
+def _leader_form() -> LeaderReportForm:
+    """The filter from the query string, or the defaults (the whole project, both partners)."""
+    if request.args:
+        return LeaderReportForm(formdata=request.args)
+    return LeaderReportForm(formdata=None)
+
+
+def _leader_filter(form: LeaderReportForm) -> leader.ReportFilter:
+    return leader.ReportFilter(form.start.data, form.end.data, form.partner.data or "all")
+
+
+@bp.get("/reports/leader")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_report() -> ResponseReturnValue:
+    """The LEADER report page with its filter form and download links."""
+    if not can_see_reports(current_user):
+        abort(403)
+    form = _leader_form()
+    if request.args and not form.validate():
+        return render_template("reports/leader.html", form=form, report=None), 422
+    report = leader.leader_report(_leader_filter(form))
+    query = {"start": form.start.data.isoformat(), "end": form.end.data.isoformat(),
+             "partner": form.partner.data}
+    return render_template("reports/leader.html", form=form, report=report, query=query,
+                           period=leader.period_text(report.filter),
+                           cell_text=leader.cell_text, is_number=leader.is_number)
+
+
+def _leader_download() -> leader.LeaderReport:
+    if not can_see_reports(current_user):
+        abort(403)
+    form = _leader_form()
+    if request.args and not form.validate():
+        abort(400)
+    return leader.leader_report(_leader_filter(form))
+
+
+def _leader_filename(report: leader.LeaderReport, extension: str) -> str:
+    return (f"leader-{report.filter.partner}-{report.filter.start.isoformat()}"
+            f"-{report.filter.end.isoformat()}.{extension}")
+
+
+@bp.get("/reports/leader.csv")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_csv() -> ResponseReturnValue:
+    """The LEADER report's tables in one CSV file."""
+    report = _leader_download()
+    text = csv_text(leader.report_sheets(report, typed=False), current_language())
+    return Response(text, mimetype="text/csv",
+                    headers=_attachment(_leader_filename(report, "csv")))
+
+
+@bp.get("/reports/leader.xlsx")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_xlsx() -> ResponseReturnValue:
+    """The LEADER report as a workbook, one sheet per table."""
+    report = _leader_download()
+    return Response(xlsx_bytes(leader.report_sheets(report, typed=True)),
+                    mimetype=XLSX_MIMETYPE,
+                    headers=_attachment(_leader_filename(report, "xlsx")))
+
+
+@bp.get("/reports/leader.pdf")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_pdf_download() -> ResponseReturnValue:
+    """The LEADER report as an A4 PDF."""
+    report = _leader_download()
+    return Response(leader_pdf(report), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{_leader_filename(report, "pdf")}"'
+    })

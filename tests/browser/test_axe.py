@@ -24,6 +24,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
+    "reports.needs_overview": ("/admin/events/1/needs", "staff"),
+    "reports.transport": ("/admin/events/1/transport", "staff"),
+    "reports.leader_report": ("/admin/reports/leader", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -35,12 +38,20 @@ EXTRA_PAGES = [
     ("/events/oppereis-austria/register", "anonymous"),  # extra questions
     ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list
     ("/events/vabatahtlike-seminar-elva/register", "anonymous"),  # past: closed
+    ("/admin/events/1/needs?names=1", "staff"),  # named list of needs
+    ("/admin/events/2/needs?names=1", "staff"),
+    ("/admin/events/2/transport", "staff"),
 ]
 #: forms submitted empty, to check the error summary and messages: (path, submit selector)
 ERROR_STATES = [
     ("/login", "main button[type=submit]"),
     ("/events/oppereis-austria/register", "main form button[type=submit]"),
     ("/lost-link", "main form button[type=submit]"),
+]
+#: staff forms that show errors when sent as they stand: (path, submit selector)
+STAFF_ERROR_STATES = [
+    ("/admin/reports/leader?start=2025-06-30&end=2025-01-01&partner=all",
+     "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -52,6 +63,9 @@ NOT_PAGES = {
     "api.list_registrations": "JSON API",
     "api.openapi": "JSON API description",
     "reports.attendance_sheet": "PDF",
+    "reports.leader_csv": "CSV file",
+    "reports.leader_xlsx": "XLSX file",
+    "reports.leader_pdf_download": "PDF",
     "reports.export_csv": "CSV file",
     "reports.export_xlsx": "XLSX file",
 }
@@ -92,6 +106,17 @@ def test_form_with_errors_has_no_axe_violations(page, live_server, language, pat
     page.click(submit)
     page.wait_for_selector(".error-summary")
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    _assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize(("path", "submit"), STAFF_ERROR_STATES)
+def test_staff_form_with_errors_has_no_axe_violations(page, live_server, language, path, submit):
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    sign_in(page, live_server)
+    page.goto(live_server(path))
+    page.click(submit)
+    page.wait_for_selector(".error-summary")
     _assert_no_violations(page, language)
 
 
