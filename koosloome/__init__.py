@@ -67,6 +67,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.feedback.routes import bp as feedback_bp
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
+    from koosloome.reports.routes import bp as reports_bp
     from koosloome.site.routes import bp as site_bp
 
     app.register_blueprint(site_bp)
@@ -78,6 +79,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(event_admin_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(reports_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -64,3 +64,13 @@ def can_facilitate_board(user: User, board: Board) -> bool:
     if board.event is not None:
         partners |= _partner_ids(board.event)
     return user.organisation_id in partners or board.created_by_id == user.id
+
+
+def can_see_reports(user: User) -> bool:
+    """The LEADER report (aggregates only): admins and organisers, not facilitators."""
+    return user.role in (Role.ADMIN, Role.ORGANISER)
+
+
+def can_administer(user: User) -> bool:
+    """The audit log and staff accounts: admins only."""
+    return user.role is Role.ADMIN

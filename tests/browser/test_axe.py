@@ -48,6 +48,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "feedback.anonymous": ("/f/ELVA24", "anonymous"),
     "feedback.overview": ("/admin/events/{past}/feedback", "staff"),
     "feedback.paper": ("/admin/events/{past}/feedback/paper", "staff"),
+    "reports.needs_overview": ("/admin/events/{event}/needs", "staff"),
+    "reports.transport": ("/admin/events/{event}/transport", "staff"),
+    "reports.leader_report": ("/admin/reports/leader", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -60,6 +63,9 @@ EXTRA_PAGES = [
     ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list
     ("/events/vabatahtlike-seminar-elva/register", "anonymous"),  # past: closed
     ("/admin/events/{event}/feedback", "staff"),  # survey not switched on yet
+    ("/admin/events/{event}/needs?names=1", "staff"),  # named list of needs
+    ("/admin/events/2/needs?names=1", "staff"),
+    ("/admin/events/2/transport", "staff"),
 ]
 #: forms submitted empty, to check the error summary and messages: (path, submit selector)
 ERROR_STATES = [
@@ -68,12 +74,27 @@ ERROR_STATES = [
     ("/events/oppereis-austria/register", "main form button[type=submit]"),
     ("/lost-link", "main form button[type=submit]"),
 ]
+#: staff forms that show errors when sent as they stand: (path, submit selector)
+STAFF_ERROR_STATES = [
+    ("/admin/reports/leader?start=2025-06-30&end=2025-01-01&partner=all",
+     "main form button[type=submit]"),
+]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
     "static": "files",
     "site.healthz": "JSON health check",
     "site.set_language": "redirect",
     "site.toggle_display": "redirect",
+    "api.get_event": "JSON API",
+    "api.list_events": "JSON API",
+    "api.list_registrations": "JSON API",
+    "api.openapi": "JSON API description",
+    "reports.attendance_sheet": "PDF",
+    "reports.leader_csv": "CSV file",
+    "reports.leader_xlsx": "XLSX file",
+    "reports.leader_pdf_download": "PDF",
+    "reports.export_csv": "CSV file",
+    "reports.export_xlsx": "XLSX file",
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.",)
@@ -144,6 +165,17 @@ def test_form_with_errors_has_no_axe_violations(page, live_server, language, pat
     page.wait_for_selector(".error-summary")
     page.wait_for_load_state("domcontentloaded")  # deferred scripts have run by then
     assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    _assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+@pytest.mark.parametrize(("path", "submit"), STAFF_ERROR_STATES)
+def test_staff_form_with_errors_has_no_axe_violations(page, live_server, language, path, submit):
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    sign_in(page, live_server)
+    page.goto(live_server(path))
+    page.click(submit)
+    page.wait_for_selector(".error-summary")
     _assert_no_violations(page, language)
 
 

@@ -1,0 +1,1 @@
+"""Attendance sheets, exports, the needs overview and the LEADER report for organisers."""

@@ -1,0 +1,101 @@
+"""The registrations export of one event: its columns and rows (health columns on request).
+
+Self-declared gender, age band and disability are never exported per person: they are
+reported only in aggregate (the LEADER report).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from flask_babel import gettext as _
+
+from koosloome.bilingual import localised
+from koosloome.events.models import ExtraQuestion, QuestionKind
+from koosloome.i18n import format_date, format_time
+from koosloome.registrations.choices import NEEDS
+from koosloome.reports.labels import (
+    COUNTY_LABELS,
+    NEED_LABELS,
+    SECTOR_LABELS,
+    SOURCE_LABELS,
+    STATUS_LABELS,
+    label,
+)
+from koosloome.reports.participants import EventRegistrations
+from koosloome.reports.tabular import Sheet
+
+NEED_ORDER = {need.code: index for index, need in enumerate(NEEDS)}
+
+
+def _when(value: Any) -> str:
+    """Local date and time, ``05.03.2025 14:00``."""
+    return f"{format_date(value)} {format_time(value)}" if value else ""
+
+
+def _yes(value: bool | None) -> str:
+    return _("yes") if value else ""
+
+
+def answer_text(question: ExtraQuestion, value: Any, language: str) -> str:
+    """An extra question's answer as text (choice labels, yes/no, dates as dd.mm.yyyy)."""
+    if value is None or value == "" or value == []:
+        return ""
+    if question.kind is QuestionKind.YES_NO:
+        return _("yes") if value else _("no")
+    if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        names = {
+            choice.get("value"): choice.get(language) or choice.get("et") or choice.get("value")
+            for choice in question.choices
+        }
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(names.get(item, item)) for item in values)
+    if question.kind is QuestionKind.DATE and isinstance(value, str) and len(value) == 10:
+        year, month, day = value.split("-")
+        return f"{day}.{month}.{year}"
+    return str(value)
+
+
+def registrations_sheet(
+    data: EventRegistrations, *, health: bool, language: str
+) -> Sheet:
+    """The export's header and rows. ``health`` adds access needs, diets and transport, and
+    the answers to sensitive questions; the caller checks the permission and audits it."""
+    questions = [q for q in data.questions if health or not q.sensitive]
+    header = [
+        _("No."), _("Name"), _("E-mail"), _("Phone"), _("Organisation"), _("Sector"),
+        _("County"), _("Municipality"), _("Status"), _("Registered how"), _("Registered at"),
+        _("Checked in at"), _("Language"), _("Photos allowed"), _("Future events by e-mail"),
+    ]
+    if health:
+        header += [
+            _("Access needs and diet"), _("Other needs"), _("Allergies"), _("Companion"),
+            _("Companion's name"), _("Transport needed"), _("Pick-up point"),
+            _("Wheelchair-accessible vehicle"), _("Please phone me"),
+        ]
+    header += [localised(q, "label", language) for q in questions]
+
+    def rows() -> Iterator[list[Any]]:
+        for number, reg in enumerate(data.registrations, start=1):
+            row: list[Any] = [
+                number, reg.name, reg.email or "", reg.phone or "", reg.organisation_name,
+                label(SECTOR_LABELS, reg.sector), label(COUNTY_LABELS, reg.county),
+                reg.municipality or "", label(STATUS_LABELS, reg.status),
+                label(SOURCE_LABELS, reg.source), _when(reg.created_at),
+                _when(reg.checked_in_at), reg.language,
+                _yes(reg.consent_photos), _yes(reg.consent_future_events),
+            ]
+            if health:
+                codes = sorted(data.needs.get(reg.id, ()), key=lambda c: NEED_ORDER.get(c, 99))
+                row += [
+                    "; ".join(label(NEED_LABELS, code) for code in codes), reg.needs_note,
+                    reg.allergies, _yes(reg.companion), reg.companion_name,
+                    _yes(reg.transport_needed), reg.transport_pickup,
+                    _yes(reg.transport_wheelchair), _yes(reg.phone_me),
+                ]
+            answers = data.answers.get(reg.id, {})
+            row += [answer_text(q, answers.get(q.id), language) for q in questions]
+            yield row
+
+    return Sheet(_("Registrations"), header, rows())

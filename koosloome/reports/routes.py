@@ -1,0 +1,228 @@
+"""Back-office reports: attendance sheets, exports, needs overview, LEADER report, audit log.
+
+Views load, check access, call one service and respond. Every file that holds personal data
+is recorded in the audit log, committed before the file is produced.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, render_template, request, stream_with_context
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+
+from koosloome import audit
+from koosloome.accounts.models import Role
+from koosloome.accounts.permissions import (
+    can_manage_event,
+    can_see_health_data,
+    can_see_reports,
+    staff_required,
+)
+from koosloome.events.models import Event
+from koosloome.extensions import db
+from koosloome.i18n import current_language
+from koosloome.registrations.models import RegistrationStatus
+from koosloome.reports import leader, needs, participants
+from koosloome.reports.attendance import attendance_pdf, sheet_for_event
+from koosloome.reports.exports import registrations_sheet
+from koosloome.reports.forms import LeaderReportForm
+from koosloome.reports.leader_pdf import leader_pdf
+from koosloome.reports.tabular import csv_lines, csv_text, xlsx_bytes
+
+bp = Blueprint("reports", __name__, url_prefix="/admin")
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    """Reports hold personal data: never stored by browsers or proxies, never indexed."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _managed_event(event_id: int) -> Event:
+    """The event, if the signed-in user manages it (404 / 403 otherwise)."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not can_manage_event(current_user, event):
+        abort(403)
+    return event
+
+
+def _flag(name: str) -> bool:
+    return request.args.get(name) in ("1", "true", "yes")
+
+
+def _attachment(filename: str) -> dict[str, str]:
+    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+
+
+@bp.get("/events/<int:event_id>/attendance.pdf")
+@staff_required()
+def attendance_sheet(event_id: int) -> ResponseReturnValue:
+    """The attendance sheet; ``?checked_in=1`` marks who checked in and when."""
+    event = _managed_event(event_id)
+    marked = _flag("checked_in")
+    audit.record("export.attendance", user_id=current_user.id, object_type="event",
+                 object_id=event.id, event_id=event.id, checked_in=marked)
+    db.session.commit()
+    event = _managed_event(event_id)
+    data = participants.load(event, attending_only=True)
+    pdf = attendance_pdf(sheet_for_event(data, mark_checked_in=marked))
+    suffix = "-checked-in" if marked else ""
+    return Response(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{event.slug}-attendance{suffix}.pdf"'
+    })
+
+
+def _export_data(event_id: int, file_format: str) -> tuple[participants.EventRegistrations, bool]:
+    """Check access, audit the export, then load the event's registrations for it."""
+    event = _managed_event(event_id)
+    health = _flag("health")
+    if health and not can_see_health_data(current_user, event):
+        abort(403)
+    audit.record("export.health" if health else "export.registrations",
+                 user_id=current_user.id, object_type="event", object_id=event.id,
+                 event_id=event.id, format=file_format)
+    db.session.commit()
+    event = _managed_event(event_id)
+    return participants.load(event, with_needs=health, with_answers=True), health
+
+
+@bp.get("/events/<int:event_id>/registrations.csv")
+@staff_required()
+def export_csv(event_id: int) -> ResponseReturnValue:
+    """The event's registrations as CSV, streamed; ``?health=1`` adds access needs."""
+    data, health = _export_data(event_id, "csv")
+    language = current_language()
+    sheet = registrations_sheet(data, health=health, language=language)
+    body = stream_with_context(csv_lines(sheet.header, sheet.rows, language))
+    name = f"{data.event.slug}-registrations{'-health' if health else ''}.csv"
+    return Response(body, mimetype="text/csv", headers=_attachment(name))
+
+
+@bp.get("/events/<int:event_id>/registrations.xlsx")
+@staff_required()
+def export_xlsx(event_id: int) -> ResponseReturnValue:
+    """The event's registrations as an Excel workbook; ``?health=1`` adds access needs."""
+    data, health = _export_data(event_id, "xlsx")
+    sheet = registrations_sheet(data, health=health, language=current_language())
+    name = f"{data.event.slug}-registrations{'-health' if health else ''}.xlsx"
+    return Response(xlsx_bytes([sheet]), mimetype=XLSX_MIMETYPE, headers=_attachment(name))
+
+
+def _confirmed_with_needs(event: Event) -> participants.EventRegistrations:
+    return participants.load(event, statuses=[RegistrationStatus.CONFIRMED], with_needs=True)
+
+
+@bp.get("/events/<int:event_id>/needs")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def needs_overview(event_id: int) -> ResponseReturnValue:
+    """Counts for the venue and catering; ``?names=1`` adds the named list (audited)."""
+    event = _managed_event(event_id)
+    show_names = _flag("names")
+    allowed = can_see_health_data(current_user, event)
+    if show_names and not allowed:
+        abort(403)
+    data = _confirmed_with_needs(event)
+    summary = needs.summarise(data.registrations, data.needs)
+    people = []
+    if show_names:
+        people = needs.named_list(data.registrations, data.needs)
+        audit.record("view.health", user_id=current_user.id, object_type="event",
+                     object_id=event.id, event_id=event.id, people=len(people))
+        db.session.commit()
+    return render_template(
+        "reports/needs.html", event=event, summary=summary, people=people,
+        show_names=show_names, may_see_names=allowed,
+    )
+
+
+@bp.get("/events/<int:event_id>/transport")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def transport(event_id: int) -> ResponseReturnValue:
+    """The transport list for the driver: pick-up place, phone, companion and wheelchair."""
+    event = _managed_event(event_id)
+    if not can_see_health_data(current_user, event):
+        abort(403)
+    data = participants.load(event, statuses=[RegistrationStatus.CONFIRMED])
+    rows = needs.transport_list(data.registrations)
+    audit.record("view.transport", user_id=current_user.id, object_type="event",
+                 object_id=event.id, event_id=event.id, people=len(rows))
+    db.session.commit()
+    return render_template("reports/transport.html", event=event, rows=rows)
+
+
+def _leader_form() -> LeaderReportForm:
+    """The filter from the query string, or the defaults (the whole project, both partners)."""
+    if request.args:
+        return LeaderReportForm(formdata=request.args)
+    return LeaderReportForm(formdata=None)
+
+
+def _leader_filter(form: LeaderReportForm) -> leader.ReportFilter:
+    return leader.ReportFilter(form.start.data, form.end.data, form.partner.data or "all")
+
+
+@bp.get("/reports/leader")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_report() -> ResponseReturnValue:
+    """The LEADER report page with its filter form and download links."""
+    if not can_see_reports(current_user):
+        abort(403)
+    form = _leader_form()
+    if request.args and not form.validate():
+        return render_template("reports/leader.html", form=form, report=None), 422
+    report = leader.leader_report(_leader_filter(form))
+    query = {"start": form.start.data.isoformat(), "end": form.end.data.isoformat(),
+             "partner": form.partner.data}
+    return render_template("reports/leader.html", form=form, report=report, query=query,
+                           period=leader.period_text(report.filter),
+                           cell_text=leader.cell_text, is_number=leader.is_number)
+
+
+def _leader_download() -> leader.LeaderReport:
+    if not can_see_reports(current_user):
+        abort(403)
+    form = _leader_form()
+    if request.args and not form.validate():
+        abort(400)
+    return leader.leader_report(_leader_filter(form))
+
+
+def _leader_filename(report: leader.LeaderReport, extension: str) -> str:
+    return (f"leader-{report.filter.partner}-{report.filter.start.isoformat()}"
+            f"-{report.filter.end.isoformat()}.{extension}")
+
+
+@bp.get("/reports/leader.csv")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_csv() -> ResponseReturnValue:
+    """The LEADER report's tables in one CSV file."""
+    report = _leader_download()
+    text = csv_text(leader.report_sheets(report, typed=False), current_language())
+    return Response(text, mimetype="text/csv",
+                    headers=_attachment(_leader_filename(report, "csv")))
+
+
+@bp.get("/reports/leader.xlsx")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_xlsx() -> ResponseReturnValue:
+    """The LEADER report as a workbook, one sheet per table."""
+    report = _leader_download()
+    return Response(xlsx_bytes(leader.report_sheets(report, typed=True)),
+                    mimetype=XLSX_MIMETYPE,
+                    headers=_attachment(_leader_filename(report, "xlsx")))
+
+
+@bp.get("/reports/leader.pdf")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def leader_pdf_download() -> ResponseReturnValue:
+    """The LEADER report as an A4 PDF."""
+    report = _leader_download()
+    return Response(leader_pdf(report), mimetype="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{_leader_filename(report, "pdf")}"'
+    })

@@ -1,0 +1,211 @@
+"""The LEADER report: counting rules, small-number suppression, budget, outputs, access."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+
+from koosloome.accounts.models import Role
+from koosloome.boards.models import Board, BoardParticipant, Idea, Vote
+from koosloome.boards.services import add_default_columns
+from koosloome.events.models import EventKind, EventStatus
+from koosloome.extensions import db
+from koosloome.registrations.models import RegistrationSource, RegistrationStatus
+from koosloome.reports.leader import suppress
+from tests.factories import organisation
+from tests.reports.conftest import add_registrations, counted_queries, pdf_text
+
+PERIOD = "start=2025-01-01&end=2025-06-30"
+MARCH = datetime(2025, 3, 5, 8, 0, tzinfo=UTC)
+
+
+def test_suppress_hides_small_numbers_and_one_more_when_only_one_is_hidden():
+    assert suppress([10, 5, 0]) == [10, "x", "<3"]
+    assert suppress([10, 2, 1]) == [10, "<3", "<3"]
+    assert suppress([4, 5]) == [4, 5]
+    assert suppress([2]) == ["<3"]
+
+
+@pytest.fixture
+def project(make_event):
+    """A TAS seminar and study trip and a VPK workshop in the period, and events outside it."""
+    tas, vpk = organisation("tas"), organisation("vpk")
+    seminar = make_event(title_et="Inspiratsiooniseminar", organisation=tas, starts_at=MARCH,
+                         actual_cost=Decimal("1200.50"))
+    trip = make_event(title_et="Õppereis Austriasse", kind=EventKind.STUDY_TRIP,
+                      organisation=tas, starts_at=datetime(2025, 5, 10, 5, tzinfo=UTC),
+                      actual_cost=Decimal("9000"))
+    workshop = make_event(title_et="Koosloome töötuba", kind=EventKind.WORKSHOP,
+                          organisation=vpk, starts_at=datetime(2025, 4, 2, 9, tzinfo=UTC))
+    make_event(title_et="Tühistatud", organisation=tas, starts_at=MARCH,
+               status=EventStatus.CANCELLED)
+    make_event(title_et="Mustand", organisation=tas, starts_at=MARCH, status=EventStatus.DRAFT)
+    make_event(title_et="Hiljem", organisation=tas, starts_at=datetime(2025, 9, 1, tzinfo=UTC))
+    add_registrations(seminar, 6, county="tartu", municipality="Elva vald", sector="community",
+                      gender="female", age_band="55_plus", has_disability=True,
+                      checked_in_at=MARCH, needs=("sign_language",))
+    add_registrations(seminar, 2, county="voru", gender="male", checked_in_at=MARCH,
+                      transport_needed=True, companion=True)
+    add_registrations(seminar, 3, county="tartu")  # registered, did not come
+    add_registrations(seminar, 1, status=RegistrationStatus.CANCELLED,
+                      source=RegistrationSource.WALK_IN,
+                      checked_in_at=MARCH, county="harju")  # walk-in at the door
+    add_registrations(seminar, 4, status=RegistrationStatus.WAITLISTED)
+    add_registrations(trip, 5, county="tartu", sector="local_government")
+    add_registrations(workshop, 4, county="voru", sector="entrepreneur")
+    board = Board(join_code="LEADR1", title="Mida teha koos?", question="Kuidas?",
+                  organisation=vpk, event=workshop)
+    add_default_columns(board)
+    db.session.add(board)
+    db.session.flush()
+    people = [BoardParticipant(board=board, display_name=f"P{i}") for i in range(3)]
+    db.session.add_all(people)
+    db.session.flush()
+    ideas = [Idea(board=board, column=board.columns[0], text=f"Idee {i}",
+                  participant=people[0]) for i in range(4)]
+    ideas.append(Idea(board=board, column=board.columns[0], text="Peidetud", hidden=True))
+    db.session.add_all(ideas)
+    db.session.flush()
+    db.session.add_all([Vote(board_id=board.id, idea=ideas[i % 4], participant_id=people[i % 3].id)
+                        for i in range(3)])
+    db.session.commit()
+    return {"seminar": seminar, "trip": trip, "workshop": workshop}
+
+
+def _csv(response) -> str:
+    assert response.status_code == 200, response.get_data(as_text=True)[:500]
+    return response.get_data(as_text=True)
+
+
+def test_report_page_shows_every_section(staff_client, project):
+    client = staff_client(Role.ORGANISER, "tas")
+    response = client.get(f"/admin/reports/leader?{PERIOD}&partner=all")
+    assert response.status_code == 200
+    html = " ".join(response.get_data(as_text=True).split())
+    for heading in ("Sündmused liigiti", "Registreerimised ja osalemine", "Maakonniti",
+                    "Omavalitsuseti", "Valdkonniti", "Sihtrühmade kaasatus",
+                    "Pakutud kohandused", "Ideetahvlite tulemused", "Eelarve"):
+        assert heading in html, heading
+    assert "Tühistatud" not in html.split("Registreerimised ja osalemine")[1].split("Maakonniti")[0]
+    assert "Mustand" not in html and "Hiljem" not in html
+    assert "12 743,68 €" in html and "70,8 %" in html.replace("\u00a0", " ")
+    assert "5000,00 €" in html and "13 000,00 €" in html
+
+
+def test_csv_has_counts_by_kind_attendance_and_breakdowns(staff_client, project):
+    text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=all"))
+    rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+    as_text = [";".join(row) for row in rows]
+    assert "Inspiratsiooniseminar;1;1" in as_text  # one held, one cancelled
+    assert "Õppereis;1;0" in as_text and "Koosloome töötuba;1;0" in as_text
+    seminar = next(row for row in rows if len(row) > 1 and row[1] == "Inspiratsiooniseminar")
+    assert seminar[-2:] == ["12", "9"]  # 11 confirmed + 1 walk-in; 9 checked in
+    assert "Tartumaa;14;6" in as_text  # seminar 6 came + 3 did not; trip 5
+    assert "Elva vald;6;6" in as_text
+    assert "Kohalik omavalitsus;5;0" in as_text
+
+
+def test_reach_is_counted_over_participants_and_small_numbers_hidden(staff_client, project):
+    text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=tas"))
+    lines = text.splitlines()
+    # Seminar: 9 checked in (6 women, 2 men, 1 walk-in); trip: 5 confirmed, no check-in used.
+    assert "Sugu;Naine;6" in lines
+    assert "Sugu;Mees;<3" in lines
+    assert "Vanus;55 või vanem;6" in lines
+    assert "Puue;jah;x" in lines and "Puue;ei;<3" in lines  # 0 hidden, so 6 hidden too
+    assert "Sugu;Muul viisil;<3" in lines
+
+
+def test_accommodations_count_interpreters_transport_and_companions(staff_client, project):
+    text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=all"))
+    lines = text.splitlines()
+    assert "Eesti viipekeele tõlge;1;6" in lines
+    assert "Transport kodust;1;<3" in lines
+    assert "Saatjad või isiklikud abistajad (tasuta koht);1;<3" in lines
+
+
+def test_board_outcomes_count_visible_ideas_votes_and_participants(staff_client, project):
+    text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=vpk"))
+    assert "Mida teha koos?;Koosloome töötuba;4;3;3" in text.splitlines()
+
+
+def test_budget_for_tas_has_lines_planned_actual_and_leader_share(staff_client, project):
+    text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=tas"))
+    lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
+    assert "TAS;Inspiratsiooniseminarid;5000,00 €;1200,50 €;3799,50 €" in lines
+    assert "TAS;Õppereis välismaale;13 000,00 €;9000,00 €;4000,00 €" in lines
+    assert "TAS;Kokku;18 000,00 €;10 200,50 €;7799,50 €" in lines
+    assert any(line.startswith("TAS;LEADER-toetus;12 743,68 €;7221,77 €;70,8 %")
+               for line in lines), [line for line in lines if line.startswith("TAS")]
+    assert not any(line.startswith("VPK;") for line in lines)
+
+
+def test_xlsx_has_one_sheet_per_table_with_numbers(staff_client, project):
+    response = staff_client(Role.ADMIN).get(f"/admin/reports/leader.xlsx?{PERIOD}&partner=tas")
+    workbook = load_workbook(io.BytesIO(response.data), read_only=True)
+    assert len(workbook.sheetnames) == 9
+    budget = list(workbook.worksheets[-1].iter_rows(values_only=True))
+    assert budget[-2][:3] == ("TAS", "LEADER-toetus", 12743.68)
+
+
+def test_pdf_has_the_tables_in_estonian(staff_client, project):
+    response = staff_client(Role.ADMIN).get(f"/admin/reports/leader.pdf?{PERIOD}&partner=tas")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.data)
+    for expected in ("LEADER-aruanne", "Tartumaa Arendusselts", "01.01.2025–30.06.2025",
+                     "Koosloomest koostööni", "Sündmused liigiti", "Õppereis Austriasse",
+                     "12 743,68 €", "Eelarve"):
+        assert expected in text.replace("\u00a0", " "), expected
+
+
+def test_report_runs_a_fixed_number_of_queries(staff_client, make_event):
+    client = staff_client(Role.ADMIN)
+    event = make_event(starts_at=MARCH)
+    add_registrations(event, 3, needs=("sign_language",), county="tartu")
+    with counted_queries() as few:
+        client.get(f"/admin/reports/leader.csv?{PERIOD}")
+    for number in range(3):
+        other = make_event(starts_at=MARCH, kind=EventKind.WORKSHOP)
+        add_registrations(other, 180, needs=("sign_language", "captions"), checked_in_at=MARCH,
+                          county="voru", municipality=f"Vald {number}")
+    with counted_queries() as many:
+        client.get(f"/admin/reports/leader.csv?{PERIOD}")
+        client.get(f"/admin/reports/leader?{PERIOD}")
+    assert len(many) == 2 * len(few)
+
+
+def test_default_report_covers_the_whole_project(staff_client, project):
+    html = staff_client(Role.ADMIN).get("/admin/reports/leader").get_data(as_text=True)
+    assert "01.07.2024–30.06.2025" in html and 'value="2024-07-01"' in html
+
+
+def test_invalid_period_shows_the_error_summary_and_keeps_input(staff_client):
+    client = staff_client(Role.ORGANISER)
+    response = client.get("/admin/reports/leader?start=2025-06-30&end=2025-01-01&partner=tas")
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "error-summary" in html and "Viga:" in html
+    assert 'value="2025-06-30"' in html
+    assert re.search(r'<input checked[^>]*value="tas"', html)
+    assert client.get("/admin/reports/leader.csv?start=x&end=2025-01-01").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("role", "partner", "expected"),
+    [
+        (Role.FACILITATOR, "vpk", 403),
+        (Role.ORGANISER, "tas", 200),
+        (Role.ORGANISER, "vpk", 200),
+        (Role.ADMIN, "tas", 200),
+    ],
+)
+def test_who_may_see_the_leader_report(staff_client, role, partner, expected):
+    client = staff_client(role, partner)
+    for suffix in ("", ".csv", ".xlsx", ".pdf"):
+        assert client.get(f"/admin/reports/leader{suffix}").status_code == expected
