@@ -12,7 +12,7 @@ from koosloome.boards.models import (
     Vote,
 )
 from koosloome.events.models import Event, EventKind, EventStatus, ExtraQuestion, RegistrationMode
-from koosloome.outbox import DeliveryAttempt, OutgoingEmail
+from koosloome.outbox import DeliveryAttempt, OutgoingEmail, RegistrationNotice
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 
 __all__ = [
@@ -34,6 +34,7 @@ __all__ = [
     "Registration",
     "RegistrationMode",
     "RegistrationNeed",
+    "RegistrationNotice",
     "Role",
     "Theme",
     "User",

@@ -33,6 +33,8 @@ NOT_PAGES = {
     "static": "files",
     "site.healthz": "JSON health check",
     "site.set_language": "redirect",
+    "events.calendar_feed": "iCalendar feed",
+    "events.event_ics": "iCalendar file",
 }
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {"accounts.logout"}
