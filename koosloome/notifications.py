@@ -163,6 +163,8 @@ def notify(registration: Registration, kind: MessageKind, **context: Any) -> Out
     """
     if not registration.email:
         return None
+    if registration.id is None:  # the UID and the outbox row need it: a new registration
+        db.session.flush()
     kind = MessageKind(kind)
     event = registration.event
     language = registration.language if registration.language in _languages() else "et"

@@ -93,6 +93,19 @@ def test_an_invitation_after_a_cancellation_outranks_it(app, make_event, make_re
     assert len({parse_invite(e.calendar).uid for e in (first, cancel, again)}) == 1
 
 
+def test_notify_flushes_a_registration_not_yet_saved(app, make_event):
+    from koosloome.registrations.links import assign_manage_token
+    from koosloome.registrations.models import Registration
+
+    registration = Registration(event=make_event(), status=CONFIRMED, name="Uus",
+                                email="uus@example.ee")
+    assign_manage_token(registration)
+    db.session.add(registration)
+    email = notify(registration, MessageKind.CONFIRMED)
+    assert email.registration_id == registration.id is not None
+    assert f"koosloome-registration-{registration.id}@" in parse_invite(email.calendar).uid
+
+
 def test_sequence_rules():
     assert next_sequence(0, "REQUEST", None) == 0
     assert next_sequence(4, "REQUEST", None) == 4
