@@ -10,9 +10,13 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 .PHONY: run test install install-dev lint translations lock clean
 
+# The outbox worker runs beside the server and delivers the mail it queues: as .eml files
+# under instance/mail/ unless KOOSLOOME_MAIL_SERVER is set. It stops when the server stops.
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
+	$(FLASK) outbox work & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-dev translations

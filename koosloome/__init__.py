@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask, g, request
 
 from koosloome.db import begin_write_intent, configure_sqlite, end_write_intent
-from koosloome.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+from koosloome.extensions import babel, csrf, db, limiter, login_manager, migrate
 from koosloome.settings import load_config
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +38,10 @@ def register_extensions(app: Flask) -> None:
     """Bind the extension objects of ``koosloome.extensions`` to this app."""
     from koosloome import models  # noqa: F401  (every model on the metadata, for Alembic)
     from koosloome.accounts.auth import init_login
+
+    # Imported here by another name: the submodule koosloome.mail would shadow it as a package
+    # attribute once imported.
+    from koosloome.extensions import mail as mail_extension
     from koosloome.i18n import init_i18n
     from koosloome.site.display import init_display
     from koosloome.templating import init_templating
@@ -46,7 +50,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True)
     login_manager.init_app(app)
     init_login(login_manager)
-    mail.init_app(app)
+    mail_extension.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     init_i18n(app, babel)

@@ -20,6 +20,7 @@ from koosloome.accounts.services import (
 )
 from koosloome.db import write_intent
 from koosloome.extensions import db
+from koosloome.outbox_cli import init_mail_commands
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -118,3 +119,4 @@ def init_commands(app: Flask) -> None:
     """Register the command groups on ``app``."""
     for group in (users_cli, tokens_cli, demo_cli, translate_cli):
         app.cli.add_command(group)
+    init_mail_commands(app)

@@ -25,7 +25,7 @@ from koosloome.feedback.models import (
     FeedbackResponse,
     FeedbackSurvey,
 )
-from koosloome.outbox import DeliveryAttempt, OutgoingEmail
+from koosloome.outbox import DeliveryAttempt, OutgoingEmail, RegistrationNotice
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "Registration",
     "RegistrationMode",
     "RegistrationNeed",
+    "RegistrationNotice",
     "Role",
     "Theme",
     "User",

@@ -1,14 +1,37 @@
-"""The outgoing-mail table: every message is a row written with the change that caused it."""
+"""The outbox: every message is a row written with the change that caused it, and delivered
+later by a worker that records each attempt, retries with back-off and never sends twice.
+
+States (pretix's model): queued → sending → sent, or retry (awaiting another attempt) / failed.
+"""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+import logging
+import smtplib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text
+from flask import current_app
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, and_, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from koosloome.db import Base, enum_column, utcnow
+from koosloome.db import Base, enum_column, utcnow, write_intent
+from koosloome.extensions import db
+from koosloome.mail import (
+    PermanentFailure,
+    Transport,
+    build_message,
+    header_text,
+    message_bytes,
+    new_message_id,
+    sender_address,
+    transport_for,
+)
+
+log = logging.getLogger(__name__)
 
 
 class EmailStatus(enum.StrEnum):
@@ -41,6 +64,8 @@ class OutgoingEmail(Base):
     calendar: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: The iTIP method of ``calendar`` (REQUEST or CANCEL), also the MIME ``method``.
     calendar_method: Mapped[str | None] = mapped_column(String(10))
+    #: The calendar's SEQUENCE: the next calendar for the same UID must never go lower.
+    calendar_sequence: Mapped[int | None]
     message_id: Mapped[str] = mapped_column(String(200), default="")
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="SET NULL"), index=True
@@ -73,3 +98,229 @@ class DeliveryAttempt(Base):
     error: Mapped[str] = mapped_column(Text, default="")
 
     email: Mapped[OutgoingEmail] = relationship(back_populates="delivery_attempts")
+
+
+class RegistrationNotice(Base):
+    """A one-off message (reminder, thank-you) queued for a registration: the primary key makes
+    "exactly once, however often the scheduler runs" a rule of the database."""
+
+    __tablename__ = "registration_notice"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# --- Queueing -------------------------------------------------------------------------------
+
+
+def queue_email(
+    *,
+    kind: str,
+    to_address: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    to_name: str = "",
+    language: str = "et",
+    calendar: bytes | None = None,
+    calendar_method: str | None = None,
+    calendar_sequence: int | None = None,
+    event_id: int | None = None,
+    registration_id: int | None = None,
+) -> OutgoingEmail:
+    """Add a message to the outbox in the caller's transaction (flushed, not committed): it is
+    sent only if that transaction commits, and never lost once it has."""
+    if (calendar is None) != (calendar_method is None):
+        raise ValueError("calendar and calendar_method go together")
+    email = OutgoingEmail(
+        kind=kind,
+        to_address=header_text(to_address, 254),
+        to_name=header_text(to_name, 200),
+        language=language,
+        subject=header_text(subject),
+        body_text=body_text,
+        body_html=body_html,
+        calendar=calendar,
+        calendar_method=calendar_method,
+        calendar_sequence=calendar_sequence,
+        message_id=new_message_id(current_app.config["BASE_URL"]),
+        event_id=event_id,
+        registration_id=registration_id,
+        status=EmailStatus.QUEUED,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(email)
+    db.session.flush()
+    return email
+
+
+# --- Delivery -------------------------------------------------------------------------------
+
+#: A claimed message whose worker has not reported back within this time is presumed
+#: abandoned (the worker died) and becomes due again. Far longer than an SMTP timeout.
+CLAIM_LEASE = timedelta(minutes=10)
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(minutes=1)
+LONGEST_RETRY = timedelta(hours=6)
+BATCH_SIZE = 20
+ABANDONED = "The worker stopped during delivery; whether the server got the message is unknown."
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Back-off after ``attempts`` failed tries: 1, 2, 4 … minutes, at most six hours
+    (twelve attempts span about a day)."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+@dataclass
+class DeliveryReport:
+    """What one ``send_due`` run did."""
+
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+
+    @property
+    def total(self) -> int:
+        """Messages attempted."""
+        return self.sent + self.retrying + self.failed
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    email_id: int
+    data: bytes | None
+    recipient: str
+    message_id: str
+    build_error: str = ""
+
+
+def _due(now: datetime) -> Any:
+    # SENDING rows are due again only when their claim has expired (see CLAIM_LEASE).
+    return and_(
+        OutgoingEmail.status.in_([EmailStatus.QUEUED, EmailStatus.RETRY, EmailStatus.SENDING]),
+        OutgoingEmail.next_attempt_at <= now,
+    )
+
+
+def _claim(now: datetime, limit: int, sender: str) -> list[_Claimed]:
+    """Mark up to ``limit`` due messages as ours and commit, so no other worker takes them.
+
+    PostgreSQL: ``FOR UPDATE SKIP LOCKED`` lets workers claim side by side. SQLite: the claim
+    runs in a write transaction (BEGIN IMMEDIATE), so claims simply take turns."""
+    with write_intent():
+        query = (
+            select(OutgoingEmail)
+            .where(_due(now))
+            .order_by(OutgoingEmail.next_attempt_at, OutgoingEmail.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        claimed = []
+        for email in db.session.scalars(query):
+            if email.status is EmailStatus.SENDING:
+                db.session.add(DeliveryAttempt(email_id=email.id, at=now, error=ABANDONED))
+            email.status = EmailStatus.SENDING
+            email.attempts += 1
+            email.next_attempt_at = now + CLAIM_LEASE
+            try:
+                data = message_bytes(build_message(email, sender))
+            except (ValueError, TypeError, LookupError) as exc:  # a row that cannot be a message
+                data, error = None, f"The message could not be built: {exc}"
+            else:
+                error = ""
+            claimed.append(_Claimed(email.id, data, email.to_address, email.message_id, error))
+        db.session.commit()
+    return claimed
+
+
+def _record(email_id: int, now: datetime, error: str = "", permanent: bool = False) -> EmailStatus:
+    """Store the outcome of one attempt and decide what happens next; commits."""
+    with write_intent():
+        email = db.session.get(OutgoingEmail, email_id, populate_existing=True)
+        assert email is not None
+        db.session.add(DeliveryAttempt(email_id=email_id, at=now, ok=not error, error=error))
+        if not error:
+            email.status = EmailStatus.SENT
+            email.sent_at = now
+            email.last_error = ""
+        elif permanent or email.attempts >= MAX_ATTEMPTS:
+            email.status = EmailStatus.FAILED
+            email.last_error = error
+        else:
+            email.status = EmailStatus.RETRY
+            email.next_attempt_at = now + retry_delay(email.attempts)
+            email.last_error = error
+        status = email.status
+        db.session.commit()
+    return status
+
+
+def _release(claimed: list[_Claimed]) -> None:
+    """Hand back claimed messages not attempted (the worker is stopping): due at once."""
+    if not claimed:
+        return
+    with write_intent():
+        for item in claimed:
+            email = db.session.get(OutgoingEmail, item.email_id, populate_existing=True)
+            if email is not None and email.status is EmailStatus.SENDING:
+                email.status = EmailStatus.RETRY
+                email.attempts -= 1
+                email.next_attempt_at = utcnow()
+        db.session.commit()
+
+
+def send_due(
+    now: datetime | None = None,
+    transport: Transport | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    batch_size: int = BATCH_SIZE,
+) -> DeliveryReport:
+    """Deliver every message due at ``now``, each attempt recorded; returns the counts.
+
+    A worker loop, not a service: it commits after the claim and after each message, so a
+    crash loses at most the outcome of one message. Call it with no unit of work open."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("send_due commits as it goes; commit or roll back first")
+    session.rollback()  # end any read transaction, so the claim begins a fresh write one
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    default_sender = app.config["MAIL_DEFAULT_SENDER"]
+    sender = sender_address(default_sender)[1]  # the envelope's MAIL FROM
+    report = DeliveryReport()
+    with transport or transport_for(app) as carrier:
+        while not should_stop():
+            moment = now or utcnow()
+            claimed = _claim(moment, batch_size, default_sender)
+            if not claimed:
+                break
+            for index, item in enumerate(claimed):
+                if should_stop():
+                    _release(claimed[index:])
+                    break
+                status = _deliver_one(carrier, item, sender, now or utcnow())
+                if status is EmailStatus.SENT:
+                    report.sent += 1
+                elif status is EmailStatus.FAILED:
+                    report.failed += 1
+                else:
+                    report.retrying += 1
+    return report
+
+
+def _deliver_one(carrier: Transport, item: _Claimed, sender: str, now: datetime) -> EmailStatus:
+    """Try one message and record the outcome."""
+    if item.data is None:
+        return _record(item.email_id, now, item.build_error, permanent=True)
+    try:
+        carrier.deliver(item.data, sender, item.recipient, item.message_id)
+    except PermanentFailure as exc:
+        log.warning("message %s refused for good: %s", item.email_id, exc)
+        return _record(item.email_id, now, str(exc), permanent=True)
+    except (smtplib.SMTPException, OSError) as exc:
+        log.info("message %s not delivered, will retry: %s", item.email_id, exc)
+        return _record(item.email_id, now, f"{type(exc).__name__}: {exc}"[:2000])
+    return _record(item.email_id, now)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, Response, abort, render_template
+from flask_babel import gettext as _
 
 from koosloome.events import services
+from koosloome.events.calendar import calendar_links, public_calendar
+from koosloome.events.models import Event
 from koosloome.events.venue import venue_facts
 from koosloome.i18n import current_language
 from koosloome.registrations.capacity import availability
@@ -33,3 +36,36 @@ def event_page(slug: str) -> str:
         availability=availability([event])[event.id],
         venue_facts=venue_facts(event, current_language()),
     )
+
+
+#: Calendar clients poll; a short public cache spares the database without going stale.
+CALENDAR_CACHE = "public, max-age=900"
+
+
+@bp.get("/calendar.ics")
+def calendar_feed() -> Response:
+    """Every published upcoming event as a subscribable calendar (METHOD:PUBLISH)."""
+    language = current_language()
+    name = _("Koosloome events")
+    body = public_calendar(services.upcoming_events(), language, name=name)
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Cache-Control"] = CALENDAR_CACHE
+    return response
+
+
+@bp.get("/events/<slug>.ics")
+def event_ics(slug: str) -> Response:
+    """One event as a calendar file to open or import."""
+    event = services.public_event(slug)
+    if event is None:
+        abort(404)
+    response = Response(public_calendar([event], current_language()), mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    response.headers["Cache-Control"] = CALENDAR_CACHE
+    return response
+
+
+@bp.app_template_global("calendar_links")
+def _calendar_links(event: Event) -> dict[str, str]:
+    """Google Calendar and Outlook.com links for the "add to calendar" partial."""
+    return calendar_links(event, current_language())

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 
 DISPLAY_COOKIE = "display"
 SETTINGS = ("large", "contrast")
 
 
 def current_settings() -> frozenset[str]:
-    """The settings the visitor has switched on."""
+    """The settings the visitor has switched on (none outside a request, e.g. in e-mails)."""
+    if not has_request_context():
+        return frozenset()
     raw = request.cookies.get(DISPLAY_COOKIE, "")
     return frozenset(part for part in raw.split(",") if part in SETTINGS)
 

@@ -95,6 +95,8 @@ NOT_PAGES = {
     "reports.leader_pdf_download": "PDF",
     "reports.export_csv": "CSV file",
     "reports.export_xlsx": "XLSX file",
+    "events.calendar_feed": "iCalendar feed",
+    "events.event_ics": "iCalendar file",
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.",)

@@ -1,0 +1,103 @@
+"""Events as calendar data: entries for invitations and the public feed, "add to calendar"
+links. The RFC 5545 work itself is in ``koosloome.ical``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from koosloome.bilingual import localised
+from koosloome.db import utcnow
+from koosloome.events.models import Event, EventStatus
+from koosloome.events.venue import venue_facts
+from koosloome.ical import (
+    CalendarEntry,
+    Person,
+    google_calendar_url,
+    outlook_calendar_url,
+    published,
+)
+from koosloome.mail import site_domain
+
+
+def event_url(event: Event) -> str:
+    """The absolute address of the event's public page."""
+    return f"{current_app.config['BASE_URL']}/events/{event.slug}"
+
+
+def organiser_person(event: Event) -> Person:
+    """The organising team as the invitation's ORGANIZER."""
+    organisation = event.organisation
+    return Person(organisation.name, organisation.email or current_app.config["CONTACT_EMAIL"])
+
+
+def location_text(event: Event) -> str:
+    """Venue name and address on one line."""
+    return ", ".join(part for part in (event.venue_name, event.venue_address) if part)
+
+
+def calendar_description(event: Event, language: str, manage_link: str | None = None) -> str:
+    """DESCRIPTION: the summary, the venue's access facts, and the links."""
+    with force_locale(language):
+        parts = [localised(event, "summary", language)]
+        facts = venue_facts(event, language)
+        if facts:
+            lines = [_("Accessibility of the venue") + ":"]
+            lines += [f"- {fact.label}: {fact.value}" for fact in facts]
+            parts.append("\n".join(lines))
+        parts.append(localised(event, "access_notes", language))
+        parts.append(_("Event page: %(url)s", url=event_url(event)))
+        if manage_link:
+            parts.append(_("See, change or cancel your registration: %(url)s", url=manage_link))
+    return "\n\n".join(part for part in parts if part)
+
+
+def calendar_entry(
+    event: Event,
+    language: str,
+    *,
+    uid: str,
+    sequence: int,
+    manage_link: str | None = None,
+    attendee: Person | None = None,
+) -> CalendarEntry:
+    """``event`` as calendar data in ``language``; with an attendee, one person's invitation."""
+    return CalendarEntry(
+        uid=uid,
+        sequence=sequence,
+        summary=localised(event, "title", language),
+        starts_at=event.starts_at,
+        ends_at=event.ends_at,
+        location=location_text(event),
+        description=calendar_description(event, language, manage_link),
+        url=event_url(event),
+        cancelled=event.status is EventStatus.CANCELLED,
+        organizer=organiser_person(event),
+        attendee=attendee,
+    )
+
+
+def public_entry(event: Event, language: str) -> CalendarEntry:
+    """The event for the public feed and downloads: its own UID, no attendees."""
+    domain = site_domain(current_app.config["BASE_URL"])
+    return calendar_entry(
+        event, language, uid=f"koosloome-event-{event.id}@{domain}", sequence=event.revision
+    )
+
+
+def public_calendar(events: Sequence[Event], language: str, name: str = "") -> bytes:
+    """A ``METHOD:PUBLISH`` calendar of ``events`` (a named feed when ``name`` is given)."""
+    entries = [public_entry(event, language) for event in events]
+    return published(entries, current_app.config["TIMEZONE"], utcnow(), name=name)
+
+
+def calendar_links(event: Event, language: str) -> dict[str, str]:
+    """Google Calendar and Outlook.com "add event" links for ``event``."""
+    entry = public_entry(event, language)
+    return {
+        "google": google_calendar_url(entry, current_app.config["TIMEZONE"]),
+        "outlook": outlook_calendar_url(entry),
+    }

@@ -1,0 +1,87 @@
+"""``flask --app koosloome outbox send|work`` and ``reminders send``: delivering the outbox and
+queueing scheduled messages."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from koosloome.db import utcnow, write_intent
+from koosloome.extensions import db
+from koosloome.notifications import queue_due_reminders, queue_thank_yous
+from koosloome.outbox import BATCH_SIZE, DeliveryReport, send_due
+
+outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
+reminders_cli = AppGroup("reminders", help="Scheduled messages to participants.")
+
+
+def _summary(report: DeliveryReport) -> str:
+    return (
+        f"{report.sent} sent, {report.retrying} to retry later, {report.failed} failed."
+    )
+
+
+@outbox_cli.command("send")
+def outbox_send_command() -> None:
+    """Deliver every message that is due, then exit (for cron or a one-off run)."""
+    report = send_due()
+    click.echo(_summary(report))
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[threading.Event]:
+    """An event set by SIGTERM or SIGINT, so the worker finishes its current message and
+    exits instead of dying half-way."""
+    stop = threading.Event()
+
+    def _handler(signum: int, _frame: Any) -> None:
+        stop.set()
+
+    previous = {sig: signal.signal(sig, _handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield stop
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+@outbox_cli.command("work")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between checks.")
+@click.option(
+    "--batch-size", default=BATCH_SIZE, show_default=True, help="Messages claimed at a time."
+)
+def outbox_work_command(interval: float, batch_size: int) -> None:
+    """Keep delivering: check the outbox every few seconds until SIGTERM or Ctrl-C."""
+    with _stop_on_signals() as stop:
+        click.echo(f"Delivering e-mail every {interval:g} s; stop with Ctrl-C.")
+        while not stop.is_set():
+            report = send_due(should_stop=stop.is_set, batch_size=batch_size)
+            if report.total:
+                click.echo(_summary(report))
+            db.session.remove()  # no connection or snapshot held while idle
+            stop.wait(interval)
+    click.echo("Stopped.")
+
+
+@reminders_cli.command("send")
+def reminders_send_command() -> None:
+    """Queue the reminders and thank-yous that are due (each only once); run it from cron."""
+    now = utcnow()
+    with write_intent():
+        reminders = queue_due_reminders(now)
+        thanks = queue_thank_yous(now)
+        db.session.commit()
+    click.echo(f"Queued {reminders} reminder(s) and {thanks} thank-you message(s).")
+
+
+def init_mail_commands(app: Flask) -> None:
+    """Register the ``outbox`` and ``reminders`` command groups."""
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(reminders_cli)

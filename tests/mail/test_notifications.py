@@ -1,0 +1,273 @@
+"""Who is told what: calendars per kind, event changes, reminders, thank-yous, organisers."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from koosloome.audit import AuditLog
+from koosloome.boards.models import Board
+from koosloome.db import utcnow
+from koosloome.events.models import EventStatus
+from koosloome.extensions import db
+from koosloome.invites import next_sequence
+from koosloome.notifications import (
+    Audience,
+    InvalidMessage,
+    MessageKind,
+    notify,
+    notify_event_cancelled,
+    notify_event_changed,
+    preview_organiser_message,
+    queue_due_reminders,
+    queue_thank_yous,
+    send_organiser_message,
+)
+from koosloome.outbox import OutgoingEmail
+from koosloome.registrations.models import RegistrationStatus
+from tests.mail.helpers import parse_invite
+
+CONFIRMED = RegistrationStatus.CONFIRMED
+WAITLISTED = RegistrationStatus.WAITLISTED
+
+
+def _emails(kind: MessageKind | None = None) -> list[OutgoingEmail]:
+    query = select(OutgoingEmail).order_by(OutgoingEmail.id)
+    if kind is not None:
+        query = query.where(OutgoingEmail.kind == kind.value)
+    return list(db.session.scalars(query))
+
+
+@pytest.mark.parametrize(
+    ("kind", "status", "method"),
+    [
+        (MessageKind.CONFIRMED, CONFIRMED, "REQUEST"),
+        (MessageKind.PROMOTED, CONFIRMED, "REQUEST"),
+        (MessageKind.APPLICATION_ACCEPTED, CONFIRMED, "REQUEST"),
+        (MessageKind.CHANGED, CONFIRMED, "REQUEST"),
+        (MessageKind.EVENT_CHANGED, CONFIRMED, "REQUEST"),
+        (MessageKind.CHANGED, WAITLISTED, None),
+        (MessageKind.EVENT_CHANGED, WAITLISTED, None),
+        (MessageKind.WAITLISTED, WAITLISTED, None),
+        (MessageKind.APPLICATION_RECEIVED, RegistrationStatus.PENDING, None),
+        (MessageKind.APPLICATION_REJECTED, RegistrationStatus.REJECTED, None),
+        (MessageKind.REMINDER, CONFIRMED, None),
+        (MessageKind.THANK_YOU, CONFIRMED, None),
+    ],
+)
+def test_which_messages_carry_an_invitation(app, make_event, make_registration, kind, status,
+                                            method):
+    registration = make_registration(make_event(), status=status)
+    email = notify(registration, kind, position=1)
+    assert email.calendar_method == method
+    if method:
+        assert parse_invite(email.calendar).method == method
+
+
+def test_a_cancellation_withdraws_only_an_invitation_that_was_sent(
+    app, make_event, make_registration
+):
+    event = make_event()
+    waiting = make_registration(event, status=WAITLISTED)
+    notify(waiting, MessageKind.WAITLISTED, position=1)
+    waiting.status = RegistrationStatus.CANCELLED
+    assert notify(waiting, MessageKind.CANCELLED).calendar is None
+
+    confirmed = make_registration(event)
+    notify(confirmed, MessageKind.CONFIRMED)
+    confirmed.status = RegistrationStatus.CANCELLED
+    assert notify(confirmed, MessageKind.CANCELLED).calendar_method == "CANCEL"
+
+
+def test_an_invitation_after_a_cancellation_outranks_it(app, make_event, make_registration):
+    registration = make_registration(make_event())
+    first = notify(registration, MessageKind.CONFIRMED)
+    registration.status = RegistrationStatus.CANCELLED
+    cancel = notify(registration, MessageKind.CANCELLED)
+    registration.status = CONFIRMED  # an organiser restores the seat
+    again = notify(registration, MessageKind.CONFIRMED)
+    sequences = [parse_invite(e.calendar).sequence for e in (first, cancel, again)]
+    assert sequences == [0, 1, 2]
+    assert len({parse_invite(e.calendar).uid for e in (first, cancel, again)}) == 1
+
+
+def test_notify_flushes_a_registration_not_yet_saved(app, make_event):
+    from koosloome.registrations.links import assign_manage_token
+    from koosloome.registrations.models import Registration
+
+    registration = Registration(event=make_event(), status=CONFIRMED, name="Uus",
+                                email="uus@example.ee")
+    assign_manage_token(registration)
+    db.session.add(registration)
+    email = notify(registration, MessageKind.CONFIRMED)
+    assert email.registration_id == registration.id is not None
+    assert f"koosloome-registration-{registration.id}@" in parse_invite(email.calendar).uid
+
+
+def test_sequence_rules():
+    assert next_sequence(0, "REQUEST", None) == 0
+    assert next_sequence(4, "REQUEST", None) == 4
+    assert next_sequence(0, "CANCEL", None) == 1
+    assert next_sequence(2, "REQUEST", ("REQUEST", 1)) == 2
+    assert next_sequence(2, "CANCEL", ("REQUEST", 2)) == 3
+    assert next_sequence(2, "REQUEST", ("CANCEL", 3)) == 4
+    assert next_sequence(1, "REQUEST", ("REQUEST", 3)) == 3  # never lower than before
+
+
+def test_event_change_updates_the_confirmed_and_tells_the_waiting(
+    app, make_event, make_registration
+):
+    event = make_event()
+    confirmed = make_registration(event)
+    notify(confirmed, MessageKind.CONFIRMED)
+    waiting = make_registration(event, status=WAITLISTED)
+    make_registration(event, email=None, phone="+372 5000 0000")  # phoned in: no e-mail
+    make_registration(event, status=RegistrationStatus.CANCELLED)
+    event.starts_at += timedelta(days=1)
+    event.ends_at += timedelta(days=1)
+    event.revision += 1
+
+    assert notify_event_changed(event) == 2
+    changed = _emails(MessageKind.EVENT_CHANGED)
+    by_registration = {email.registration_id: email for email in changed}
+    invite = parse_invite(by_registration[confirmed.id].calendar)
+    assert invite.method == "REQUEST"
+    assert invite.sequence == 1
+    assert by_registration[waiting.id].calendar is None
+
+
+def test_event_cancelled_reaches_every_active_registration(app, make_event, make_registration):
+    event = make_event()
+    confirmed = make_registration(event)
+    notify(confirmed, MessageKind.CONFIRMED)
+    make_registration(event, status=WAITLISTED)
+    make_registration(event, status=RegistrationStatus.PENDING)
+    make_registration(event, status=RegistrationStatus.CANCELLED)
+    event.status = EventStatus.CANCELLED
+    assert notify_event_cancelled(event) == 3
+    methods = sorted(str(e.calendar_method) for e in _emails(MessageKind.EVENT_CANCELLED))
+    assert methods == ["CANCEL", "None", "None"]
+
+
+def test_reminders_are_queued_once_however_often_the_scheduler_runs(
+    app, make_event, make_registration
+):
+    now = utcnow()
+    soon = make_event(starts_at=now + timedelta(days=1), reminder_days=2)
+    later = make_event(starts_at=now + timedelta(days=10), reminder_days=2)
+    silent = make_event(starts_at=now + timedelta(days=1), reminder_days=0)
+    early = now - timedelta(days=5)
+    due = make_registration(soon, created_at=early)
+    make_registration(soon, status=WAITLISTED, created_at=early)
+    make_registration(soon, email=None, phone="+372 5000 0001", created_at=early)
+    make_registration(soon, created_at=now)  # registered after the reminder time
+    make_registration(later, created_at=early)
+    make_registration(silent, created_at=early)
+
+    assert queue_due_reminders(now) == 1
+    db.session.commit()
+    assert queue_due_reminders(now) == 0
+    assert queue_due_reminders(now + timedelta(hours=12)) == 0
+    [reminder] = _emails(MessageKind.REMINDER)
+    assert reminder.registration_id == due.id
+    assert "Meeldetuletus" in reminder.subject
+    assert reminder.calendar is None
+
+
+def test_reminders_for_events_that_started_are_not_sent(app, make_event, make_registration):
+    now = utcnow()
+    event = make_event(starts_at=now - timedelta(minutes=5))
+    make_registration(event, created_at=now - timedelta(days=9))
+    assert queue_due_reminders(now) == 0
+
+
+def test_thank_you_links_to_board_results_and_feedback_and_goes_once(
+    app, make_event, make_registration
+):
+    now = utcnow()
+    event = make_event(starts_at=now - timedelta(hours=5), feedback_url="https://forms.example/f")
+    db.session.add(Board(join_code="ABC123", title="Ideed", question="Kuidas?",
+                         event_id=event.id, organisation_id=event.organisation_id))
+    db.session.commit()
+    make_registration(event)
+    make_registration(event, status=RegistrationStatus.CANCELLED)
+    assert queue_thank_yous(now) == 1
+    db.session.commit()
+    assert queue_thank_yous(now + timedelta(hours=1)) == 0
+    [thanks] = _emails(MessageKind.THANK_YOU)
+    assert "http://koosloome.test/b/ABC123/results" in thanks.body_text
+    assert "https://forms.example/f" in thanks.body_text
+    assert 'href="https://forms.example/f"' in thanks.body_html
+
+
+def test_thank_you_goes_only_to_those_who_came_when_attendance_was_taken(
+    app, make_event, make_registration
+):
+    now = utcnow()
+    event = make_event(starts_at=now - timedelta(hours=5))
+    came = make_registration(event, checked_in_at=now - timedelta(hours=5))
+    make_registration(event)  # did not come
+    assert queue_thank_yous(now) == 1
+    assert _emails(MessageKind.THANK_YOU)[0].registration_id == came.id
+
+
+def test_no_thank_you_for_events_long_past_or_cancelled(app, make_event, make_registration):
+    now = utcnow()
+    make_registration(make_event(starts_at=now - timedelta(days=30)))
+    make_registration(make_event(starts_at=now - timedelta(hours=5), status=EventStatus.CANCELLED))
+    assert queue_thank_yous(now) == 0
+
+
+def test_organiser_message_preview_counts_and_shows_no_real_link(
+    app, make_event, make_registration
+):
+    event = make_event()
+    make_registration(event)
+    make_registration(event, status=WAITLISTED)
+    phoned = make_registration(event, email=None, phone="+372 5000 0002")
+    preview = preview_organiser_message(event, "Parkimine", "Parkla on maja taga.",
+                                        [Audience.CONFIRMED])
+    assert preview.recipients == 1
+    assert preview.without_email == [phoned]
+    assert preview.subject == "Parkimine"
+    assert "Parkla on maja taga." in preview.text
+    assert "Osaleja nimi" in preview.text
+    assert "http://koosloome.test/r/…" in preview.text
+    assert _emails() == []
+
+
+def test_organiser_message_goes_to_the_chosen_audience_and_is_logged(
+    app, make_event, make_registration, make_user
+):
+    event = make_event()
+    confirmed = make_registration(event, email="c@example.ee")
+    waiting = make_registration(event, status=WAITLISTED, email="w@example.ee")
+    make_registration(event, status=RegistrationStatus.CANCELLED, email="x@example.ee")
+    user = make_user()
+    assert send_organiser_message(event, "Parkimine\r\nBcc: x@evil", "Tekst",
+                                  [Audience.CONFIRMED, Audience.WAITING], user_id=user.id) == 2
+    emails = _emails(MessageKind.ORGANISER_MESSAGE)
+    assert {e.registration_id for e in emails} == {confirmed.id, waiting.id}
+    assert {e.subject for e in emails} == {"Parkimine Bcc: x@evil"}
+    [entry] = db.session.scalars(select(AuditLog)).all()
+    assert entry.action == "event.message_sent"
+    assert entry.user_id == user.id
+    assert entry.event_id == event.id
+    assert entry.details["recipients"] == 2
+    assert entry.details["audience"] == ["confirmed", "waiting"]
+
+    assert send_organiser_message(event, "Ainult ootajatele", "T", [Audience.WAITING]) == 1
+
+
+@pytest.mark.parametrize(
+    ("subject", "body", "audience"),
+    [(" ", "Tekst", [Audience.CONFIRMED]), ("Teema", "  ", [Audience.CONFIRMED]),
+     ("Teema", "Tekst", [])],
+)
+def test_organiser_message_needs_subject_text_and_audience(
+    app, make_event, subject, body, audience
+):
+    with pytest.raises(InvalidMessage):
+        send_organiser_message(make_event(), subject, body, audience)
