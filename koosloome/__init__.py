@@ -59,6 +59,8 @@ def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from koosloome.accounts.routes import bp as accounts_bp
     from koosloome.admin.routes import bp as admin_bp
+    from koosloome.boards.api import bp as boards_api_bp
+    from koosloome.boards.routes import bp as boards_bp
     from koosloome.events.routes import bp as events_bp
     from koosloome.site.routes import bp as site_bp
 
@@ -66,6 +68,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(events_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(boards_bp)
+    app.register_blueprint(boards_api_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -8,6 +8,8 @@ from koosloome.boards.models import (
     BoardParticipant,
     BoardPhase,
     Idea,
+    IdeaComment,
+    IdeaRevision,
     Theme,
     Vote,
 )
@@ -29,6 +31,8 @@ __all__ = [
     "EventStatus",
     "ExtraQuestion",
     "Idea",
+    "IdeaComment",
+    "IdeaRevision",
     "Organisation",
     "OutgoingEmail",
     "Registration",

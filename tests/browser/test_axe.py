@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import WCAG_TAGS, sign_in
+from tests.browser.conftest import WCAG_TAGS, join_board, sign_in
 
 #: endpoint → (sample path, who looks: "anonymous" or "staff")
 PAGES: dict[str, tuple[str, str]] = {
@@ -18,6 +18,21 @@ PAGES: dict[str, tuple[str, str]] = {
     "site.help_page": ("/help", "anonymous"),
     "accounts.login": ("/login", "anonymous"),
     "admin.dashboard": ("/admin/", "staff"),
+    # Idea boards: KUVR24 is voting (board 1, ideas 1–8), TUBA25 is collecting (board 2).
+    "boards.join_code": ("/join", "anonymous"),
+    "boards.join": ("/b/TUBA25/join", "anonymous"),
+    "boards.board_page": ("/b/KUVR24", "participant"),
+    "boards.idea_page": ("/b/KUVR24/ideas/1", "participant"),
+    "boards.edit_idea": ("/b/TUBA25", "author"),  # opens the edit page of an idea it posts
+    "boards.results": ("/b/KUVR24/results", "staff"),
+    "boards.present": ("/b/KUVR24/present", "anonymous"),
+    "boards.admin_boards": ("/admin/boards/", "staff"),
+    "boards.admin_new_board": ("/admin/boards/new", "staff"),
+    "boards.admin_board": ("/admin/boards/1", "staff"),
+    "boards.admin_settings": ("/admin/boards/1/settings", "staff"),
+    "boards.admin_structure": ("/admin/boards/2/structure", "staff"),
+    "boards.admin_idea": ("/admin/boards/1/ideas/1", "staff"),
+    "boards.admin_summary": ("/admin/boards/1/summary", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -25,17 +40,35 @@ EXTRA_PAGES = [
     ("/events/ligipaasetav-teenus-tartu", "anonymous"),  # full, with a waiting list
     ("/events/oppereis-austria", "anonymous"),  # study trip by application
     ("/", "staff"),  # public pages with the staff menu
+    ("/b/TUBA25", "participant"),  # collecting: the form to post an idea
+    ("/b/TUBA25/present", "anonymous"),  # big screen with the QR code
+    ("/admin/boards/2", "staff"),  # collecting, with the paper-note form
+    ("/admin/boards/2/ideas/9", "staff"),  # an idea with a theme, collecting phase
 ]
 #: forms submitted empty, to check the error summary and messages: (path, submit selector)
-ERROR_STATES = [("/login", "main button[type=submit]")]
+ERROR_STATES = [
+    ("/login", "main button[type=submit]"),
+    ("/join", "main button[type=submit]"),
+]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
     "static": "files",
     "site.healthz": "JSON health check",
     "site.set_language": "redirect",
+    "boards.live": "HTML fragment polled by board.js (inside the board page)",
+    "boards.qr_code": "SVG image (shown on the present page)",
+    "boards.admin_export_csv": "CSV download",
+    "boards.admin_export_markdown": "Markdown download",
+    "boards_api.get_board": "JSON API",
 }
 #: endpoints that take POST only (their result pages are in the sweep)
-POST_ONLY = {"accounts.logout"}
+POST_ONLY = {
+    "accounts.logout",
+    "boards.post_idea", "boards.delete_idea", "boards.vote", "boards.unvote",
+    "boards.admin_phase", "boards.admin_paper_idea", "boards.admin_idea_action",
+    "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
+    "boards.admin_add_theme", "boards.admin_theme",
+}
 
 _axe = Axe()
 
@@ -59,7 +92,14 @@ def test_page_has_no_axe_violations(page, live_server, language, path, who):
     page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
     if who == "staff":
         sign_in(page, live_server)
+    if who in ("participant", "author"):
+        join_board(page, live_server, path.split("/")[2])
     page.goto(live_server(path))
+    if who == "author":
+        page.fill("#text", "Mõte ligipääsetavuse testist")
+        page.click("#post-idea button[type=submit]")
+        page.click("a[id^=edit-]")
+        page.wait_for_selector("h1")
     _assert_no_violations(page, language)
 
 
@@ -70,7 +110,8 @@ def test_form_with_errors_has_no_axe_violations(page, live_server, language, pat
     page.goto(live_server(path))
     page.click(submit)
     page.wait_for_selector(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # board.js/koosloome.js are deferred: wait for them to move focus rather than racing them.
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
     _assert_no_violations(page, language)
 
 
