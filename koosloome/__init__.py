@@ -66,6 +66,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.accounts.routes import bp as accounts_bp
     from koosloome.admin.routes import bp as admin_bp
     from koosloome.api.routes import bp as api_bp
+    from koosloome.boards.api import bp as boards_api_bp
+    from koosloome.boards.routes import bp as boards_bp
     from koosloome.events.admin_routes import bp as event_admin_bp
     from koosloome.events.routes import bp as events_bp
     from koosloome.feedback.routes import bp as feedback_bp
@@ -84,6 +86,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(boards_bp)
+    app.register_blueprint(boards_api_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

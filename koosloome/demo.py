@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from koosloome.accounts.models import Organisation, Role
 from koosloome.accounts.partners import ensure_partners
 from koosloome.accounts.services import create_user, set_password, user_by_email
-from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, Vote
+from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, Theme, Vote
 from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
 from koosloome.events.models import (
@@ -53,6 +53,8 @@ from koosloome.registrations.models import (
 DEMO_ADMIN_EMAIL = "admin@koosloome.example"
 DEMO_PASSWORD_FILE = "demo-admin-password"  # noqa: S105  (a file name)
 DEMO_BOARD_CODE = "KUVR24"
+#: A second board, still collecting ideas, to try posting (and for the accessibility tests).
+DEMO_COLLECTING_BOARD_CODE = "TUBA25"
 
 
 @dataclass(frozen=True)
@@ -486,6 +488,38 @@ def _ensure_feedback(events: dict[str, Event]) -> int:
     return 1
 
 
+def _ensure_collecting_board(orgs: dict[str, Organisation]) -> int:
+    """A small board in the collecting phase, with two ideas and a theme."""
+    code = DEMO_COLLECTING_BOARD_CODE
+    if db.session.scalars(select(Board).where(Board.join_code == code)).first():
+        return 0
+    facilitator = user_by_email("margus.facilitator@koosloome.example")
+    board = Board(
+        join_code=code,
+        title="Kogukonnabuss",
+        question="Kuidas me saaksime aidata eakatel külast linna asju ajama sõita?",
+        intro_et="Kirjuta iga mõte eraldi. Hääletama hakkame pärast kohvipausi.",
+        intro_en="Write each thought separately. We vote after the coffee break.",
+        phase=BoardPhase.COLLECTING,
+        organisation=orgs["vpk"],
+        created_by_id=facilitator.id if facilitator else None,
+    )
+    add_default_columns(board)
+    board.themes.append(Theme(name="Transport", position=0))
+    db.session.add(board)
+    writer = BoardParticipant(board=board, display_name="Helju")
+    db.session.add(writer)
+    db.session.flush()
+    db.session.add_all([
+        Idea(board=board, column=board.columns[0], participant=writer,
+             text="Bussi trepp on liiga kõrge", theme=board.themes[0]),
+        Idea(board=board, column=board.columns[1], participant=writer,
+             text="Vabatahtlikud autojuhid külas", theme=board.themes[0]),
+    ])
+    db.session.flush()
+    return 1
+
+
 def load_demo(instance_path: str, timezone: str) -> DemoResult:
     """Create whatever demo data is missing; the caller commits."""
     tz = ZoneInfo(timezone)
@@ -497,6 +531,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     created += _ensure_registrations(events)
     created += _ensure_board(events, orgs)
     created += _ensure_feedback(events)
+    created += _ensure_collecting_board(orgs)
     return DemoResult(DEMO_ADMIN_EMAIL, password, created)
 
 

@@ -8,6 +8,8 @@ from koosloome.boards.models import (
     BoardParticipant,
     BoardPhase,
     Idea,
+    IdeaComment,
+    IdeaRevision,
     Theme,
     Vote,
 )
@@ -47,6 +49,8 @@ __all__ = [
     "FeedbackResponse",
     "FeedbackSurvey",
     "Idea",
+    "IdeaComment",
+    "IdeaRevision",
     "Organisation",
     "OutgoingEmail",
     "Registration",

@@ -175,6 +175,12 @@ def make_registration(app: Flask) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def make_board(app: Flask) -> Callable[..., Any]:
+    """``make_board(votes_per_participant=2, phase=BoardPhase.VOTING)`` → a committed board."""
+    return factories.make_board
+
+
+@pytest.fixture
 def login(client: FlaskClient) -> Callable[[Any], FlaskClient]:
     """``login(user)`` signs ``user`` in on the test client (password ``correct horse battery``)."""
 

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation, Role, User
 from koosloome.accounts.services import create_user
+from koosloome.boards.models import Board, BoardParticipant, Idea
 from koosloome.db import utcnow, write_intent
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
@@ -93,3 +94,41 @@ def writing() -> Iterator[None]:
     db.session.commit()
     with write_intent():
         yield
+
+
+def make_board(**fields: Any) -> Board:
+    """A board of VPK with the four default columns, collecting ideas; committed."""
+    from koosloome.boards.services import BoardSettings, create_board
+
+    creator = fields.pop("created_by", None) or make_user(Role.FACILITATOR, "vpk")
+    phase = fields.pop("phase", None)
+    settings = BoardSettings(
+        title=fields.pop("title", "Rõuge päevakeskus"),
+        question=fields.pop("question", "Kuidas me saaksime…?"),
+        **{key: fields.pop(key) for key in list(fields) if key in BoardSettings.__annotations__},
+    )
+    board = create_board(creator, settings, fields.pop("columns", None))
+    for key, value in fields.items():
+        setattr(board, key, value)
+    if phase is not None:
+        board.phase = phase
+    db.session.commit()
+    return board
+
+
+def join(board: Board, name: str = "Mari") -> tuple[BoardParticipant, str]:
+    """A participant of ``board`` and its token; committed."""
+    from koosloome.boards.services import join_board
+
+    participant, token = join_board(board, name)
+    db.session.commit()
+    return participant, token
+
+
+def make_idea(board: Board, participant: BoardParticipant, text: str = "Ühine aiamaa",
+              column: int = 0) -> Idea:
+    """An idea in the board's ``column``-th column (written directly, any phase); committed."""
+    idea = Idea(board=board, column=board.columns[column], participant=participant, text=text)
+    db.session.add(idea)
+    db.session.commit()
+    return idea

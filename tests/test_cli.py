@@ -150,7 +150,7 @@ def test_demo_load_is_realistic_and_idempotent(runner, app):
         )
         > 0
     )
-    board = db.session.scalars(select(Board)).one()
+    board = db.session.scalars(select(Board).where(Board.join_code == "KUVR24")).one()
     assert board.event is not None and len(board.columns) == 4 and _count(Vote) > 0
 
 

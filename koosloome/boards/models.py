@@ -55,6 +55,7 @@ class Board(TimestampMixin, Base):
     results_only_when_closed: Mapped[bool] = mapped_column(default=False)
     #: Raised on every change; the ETag that lets polling clients get a cheap 304.
     revision: Mapped[int] = mapped_column(default=0)
+    closed_at: Mapped[datetime | None]
 
     event: Mapped[Event | None] = relationship()
     organisation: Mapped[Organisation] = relationship()
@@ -110,6 +111,8 @@ class BoardParticipant(Base):
     #: True for the stand-in a facilitator uses to enter paper notes and votes.
     proxy: Mapped[bool] = mapped_column(default=False)
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
+    #: SHA-256 of the participant's secret (kept in their signed cookie or API client).
+    token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     board: Mapped[Board] = relationship(back_populates="participants")
 
@@ -138,13 +141,60 @@ class Idea(TimestampMixin, Base):
     theme: Mapped[Theme | None] = relationship()
     participant: Mapped[BoardParticipant | None] = relationship()
     votes: Mapped[list[Vote]] = relationship(back_populates="idea", cascade="all, delete-orphan")
+    comments: Mapped[list[IdeaComment]] = relationship(
+        back_populates="idea", order_by="IdeaComment.id", cascade="all, delete-orphan"
+    )
+    revisions: Mapped[list[IdeaRevision]] = relationship(
+        back_populates="idea", order_by="IdeaRevision.id", cascade="all, delete-orphan"
+    )
+
+
+class IdeaRevision(Base):
+    """An earlier text of an edited idea: edits by participants and facilitators keep history."""
+
+    __tablename__ = "idea_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    #: The text as it was before this edit.
+    text: Mapped[str] = mapped_column(String(500))
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    edited_by_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL")
+    )
+    edited_by_participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_participant.id", ondelete="SET NULL")
+    )
+
+    idea: Mapped[Idea] = relationship(back_populates="revisions")
+
+
+class IdeaComment(Base):
+    """A comment that builds on an idea."""
+
+    __tablename__ = "idea_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"), index=True)
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("board_participant.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(String(500))
+    hidden: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    idea: Mapped[Idea] = relationship(back_populates="comments")
+    participant: Mapped[BoardParticipant | None] = relationship()
 
 
 class Vote(Base):
     """One dot of a participant's voting budget, placed on an idea."""
 
     __tablename__ = "vote"
-    __table_args__ = (UniqueConstraint("idea_id", "participant_id", "slot"),)
+    __table_args__ = (
+        UniqueConstraint("idea_id", "participant_id", "slot"),
+        CheckConstraint("slot >= 0", name="slot_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     board_id: Mapped[int] = mapped_column(ForeignKey("board.id", ondelete="CASCADE"), index=True)

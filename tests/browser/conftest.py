@@ -124,3 +124,11 @@ def sign_in(page: Any, live_server: LiveServer) -> None:
     page.fill("#password", live_server.admin_password)
     page.keyboard.press("Enter")
     page.wait_for_url(live_server("/admin/"))
+
+
+def join_board(page: Any, live_server: LiveServer, code: str, name: str = "Testija") -> None:
+    """Join the board with ``code`` as a new participant (fresh cookies for this page)."""
+    page.goto(live_server(f"/b/{code}/join"))
+    page.fill("#display_name", name)
+    page.click("main button[type=submit]")
+    page.wait_for_url(live_server(f"/b/{code}"))

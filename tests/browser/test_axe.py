@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.browser.conftest import WCAG_TAGS, sign_in
+from tests.browser.conftest import WCAG_TAGS, join_board, sign_in
 
 #: endpoint → (sample path, who looks: "anonymous" or "staff")
 PAGES: dict[str, tuple[str, str]] = {
@@ -51,6 +51,21 @@ PAGES: dict[str, tuple[str, str]] = {
     "reports.needs_overview": ("/admin/events/{event}/needs", "staff"),
     "reports.transport": ("/admin/events/{event}/transport", "staff"),
     "reports.leader_report": ("/admin/reports/leader", "staff"),
+    # Idea boards: KUVR24 is voting (board 1, ideas 1–8), TUBA25 is collecting (board 2).
+    "boards.join_code": ("/join", "anonymous"),
+    "boards.join": ("/b/TUBA25/join", "anonymous"),
+    "boards.board_page": ("/b/KUVR24", "participant"),
+    "boards.idea_page": ("/b/KUVR24/ideas/1", "participant"),
+    "boards.edit_idea": ("/b/TUBA25", "author"),  # opens the edit page of an idea it posts
+    "boards.results": ("/b/KUVR24/results", "staff"),
+    "boards.present": ("/b/KUVR24/present", "anonymous"),
+    "boards.admin_boards": ("/admin/boards/", "staff"),
+    "boards.admin_new_board": ("/admin/boards/new", "staff"),
+    "boards.admin_board": ("/admin/boards/1", "staff"),
+    "boards.admin_settings": ("/admin/boards/1/settings", "staff"),
+    "boards.admin_structure": ("/admin/boards/2/structure", "staff"),
+    "boards.admin_idea": ("/admin/boards/1/ideas/1", "staff"),
+    "boards.admin_summary": ("/admin/boards/1/summary", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -66,6 +81,10 @@ EXTRA_PAGES = [
     ("/admin/events/{event}/needs?names=1", "staff"),  # named list of needs
     ("/admin/events/2/needs?names=1", "staff"),
     ("/admin/events/2/transport", "staff"),
+    ("/b/TUBA25", "participant"),  # collecting: the form to post an idea
+    ("/b/TUBA25/present", "anonymous"),  # big screen with the QR code
+    ("/admin/boards/2", "staff"),  # collecting, with the paper-note form
+    ("/admin/boards/2/ideas/9", "staff"),  # an idea with a theme, collecting phase
 ]
 #: forms submitted empty, to check the error summary and messages: (path, submit selector)
 ERROR_STATES = [
@@ -78,6 +97,7 @@ ERROR_STATES = [
 STAFF_ERROR_STATES = [
     ("/admin/reports/leader?start=2025-06-30&end=2025-01-01&partner=all",
      "main form button[type=submit]"),
+    ("/join", "main button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -97,6 +117,11 @@ NOT_PAGES = {
     "reports.export_xlsx": "XLSX file",
     "events.calendar_feed": "iCalendar feed",
     "events.event_ics": "iCalendar file",
+    "boards.live": "HTML fragment polled by board.js (inside the board page)",
+    "boards.qr_code": "SVG image (shown on the present page)",
+    "boards.admin_export_csv": "CSV download",
+    "boards.admin_export_markdown": "Markdown download",
+    "boards_api.get_board": "JSON API",
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.",)
@@ -106,6 +131,10 @@ POST_ONLY = {
     "event_admin.move_question", "registration_admin.note", "registration_admin.undo_check_in",
     "feedback.open_survey", "feedback.close_survey", "feedback.add_question",
     "feedback.hide_answer", "event_admin.delete_agenda_item",
+    "boards.post_idea", "boards.delete_idea", "boards.vote", "boards.unvote",
+    "boards.admin_phase", "boards.admin_paper_idea", "boards.admin_idea_action",
+    "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
+    "boards.admin_add_theme", "boards.admin_theme",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {"feedback.export_csv"}
@@ -150,7 +179,22 @@ def visitor(browser, live_server):
 
 @pytest.mark.parametrize("language", ["et", "en"])
 @pytest.mark.parametrize(("path", "who"), list(PAGES.values()) + EXTRA_PAGES)
-def test_page_has_no_axe_violations(visitor, live_server, language, path, who):
+def test_page_has_no_axe_violations(visitor, browser, live_server, language, path, who):
+    if who in ("participant", "author"):
+        # Joining and posting change state: these get a fresh context each.
+        context = browser.new_context()
+        context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+        page = context.new_page()
+        join_board(page, live_server, path.split("/")[2])
+        page.goto(live_server(path))
+        if who == "author":
+            page.fill("#text", "Mõte ligipääsetavuse testist")
+            page.click("#post-idea button[type=submit]")
+            page.click("a[id^=edit-]")
+            page.wait_for_selector("h1")
+        _assert_no_violations(page, language)
+        context.close()
+        return
     page = visitor(language, who)
     page.goto(live_server(path))
     _assert_no_violations(page, language)
@@ -165,8 +209,8 @@ def test_form_with_errors_has_no_axe_violations(page, live_server, language, pat
     page.goto(live_server(path))
     page.click(submit)
     page.wait_for_selector(".error-summary")
-    page.wait_for_load_state("domcontentloaded")  # deferred scripts have run by then
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # board.js/koosloome.js are deferred: wait for them to move focus rather than racing them.
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')")
     _assert_no_violations(page, language)
 
 
