@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.boards.routes import bp as boards_bp
     from koosloome.events.admin_routes import bp as event_admin_bp
     from koosloome.events.routes import bp as events_bp
+    from koosloome.evidence.routes import bp as evidence_bp
     from koosloome.feedback.routes import bp as feedback_bp
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
@@ -85,6 +86,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(event_admin_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(evidence_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(boards_bp)
     app.register_blueprint(boards_api_bp)

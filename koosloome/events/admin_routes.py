@@ -12,9 +12,16 @@ from sqlalchemy import select
 from koosloome.accounts.models import Organisation, Role
 from koosloome.accounts.permissions import can_manage_event, staff_required
 from koosloome.events import services
-from koosloome.events.forms import AgendaForm, EventForm, QuestionForm
+from koosloome.events.forms import AgendaForm, EventForm, MessageForm, QuestionForm
 from koosloome.events.models import AgendaItem, Event, ExtraQuestion
 from koosloome.extensions import db
+from koosloome.i18n import current_language
+from koosloome.notifications import (
+    Audience,
+    InvalidMessage,
+    preview_organiser_message,
+    send_organiser_message,
+)
 from koosloome.registrations.capacity import availability, seat_counts
 
 bp = Blueprint("event_admin", __name__, url_prefix="/admin/events")
@@ -251,3 +258,28 @@ def delete_agenda_item(event_id: int, item_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(_("The programme item is removed."), "success")
     return redirect(url_for(".agenda", event_id=event.id))
+
+
+@bp.route("/<int:event_id>/message", methods=["GET", "POST"])
+@staff_required(*ORGANISERS)
+def message(event_id: int) -> ResponseReturnValue:
+    """Write to the participants: preview first, then send (logged)."""
+    event = _managed(event_id)
+    form = MessageForm()
+    preview = None
+    if form.validate_on_submit():
+        audience = [Audience(value) for value in form.audience.data]
+        try:
+            if request.form.get("send"):
+                sent = send_organiser_message(event, form.subject.data, form.body.data,
+                                              audience, user_id=current_user.id)
+                db.session.commit()
+                flash(_("The message is on its way to %(count)d people.", count=sent), "success")
+                return redirect(url_for(".overview", event_id=event.id))
+            preview = preview_organiser_message(event, form.subject.data, form.body.data,
+                                                audience, current_language())
+        except InvalidMessage as invalid:
+            db.session.rollback()
+            form.form_errors.append(str(invalid.args[0]))
+    return render_template("admin/events/message.html", event=event, form=form,
+                           preview=preview), 422 if form.errors else 200

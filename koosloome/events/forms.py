@@ -20,6 +20,7 @@ from wtforms import (
     IntegerField,
     SelectChoice,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     URLField,
@@ -32,7 +33,7 @@ from wtforms.validators import (
     Optional,
     ValidationError,
 )
-from wtforms.widgets import DateTimeLocalInput
+from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
 from koosloome.events.models import (
     Entrance,
@@ -330,3 +331,20 @@ class AgendaForm(FlaskForm):
     title_en = _text(_l("Title in English"), 300)
     speaker = _text(_l("Speaker"), 200)
     room = _text(_l("Room"), 100)
+
+
+class MessageForm(FlaskForm):
+    """An organiser's message to the participants of an event."""
+
+    audience = SelectMultipleField(
+        _l("Send to"),
+        choices=[SelectChoice("confirmed", _l("Confirmed participants")),
+                 SelectChoice("waiting", _l("People on the waiting list or awaiting a decision"))],
+        default=["confirmed"],
+        widget=ListWidget(prefix_label=False),
+        option_widget=CheckboxInput(),
+        validators=[InputRequired(_l("Choose who gets the message"))],
+    )
+    subject = _text(_l("Subject"), 200, required=True)
+    body = TextAreaField(_l("Message"), validators=[InputRequired(_l("Write the message")),
+                                                     Length(max=10000)])

@@ -162,3 +162,23 @@ def test_programme_items_are_added_shown_in_order_and_removed(login, make_user, 
     client.post(f"/admin/events/{event.id}/agenda/{first.id}/delete")
     db.session.expire_all()
     assert [item.title_et for item in event.agenda] == ["Arutelu"]
+
+
+def test_message_to_participants_previews_then_sends_and_is_logged(login, make_user, make_event,
+                                                                   make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    make_registration(event, name="Mari Tamm")
+    make_registration(event, name="Helju Rebane", email=None, phone="+372 5000 0000")
+    make_registration(event, status=RegistrationStatus.WAITLISTED)
+    client = login(make_user())
+    data = {"audience": ["confirmed"], "subject": "Bussi aeg", "body": "Buss väljub 9.00."}
+    preview = client.post(f"/admin/events/{event.id}/message", data={**data, "preview": "1"})
+    html = preview.get_data(as_text=True)
+    assert "1 inimene saab selle e-postiga." in html
+    assert "Helju Rebane" in html  # phone only: to be called
+    assert db.session.scalars(select(OutgoingEmail)).all() == []
+    client.post(f"/admin/events/{event.id}/message", data={**data, "send": "1"})
+    assert db.session.scalars(select(OutgoingEmail.kind)).all() == ["organiser_message"]
+    assert "event.message_sent" in db.session.scalars(select(AuditLog.action)).all()
+    empty = client.post(f"/admin/events/{event.id}/message", data={"preview": "1"})
+    assert empty.status_code == 422

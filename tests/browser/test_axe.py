@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "registration_admin.check_in": ("/admin/registrations/{registration}/check-in", "staff"),
     "registration_admin.walk_in": ("/admin/events/{event}/walk-in", "staff"),
     "event_admin.agenda": ("/admin/events/{event}/agenda", "staff"),
+    "event_admin.message": ("/admin/events/{event}/message", "staff"),
     "feedback.personal": ("/r/{past_token}/feedback", "anonymous"),
     "feedback.anonymous": ("/f/ELVA24", "anonymous"),
     "feedback.overview": ("/admin/events/{past}/feedback", "staff"),
@@ -137,7 +138,7 @@ POST_ONLY = {
     "boards.admin_add_theme", "boards.admin_theme",
 }
 #: downloads that are not HTML pages
-DOWNLOADS = {"feedback.export_csv"}
+DOWNLOADS = {"feedback.export_csv", "evidence.pdf", "evidence.zip_file"}
 
 _axe = Axe()
 

@@ -7,6 +7,7 @@ visible.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 import pytest
@@ -74,6 +75,17 @@ def _set_phase(live_server: LiveServer, code: str, phase: BoardPhase) -> None:
         db.session.commit()
 
 
+def wait_for_text(page, selector: str, text: str, timeout: float = 10.0) -> None:
+    """Wait until ``selector`` contains ``text``. (Playwright's wait_for_function evaluates a
+    string in the page, which our Content-Security-Policy rightly forbids.)"""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if text in (page.locator(selector).text_content() or ""):
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"{selector} never said {text!r}")
+
+
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 def test_participant_joins_posts_votes_and_takes_the_vote_back(browser, live_server,
                                                               javascript):
@@ -110,8 +122,7 @@ def test_participant_joins_posts_votes_and_takes_the_vote_back(browser, live_ser
     assert size["width"] >= 44 and size["height"] >= 44
     page.keyboard.press("Space")
     if javascript:
-        page.wait_for_function("document.getElementById('board-announcer').textContent"
-                               ".includes('Hääl salvestatud, jäänud 2 häält.')")
+        wait_for_text(page, '#board-announcer', 'Hääl salvestatud, jäänud 2 häält.')
         assert page.evaluate("document.activeElement.id") == f"unvote-{idea_id}"
         assert page.locator("#board-announcer").get_attribute("role") == "status"
     else:
@@ -120,8 +131,7 @@ def test_participant_joins_posts_votes_and_takes_the_vote_back(browser, live_ser
     assert_focus_visible(page)
     if javascript:
         page.keyboard.press("Enter")
-        page.wait_for_function("document.getElementById('board-announcer').textContent"
-                               ".includes('Hääl võetud tagasi, jäänud 3 häält.')")
+        wait_for_text(page, '#board-announcer', 'Hääl võetud tagasi, jäänud 3 häält.')
         assert page.evaluate("document.activeElement.id") == f"vote-{idea_id}"
     else:
         page.keyboard.press("Enter")
@@ -147,8 +157,7 @@ def test_typed_text_and_focus_survive_a_live_refresh(browser, live_server):
         services.post_idea(board, other, board.columns[0].id, "Uus mõte teiselt")
         db.session.commit()
     page.wait_for_selector("text=Uus mõte teiselt", timeout=15000)
-    page.wait_for_function("document.getElementById('board-announcer').textContent"
-                           ".includes('1 uus mõte')")
+    wait_for_text(page, '#board-announcer', '1 uus mõte')
     assert page.input_value("#text") == "Pool mõtet"
     assert page.evaluate("document.activeElement.id") == "text"
     context.close()

@@ -1,0 +1,1 @@
+"""The evidence pack for the LEADER funder, one per event."""

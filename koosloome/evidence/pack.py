@@ -1,0 +1,288 @@
+"""The funder's evidence pack for one event: cover, programme, attendance, figures, feedback,
+idea-board outcomes and photo refusals, as one PDF (and a ZIP of the parts).
+
+``gather`` reads the database (a fixed number of queries) into plain data; ``pack_pdf`` and
+``pack_zip`` turn that data into bytes. Always in Estonian, the funder's language.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from koosloome.bilingual import localised
+from koosloome.boards.models import Board
+from koosloome.boards.queries import BoardView, load_board
+from koosloome.events.models import Event
+from koosloome.extensions import db
+from koosloome.feedback import services as feedback
+from koosloome.feedback.models import FeedbackKind
+from koosloome.i18n import format_date, format_long_date, format_time
+from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, SECTORS
+from koosloome.registrations.models import Registration
+from koosloome.reports.attendance import attendance_pdf, sheet_for_event
+from koosloome.reports.participants import load as load_registrations
+from koosloome.reports.pdf import FONT, PROJECT_NAME, ReportPDF
+
+#: Smallest group shown as a number in aggregated figures (smaller ones read "<3").
+MIN_CELL = 3
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One line of an aggregated table: a label and a count (or "<3")."""
+
+    label: str
+    value: str
+
+
+@dataclass
+class Pack:
+    """Everything the evidence pack shows, as text."""
+
+    title: str
+    date: str
+    place: str
+    organisers: str
+    programme: list[tuple[str, str, str]] = field(default_factory=list)
+    attendees: list[tuple[str, str, str, str]] = field(default_factory=list)
+    registered: int = 0
+    checked_in: int = 0
+    figures: dict[str, list[Figure]] = field(default_factory=dict)
+    feedback_total: int | None = None
+    feedback_lines: list[str] = field(default_factory=list)
+    board_lines: list[str] = field(default_factory=list)
+    photo_refusals: list[str] = field(default_factory=list)
+    attendance_sheet: bytes = b""
+    feedback_csv: str = ""
+
+
+def _count_cell(count: int) -> str:
+    return "<3" if 0 < count < MIN_CELL else str(count)
+
+
+def _figures(people: list[Registration], attribute: str, labels: tuple) -> list[Figure]:
+    names = {code: str(label) for code, label in labels}
+    counts = Counter(getattr(person, attribute) for person in people)
+    rows = [Figure(names.get(code, code), _count_cell(count))
+            for code, count in sorted(counts.items(), key=lambda item: -item[1]) if code]
+    unknown = counts.get(None, 0)
+    if unknown:
+        rows.append(Figure(_("Not stated"), _count_cell(unknown)))
+    return rows
+
+
+def _disability_figures(people: list[Registration]) -> list[Figure]:
+    counts = Counter(person.has_disability for person in people)
+    return [Figure(_("Yes"), _count_cell(counts.get(True, 0))),
+            Figure(_("No"), _count_cell(counts.get(False, 0))),
+            Figure(_("Not stated"), _count_cell(counts.get(None, 0)))]
+
+
+def _feedback_lines(event: Event) -> tuple[int | None, list[str], str]:
+    survey = feedback.survey_for_event(event)
+    if survey is None:
+        return None, [], ""
+    total, summaries = feedback.summarise(survey)
+    lines = []
+    for summary in summaries:
+        question = summary.question
+        head = f"{question.label_et} ({_('%(num)d answers', num=summary.answered)})"
+        if summary.average is not None:
+            head += f", {_('average %(value)s', value=str(summary.average).replace('.', ','))}"
+        lines.append(head)
+        if summary.suppressed:
+            lines.append("   " + _("Fewer than 3 answers: not broken down."))
+        for value, count in summary.breakdown:
+            label = value if question.kind is FeedbackKind.SCALE else \
+                feedback.choice_label(question, value, "et")
+            lines.append(f"   {label}: {count}")
+        lines.extend(f"   – {answer.value}" for answer in summary.texts)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in feedback.summary_rows(survey, "et"):
+        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+    return total, lines, buffer.getvalue()
+
+
+def _board_lines(event: Event) -> list[str]:
+    boards = db.session.scalars(select(Board).where(Board.event_id == event.id)).all()
+    lines: list[str] = []
+    for board in boards:
+        view: BoardView = load_board(board, facilitator=True, ranked=True, show_counts=True)
+        lines.append(f"{board.title}: {board.question}")
+        lines.append("   " + _("%(people)d participants, %(ideas)d ideas",
+                               people=view.participant_count, ideas=view.idea_count))
+        for column in view.columns:
+            top = [idea for idea in view.top(column, limit=3) if not idea.hidden]
+            if top:
+                lines.append(f"   {column.title}:")
+                lines.extend(f"      {idea.text} ({idea.votes or 0})" for idea in top)
+        for theme in view.themes:
+            lines.append("   " + _("Theme: %(name)s (%(count)d ideas)", name=theme.title,
+                                   count=len(theme.ideas)))
+    return lines
+
+
+def gather(event: Event) -> Pack:
+    """Read everything the pack needs."""
+    with force_locale("et"):
+        attending = load_registrations(event, attending_only=True)
+        people = attending.registrations
+        organisers = [event.organisation.name] + (
+            [event.co_organiser.name] if event.co_organiser else [])
+        pack = Pack(
+            title=event.title_et,
+            date=f"{format_long_date(event.starts_at, 'et')}, {format_time(event.starts_at)}"
+                 f"–{format_time(event.ends_at)}",
+            place=", ".join(p for p in (event.venue_name, event.venue_address) if p),
+            organisers=", ".join(organisers),
+            registered=len(people),
+            checked_in=sum(1 for person in people if person.checked_in_at),
+        )
+        pack.programme = [
+            (format_time(item.starts_at) if format_date(item.starts_at, "et")
+             == format_date(event.starts_at, "et")
+             else f"{format_date(item.starts_at, 'et')} {format_time(item.starts_at)}",
+             localised(item, "title", "et"), ", ".join(p for p in (item.speaker, item.room) if p))
+            for item in event.agenda
+        ]
+        sectors = {code: str(label) for code, label in SECTORS}
+        pack.attendees = [
+            (person.name, " / ".join(p for p in (person.organisation_name,
+                                                  sectors.get(person.sector or "", "")) if p),
+             person.municipality or "", format_time(person.checked_in_at))
+            for person in people
+        ]
+        counted = [person for person in people if person.checked_in_at] or people
+        pack.figures = {
+            _("County"): _figures(counted, "county", COUNTIES),
+            _("Municipality"): _figures(counted, "municipality", ()),
+            _("Sector"): _figures(counted, "sector", SECTORS),
+            _("Gender"): _figures(counted, "gender", GENDERS),
+            _("Age"): _figures(counted, "age_band", AGE_BANDS),
+            _("Participants with a disability"): _disability_figures(counted),
+        }
+        pack.feedback_total, pack.feedback_lines, pack.feedback_csv = _feedback_lines(event)
+        pack.board_lines = _board_lines(event)
+        pack.photo_refusals = [person.name for person in people if not person.consent_photos]
+        pack.attendance_sheet = attendance_pdf(sheet_for_event(attending, mark_checked_in=True))
+    return pack
+
+
+class _PackPDF(ReportPDF):
+    def footer(self) -> None:
+        self.page_footer(f"{PROJECT_NAME} · {_('Evidence pack')}")
+
+
+def _heading(pdf: ReportPDF, text: str) -> None:
+    if pdf.get_y() > pdf.h - 50:
+        pdf.add_page()
+    pdf.ln(4)
+    pdf.set_font(FONT, "B", 13)
+    pdf.multi_cell(pdf.content_width, 7, text)
+    pdf.set_font(FONT, "", 10)
+
+
+def _lines(pdf: ReportPDF, lines: list[str]) -> None:
+    for line in lines:
+        pdf.multi_cell(pdf.content_width, 5.5, line)
+
+
+def _cover(pdf: ReportPDF, pack: Pack) -> None:
+    pdf.add_page()
+    pdf.logo_placeholders(pdf.l_margin, pdf.t_margin)
+    pdf.set_y(40)
+    pdf.set_font(FONT, "B", 20)
+    pdf.multi_cell(pdf.content_width, 10, _("Evidence pack"))
+    pdf.set_font(FONT, "", 12)
+    pdf.multi_cell(pdf.content_width, 7,
+                   _("LEADER cooperation project “%(name)s”", name=PROJECT_NAME))
+    pdf.multi_cell(pdf.content_width, 7,
+                   _("Partners: Võrumaa Partnerluskogu (lead partner), Tartumaa Arendusselts"))
+    pdf.ln(6)
+    for label, value in ((_("Event"), pack.title), (_("Date"), pack.date),
+                         (_("Place"), pack.place), (_("Organiser"), pack.organisers)):
+        pdf.set_font(FONT, "B", 11)
+        pdf.cell(35, 7, label)
+        pdf.set_font(FONT, "", 11)
+        pdf.multi_cell(pdf.content_width - 35, 7, value)
+
+
+def _attendance(pdf: ReportPDF, pack: Pack) -> None:
+    _heading(pdf, _("Attendance"))
+    pdf.multi_cell(pdf.content_width, 5.5, _(
+        "Registered: %(registered)d. Checked in at the event: %(checked_in)d.",
+        registered=pack.registered, checked_in=pack.checked_in))
+    if not pack.checked_in:
+        pdf.multi_cell(pdf.content_width, 5.5, _(
+            "Nobody was checked in at this event: the list shows the confirmed registrations; "
+            "the signed attendance sheet is the evidence of attendance."))
+    widths = [10, 58, 58, 36, 24]
+    pdf.table_row(widths, [_("No."), _("Name"), _("Organisation / sector"), _("Municipality"),
+                           _("Arrived")], 7, bold=True, fill=True)
+    for number, (name, organisation, municipality, arrived) in enumerate(pack.attendees, 1):
+        pdf.table_row(widths, [str(number), name, organisation, municipality, arrived], 7)
+    if not pack.attendees:
+        pdf.multi_cell(pdf.content_width, 5.5, _("No registrations."))
+
+
+def pack_pdf(pack: Pack) -> bytes:
+    """The evidence pack as one PDF."""
+    with force_locale("et"):
+        pdf = _PackPDF()
+        pdf.set_title(f"{_('Evidence pack')}: {pack.title}")
+        _cover(pdf, pack)
+        _heading(pdf, _("Programme"))
+        if pack.programme:
+            widths = [30, 100, 56]
+            for time_text, title, speaker in pack.programme:
+                pdf.table_row(widths, [time_text, title, speaker], 7)
+        else:
+            pdf.multi_cell(pdf.content_width, 5.5, _("No programme was entered."))
+        _attendance(pdf, pack)
+        _heading(pdf, _("Participants by county, sector and target group"))
+        pdf.multi_cell(pdf.content_width, 5.5, _(
+            "Self-declared and counted only in aggregate; groups smaller than 3 are shown "
+            "as “<3”."))
+        for title, figures in pack.figures.items():
+            pdf.set_font(FONT, "B", 10)
+            pdf.multi_cell(pdf.content_width, 6, title)
+            pdf.set_font(FONT, "", 10)
+            _lines(pdf, [f"   {figure.label}: {figure.value}" for figure in figures] or
+                   ["   " + _("No data.")])
+        _heading(pdf, _("Participant feedback"))
+        if pack.feedback_total is None:
+            pdf.multi_cell(pdf.content_width, 5.5, _("No feedback survey was held."))
+        else:
+            pdf.multi_cell(pdf.content_width, 5.5,
+                           _("Responses: %(count)d", count=pack.feedback_total))
+            _lines(pdf, pack.feedback_lines)
+        if pack.board_lines:
+            _heading(pdf, _("Co-creation: idea board"))
+            _lines(pdf, pack.board_lines)
+        _heading(pdf, _("People who did not agree to the publication of photos"))
+        pdf.multi_cell(pdf.content_width, 5.5, _(
+            "For checking published photos. For the organisers only."))
+        _lines(pdf, [f"   {name}" for name in pack.photo_refusals] or ["   " + _("Nobody.")])
+        return bytes(pdf.output())
+
+
+def pack_zip(pack: Pack) -> bytes:
+    """The pack PDF with its parts: the attendance sheet and the feedback summary."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("toendid.pdf", pack_pdf(pack))
+        archive.writestr("osavotjate-nimekiri.pdf", pack.attendance_sheet)
+        if pack.feedback_csv:
+            archive.writestr("tagasiside.csv", "\ufeff" + pack.feedback_csv)
+        if pack.board_lines:
+            archive.writestr("ideetahvel.txt", "\n".join(pack.board_lines) + "\n")
+    return buffer.getvalue()

@@ -1,0 +1,50 @@
+"""Downloading an event's evidence pack (PDF, or ZIP with its parts); every download is logged."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort
+from flask_login import current_user
+
+from koosloome import audit
+from koosloome.accounts.models import Role
+from koosloome.accounts.permissions import can_manage_event, staff_required
+from koosloome.events.models import Event
+from koosloome.evidence.pack import gather, pack_pdf, pack_zip
+from koosloome.extensions import db
+
+bp = Blueprint("evidence", __name__, url_prefix="/admin/events")
+
+
+def _event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not can_manage_event(current_user, event):
+        abort(403)
+    return event
+
+
+def _download(event: Event, body: bytes, kind: str, mimetype: str) -> Response:
+    audit.record("evidence.download", user_id=current_user.id, object_type="event",
+                 object_id=event.id, event_id=event.id, format=kind)
+    db.session.commit()
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename=toendid-{event.slug}.{kind}",
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.get("/<int:event_id>/evidence.pdf")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def pdf(event_id: int) -> Response:
+    """The whole pack as one PDF."""
+    event = _event(event_id)
+    return _download(event, pack_pdf(gather(event)), "pdf", "application/pdf")
+
+
+@bp.get("/<int:event_id>/evidence.zip")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def zip_file(event_id: int) -> Response:
+    """The pack and its parts (attendance sheet PDF, feedback CSV, board summary)."""
+    event = _event(event_id)
+    return _download(event, pack_zip(gather(event)), "zip", "application/zip")
