@@ -60,12 +60,14 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.accounts.routes import bp as accounts_bp
     from koosloome.admin.routes import bp as admin_bp
     from koosloome.events.routes import bp as events_bp
+    from koosloome.privacy.routes import bp as privacy_bp
     from koosloome.site.routes import bp as site_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(events_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

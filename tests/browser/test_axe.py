@@ -16,8 +16,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "events.home": ("/", "anonymous"),
     "events.event_page": ("/events/eakate-kaasamine-voru", "anonymous"),
     "site.help_page": ("/help", "anonymous"),
+    "site.privacy": ("/privacy", "anonymous"),
     "accounts.login": ("/login", "anonymous"),
     "admin.dashboard": ("/admin/", "staff"),
+    "privacy.overview": ("/admin/privacy/", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
