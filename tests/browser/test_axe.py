@@ -90,7 +90,7 @@ def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_main(page, live_serv
 def test_page_does_not_scroll_sideways_at_320_px(browser, live_server):
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
-    for path in ("/", "/events/eakate-kaasamine-voru", "/help"):
+    for path in ("/", "/events/eakate-kaasamine-voru", "/help", "/privacy"):
         page.goto(live_server(path))
         overflow = page.evaluate(
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
