@@ -52,6 +52,13 @@ class Config:
     CONTACT_EMAIL = "info@koosloome.ee"
     CONTACT_PHONE = "+372 5555 0000"
 
+    #: Days after an event ends before its health data (access needs, diets, transport…) is
+    #: deleted by ``flask privacy purge``.
+    HEALTH_DATA_RETENTION_DAYS = 30
+    #: Months after an event ends before its registrations are anonymised; the LEADER evidence
+    #: period (see the README, "Personal data and retention").
+    PERSONAL_DATA_RETENTION_MONTHS = 84
+
     #: Idle seconds before SQLite gives up waiting for the write lock.
     SQLITE_BUSY_TIMEOUT_MS = 15000
 

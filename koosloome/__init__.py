@@ -72,6 +72,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.events.routes import bp as events_bp
     from koosloome.evidence.routes import bp as evidence_bp
     from koosloome.feedback.routes import bp as feedback_bp
+    from koosloome.privacy.routes import bp as privacy_bp
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
     from koosloome.reports.routes import bp as reports_bp
@@ -90,6 +91,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(reports_bp)
     app.register_blueprint(boards_bp)
     app.register_blueprint(boards_api_bp)
+    app.register_blueprint(privacy_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

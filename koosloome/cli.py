@@ -20,6 +20,7 @@ from koosloome.accounts.services import (
 )
 from koosloome.db import write_intent
 from koosloome.extensions import db
+from koosloome.maintenance_cli import maintenance_commands
 from koosloome.outbox_cli import init_mail_commands
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
@@ -117,6 +118,6 @@ def translate_compile_command() -> None:
 
 def init_commands(app: Flask) -> None:
     """Register the command groups on ``app``."""
-    for group in (users_cli, tokens_cli, demo_cli, translate_cli):
+    for group in (users_cli, tokens_cli, demo_cli, translate_cli, *maintenance_commands()):
         app.cli.add_command(group)
     init_mail_commands(app)

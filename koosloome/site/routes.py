@@ -58,6 +58,16 @@ def help_page() -> str:
     return render_template("site/help.html")
 
 
+@bp.get("/privacy")
+def privacy() -> str:
+    """The privacy notice: what is kept, why, for how long, who sees it, and the rights."""
+    return render_template(
+        "site/privacy.html",
+        health_days=current_app.config["HEALTH_DATA_RETENTION_DAYS"],
+        personal_months=current_app.config["PERSONAL_DATA_RETENTION_MONTHS"],
+    )
+
+
 @bp.get("/healthz")
 def healthz() -> ResponseReturnValue:
     """200 after a database round trip, 503 when the database cannot be reached."""

@@ -67,6 +67,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "boards.admin_structure": ("/admin/boards/2/structure", "staff"),
     "boards.admin_idea": ("/admin/boards/1/ideas/1", "staff"),
     "boards.admin_summary": ("/admin/boards/1/summary", "staff"),
+    "site.privacy": ("/privacy", "anonymous"),
+    "privacy.overview": ("/admin/privacy/", "staff"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [

@@ -130,8 +130,17 @@ def test_organiser_signs_in_and_checks_someone_in_with_the_keyboard(browser, liv
     context.close()
 
 
-PUBLIC_PAGES = ["/", "/events/eakate-kaasamine-voru", "/events/oppereis-austria/register",
-                "/r/{token}", "/help", "/accessibility", "/lost-link", "/login"]
+PUBLIC_PAGES = [
+    "/",
+    "/events/eakate-kaasamine-voru",
+    "/events/oppereis-austria/register",
+    "/privacy",
+    "/r/{token}",
+    "/help",
+    "/accessibility",
+    "/lost-link",
+    "/login",
+]
 
 
 @pytest.mark.parametrize("width", [320, 640])  # 640 CSS px = a 1280 px window at 200 % zoom
@@ -141,7 +150,8 @@ def test_no_sideways_scrolling_at_320_px_and_200_percent_zoom(browser, live_serv
     for path in PUBLIC_PAGES:
         page.goto(live_server(path))
         overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
     context.close()
 
@@ -158,6 +168,7 @@ def test_wcag_text_spacing_does_not_break_the_layout(browser, live_server):
         page.goto(live_server(path))
         page.add_style_tag(content=TEXT_SPACING)
         overflow = page.evaluate(
-            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth"
+        )
         assert overflow <= 0, f"{path} overflows by {overflow}px with text spacing"
     context.close()

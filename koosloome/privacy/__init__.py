@@ -1,0 +1,1 @@
+"""Personal-data retention: purging health data, anonymising registrations, the overview."""
