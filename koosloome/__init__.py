@@ -58,6 +58,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from koosloome.accounts.routes import bp as accounts_bp
+    from koosloome.accounts.user_routes import bp as users_bp
     from koosloome.admin.routes import bp as admin_bp
     from koosloome.api.routes import bp as api_bp
     from koosloome.events.routes import bp as events_bp
@@ -72,6 +73,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(users_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -27,6 +27,12 @@ PAGES: dict[str, tuple[str, str]] = {
     "reports.needs_overview": ("/admin/events/1/needs", "staff"),
     "reports.transport": ("/admin/events/1/transport", "staff"),
     "reports.leader_report": ("/admin/reports/leader", "staff"),
+    "reports.audit_log": ("/admin/audit", "staff"),
+    "users.user_list": ("/admin/users/", "staff"),
+    "users.create_user": ("/admin/users/new", "staff"),
+    "users.edit_user": ("/admin/users/1", "staff"),
+    "accounts.forgot_password": ("/forgot-password", "anonymous"),
+    "accounts.reset_password": ("/reset-password/not-a-valid-link", "anonymous"),
 }
 #: more pages and states: (path, who looks)
 EXTRA_PAGES = [
@@ -47,11 +53,14 @@ ERROR_STATES = [
     ("/login", "main button[type=submit]"),
     ("/events/oppereis-austria/register", "main form button[type=submit]"),
     ("/lost-link", "main form button[type=submit]"),
+    ("/forgot-password", "main form button[type=submit]"),
 ]
 #: staff forms that show errors when sent as they stand: (path, submit selector)
 STAFF_ERROR_STATES = [
     ("/admin/reports/leader?start=2025-06-30&end=2025-01-01&partner=all",
      "main form button[type=submit]"),
+    ("/admin/audit?start=2025-02-01&end=2025-01-01", "main form button[type=submit]"),
+    ("/admin/users/new", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -70,7 +79,7 @@ NOT_PAGES = {
     "reports.export_xlsx": "XLSX file",
 }
 #: endpoints that take POST only (their result pages are in the sweep)
-POST_ONLY = {"accounts.logout"}
+POST_ONLY = {"accounts.logout", "users.send_password_link"}
 
 _axe = Axe()
 
@@ -116,6 +125,21 @@ def test_staff_form_with_errors_has_no_axe_violations(page, live_server, languag
     sign_in(page, live_server)
     page.goto(live_server(path))
     page.click(submit)
+    page.wait_for_selector(".error-summary")
+    _assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_new_password_form_has_no_axe_violations(page, live_server, language):
+    from koosloome.accounts.password_reset import reset_token
+    from koosloome.accounts.services import user_by_email
+
+    with live_server.app.test_request_context():
+        token = reset_token(user_by_email(live_server.admin_email))
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    page.goto(live_server(f"/reset-password/{token}"))
+    _assert_no_violations(page, language)
+    page.click("main form button[type=submit]")
     page.wait_for_selector(".error-summary")
     _assert_no_violations(page, language)
 
