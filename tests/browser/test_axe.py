@@ -114,7 +114,9 @@ def test_form_with_errors_has_no_axe_violations(page, live_server, language, pat
     page.goto(live_server(path))
     page.click(submit)
     page.wait_for_selector(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # The deferred script moves focus after the element appears: wait for it, don't race it.
+    page.wait_for_function("document.activeElement.classList.contains('error-summary')",
+                           timeout=5000)
     _assert_no_violations(page, language)
 
 
