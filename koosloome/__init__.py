@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount one blueprint per domain."""
     from koosloome.accounts.routes import bp as accounts_bp
+    from koosloome.accounts.user_routes import bp as users_bp
     from koosloome.admin.routes import bp as admin_bp
     from koosloome.api.routes import bp as api_bp
     from koosloome.boards.api import bp as boards_api_bp
@@ -92,6 +93,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(boards_bp)
     app.register_blueprint(boards_api_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(users_bp)
 
 
 def register_request_hooks(app: Flask) -> None:

@@ -8,9 +8,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from koosloome import audit
-from koosloome.accounts import services
+from koosloome.accounts import password_reset, services
 from koosloome.accounts.forms import LoginForm
+from koosloome.accounts.staff_forms import ForgotPasswordForm, NewPasswordForm
 from koosloome.extensions import db, limiter
+from koosloome.i18n import current_language
 from koosloome.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -40,3 +42,39 @@ def logout() -> ResponseReturnValue:
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("events.home"))
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a reset link; the answer is the same whether or not the address has an account."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.email.data or "", current_language())
+        db.session.commit()
+        return render_template("accounts/forgot_password_sent.html", email=form.email.data)
+    status = 422 if form.errors else 200
+    return render_template("accounts/forgot_password.html", form=form), status
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """Set a new password with the link from the e-mail (one hour, once)."""
+    user = password_reset.user_for_token(token)
+    if user is None:
+        return render_template("accounts/reset_invalid.html"), 410
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.complete_reset(user, form.password.data or "")
+        except services.WeakPassword:
+            db.session.rollback()
+            form.password.errors.append(
+                _("Use at least %(num)s characters", num=services.MIN_PASSWORD_LENGTH))
+        else:
+            db.session.commit()
+            flash(_("Your new password is set. Sign in with it."), "success")
+            return redirect(url_for(".login"))
+    status = 422 if form.errors else 200
+    return render_template("accounts/reset_password.html", form=form, user=user), status

@@ -7,13 +7,15 @@ reported only in aggregate (the LEADER report).
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from flask_babel import gettext as _
 
 from koosloome.bilingual import localised
 from koosloome.events.models import ExtraQuestion, QuestionKind
-from koosloome.i18n import format_date, format_time
 from koosloome.registrations.choices import NEEDS
 from koosloome.reports.labels import (
     COUNTY_LABELS,
@@ -21,7 +23,6 @@ from koosloome.reports.labels import (
     SECTOR_LABELS,
     SOURCE_LABELS,
     STATUS_LABELS,
-    label,
 )
 from koosloome.reports.participants import EventRegistrations
 from koosloome.reports.tabular import Sheet
@@ -29,13 +30,13 @@ from koosloome.reports.tabular import Sheet
 NEED_ORDER = {need.code: index for index, need in enumerate(NEEDS)}
 
 
-def _when(value: Any) -> str:
-    """Local date and time, ``05.03.2025 14:00``."""
-    return f"{format_date(value)} {format_time(value)}" if value else ""
+#: Spreadsheet dates: numeric and unambiguous (Estonian dd.mm.yyyy; ISO in English).
+STAMP_FORMATS = {"et": "%d.%m.%Y %H:%M", "en": "%Y-%m-%d %H:%M"}
 
 
-def _yes(value: bool | None) -> str:
-    return _("yes") if value else ""
+def _resolved(mapping: dict[Any, Any]) -> dict[Any, str]:
+    """Translate a label map once per export instead of once per cell."""
+    return {code: str(text) for code, text in mapping.items()}
 
 
 def answer_text(question: ExtraQuestion, value: Any, language: str) -> str:
@@ -76,23 +77,36 @@ def registrations_sheet(
         ]
     header += [localised(q, "label", language) for q in questions]
 
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    stamp = STAMP_FORMATS.get(language, STAMP_FORMATS["et"])
+    yes = _("yes")
+    sectors, counties = _resolved(SECTOR_LABELS), _resolved(COUNTY_LABELS)
+    statuses, sources = _resolved(STATUS_LABELS), _resolved(SOURCE_LABELS)
+    need_labels = _resolved(NEED_LABELS)
+
+    def when(value: datetime | None) -> str:
+        return value.astimezone(zone).strftime(stamp) if value else ""
+
+    def flag(value: bool | None) -> str:
+        return yes if value else ""
+
     def rows() -> Iterator[list[Any]]:
         for number, reg in enumerate(data.registrations, start=1):
             row: list[Any] = [
                 number, reg.name, reg.email or "", reg.phone or "", reg.organisation_name,
-                label(SECTOR_LABELS, reg.sector), label(COUNTY_LABELS, reg.county),
-                reg.municipality or "", label(STATUS_LABELS, reg.status),
-                label(SOURCE_LABELS, reg.source), _when(reg.created_at),
-                _when(reg.checked_in_at), reg.language,
-                _yes(reg.consent_photos), _yes(reg.consent_future_events),
+                sectors.get(reg.sector or "", reg.sector or ""),
+                counties.get(reg.county or "", reg.county or ""),
+                reg.municipality or "", statuses[reg.status], sources[reg.source],
+                when(reg.created_at), when(reg.checked_in_at), reg.language,
+                flag(reg.consent_photos), flag(reg.consent_future_events),
             ]
             if health:
                 codes = sorted(data.needs.get(reg.id, ()), key=lambda c: NEED_ORDER.get(c, 99))
                 row += [
-                    "; ".join(label(NEED_LABELS, code) for code in codes), reg.needs_note,
-                    reg.allergies, _yes(reg.companion), reg.companion_name,
-                    _yes(reg.transport_needed), reg.transport_pickup,
-                    _yes(reg.transport_wheelchair), _yes(reg.phone_me),
+                    "; ".join(need_labels.get(code, code) for code in codes), reg.needs_note,
+                    reg.allergies, flag(reg.companion), reg.companion_name,
+                    flag(reg.transport_needed), reg.transport_pickup,
+                    flag(reg.transport_wheelchair), flag(reg.phone_me),
                 ]
             answers = data.answers.get(reg.id, {})
             row += [answer_text(q, answers.get(q.id), language) for q in questions]

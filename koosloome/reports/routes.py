@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, render_template, request, stream_with_context
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms import SelectChoice
 
 from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import (
+    can_administer,
     can_manage_event,
     can_see_health_data,
     can_see_reports,
@@ -22,10 +25,11 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
 from koosloome.registrations.models import RegistrationStatus
+from koosloome.reports import audit_log as audit_log_service
 from koosloome.reports import leader, needs, participants
 from koosloome.reports.attendance import attendance_pdf, sheet_for_event
 from koosloome.reports.exports import registrations_sheet
-from koosloome.reports.forms import LeaderReportForm
+from koosloome.reports.forms import AuditFilterForm, LeaderReportForm
 from koosloome.reports.leader_pdf import leader_pdf
 from koosloome.reports.tabular import csv_lines, csv_text, xlsx_bytes
 
@@ -226,3 +230,31 @@ def leader_pdf_download() -> ResponseReturnValue:
     return Response(leader_pdf(report), mimetype="application/pdf", headers={
         "Content-Disposition": f'inline; filename="{_leader_filename(report, "pdf")}"'
     })
+
+
+def _int_arg(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() else None
+
+
+@bp.get("/audit")
+@staff_required(Role.ADMIN)
+def audit_log() -> ResponseReturnValue:
+    """The audit log for admins, filtered by user, action, event and dates, paginated."""
+    if not can_administer(current_user):
+        abort(403)
+    form = AuditFilterForm(formdata=request.args)
+    everyone = str(_("Any"))
+    for name, options in audit_log_service.filter_choices().items():
+        getattr(form, name).choices = [SelectChoice("", everyone)] + [
+            SelectChoice(value, text) for value, text in options
+        ]
+    if not form.validate():
+        return render_template("reports/audit.html", form=form, page=None), 422
+    audit_filter = audit_log_service.AuditFilter(
+        user_id=_int_arg(form.user.data), action=form.action.data or None,
+        event_id=_int_arg(form.event.data), start=form.start.data, end=form.end.data,
+        page=_int_arg(request.args.get("page")) or 1,
+    )
+    page = audit_log_service.audit_page(audit_filter)
+    query = {key: value for key, value in request.args.items() if key != "page" and value}
+    return render_template("reports/audit.html", form=form, page=page, query=query)

@@ -102,7 +102,8 @@ def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> None:
         worksheet.append(header_cells)
         worksheet.freeze_panes = "A2"
         for row in sheet.rows:
-            worksheet.append([neutralise(cell) for cell in row])
+            # An empty string would still write a cell; None writes nothing.
+            worksheet.append([None if cell == "" else neutralise(cell) for cell in row])
     workbook.save(out)
 
 
