@@ -79,11 +79,15 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    """Per-request settings: SQLite write transactions for requests that may write."""
+    """Per-request settings: SQLite write transactions for requests that may write (at once,
+    or where the service locks, for views marked ``late_write_lock``)."""
 
     @app.before_request
     def _declare_write_intent() -> None:
-        g.write_intent_token = begin_write_intent(request.method in UNSAFE_METHODS)
+        view = app.view_functions.get(request.endpoint or "")
+        g.write_intent_token = begin_write_intent(
+            request.method in UNSAFE_METHODS, late=getattr(view, "late_write_lock", False)
+        )
 
     @app.teardown_request
     def _end_write_intent(_error: BaseException | None) -> None:

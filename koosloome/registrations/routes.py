@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from koosloome.db import late_write_lock
 from koosloome.events import services as event_services
 from koosloome.extensions import db, limiter
 from koosloome.i18n import current_language
@@ -42,6 +43,7 @@ def _private(response):
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@late_write_lock
 @limiter.limit("30 per minute; 300 per hour", methods=["POST"])
 def register(slug: str) -> ResponseReturnValue:
     """The registration form; on success, the confirmation (manage) page."""
