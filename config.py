@@ -34,6 +34,12 @@ class Config:
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
+    #: How many proxies (nginx: 1) sit in front of gunicorn and set X-Forwarded-For/-Proto/
+    #: -Host. 0 trusts no such header. Behind nginx, without it every visitor has nginx's
+    #: address: one shared rate-limit bucket for everybody, and http:// in redirects.
+    PROXY_COUNT = 0
+    #: Per client address, on the registration form and the registration API (Flask-Limiter).
+    REGISTRATION_RATE_LIMIT = "30 per minute; 300 per hour"
 
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from koosloome.db import begin_write_intent, configure_sqlite, end_write_intent
 from koosloome.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
@@ -26,6 +27,9 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)  # type: ignore[method-assign]
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)

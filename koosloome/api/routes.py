@@ -29,6 +29,7 @@ from koosloome.events.forms import EventForm
 from koosloome.events.models import Event, EventStatus
 from koosloome.extensions import csrf, db, limiter
 from koosloome.i18n import current_language
+from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import services as registrations
 from koosloome.registrations.capacity import seat_counts
 from koosloome.registrations.forms import form_for_event
@@ -98,7 +99,7 @@ def get_event(event_id: int) -> ResponseReturnValue:
 
 @bp.post("/events/<int:event_id>/registrations")
 @late_write_lock
-@limiter.limit("30 per minute; 300 per hour")
+@limiter.limit(registration_rate_limit)
 def create_registration(event_id: int) -> ResponseReturnValue:
     """Register, with the same fields and rules as the form."""
     event = _event_or_404(event_id, public=True)
