@@ -43,6 +43,8 @@ class Config:
     #: X-Forwarded-Proto. Rate limits count per client address, so behind a proxy this must be
     #: set (usually 1), or every visitor shares the proxy's address and its limits.
     TRUSTED_PROXIES = 0
+    #: Per client address, on the registration form and the registration API (Flask-Limiter).
+    REGISTRATION_RATE_LIMIT = "30 per minute; 300 per hour"
 
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")

@@ -104,7 +104,10 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.before_request
     def _declare_write_intent() -> None:
-        g.write_intent_token = begin_write_intent(request.method in UNSAFE_METHODS)
+        view = app.view_functions.get(request.endpoint or "")
+        g.write_intent_token = begin_write_intent(
+            request.method in UNSAFE_METHODS, late=getattr(view, "late_write_lock", False)
+        )
 
     @app.teardown_request
     def _end_write_intent(_error: BaseException | None) -> None:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar, Token
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import DateTime, Engine, Enum, MetaData, event
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
 NAMING_CONVENTION = {
@@ -88,6 +88,9 @@ class TimestampMixin:
 # turn (up to the busy timeout) instead of failing, and counts seats with the write lock held.
 
 _write_intent: ContextVar[bool] = ContextVar("koosloome_write_intent", default=False)
+_late_write_lock: ContextVar[bool] = ContextVar("koosloome_late_write_lock", default=False)
+WriteIntentTokens = tuple[Token[bool], Token[bool]]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 @contextmanager
@@ -100,15 +103,49 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
-def begin_write_intent(value: bool) -> Token[bool]:
-    """Set write intent for a request; give the token back to ``end_write_intent`` after it
-    (server threads are reused, so the setting must not outlive the request)."""
-    return _write_intent.set(value)
+def late_write_lock(view: F) -> F:
+    """Mark a view that writes only through services that lock first (``lock_event``).
+
+    Its request starts read-only on SQLite, and the lock is taken where the service asks for
+    it (``take_write_lock``): loading, form validation and rendering errors then run outside
+    the one-writer section instead of making every other writer wait for them.
+    """
+    view.late_write_lock = True  # type: ignore[attr-defined]
+    return view
 
 
-def end_write_intent(token: Token[bool]) -> None:
+def begin_write_intent(value: bool, *, late: bool = False) -> WriteIntentTokens:
+    """Set write intent for a request (``late``: take the lock only when a service asks);
+    give the tokens back to ``end_write_intent`` after it (server threads are reused, so the
+    setting must not outlive the request)."""
+    return _write_intent.set(value and not late), _late_write_lock.set(value and late)
+
+
+def end_write_intent(tokens: WriteIntentTokens) -> None:
     """Restore the write intent that was in force before ``begin_write_intent``."""
-    _write_intent.reset(token)
+    intent, late = tokens
+    _late_write_lock.reset(late)
+    _write_intent.reset(intent)
+
+
+def take_write_lock(session: Session) -> bool:
+    """SQLite: make sure the session's transaction holds the write lock; False if it cannot.
+
+    In a ``late_write_lock`` request a transaction that has only read is ended (there is
+    nothing to lose; objects read in it reload on access) and a BEGIN IMMEDIATE one begins,
+    waiting its turn. A transaction that has written, or a session with unflushed changes,
+    is never ended here.
+    """
+    connection = session.connection()
+    if connection.info.get("write_locked"):
+        return True
+    if not _late_write_lock.get() or connection.info.get("wrote") or \
+            session.new or session.dirty or session.deleted:
+        return False
+    session.rollback()
+    with write_intent():
+        session.connection()
+    return True
 
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
@@ -130,3 +167,10 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         immediate = _write_intent.get()
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         connection.info["write_locked"] = immediate
+        connection.info["wrote"] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _note_writes(connection: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        # A deferred transaction that has written holds the lock: never end it quietly.
+        if not statement.lstrip()[:6].upper().startswith(("SELECT", "BEGIN", "PRAGMA")):
+            connection.info["wrote"] = True

@@ -85,7 +85,7 @@ def init_security(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies > 0:
         # The client's own address (for rate limits) and scheme, as the proxy reports them.
-        proxied = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        proxied = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
         app.wsgi_app = proxied  # type: ignore[method-assign]
     https = uses_https(app)
     if https:

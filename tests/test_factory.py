@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from flask import request
 
 from koosloome import create_app
 from koosloome.settings import ConfigError
@@ -93,3 +94,30 @@ def test_no_secret_key_file_is_tracked_in_the_repository():
     root = Path(__file__).parent.parent
     ignored = (root / ".gitignore").read_text().splitlines()
     assert "instance/" in ignored
+
+
+def test_trusted_proxies_make_the_app_honour_the_proxys_forwarded_headers(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "TRUSTED_PROXIES": 1})
+
+    @app.get("/who")
+    def who():
+        return {"addr": request.remote_addr, "scheme": request.scheme, "host": request.host}
+
+    seen = app.test_client().get("/who", headers={
+        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https",
+        "X-Forwarded-Host": "koosloome.example.ee"}).get_json()
+    assert seen == {"addr": "203.0.113.7", "scheme": "https", "host": "koosloome.example.ee"}
+
+
+def test_without_trusted_proxies_forwarded_headers_are_ignored(tmp_path):
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    @app.get("/who")
+    def who():
+        return {"addr": request.remote_addr, "scheme": request.scheme}
+
+    seen = app.test_client().get("/who", headers={
+        "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}).get_json()
+    assert seen == {"addr": "127.0.0.1", "scheme": "http"}
+

@@ -23,11 +23,13 @@ from koosloome.api.convert import (
 )
 from koosloome.api.openapi import openapi_document
 from koosloome.api.serializers import event_json, registration_json
+from koosloome.db import late_write_lock
 from koosloome.events import services as events
 from koosloome.events.forms import EventForm
 from koosloome.events.models import Event, EventStatus
 from koosloome.extensions import csrf, db, limiter
 from koosloome.i18n import current_language
+from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import services as registrations
 from koosloome.registrations.capacity import seat_counts
 from koosloome.registrations.forms import form_for_event
@@ -96,7 +98,8 @@ def get_event(event_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/events/<int:event_id>/registrations")
-@limiter.limit("30 per minute; 300 per hour")
+@late_write_lock
+@limiter.limit(registration_rate_limit)
 def create_registration(event_id: int) -> ResponseReturnValue:
     """Register, with the same fields and rules as the form."""
     event = _event_or_404(event_id, public=True)
@@ -120,11 +123,13 @@ def create_registration(event_id: int) -> ResponseReturnValue:
     except registrations.InvalidRegistration as invalid:
         db.session.rollback()
         return json_error(422, "invalid", _("Some fields are not right"), invalid.errors)
-    db.session.commit()
     registration = outcome.registration
+    # Read before the commit expires the row: reading after it would reload the registration
+    # in a second transaction (on SQLite, a second turn at the write lock).
     body = {"id": registration.id, "status": registration.status.value,
             "waitlist_position": outcome.waitlist_position,
             "manage_url": manage_url(registration)}
+    db.session.commit()
     return jsonify(body), 201
 
 

@@ -6,10 +6,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from koosloome.db import late_write_lock
 from koosloome.events import services as event_services
 from koosloome.extensions import db, limiter
 from koosloome.feedback.services import feedback_open_for
 from koosloome.i18n import current_language
+from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import capacity, services
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
 from koosloome.registrations.links import registration_for_token
@@ -43,7 +45,8 @@ def _private(response):
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
-@limiter.limit("30 per minute; 300 per hour", methods=["POST"])
+@late_write_lock
+@limiter.limit(registration_rate_limit, methods=["POST"])
 def register(slug: str) -> ResponseReturnValue:
     """The registration form; on success, the confirmation (manage) page."""
     event = _event_or_404(slug)

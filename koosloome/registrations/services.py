@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from koosloome.accounts.services import normalise_email
-from koosloome.db import utcnow
+from koosloome.db import take_write_lock, utcnow
 from koosloome.errors import DomainError
 from koosloome.events.models import Event, QuestionKind, RegistrationMode
 from koosloome.extensions import db
@@ -138,11 +138,12 @@ def lock_event(event_id: int) -> Event:
 
     PostgreSQL: ``SELECT … FOR UPDATE`` on the event row. SQLite has one writer at a time; the
     transaction must have started with ``BEGIN IMMEDIATE`` (requests that may write do, see
-    ``koosloome.db.write_intent``), so nobody can write between our count and our insert.
+    ``koosloome.db.write_intent``; ``late_write_lock`` views begin it here), so nobody can
+    write between our count and our insert.
     """
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
-        if not connection.info.get("write_locked"):
+        if not take_write_lock(db.session):
             raise RuntimeError("seat decisions on SQLite need a write transaction (write_intent)")
         event = db.session.get(Event, event_id, populate_existing=True)
     else:
@@ -290,6 +291,8 @@ def _stored_answer(value: Any) -> Any:
 
 
 def _replace_answers(registration: Registration, answers: dict[int, Any]) -> None:
+    if not answers and not registration.answers:
+        return  # nothing to add or remove: skip loading the event's questions
     by_question = {answer.question_id: answer for answer in registration.answers}
     for question in registration.event.questions:
         value = answers.get(question.id)

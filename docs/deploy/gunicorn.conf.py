@@ -1,0 +1,35 @@
+"""gunicorn settings for Koosloome: ``gunicorn -c docs/deploy/gunicorn.conf.py wsgi:app``.
+
+Every value can be changed from the environment (GUNICORN_BIND, GUNICORN_WORKERS, …) or on the
+command line, which wins over this file. The benchmarks in bench/ start gunicorn with this file.
+"""
+
+import os
+
+#: nginx talks to gunicorn over loopback (or a unix socket: "unix:/run/koosloome/gunicorn.sock").
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+
+# Threads, not more processes: a request spends much of its time waiting for the database (and
+# on SQLite for the one write lock), and threads share one connection pool per process.
+# One process per core; 8 threads each keeps every core busy while others wait.
+worker_class = "gthread"
+workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
+threads = int(os.environ.get("GUNICORN_THREADS", "8"))
+
+# nginx keeps upstream connections alive (see nginx-koosloome.conf), so keep-alive must outlast
+# its idle pooling; a request that runs for 30 s is stuck, not busy.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+
+# Heartbeat files on tmpfs: a slow disk must not make the arbiter kill healthy workers.
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
+
+# nginx logs every request; gunicorn logs errors only unless asked.
+accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+
+# Trust X-Forwarded-* only from the local proxy; Koosloome applies them itself through
+# KOOSLOOME_TRUSTED_PROXIES (werkzeug's ProxyFix), so gunicorn's own handling stays at its default.
+forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
