@@ -15,6 +15,7 @@ Without a calendar it is just multipart/alternative (text and HTML).
 
 from __future__ import annotations
 
+import io
 import re
 import smtplib
 import ssl
@@ -26,6 +27,7 @@ from email.encoders import encode_base64
 from email.header import Header
 from email.message import Message
 from email.mime.base import MIMEBase
+from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
@@ -34,7 +36,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
-from flask import Flask, render_template
+import segno
+from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 
 if TYPE_CHECKING:
@@ -111,11 +114,17 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
     body.attach(MIMEText(email.body_text, "plain", _utf8_qp()))
     body.attach(MIMEText(email.body_html, "html", _utf8_qp()))
     message: Message = body
+    attachments: list[MIMEBase] = []
     if email.calendar and email.calendar_method:
         body.attach(_calendar_part(email.calendar, email.calendar_method))
+        attachments.append(_invite_attachment(email.calendar))
+    if email.kind in CHECK_IN_KINDS and email.registration_id:
+        attachments.append(check_in_qr(email.registration_id))
+    if attachments:
         message = MIMEMultipart("mixed")
         message.attach(body)
-        message.attach(_invite_attachment(email.calendar))
+        for attachment in attachments:
+            message.attach(attachment)
     message["From"] = address_header(from_name, from_address)
     message["To"] = address_header(email.to_name, email.to_address)
     message["Subject"] = Header(header_text(email.subject), "utf-8")
@@ -125,6 +134,27 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
     # Automatic messages: no out-of-office replies (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
     return message
+
+
+#: Messages that give a seat carry a QR code of the check-in page, for staff to scan at the door.
+CHECK_IN_KINDS = frozenset({"confirmed", "promoted", "application_accepted"})
+CHECK_IN_QR_FILENAME = "registreerimise-qr.png"
+
+
+def check_in_url(registration_id: int) -> str:
+    """Where staff who scan the participant's QR code land (sign-in required)."""
+    return f"{current_app.config['BASE_URL']}/admin/registrations/{registration_id}/check-in"
+
+
+def check_in_qr(registration_id: int) -> MIMEImage:
+    """The QR code of the check-in page as a PNG attachment."""
+    buffer = io.BytesIO()
+    segno.make(check_in_url(registration_id), error="m").save(
+        buffer, kind="png", scale=8, border=4
+    )
+    part = MIMEImage(buffer.getvalue(), "png")
+    part.add_header("Content-Disposition", "attachment", filename=CHECK_IN_QR_FILENAME)
+    return part
 
 
 def message_bytes(message: Message) -> bytes:

@@ -2,20 +2,31 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from koosloome.boards.services import boards_open_to_event
 from koosloome.db import late_write_lock
 from koosloome.events import services as event_services
 from koosloome.extensions import db, limiter
 from koosloome.feedback.services import feedback_open_for
 from koosloome.i18n import current_language
+from koosloome.invites import registration_calendar
 from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import capacity, services
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
 from koosloome.registrations.links import registration_for_token
-from koosloome.registrations.models import ACTIVE_STATUSES, Registration
+from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from koosloome.registrations.summary import manage_summary
 
 bp = Blueprint("registrations", __name__)
@@ -91,7 +102,20 @@ def manage(token: str) -> str:
         just_registered=request.args.get("new") == "1",
         active=registration.status in ACTIVE_STATUSES,
         feedback_open=feedback_open_for(registration),
+        boards=boards_open_to_event(registration.event_id),
     )
+
+
+@bp.get("/r/<token>/invite.ics")
+def invite(token: str) -> Response:
+    """The participant's calendar entry (same UID as in the e-mailed invitations)."""
+    registration = _registration_or_404(token)
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        abort(404)
+    calendar, _sequence = registration_calendar(registration, "REQUEST", current_language())
+    return Response(calendar, mimetype="text/calendar", headers={
+        "Content-Disposition": f"attachment; filename={registration.event.slug}.ics",
+    })
 
 
 @bp.route("/r/<token>/edit", methods=["GET", "POST"])

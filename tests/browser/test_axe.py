@@ -151,7 +151,7 @@ POST_ONLY = {
     "boards.admin_add_theme", "boards.admin_theme",
 }
 #: downloads that are not HTML pages
-DOWNLOADS = {"feedback.export_csv", "evidence.pdf", "evidence.zip_file"}
+DOWNLOADS = {"feedback.export_csv", "evidence.pdf", "evidence.zip_file", "registrations.invite"}
 
 _axe = Axe()
 

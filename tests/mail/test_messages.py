@@ -40,7 +40,8 @@ def test_confirmation_arrives_with_invite_inline_and_attached(
     assert received.mail_from == "koosloome@koosloome.test"
     message = received.message
     assert message.get_content_type() == "multipart/mixed"
-    alternative, attachment = message.get_payload()
+    alternative, attachment, qr_code = message.get_payload()
+    assert qr_code.get_content_type() == "image/png"  # the check-in QR code for the door
     assert alternative.get_content_type() == "multipart/alternative"
     assert [part.get_content_type() for part in alternative.get_payload()] == [
         "text/plain", "text/html", "text/calendar",

@@ -220,3 +220,25 @@ def test_lost_link_answers_the_same_for_known_and_unknown_addresses(client, make
     assert strip(known, "mari@example.ee") == strip(unknown, "keegi@example.ee")
     kinds = db.session.scalars(select(OutgoingEmail.kind).order_by(OutgoingEmail.id)).all()
     assert kinds == ["confirmed", "lost_link"]
+
+
+def test_manage_page_offers_the_calendar_entry_and_the_events_board(client, make_event):
+    from koosloome.boards.models import Board
+    from koosloome.boards.services import add_default_columns
+    from tests.factories import organisation
+
+    event = make_event()
+    board = Board(join_code="MNGB24", title="Töötoa tahvel", question="Kuidas?",
+                  organisation=organisation("vpk"), event=event)
+    add_default_columns(board)
+    db.session.add(board)
+    db.session.commit()
+    path = manage_path(post_form(client, event)).split("?")[0]
+    html = client.get(path).get_data(as_text=True)
+    token = path.rsplit("/", 1)[-1]
+    assert f'href="/b/MNGB24/join?r={token}"' in html
+    response = client.get(f"{path}/invite.ics")
+    assert response.mimetype == "text/calendar"
+    body = response.get_data(as_text=True)
+    assert "BEGIN:VEVENT" in body and "TZID=Europe/Tallinn" in body
+    assert "UID:koosloome-registration-" in body
