@@ -33,15 +33,30 @@ from email.mime.text import MIMEText
 from email.policy import compat32
 from email.utils import format_datetime, formataddr, make_msgid, parseaddr
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 
 import segno
 from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 
-if TYPE_CHECKING:
-    from koosloome.outbox import OutgoingEmail
+
+class StoredEmail(Protocol):
+    """What building a message needs of an outbox row (``outbox.OutgoingEmail``); a protocol
+    so that this module does not import the outbox, which imports it."""
+
+    kind: str
+    to_address: str
+    to_name: str
+    language: str
+    subject: str
+    body_text: str
+    body_html: str
+    calendar: bytes | None
+    calendar_method: str | None
+    message_id: str
+    registration_id: int | None
+    created_at: datetime
 
 #: Seconds to wait for the SMTP server before treating the attempt as failed (and retrying).
 SMTP_TIMEOUT = 60
@@ -103,7 +118,7 @@ def sender_address(default_sender: str) -> tuple[str, str]:
     return name, address
 
 
-def build_message(email: OutgoingEmail, default_sender: str) -> Message:
+def build_message(email: StoredEmail, default_sender: str) -> Message:
     """The complete MIME message for one outbox row.
 
     Built with the classic ``email.mime`` classes: the newer ``EmailMessage`` re-parses

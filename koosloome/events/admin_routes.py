@@ -10,8 +10,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation, Role
-from koosloome.accounts.permissions import can_manage_event, staff_required
+from koosloome.accounts.permissions import staff_required
 from koosloome.events import services
+from koosloome.events.access import managed_event_or_abort as _managed
 from koosloome.events.forms import AgendaForm, EventForm, MessageForm, QuestionForm
 from koosloome.events.models import AgendaItem, Event, ExtraQuestion
 from koosloome.extensions import db
@@ -26,15 +27,6 @@ from koosloome.registrations.capacity import availability, seat_counts
 
 bp = Blueprint("event_admin", __name__, url_prefix="/admin/events")
 ORGANISERS = (Role.ADMIN, Role.ORGANISER)
-
-
-def _managed(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not can_manage_event(current_user, event):
-        abort(403)
-    return event
 
 
 def _event_form(**kwargs) -> EventForm:

@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort
+from flask import Blueprint, Response
 from flask_login import current_user
 
 from koosloome import audit
 from koosloome.accounts.models import Role
-from koosloome.accounts.permissions import can_manage_event, staff_required
+from koosloome.accounts.permissions import staff_required
+from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.events.models import Event
 from koosloome.evidence.pack import gather, pack_pdf, pack_zip
 from koosloome.extensions import db
 
 bp = Blueprint("evidence", __name__, url_prefix="/admin/events")
-
-
-def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not can_manage_event(current_user, event):
-        abort(403)
-    return event
 
 
 def _download(event: Event, body: bytes, kind: str, mimetype: str) -> Response:

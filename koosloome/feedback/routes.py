@@ -11,7 +11,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from koosloome.accounts.models import Role
-from koosloome.accounts.permissions import can_manage_event, staff_required
+from koosloome.accounts.permissions import staff_required
+from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.events.models import Event
 from koosloome.extensions import db, limiter
 from koosloome.feedback import services
@@ -80,15 +81,6 @@ def anonymous(code: str) -> ResponseReturnValue:
 
 
 # --- Organisers ---------------------------------------------------------------------------
-
-
-def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not can_manage_event(current_user, event):
-        abort(403)
-    return event
 
 
 def _survey(event: Event) -> FeedbackSurvey:

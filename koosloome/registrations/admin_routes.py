@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import can_manage_event, can_see_health_data, staff_required
-from koosloome.events.models import Event
+from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
 from koosloome.registrations import capacity, services, staff
@@ -23,15 +23,6 @@ from koosloome.urls import safe_next
 bp = Blueprint("registration_admin", __name__, url_prefix="/admin")
 ORGANISERS = (Role.ADMIN, Role.ORGANISER)
 Status = RegistrationStatus
-
-
-def _event(event_id: int) -> Event:
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not can_manage_event(current_user, event):
-        abort(403)
-    return event
 
 
 def _registration(registration_id: int) -> Registration:

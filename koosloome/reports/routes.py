@@ -16,11 +16,11 @@ from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import (
     can_administer,
-    can_manage_event,
     can_see_health_data,
     can_see_reports,
     staff_required,
 )
+from koosloome.events.access import managed_event_or_abort as _managed_event
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
@@ -44,16 +44,6 @@ def _private(response: Response) -> Response:
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Robots-Tag"] = "noindex"
     return response
-
-
-def _managed_event(event_id: int) -> Event:
-    """The event, if the signed-in user manages it (404 / 403 otherwise)."""
-    event = db.session.get(Event, event_id)
-    if event is None:
-        abort(404)
-    if not can_manage_event(current_user, event):
-        abort(403)
-    return event
 
 
 def _flag(name: str) -> bool:
