@@ -32,6 +32,7 @@ from koosloome.events.calendar import event_url, location_text
 from koosloome.events.models import Event, EventStatus
 from koosloome.events.venue import Fact, venue_facts
 from koosloome.extensions import db
+from koosloome.feedback.services import feedback_open_for
 from koosloome.i18n import format_long_date, format_time
 from koosloome.invites import had_invite, registration_calendar
 from koosloome.mail import header_text, render_email
@@ -157,6 +158,16 @@ def _subject(kind: MessageKind, language: str, context: dict[str, Any]) -> str:
 # --- notify ---------------------------------------------------------------------------------
 
 
+def _agenda(event: Event, language: str) -> list[tuple[str, str, str]]:
+    """The programme for the reminder: (time, title, speaker and room)."""
+    with force_locale(language):
+        return [
+            (format_time(item.starts_at), localised(item, "title", language),
+             ", ".join(part for part in (item.speaker, item.room) if part))
+            for item in event.agenda
+        ]
+
+
 def notify(registration: Registration, kind: MessageKind, **context: Any) -> OutgoingEmail | None:
     """Queue a message of ``kind`` to the participant, with the right calendar; flushes.
 
@@ -174,7 +185,12 @@ def notify(registration: Registration, kind: MessageKind, **context: Any) -> Out
     values.update(context)
     if kind is MessageKind.THANK_YOU:
         values.setdefault("board_links", _board_links(event))
-        values.setdefault("feedback_url", event.feedback_url)
+        # Our own survey (one answer per registration, through the personal link) comes first.
+        personal = feedback_open_for(registration)
+        values.setdefault("feedback_url", f"{manage_url(registration)}/feedback" if personal
+                          else event.feedback_url)
+    if kind is MessageKind.REMINDER:
+        values.setdefault("agenda", _agenda(event, language))
     values.setdefault("position", None)
     method = calendar_method(registration, kind)
     values["calendar_method"] = method

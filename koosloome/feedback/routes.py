@@ -5,7 +5,18 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+import segno
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -78,6 +89,19 @@ def anonymous(code: str) -> ResponseReturnValue:
     if survey is None:
         abort(404)
     return _answer_page(survey, ResponseSource.ANONYMOUS)
+
+
+@bp.get("/f/<code>/qr.svg")
+def qr_code(code: str) -> Response:
+    """The anonymous link as a QR code, for the screen at the end of a seminar."""
+    survey = services.survey_by_code(code)
+    if survey is None:
+        abort(404)
+    url = f"{current_app.config['BASE_URL']}/f/{survey.code}"
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=10, border=2,
+                                    title=_("Feedback link"))
+    return Response(buffer.getvalue(), mimetype="image/svg+xml")
 
 
 # --- Organisers ---------------------------------------------------------------------------

@@ -151,7 +151,10 @@ POST_ONLY = {
     "boards.admin_add_theme", "boards.admin_theme",
 }
 #: downloads that are not HTML pages
-DOWNLOADS = {"feedback.export_csv", "evidence.pdf", "evidence.zip_file", "registrations.invite"}
+DOWNLOADS = {
+    "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
+    "registrations.invite",
+}
 
 _axe = Axe()
 

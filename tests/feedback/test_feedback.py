@@ -120,3 +120,35 @@ def test_facilitators_cannot_see_feedback_admin(client, login, make_user, make_e
     event = make_event(organisation=organisation("vpk"))
     login(make_user(Role.FACILITATOR, "vpk"))
     assert client.get(f"/admin/events/{event.id}/feedback").status_code == 403
+
+
+def test_thank_you_carries_the_personal_feedback_link_and_reminder_the_programme(
+    make_user, make_event, make_registration
+):
+    from datetime import timedelta
+
+    from koosloome.events.models import AgendaItem
+    from koosloome.notifications import MessageKind, notify
+
+    event = make_event(feedback_url="https://forms.example/other")
+    event.agenda = [AgendaItem(starts_at=event.starts_at + timedelta(minutes=30),
+                               title_et="Arutelu laudades", room="Väike saal")]
+    registration = make_registration(event)
+    plain = notify(registration, MessageKind.THANK_YOU)
+    assert "https://forms.example/other" in plain.body_text  # no survey of ours yet
+    services.enable_survey(event, make_user())
+    thanks = notify(registration, MessageKind.THANK_YOU)
+    assert f"/r/{manage_token(registration)}/feedback" in thanks.body_text
+    reminder = notify(registration, MessageKind.REMINDER)
+    assert "Arutelu laudades (Väike saal)" in reminder.body_text
+    assert "Programm" in reminder.body_text and "Arutelu laudades" in reminder.body_html
+    db.session.rollback()
+
+
+def test_anonymous_link_has_a_qr_code(client, make_user, make_event):
+    survey = services.enable_survey(make_event(), make_user())
+    db.session.commit()
+    response = client.get(f"/f/{survey.code}/qr.svg")
+    assert response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data
+    assert client.get("/f/NOPE00/qr.svg").status_code == 404
