@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     Response,
@@ -190,3 +192,26 @@ def lost_link() -> ResponseReturnValue:
         return render_template("registrations/lost_link_sent.html", email=form.email.data)
     status = 422 if form.errors else 200
     return render_template("registrations/lost_link.html", form=form), status
+
+
+@bp.get("/r/<token>/data.json")
+def download_data(token: str) -> Response:
+    """Everything we hold about the person in this registration, as a JSON file."""
+    registration = _registration_or_404(token)
+    body = json.dumps(services.personal_data(registration), ensure_ascii=False, indent=2)
+    return Response(body, mimetype="application/json", headers={
+        "Content-Disposition": "attachment; filename=koosloome-registration.json",
+    })
+
+
+@bp.route("/r/<token>/erase", methods=["GET", "POST"])
+def erase(token: str) -> ResponseReturnValue:
+    """Ask to confirm, then delete the registration and everything in it."""
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        event = registration.event
+        services.erase(registration)
+        db.session.commit()
+        return render_template("registrations/erased.html", event=event)
+    return render_template("registrations/erase.html", registration=registration,
+                           event=registration.event, token=token)

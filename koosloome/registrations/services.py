@@ -15,6 +15,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from koosloome import audit
 from koosloome.accounts.services import normalise_email
 from koosloome.db import take_write_lock, utcnow
 from koosloome.errors import DomainError
@@ -533,3 +534,64 @@ def data_from_registration(registration: Registration) -> RegistrationData:
         consent_future_events=registration.consent_future_events,
         answers={answer.question_id: answer.value for answer in registration.answers},
     )
+
+
+def personal_data(registration: Registration) -> dict[str, Any]:
+    """Everything we hold about the person in this registration (GDPR art. 15), as JSON data."""
+    event = registration.event
+    return {
+        "event": {"title": event.title_et, "starts_at": event.starts_at.isoformat(),
+                  "venue": event.venue_name},
+        "status": registration.status.value,
+        "registered_at": registration.created_at.isoformat(),
+        "name": registration.name,
+        "email": registration.email,
+        "phone": registration.phone,
+        "organisation": registration.organisation_name,
+        "sector": registration.sector,
+        "county": registration.county,
+        "municipality": registration.municipality,
+        "language": registration.language,
+        "needs": sorted(registration.need_codes),
+        "needs_note": registration.needs_note,
+        "companion": registration.companion,
+        "companion_name": registration.companion_name,
+        "allergies": registration.allergies,
+        "transport": {"needed": registration.transport_needed,
+                      "pickup": registration.transport_pickup,
+                      "wheelchair_vehicle": registration.transport_wheelchair},
+        "phone_me": registration.phone_me,
+        "gender": registration.gender,
+        "age_band": registration.age_band,
+        "has_disability": registration.has_disability,
+        "consents": {
+            "privacy": registration.consent_privacy_at.isoformat()
+            if registration.consent_privacy_at else None,
+            "health": registration.consent_health_at.isoformat()
+            if registration.consent_health_at else None,
+            "photos": registration.consent_photos,
+            "future_events": registration.consent_future_events,
+        },
+        "answers": {answer.question.label_et: answer.value for answer in registration.answers},
+        "checked_in_at": registration.checked_in_at.isoformat()
+        if registration.checked_in_at else None,
+    }
+
+
+def erase(registration: Registration) -> list[Registration]:
+    """Erase the registration at the person's request (GDPR art. 17): its seats go to the
+    waiting list first, then the row and everything hanging from it is deleted. Returns the
+    promoted registrations."""
+    event_id = registration.event_id
+    promoted: list[Registration] = []
+    if registration.status in ACTIVE_STATUSES:
+        event = lock_event(event_id)
+        db.session.refresh(registration)
+        _set_status(registration, Status.CANCELLED)
+        db.session.flush()
+        promoted = promote_waiting(event)
+    audit.record("registration.erase", actor="participant", object_type="registration",
+                 object_id=registration.id, event_id=event_id)
+    db.session.delete(registration)
+    db.session.flush()
+    return promoted

@@ -27,6 +27,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
+    "registrations.erase": ("/r/{token}/erase", "anonymous"),
     "event_admin.list_events": ("/admin/events/", "staff"),
     "event_admin.new_event": ("/admin/events/new", "staff"),
     "event_admin.overview": ("/admin/events/{event}", "staff"),
@@ -153,7 +154,7 @@ POST_ONLY = {
 #: downloads that are not HTML pages
 DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
-    "registrations.invite",
+    "registrations.invite", "registrations.download_data",
 }
 
 _axe = Axe()

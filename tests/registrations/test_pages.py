@@ -242,3 +242,30 @@ def test_manage_page_offers_the_calendar_entry_and_the_events_board(client, make
     body = response.get_data(as_text=True)
     assert "BEGIN:VEVENT" in body and "TZID=Europe/Tallinn" in body
     assert "UID:koosloome-registration-" in body
+
+
+def test_participant_downloads_their_data_and_erases_the_registration(client, make_event,
+                                                                      make_registration):
+    import json
+
+    from koosloome.audit import AuditLog
+
+    event = make_event(capacity=1)
+    path = manage_path(post_form(client, event, needs_mobility=["wheelchair"],
+                                 consent_health="y")).split("?")[0]
+    waiting = make_registration(event, status=Status.WAITLISTED, waitlisted_at=utcnow())
+    data = client.get(f"{path}/data.json")
+    assert data.mimetype == "application/json"
+    body = json.loads(data.get_data(as_text=True))
+    assert body["name"] == "Mari Tamm" and body["needs"] == ["wheelchair"]
+    assert "Kas kustutad selle registreeringu" in client.get(f"{path}/erase").get_data(
+        as_text=True)
+    done = client.post(f"{path}/erase")
+    assert "Sinu registreering on kustutatud" in done.get_data(as_text=True)
+    assert db.session.scalars(select(Registration.email)).all() == [waiting.email]
+    db.session.refresh(waiting)
+    assert waiting.status is Status.CONFIRMED  # the freed seat went to the waiting list
+    assert client.get(path).status_code == 404
+    entry = db.session.scalars(select(AuditLog).where(
+        AuditLog.action == "registration.erase")).one()
+    assert "Mari" not in json.dumps(entry.details)
