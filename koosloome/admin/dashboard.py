@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, select
 
-from koosloome.accounts.models import Role, User
+from koosloome.accounts.models import User
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
+from koosloome.events.services import managed_by
 from koosloome.extensions import db
 from koosloome.outbox import EmailStatus, OutgoingEmail
 from koosloome.registrations.capacity import SeatCount, seat_counts
@@ -32,10 +33,9 @@ class DashboardRow:
 
 def dashboard_rows(user: User) -> list[DashboardRow]:
     """Coming published events the user manages, soonest first."""
-    query = select(Event).where(Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow())
-    if user.role is not Role.ADMIN:
-        query = query.where((Event.organisation_id == user.organisation_id)
-                            | (Event.co_organiser_id == user.organisation_id))
+    query = select(Event).where(
+        Event.status == EventStatus.PUBLISHED, Event.ends_at > utcnow(), managed_by(user)
+    )
     events = list(db.session.scalars(query.order_by(Event.starts_at)))
     ids = [event.id for event in events]
     counts = seat_counts(ids)

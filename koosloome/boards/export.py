@@ -7,14 +7,11 @@ import io
 from collections.abc import Callable
 
 from koosloome.boards.queries import BoardView, IdeaCard
-
-#: Spreadsheet programs run cells that start with these as formulas.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+from koosloome.spreadsheet import neutralise
 
 
 def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return neutralise("" if value is None else str(value))
 
 
 def results_csv(view: BoardView, labels: dict[str, str]) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from slugify import slugify
-from sqlalchemy import select
+from sqlalchemy import select, true
 from sqlalchemy.orm import selectinload
 
 from koosloome import audit
@@ -265,14 +265,19 @@ def move_question(event: Event, question: ExtraQuestion, step: int) -> None:
     db.session.flush()
 
 
+def managed_by(user: User) -> Any:
+    """SQL condition for the events ``user`` manages: the partner's own and co-organised
+    ones (all for admins); the query form of ``permissions.can_manage_event``."""
+    if user.role is Role.ADMIN:
+        return true()
+    return (Event.organisation_id == user.organisation_id) | (
+        Event.co_organiser_id == user.organisation_id
+    )
+
+
 def managed_events(user: User) -> list[Event]:
     """Events the user's partner owns or co-organises (all for admins), newest first."""
-    query = select(Event).order_by(Event.starts_at.desc())
-    if user.role is not Role.ADMIN:
-        query = query.where(
-            (Event.organisation_id == user.organisation_id)
-            | (Event.co_organiser_id == user.organisation_id)
-        )
+    query = select(Event).where(managed_by(user)).order_by(Event.starts_at.desc())
     return list(db.session.scalars(query))
 
 

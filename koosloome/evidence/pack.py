@@ -30,6 +30,7 @@ from koosloome.registrations.models import Registration
 from koosloome.reports.attendance import attendance_pdf, sheet_for_event
 from koosloome.reports.participants import load as load_registrations
 from koosloome.reports.pdf import FONT, PROJECT_NAME, ReportPDF
+from koosloome.spreadsheet import neutralise
 
 #: Smallest group shown as a number in aggregated figures (smaller ones read "<3").
 MIN_CELL = 3
@@ -108,7 +109,7 @@ def _feedback_lines(event: Event) -> tuple[int | None, list[str], str]:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in feedback.summary_rows(survey, "et"):
-        writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
+        writer.writerow([neutralise(cell) for cell in row])
     return total, lines, buffer.getvalue()
 
 

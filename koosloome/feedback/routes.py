@@ -36,6 +36,7 @@ from koosloome.feedback.models import (
 )
 from koosloome.i18n import current_language
 from koosloome.registrations.links import registration_for_token
+from koosloome.spreadsheet import neutralise
 
 bp = Blueprint("feedback", __name__)
 ORGANISERS = (Role.ADMIN, Role.ORGANISER)
@@ -205,14 +206,10 @@ def export_csv(event_id: int) -> Response:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     for row in services.summary_rows(survey, current_language()):
-        writer.writerow([_neutralise(cell) for cell in row])
+        writer.writerow([neutralise(cell) for cell in row])
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
         headers={"Content-Disposition": f"attachment; filename=feedback-{event_id}.csv"},
     )
 
-
-def _neutralise(cell: str) -> str:
-    """Spreadsheets run cells starting with = + - @ as formulas: make them text."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell

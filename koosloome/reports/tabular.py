@@ -15,19 +15,12 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-#: A spreadsheet reads a cell starting with one of these as a formula (or a DDE call).
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+from koosloome.spreadsheet import neutralise
+
 #: Excel opens UTF-8 CSV correctly only with a byte-order mark.
 BOM = "\ufeff"
 #: Estonian Excel splits CSV on semicolons (the comma is the decimal sign there).
 CSV_DELIMITERS = {"et": ";", "en": ","}
-
-
-def neutralise(value: Any) -> Any:
-    """Prefix an apostrophe to text that a spreadsheet would run as a formula (OWASP advice)."""
-    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
-        return "'" + value
-    return value
 
 
 @dataclass(frozen=True)

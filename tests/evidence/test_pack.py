@@ -26,19 +26,32 @@ def pdf_text(data: bytes) -> str:
 
 def _seminar(make_event, make_registration, make_user):
     start = utcnow().replace(microsecond=0) - timedelta(days=3)
-    event = make_event(organisation=organisation("vpk"), co_organiser=organisation("tas"),
-                       title_et="Ligipääsetavuse seminar", starts_at=start,
-                       ends_at=start + timedelta(hours=4))
+    event = make_event(
+        organisation=organisation("vpk"),
+        co_organiser=organisation("tas"),
+        title_et="Ligipääsetavuse seminar",
+        starts_at=start,
+        ends_at=start + timedelta(hours=4),
+    )
     event.agenda = [AgendaItem(starts_at=start, title_et="Tervitus", speaker="Kadri Kuusk")]
     for number, county in enumerate(("voru", "voru", "voru", "tartu")):
-        make_registration(event, name=f"Osaleja Number{number}", county=county,
-                          checked_in_at=start, consent_photos=number != 0)
+        make_registration(
+            event,
+            name=f"Osaleja Number{number}",
+            county=county,
+            checked_in_at=start,
+            consent_photos=number != 0,
+        )
     survey = feedback.enable_survey(event, make_user(Role.ADMIN))
     for value in (4, 5, 5):
-        feedback.submit(survey, {survey.questions[0].id: value},
-                        feedback.ResponseSource.PAPER)
-    board = Board(join_code="EVID24", title="Päevakeskus", question="Kuidas me saaksime…?",
-                  organisation=organisation("vpk"), event=event)
+        feedback.submit(survey, {survey.questions[0].id: value}, feedback.ResponseSource.PAPER)
+    board = Board(
+        join_code="EVID24",
+        title="Päevakeskus",
+        question="Kuidas me saaksime…?",
+        organisation=organisation("vpk"),
+        event=event,
+    )
     add_default_columns(board)
     db.session.add(board)
     db.session.commit()
@@ -51,11 +64,25 @@ def test_pack_pdf_holds_every_part(login, make_user, make_event, make_registrati
     response = client.get(f"/admin/events/{event.id}/evidence.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     text = pdf_text(response.data)
-    for part in ("Koosloomest koostööni", "Võrumaa Partnerluskogu", "Tartumaa Arendusselts",
-                 "Ligipääsetavuse seminar", "LEADER", "Euroopa Liit", "Programm", "Tervitus",
-                 "Osavõtt", "Osaleja Number1", "Võrumaa: 3", "Tartumaa: <3",
-                 "Osalejate tagasiside", "keskmine 4,7", "Päevakeskus",
-                 "Inimesed, kes ei nõustunud fotode avaldamisega", "Osaleja Number0"):
+    for part in (
+        "Koosloomest koostööni",
+        "Võrumaa Partnerluskogu",
+        "Tartumaa Arendusselts",
+        "Ligipääsetavuse seminar",
+        "LEADER",
+        "Euroopa Liit",
+        "Programm",
+        "Tervitus",
+        "Osavõtt",
+        "Osaleja Number1",
+        "Võrumaa: 3",
+        "Tartumaa: <3",
+        "Osalejate tagasiside",
+        "keskmine 4,7",
+        "Päevakeskus",
+        "Inimesed, kes ei nõustunud fotode avaldamisega",
+        "Osaleja Number0",
+    ):
         assert part in text, part
     actions = db.session.scalars(select(AuditLog.action)).all()
     assert "evidence.download" in actions
@@ -66,12 +93,14 @@ def test_pack_zip_has_the_parts(login, make_user, make_event, make_registration)
     client = login(make_user(Role.ORGANISER, "tas"))  # co-organiser
     response = client.get(f"/admin/events/{event.id}/evidence.zip")
     names = zipfile.ZipFile(io.BytesIO(response.data)).namelist()
-    assert {"toendid.pdf", "osavotjate-nimekiri.pdf", "tagasiside.csv", "ideetahvel.txt"} \
-        <= set(names)
+    assert {"toendid.pdf", "osavotjate-nimekiri.pdf", "tagasiside.csv", "ideetahvel.txt"} <= set(
+        names
+    )
 
 
-def test_event_without_check_ins_or_feedback_still_gets_a_pack(login, make_user, make_event,
-                                                                make_registration):
+def test_event_without_check_ins_or_feedback_still_gets_a_pack(
+    login, make_user, make_event, make_registration
+):
     event = make_event(organisation=organisation("vpk"))
     make_registration(event, name="Registreerunud Inimene")
     client = login(make_user())
@@ -88,3 +117,20 @@ def test_facilitators_and_the_other_partner_get_no_pack(client, login, make_user
     client.post("/logout")
     login(make_user(Role.ORGANISER, "tas"))
     assert client.get(f"/admin/events/{event.id}/evidence.zip").status_code == 403
+
+
+def test_feedback_csv_in_the_zip_neutralises_every_formula_trigger(
+    login, make_user, make_event, make_registration
+):
+    event = _seminar(make_event, make_registration, make_user)
+    survey = feedback.survey_for_event(event)
+    feedback.submit(
+        survey, {survey.questions[5].id: "\t=cmd|' /C calc'!A0"}, feedback.ResponseSource.PAPER
+    )
+    db.session.commit()
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/admin/events/{event.id}/evidence.zip").data))
+    text = archive.read("tagasiside.csv").decode("utf-8-sig")
+    assert "'=cmd|" in text  # stored stripped of the tab, then made inert
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t"))
+                   for line in text.splitlines() for cell in line.split(","))

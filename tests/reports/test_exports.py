@@ -13,7 +13,8 @@ from koosloome.audit import AuditLog
 from koosloome.events.models import ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.registrations.models import Answer, RegistrationNeed
-from koosloome.reports.tabular import csv_lines, neutralise
+from koosloome.reports.tabular import csv_lines
+from koosloome.spreadsheet import neutralise
 from tests.factories import organisation
 from tests.reports.conftest import add_registrations, counted_queries
 
