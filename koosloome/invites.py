@@ -80,14 +80,24 @@ def next_sequence(revision: int, method: str, last: tuple[str, int] | None) -> i
     return max(revision, last_sequence)
 
 
+def calendar_sequence(registration: Registration, method: str) -> int:
+    """The SEQUENCE the next ``method`` calendar for ``registration`` must carry."""
+    return next_sequence(registration.event.revision, method, _last_calendar(registration))
+
+
+def build_calendar(
+    registration: Registration, method: str, language: str, sequence: int
+) -> bytes:
+    """The REQUEST or CANCEL calendar for ``registration`` in ``language`` at ``sequence``."""
+    entry = invite_entry(registration, language, sequence)
+    tzid = current_app.config["TIMEZONE"]
+    build = invite if method == "REQUEST" else cancellation
+    return build(entry, tzid, utcnow())
+
+
 def registration_calendar(
     registration: Registration, method: str, language: str
 ) -> tuple[bytes, int]:
     """The REQUEST or CANCEL calendar for ``registration`` in ``language``, and its SEQUENCE."""
-    sequence = next_sequence(
-        registration.event.revision, method, _last_calendar(registration)
-    )
-    entry = invite_entry(registration, language, sequence)
-    tzid = current_app.config["TIMEZONE"]
-    build = invite if method == "REQUEST" else cancellation
-    return build(entry, tzid, utcnow()), sequence
+    sequence = calendar_sequence(registration, method)
+    return build_calendar(registration, method, language, sequence), sequence

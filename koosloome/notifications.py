@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from flask import current_app
+from flask import Flask, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -34,9 +34,9 @@ from koosloome.events.venue import Fact, venue_facts
 from koosloome.extensions import db
 from koosloome.feedback.services import feedback_open_for
 from koosloome.i18n import format_long_date, format_time
-from koosloome.invites import had_invite, registration_calendar
-from koosloome.mail import header_text, render_email
-from koosloome.outbox import OutgoingEmail, RegistrationNotice, queue_email
+from koosloome.invites import build_calendar, calendar_sequence, had_invite
+from koosloome.mail import RenderedEmail, header_text, render_email
+from koosloome.outbox import OutgoingEmail, RegistrationNotice, init_renderer, queue_email
 from koosloome.registrations.links import manage_url
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 
@@ -168,19 +168,66 @@ def _agenda(event: Event, language: str) -> list[tuple[str, str, str]]:
         ]
 
 
-def notify(registration: Registration, kind: MessageKind, **context: Any) -> OutgoingEmail | None:
+def notify(
+    registration: Registration, kind: MessageKind, *, defer: bool = False, **context: Any
+) -> OutgoingEmail | None:
     """Queue a message of ``kind`` to the participant, with the right calendar; flushes.
 
     Returns None for a registration without e-mail (registered by phone). ``WAITLISTED``
     takes ``position=``; ``ORGANISER_MESSAGE`` takes ``subject=`` and ``body=``.
+    ``defer=True`` decides everything (recipient, calendar method and SEQUENCE) but leaves the
+    rendering to the outbox worker (``render_pending_email``): for the registration rush,
+    where it keeps the locked part of a registration short. ``context`` must then be JSON.
     """
     if not registration.email:
         return None
     if registration.id is None:  # the UID and the outbox row need it: a new registration
         db.session.flush()
     kind = MessageKind(kind)
-    event = registration.event
     language = registration.language if registration.language in _languages() else "et"
+    method = calendar_method(registration, kind)
+    if defer:
+        return queue_email(
+            kind=kind.value,
+            to_address=registration.email,
+            to_name=registration.name,
+            language=language,
+            subject="",
+            body_text="",
+            calendar_method=method,
+            calendar_sequence=calendar_sequence(registration, method) if method else None,
+            event_id=registration.event_id,
+            registration_id=registration.id,
+            pending=dict(context),
+        )
+    sequence = calendar_sequence(registration, method) if method else None
+    rendered, calendar = _render(registration, kind, language, method, sequence, context)
+    return queue_email(
+        kind=kind.value,
+        to_address=registration.email,
+        to_name=registration.name,
+        language=language,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        calendar=calendar,
+        calendar_method=method,
+        calendar_sequence=sequence,
+        event_id=registration.event_id,
+        registration_id=registration.id,
+    )
+
+
+def _render(
+    registration: Registration,
+    kind: MessageKind,
+    language: str,
+    method: str | None,
+    sequence: int | None,
+    context: dict[str, Any],
+) -> tuple[RenderedEmail, bytes | None]:
+    """The message of ``kind`` for ``registration`` and its calendar (when ``method``)."""
+    event = registration.event
     values = message_context(event, language, registration.name, manage_url(registration))
     values.update(context)
     if kind is MessageKind.THANK_YOU:
@@ -192,27 +239,33 @@ def notify(registration: Registration, kind: MessageKind, **context: Any) -> Out
     if kind is MessageKind.REMINDER:
         values.setdefault("agenda", _agenda(event, language))
     values.setdefault("position", None)
-    method = calendar_method(registration, kind)
     values["calendar_method"] = method
     rendered = render_email(kind.value, language, _subject(kind, language, values), values)
-    calendar, sequence = (
-        registration_calendar(registration, method, language) if method else (None, None)
+    calendar = None
+    if method is not None and sequence is not None:
+        calendar = build_calendar(registration, method, language, sequence)
+    return rendered, calendar
+
+
+def render_pending_email(email: OutgoingEmail) -> dict[str, Any]:
+    """The content of a message queued with ``notify(defer=True)`` (the outbox's renderer)."""
+    registration = (
+        db.session.get(Registration, email.registration_id)
+        if email.registration_id is not None else None
     )
-    email = queue_email(
-        kind=kind.value,
-        to_address=registration.email,
-        to_name=registration.name,
-        language=language,
-        subject=rendered.subject,
-        body_text=rendered.text,
-        body_html=rendered.html,
-        calendar=calendar,
-        calendar_method=method,
-        calendar_sequence=sequence,
-        event_id=event.id,
-        registration_id=registration.id,
+    if registration is None:
+        raise LookupError("the registration of this message no longer exists")
+    rendered, calendar = _render(
+        registration, MessageKind(email.kind), email.language, email.calendar_method,
+        email.calendar_sequence, dict(email.pending or {}),
     )
-    return email
+    return {"subject": rendered.subject, "body_text": rendered.text,
+            "body_html": rendered.html, "calendar": calendar}
+
+
+def init_app(app: Flask) -> None:
+    """Let the app's outbox render the messages queued here unrendered."""
+    init_renderer(app, render_pending_email)
 
 
 def _languages() -> tuple[str, ...]:

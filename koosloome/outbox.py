@@ -15,7 +15,17 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, and_, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    and_,
+    select,
+    update,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.db import Base, enum_column, utcnow, write_intent
@@ -67,6 +77,10 @@ class OutgoingEmail(Base):
     #: The calendar's SEQUENCE: the next calendar for the same UID must never go lower.
     calendar_sequence: Mapped[int | None]
     message_id: Mapped[str] = mapped_column(String(200), default="")
+    #: Set while the message awaits rendering: the template values decided when it was queued
+    #: (a registration rush queues, the worker renders; see ``render_pending``). None once the
+    #: subject, bodies and calendar are filled in.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("event.id", ondelete="SET NULL"), index=True
     )
@@ -130,10 +144,14 @@ def queue_email(
     calendar_sequence: int | None = None,
     event_id: int | None = None,
     registration_id: int | None = None,
+    pending: dict[str, Any] | None = None,
 ) -> OutgoingEmail:
     """Add a message to the outbox in the caller's transaction (flushed, not committed): it is
-    sent only if that transaction commits, and never lost once it has."""
-    if (calendar is None) != (calendar_method is None):
+    sent only if that transaction commits, and never lost once it has.
+
+    With ``pending`` (template values) the message is queued unrendered: the subject, bodies
+    and calendar are filled in by ``render_pending`` before it is sent."""
+    if pending is None and (calendar is None) != (calendar_method is None):
         raise ValueError("calendar and calendar_method go together")
     email = OutgoingEmail(
         kind=kind,
@@ -149,12 +167,72 @@ def queue_email(
         message_id=new_message_id(current_app.config["BASE_URL"]),
         event_id=event_id,
         registration_id=registration_id,
+        pending=pending,
         status=EmailStatus.QUEUED,
         next_attempt_at=utcnow(),
     )
     db.session.add(email)
     db.session.flush()
     return email
+
+
+# --- Rendering --------------------------------------------------------------------------------
+
+#: The subject, bodies and calendar of a pending message (column name → value); raises
+#: LookupError when what it was about is gone. It must only read. The app provides it
+#: (``init_renderer``) because the renderer, ``notifications``, imports this module.
+Renderer = Callable[["OutgoingEmail"], dict[str, Any]]
+_RENDERER_KEY = "koosloome.email_renderer"
+#: Exceptions that mean "this row can never become a message": it fails for good, recorded.
+UNBUILDABLE = (ValueError, TypeError, LookupError)
+
+
+def init_renderer(app: Any, renderer: Renderer) -> None:
+    """Tell the outbox how ``app`` renders pending messages."""
+    app.extensions[_RENDERER_KEY] = renderer
+
+
+def _rendered(email: OutgoingEmail) -> dict[str, Any]:
+    return {**current_app.extensions[_RENDERER_KEY](email), "pending": None}
+
+
+def render_pending(limit: int = 200) -> int:
+    """Render up to ``limit`` pending messages, oldest first, and store them; returns how many.
+
+    The rendering runs outside any write transaction (on SQLite it would stop every
+    registration meanwhile); the short write after it stores only rows still pending, so two
+    workers rendering the same message store it once. A message that cannot be rendered stays
+    pending and fails, recorded, when it is claimed."""
+    session = db.session
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("render_pending commits; commit or roll back first")
+    session.rollback()
+    query = (
+        select(OutgoingEmail)
+        .where(OutgoingEmail.pending.is_not(None), OutgoingEmail.status == EmailStatus.QUEUED)
+        .order_by(OutgoingEmail.id)
+        .limit(limit)
+    )
+    done: list[tuple[int, dict[str, Any]]] = []
+    for email in session.scalars(query).all():
+        try:
+            done.append((email.id, _rendered(email)))
+        except UNBUILDABLE as exc:
+            log.warning("message %s cannot be rendered: %s", email.id, exc)
+    session.rollback()
+    if not done:
+        return 0
+    stored = 0
+    with write_intent():
+        for email_id, values in done:
+            result = session.execute(
+                update(OutgoingEmail)
+                .where(OutgoingEmail.id == email_id, OutgoingEmail.pending.is_not(None))
+                .values(**values)
+            )
+            stored += result.rowcount
+        session.commit()
+    return stored
 
 
 # --- Delivery -------------------------------------------------------------------------------
@@ -227,8 +305,11 @@ def _claim(now: datetime, limit: int, sender: str) -> list[_Claimed]:
             email.attempts += 1
             email.next_attempt_at = now + CLAIM_LEASE
             try:
+                if email.pending is not None:  # not rendered ahead (see render_pending)
+                    for name, value in _rendered(email).items():
+                        setattr(email, name, value)
                 data = message_bytes(build_message(email, sender))
-            except (ValueError, TypeError, LookupError) as exc:  # a row that cannot be a message
+            except UNBUILDABLE as exc:  # a row that cannot be a message
                 data, error = None, f"The message could not be built: {exc}"
             else:
                 error = ""
@@ -294,6 +375,7 @@ def send_due(
     with transport or transport_for(app) as carrier:
         while not should_stop():
             moment = now or utcnow()
+            render_pending(batch_size)
             claimed = _claim(moment, batch_size, default_sender)
             if not claimed:
                 break

@@ -20,6 +20,7 @@ from config import TestConfig
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
 from koosloome.extensions import db
+from koosloome.outbox import render_pending
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("KOOSLOOME_TEST_DATABASE_URL")
@@ -117,7 +118,12 @@ def make_config(database_url: str, tmp_path: Any) -> Callable[..., dict[str, Any
 
 class IsolatedContextClient(FlaskClient):
     """Each request gets its own app context (own ``g``, own database session), as in
-    production, even though the test itself runs inside the fixture's app context."""
+    production, even though the test itself runs inside the fixture's app context.
+
+    After each request that may write (not GET or HEAD) the client does the outbox worker's
+    first step, rendering the messages the request queued unrendered
+    (``outbox.render_pending``), as a running worker would within seconds; tests then read
+    finished messages."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         # End the test's own transaction around the request: what the test wrote is committed
@@ -126,7 +132,11 @@ class IsolatedContextClient(FlaskClient):
         db.session.commit()
         try:
             with self.application.app_context():
-                return super().open(*args, **kwargs)
+                response = super().open(*args, **kwargs)
+                if response.request.method not in ("GET", "HEAD"):
+                    db.session.remove()  # what the request left uncommitted, as teardown would
+                    render_pending()
+                return response
         finally:
             db.session.commit()
 

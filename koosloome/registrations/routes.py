@@ -26,6 +26,7 @@ from koosloome.i18n import current_language
 from koosloome.invites import registration_calendar
 from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import capacity, services
+from koosloome.registrations.form_cache import blank_fields_html
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
 from koosloome.registrations.links import registration_for_token
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
@@ -86,8 +87,11 @@ def register(slug: str) -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for(".manage", token=outcome.token, new=1))
     status = 422 if form.errors else 200
-    return render_template("registrations/form.html", event=event, form=form,
-                           availability=availability), status
+    blank = request.method == "GET"
+    return render_template(
+        "registrations/form.html", event=event, form=form, availability=availability,
+        fields_html=blank_fields_html(form, current_language()) if blank else None,
+    ), status
 
 
 @bp.get("/r/<token>")

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from koosloome import audit
 from koosloome.accounts.services import normalise_email
@@ -22,6 +22,7 @@ from koosloome.errors import DomainError
 from koosloome.events.models import Event, QuestionKind, RegistrationMode
 from koosloome.extensions import db
 from koosloome.notifications import MessageKind, notify
+from koosloome.outbox import OutgoingEmail
 from koosloome.registrations.capacity import RegistrationState, registration_state, seat_counts
 from koosloome.registrations.choices import MUNICIPALITIES
 from koosloome.registrations.links import assign_manage_token
@@ -352,7 +353,8 @@ def register(
         Status.WAITLISTED: MessageKind.WAITLISTED,
         Status.PENDING: MessageKind.APPLICATION_RECEIVED,
     }[registration.status]
-    notify(registration, message, position=position)
+    # Rendered by the outbox worker: the event stays locked only for the decisions.
+    notify(registration, message, defer=True, position=position)
     return Outcome(registration, token, position)
 
 
@@ -592,6 +594,9 @@ def erase(registration: Registration) -> list[Registration]:
         promoted = promote_waiting(event)
     audit.record("registration.erase", actor="participant", object_type="registration",
                  object_id=registration.id, event_id=event_id)
+    # A message not yet rendered could only fail once the registration is gone.
+    db.session.execute(delete(OutgoingEmail).where(
+        OutgoingEmail.registration_id == registration.id, OutgoingEmail.pending.is_not(None)))
     db.session.delete(registration)
     db.session.flush()
     return promoted

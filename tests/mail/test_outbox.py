@@ -21,6 +21,7 @@ from koosloome.outbox import (
     EmailStatus,
     OutgoingEmail,
     queue_email,
+    render_pending,
     retry_delay,
     send_due,
 )
@@ -158,3 +159,79 @@ def test_queue_email_wants_a_method_with_a_calendar(app):
     with pytest.raises(ValueError, match="go together"):
         queue_email(kind="x", to_address="a@example.ee", subject="s", body_text="t",
                     calendar=b"BEGIN:VCALENDAR")
+
+
+def _register(event, email: str):
+    from koosloome.registrations import services
+    from koosloome.registrations.services import RegistrationData
+    from tests.factories import writing
+
+    with writing():
+        outcome = services.register(event, RegistrationData(
+            name="Mari Tamm", email=email, consent_privacy=True))
+        db.session.commit()
+    return outcome.registration
+
+
+def test_a_registration_queues_its_message_unrendered_and_the_worker_renders_it(
+    smtp_server, make_event
+):
+    event = make_event(title_et="Kaasav planeerimine")
+    registration = _register(event, "mari@example.ee")
+    email = db.session.scalars(select(OutgoingEmail)).one()
+    # Decided at once: who, which calendar and its SEQUENCE; the text comes later.
+    assert (email.to_address, email.calendar_method, email.calendar_sequence) == (
+        "mari@example.ee", "REQUEST", event.revision)
+    assert email.pending == {"position": None}
+    assert email.body_text == "" and email.calendar is None
+
+    assert render_pending() == 1
+    db.session.refresh(email)
+    assert email.pending is None
+    assert "Kaasav planeerimine" in email.subject and "Mari Tamm" in email.body_text
+    assert b"METHOD:REQUEST" in email.calendar
+    assert render_pending() == 0  # stored once, not rendered again
+    assert send_due().sent == 1
+    assert "Kaasav planeerimine" in smtp_server.messages[0].message["Subject"]
+    assert registration.id == email.registration_id
+
+
+def test_the_worker_renders_what_was_not_rendered_ahead_when_it_claims(smtp_server,
+                                                                       make_event):
+    import koosloome.outbox as outbox
+
+    _register(make_event(), "mari@example.ee")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(outbox, "render_pending", lambda limit=0: 0)  # the step did not run
+        assert send_due().sent == 1
+    email = db.session.scalars(select(OutgoingEmail)).one()
+    db.session.refresh(email)
+    assert email.pending is None and email.body_text
+    assert "Mari Tamm" in smtp_server.messages[0].message.get_body(("plain",)).get_content()
+
+
+def test_erasing_a_registration_drops_its_unrendered_messages(smtp_server, make_event):
+    from koosloome.registrations import services
+    from tests.factories import writing
+
+    registration = _register(make_event(), "mari@example.ee")
+    with writing():
+        services.erase(registration)
+        db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(OutgoingEmail)) == 0
+    assert send_due().total == 0
+
+
+def test_a_message_whose_registration_is_gone_fails_for_good(smtp_server, make_event):
+    registration = _register(make_event(), "mari@example.ee")
+    email = db.session.scalars(select(OutgoingEmail)).one()
+    email.registration_id = None  # as if the registration were deleted some other way
+    db.session.commit()
+    assert render_pending() == 0
+    report = send_due()
+    assert (report.sent, report.failed) == (0, 1)
+    db.session.refresh(email)
+    assert email.status is EmailStatus.FAILED
+    assert "no longer exists" in email.last_error
+    assert smtp_server.messages == []
+    assert registration.id is not None

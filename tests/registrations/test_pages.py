@@ -269,3 +269,39 @@ def test_participant_downloads_their_data_and_erases_the_registration(client, ma
     entry = db.session.scalars(select(AuditLog).where(
         AuditLog.action == "registration.erase")).one()
     assert "Mari" not in json.dumps(entry.details)
+
+
+def _fields_part(html: str) -> str:
+    return html[html.index('<form method="post"'):html.index("</form>")]
+
+
+def test_blank_form_fields_are_reused_until_a_question_changes(client, make_event):
+    event = make_event()
+    question = ExtraQuestion(kind=QuestionKind.SHORT_TEXT, label_et="Särgi suurus", position=0)
+    event.questions = [question]
+    db.session.commit()
+    path = f"/events/{event.slug}/register"
+    first = _fields_part(client.get(path).get_data(as_text=True))
+    assert "Särgi suurus" in first
+    assert _fields_part(client.get(path).get_data(as_text=True)) == first
+
+    question.label_et = "Pluusi suurus"
+    db.session.commit()
+    changed = _fields_part(client.get(path).get_data(as_text=True))
+    assert "Pluusi suurus" in changed and "Särgi suurus" not in changed
+
+    english = _fields_part(client.get(path, headers={"Accept-Language": "en"}).get_data(
+        as_text=True))
+    assert "Your details" in english and "Sinu andmed" not in english
+
+
+def test_a_form_with_errors_keeps_what_was_typed_after_blank_ones_were_served(client,
+                                                                              make_event):
+    event = make_event()
+    client.get(f"/events/{event.slug}/register")  # a blank form, now kept
+    response = post_form(client, event, name="Mari Tamm", email="not-an-address")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'value="not-an-address"' in html and 'value="Mari Tamm"' in html
+    again = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "not-an-address" not in again and "Mari Tamm" not in again

@@ -1,0 +1,59 @@
+"""The blank registration form's fields, rendered once per language and set of questions.
+
+Most requests in a registration rush are new visitors opening a blank form, and rendering its
+fields (some two hundred inputs through WTForms widgets) is four fifths of that page's work.
+The HTML of blank fields depends only on the language, the site's URL root and the event's
+extra questions, so it is kept under exactly that key: an edited question makes a new key, and
+every process builds any entry by itself (a derived value, not shared state). Forms with data
+or errors are always rendered afresh.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
+
+from flask import render_template, request
+from markupsafe import Markup
+
+from koosloome.events.models import ExtraQuestion
+from koosloome.registrations.forms import RegistrationForm
+
+#: Entries kept per process; one entry is ~40 KB of HTML.
+MAX_ENTRIES = 128
+
+_entries: OrderedDict[Hashable, Markup] = OrderedDict()
+_lock = threading.Lock()
+
+
+def _question_key(question: ExtraQuestion) -> tuple[object, ...]:
+    return (
+        question.id, question.position, question.kind.value, question.required,
+        question.label_et, question.label_en, question.help_et, question.help_en,
+        json.dumps(question.choices or [], sort_keys=True),
+    )
+
+
+def blank_fields_html(form: RegistrationForm, language: str) -> Markup:
+    """``registrations/_fields.html`` for ``form``, which must be blank (no data, no errors)."""
+    key = (language, request.script_root, tuple(_question_key(q) for q in form._questions))
+    with _lock:
+        html = _entries.get(key)
+        if html is not None:
+            _entries.move_to_end(key)
+            return html
+    # Autoescaped template output: safe HTML by construction.
+    html = Markup(render_template("registrations/_fields.html", form=form))  # noqa: S704
+    with _lock:
+        _entries[key] = html
+        while len(_entries) > MAX_ENTRIES:
+            _entries.popitem(last=False)
+    return html
+
+
+def clear() -> None:
+    """Forget every entry (tests)."""
+    with _lock:
+        _entries.clear()
