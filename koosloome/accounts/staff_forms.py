@@ -10,6 +10,7 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectC
 from wtforms.validators import InputRequired, Length, Regexp, ValidationError
 
 from koosloome.accounts.services import MIN_PASSWORD_LENGTH
+from koosloome.honeypot import HoneypotMixin
 
 ROLE_CHOICES = [
     SelectChoice("organiser", _l("Organiser: runs the partner's events and sees their data")),
@@ -41,7 +42,7 @@ class StaffUserForm(FlaskForm):
     active = BooleanField(_l("The account may sign in"), default=True)
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(HoneypotMixin, FlaskForm):
     """The staff e-mail address to send a reset link to."""
 
     email = EmailField(_l("E-mail address"), validators=[

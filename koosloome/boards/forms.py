@@ -18,6 +18,7 @@ from wtforms.validators import InputRequired, Length, NumberRange
 
 from koosloome.boards.models import BoardPhase
 from koosloome.boards.services import IDEA_MAX_LENGTH, MAX_VOTES_PER_PARTICIPANT, NAME_MAX_LENGTH
+from koosloome.honeypot import HoneypotMixin
 
 IDEA_TOO_LONG = _l("An idea can be at most %(max)d characters long", max=IDEA_MAX_LENGTH)
 
@@ -43,7 +44,7 @@ class JoinCodeForm(FlaskForm):
     )
 
 
-class JoinForm(FlaskForm):
+class JoinForm(HoneypotMixin, FlaskForm):
     """A display name, or none on boards that allow anonymous participants."""
 
     display_name = StringField(
@@ -65,7 +66,7 @@ class IdeaForm(FlaskForm):
     )
 
 
-class PostIdeaForm(IdeaForm):
+class PostIdeaForm(HoneypotMixin, IdeaForm):
     """Post an idea into a column."""
 
     column = SelectField(_l("Column"), coerce=int, validate_choice=True)

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from koosloome.bilingual import localised
 from koosloome.feedback.models import FeedbackKind, FeedbackQuestion, FeedbackSurvey
+from koosloome.honeypot import HoneypotMixin
 
 SCALE_LABELS = {
     "1": _l("1 – not useful"),
@@ -21,7 +22,7 @@ SCALE_LABELS = {
 }
 
 
-class FeedbackForm(FlaskForm):
+class FeedbackForm(HoneypotMixin, FlaskForm):
     """Fields ``q_<id>`` are added per survey by ``feedback_form``."""
 
     def answers(self) -> dict[int, Any]:

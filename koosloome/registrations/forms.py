@@ -30,6 +30,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from koosloome.bilingual import localised
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
+from koosloome.honeypot import HoneypotMixin
 from koosloome.registrations.choices import (
     AGE_BANDS,
     COUNTIES,
@@ -81,7 +82,7 @@ def _municipality_choices() -> list[SelectChoice]:
     return [*choices, *options([("other", _l("Another municipality"))])]
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(HoneypotMixin, FlaskForm):
     """The fields every event asks for; ``form_for_event`` adds the event's own questions."""
 
     name = StringField(
@@ -305,7 +306,7 @@ def form_data(data: RegistrationData, event: Event) -> dict[str, Any]:
     return values
 
 
-class LostLinkForm(FlaskForm):
+class LostLinkForm(HoneypotMixin, FlaskForm):
     """Ask for the manage links of an e-mail address."""
 
     email = EmailField(
