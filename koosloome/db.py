@@ -13,6 +13,8 @@ from sqlalchemy import DateTime, Engine, Enum, MetaData, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, registry
 from sqlalchemy.types import TypeDecorator
 
+from koosloome.sqlite_gate import WriterGate
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -150,6 +152,8 @@ def take_write_lock(session: Session) -> bool:
 
 def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     """Install the per-connection settings and the BEGIN handling on an SQLite engine."""
+    database = engine.url.database
+    gate = WriterGate(database) if database and database != ":memory:" else None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -165,6 +169,8 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         immediate = _write_intent.get()
+        if immediate and gate is not None and not connection.info.get("gate"):
+            connection.info["gate"] = gate.acquire(busy_timeout_ms / 1000)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
         connection.info["write_locked"] = immediate
         connection.info["wrote"] = False
@@ -174,3 +180,12 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         # A deferred transaction that has written holds the lock: never end it quietly.
         if not statement.lstrip()[:6].upper().startswith(("SELECT", "BEGIN", "PRAGMA")):
             connection.info["wrote"] = True
+
+    def _leave_gate(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
+        # After COMMIT or ROLLBACK: a session hands its connection back when its transaction
+        # ends (the connection events fire before the COMMIT, too early to let the next in).
+        if gate is not None and record is not None and record.info.pop("gate", False):
+            gate.release()
+
+    event.listen(engine, "checkin", _leave_gate)
+    event.listen(engine, "invalidate", _leave_gate)
