@@ -66,6 +66,12 @@ def can_facilitate_board(user: User, board: Board) -> bool:
     return user.organisation_id in partners or board.created_by_id == user.id
 
 
+def can_link_board_to_event(user: User, event: Event) -> bool:
+    """Admins; other staff only to an event of their own partner (owner or co-organiser), so
+    that nobody puts a board of theirs before another partner's participants."""
+    return user.role is Role.ADMIN or user.organisation_id in _partner_ids(event)
+
+
 def can_see_reports(user: User) -> bool:
     """The LEADER report (aggregates only): admins and organisers, not facilitators."""
     return user.role in (Role.ADMIN, Role.ORGANISER)

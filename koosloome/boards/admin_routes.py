@@ -138,7 +138,7 @@ def admin_settings(board_id: int) -> ResponseReturnValue:
         form.event.choices.append(choice(board.event.id, board.event.title_et))
     if form.validate_on_submit():
         try:
-            services.update_settings(board, _settings(form))
+            services.update_settings(board, _settings(form), current_user)
         except DomainError as error:
             db.session.rollback()
             form.form_errors.append(error_message(error))

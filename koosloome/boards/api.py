@@ -15,7 +15,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from koosloome.accounts.models import User
-from koosloome.accounts.permissions import can_facilitate_board
+from koosloome.accounts.permissions import can_facilitate_board, can_link_board_to_event
 from koosloome.api.common import api_user, json_error, token_required
 from koosloome.boards import facilitation, services
 from koosloome.boards.identity import api_participant, participant_rate_key
@@ -146,10 +146,15 @@ def create_board() -> ResponseReturnValue:
     votes = data.get("votes_per_participant", 3)
     if isinstance(votes, bool) or not isinstance(votes, int) or not 0 <= votes <= 50:
         fields["votes_per_participant"] = [_("Give a whole number from 0 to 50.")]
+    user = api_user()
+    assert user is not None
     event_id = data.get("event_id")
-    if event_id is not None and (not isinstance(event_id, int)
-                                 or db.session.get(Event, event_id) is None):
+    event = db.session.get(Event, event_id) \
+        if isinstance(event_id, int) and not isinstance(event_id, bool) else None
+    if event_id is not None and event is None:
         fields["event_id"] = [_("There is no event with this id.")]
+    elif event is not None and not can_link_board_to_event(user, event):
+        fields["event_id"] = [_("You can link a board only to an event of your own partner.")]
     columns = data.get("columns") or []
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         fields["columns"] = [_("Give a list of column titles.")]
@@ -164,8 +169,6 @@ def create_board() -> ResponseReturnValue:
             ("hide_others_while_collecting", False), ("results_only_when_closed", False),
         )},
     )
-    user = api_user()
-    assert user is not None
     board = services.create_board(user, settings, columns)
     db.session.commit()
     return _board_json(load_board(board, facilitator=True), None), 201
@@ -220,6 +223,10 @@ def post_idea(code: str) -> ResponseReturnValue:
     board = _board(code)
     if board is None:
         return _not_found()
+    participant = api_participant(board)
+    user = api_user() if participant is None else None
+    if participant is None and not (user is not None and can_facilitate_board(user, board)):
+        return _unauthorized_participant()
     data = _body()
     fields: dict[str, list[str]] = {}
     column_id = _int(data, "column_id", fields)
@@ -228,17 +235,13 @@ def post_idea(code: str) -> ResponseReturnValue:
         fields["text"] = [_("Write your idea")]
     if fields:
         return _invalid(fields)
-    participant = api_participant(board)
     try:
         if participant is not None:
             idea = services.post_idea(board, participant, column_id, text or "",
                                       bool(data.get("anonymous")))
-        elif _facilitates(board):
-            user = api_user()
+        else:
             assert user is not None
             idea = facilitation.post_on_behalf(board, user, column_id, text or "")
-        else:
-            return _unauthorized_participant()
     except DomainError as error:
         return _domain_error(error)
     db.session.commit()

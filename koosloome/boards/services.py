@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select, update
 
 from koosloome.accounts.models import User
+from koosloome.accounts.permissions import can_link_board_to_event
 from koosloome.boards.models import (
     Board,
     BoardColumn,
@@ -154,10 +155,21 @@ def _apply_settings(board: Board, settings: BoardSettings) -> None:
     board.results_only_when_closed = settings.results_only_when_closed
 
 
+def _check_event_link(user: User, settings: BoardSettings, board: Board | None = None) -> None:
+    """``NotAllowed`` when the settings link the board to an event ``user`` may not link it to
+    (a link that is already there may stay)."""
+    if settings.event_id is None or (board is not None and settings.event_id == board.event_id):
+        return
+    event = db.session.get(Event, settings.event_id)
+    if event is None or not can_link_board_to_event(user, event):
+        raise NotAllowed("event")
+
+
 def create_board(
     user: User, settings: BoardSettings, column_titles: Iterable[str] | None = None
 ) -> Board:
     """A new board of the user's organisation, in the collecting phase, with a fresh code."""
+    _check_event_link(user, settings)
     board = Board(join_code=new_join_code(), organisation_id=user.organisation_id,
                   created_by_id=user.id)
     _apply_settings(board, settings)
@@ -171,8 +183,9 @@ def create_board(
     return board
 
 
-def update_settings(board: Board, settings: BoardSettings) -> None:
-    """Change a board's texts and settings."""
+def update_settings(board: Board, settings: BoardSettings, user: User) -> None:
+    """Change a board's texts and settings (``user`` makes the change)."""
+    _check_event_link(user, settings, board)
     _apply_settings(board, settings)
     touch(board)
 

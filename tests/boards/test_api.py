@@ -108,3 +108,31 @@ def test_openapi_documents_every_board_endpoint(app):
             for method in rule.methods - {"HEAD", "OPTIONS"}:
                 assert (path, method.lower()) in documented, (path, method)
     assert "Board" in OPENAPI_SCHEMAS
+
+
+def test_a_board_is_linked_only_to_an_event_of_the_creators_partner(client, make_user,
+                                                                     make_event):
+    """Regression: any staff token could link a board to the other partner's event, which
+    then offered that board to the other partner's participants on their manage pages."""
+    from koosloome.boards.models import Board
+
+    vpk_event = make_event()
+    body = {"title": "Töötuba", "question": "Kuidas?", "event_id": vpk_event.id}
+    for role in (Role.FACILITATOR, Role.ORGANISER):
+        refused = client.post("/api/v1/boards", json=body,
+                              headers=_staff(make_user, role, "tas"))
+        assert refused.status_code == 422, refused.json
+        assert "event_id" in refused.json["fields"]
+    assert db.session.query(Board).count() == 0
+    for role, org in ((Role.FACILITATOR, "vpk"), (Role.ADMIN, "tas")):
+        created = client.post("/api/v1/boards", json=body, headers=_staff(make_user, role, org))
+        assert created.status_code == 201 and created.json["event_id"] == vpk_event.id
+
+
+def test_posting_an_idea_without_a_token_is_refused_before_the_body_is_read(client,
+                                                                            make_board):
+    """Regression: a request without credentials got 422 for its body instead of 401."""
+    code = make_board().join_code
+    for body in ({}, {"column_id": "x"}):
+        response = client.post(f"/api/v1/boards/{code}/ideas", json=body)
+        assert response.status_code == 401 and response.json["error"] == "unauthorized"

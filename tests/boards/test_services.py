@@ -225,3 +225,24 @@ def join_closed(board):
     db.session.add(participant)
     db.session.commit()
     return participant, ""
+
+
+def test_a_board_links_only_to_events_its_creator_may_link(app, make_event):
+    """Staff link boards to their own partner's events; a link set by an admin may stay when
+    someone else edits the board."""
+    from koosloome.errors import NotAllowed
+    from tests.factories import organisation
+
+    vpk_event, tas_event = make_event(), make_event(organisation=organisation("tas"))
+    tas_facilitator = make_user(Role.FACILITATOR, "tas")
+    settings = services.BoardSettings(title="Tuba", question="Kuidas?", event_id=vpk_event.id)
+    with pytest.raises(NotAllowed):
+        services.create_board(tas_facilitator, settings)
+    board = services.create_board(make_user(Role.ADMIN, "vpk"), settings)
+    tas_organiser = make_user(Role.ORGANISER, "tas")
+    services.update_settings(board, settings, tas_organiser)  # the admin's link stays
+    mine = services.BoardSettings(title="Tuba", question="Kuidas?", event_id=tas_event.id)
+    services.update_settings(board, mine, tas_organiser)
+    assert board.event_id == tas_event.id
+    with pytest.raises(NotAllowed):
+        services.update_settings(board, settings, tas_organiser)
