@@ -1,0 +1,334 @@
+"""Adversarial input (issue #8): hostile text typed into every free-text field through the real
+forms stays inert in every page, e-mail, invitation and export, and SQL is stored literally.
+
+The corpus (``corpus.py``) is spread over each form's fields, so every payload goes through
+every kind of field while each page is fetched only once or a few times.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+
+import icalendar
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import inspect, select
+
+from koosloome.accounts.models import Role, User
+from koosloome.accounts.services import create_api_token
+from koosloome.events.models import AgendaItem, Event, ExtraQuestion, QuestionKind
+from koosloome.extensions import db
+from koosloome.outbox import OutgoingEmail
+from koosloome.registrations.models import Registration
+from tests.factories import organisation
+from tests.security.corpus import CORPUS, MARKUP, Payload, spread
+from tests.security.inert import (
+    assert_calendar_texts,
+    assert_clean_mail,
+    assert_inert_cells,
+    assert_inert_html,
+    calendar_event,
+    csv_cells,
+    parse_mail,
+    xlsx_cells,
+)
+
+REGISTRATION_FIELDS = ["name", "organisation_name", "needs_note", "companion_name", "allergies",
+                       "transport_pickup", "short", "long"]
+
+
+def ok(response, *codes: int) -> str:
+    """The body of a response that must not be an error."""
+    codes = codes or (200,)
+    body = response.get_data(as_text=True)
+    assert response.status_code in codes, (response.status_code, body[:2000])
+    return body
+
+
+def literal(stored: str | None, payload: Payload) -> bool:
+    """The database holds the text as typed (outer whitespace may be trimmed)."""
+    return stored in (payload.stored, payload.stored.strip())
+
+
+def test_corpus_is_large_varied_and_fits_the_shortest_field():
+    assert len(CORPUS) >= 50
+    assert {p.kind for p in CORPUS} == {"calendar", "header", "markup", "template", "formula",
+                                        "sql", "unicode", "control"}
+    assert max(len(p.text) for p in CORPUS) <= 80
+    assert len({p.text for p in CORPUS}) == len(CORPUS)
+
+
+# --- Registrations ---------------------------------------------------------------------------
+
+
+def _registration_event(make_event):
+    event = make_event(organisation=organisation("vpk"), capacity=500)
+    short = ExtraQuestion(event=event, position=1, kind=QuestionKind.SHORT_TEXT,
+                          label_et="Lühike küsimus", label_en="Short question")
+    long = ExtraQuestion(event=event, position=2, kind=QuestionKind.LONG_TEXT,
+                         label_et="Pikk küsimus", label_en="Long question")
+    db.session.add_all([short, long])
+    db.session.commit()
+    return event, short, long
+
+
+def _register_everyone(client, event, short, long):
+    """One registration per payload, every field with a different payload."""
+    people = []
+    for number, values in enumerate(spread(len(CORPUS), REGISTRATION_FIELDS)):
+        data = {field: values[field].text for field in REGISTRATION_FIELDS[:6]}
+        data.update({
+            f"q_{short.id}": values["short"].text, f"q_{long.id}": values["long"].text,
+            "email": f"osaleja{number}@example.ee", "language": "et" if number % 2 else "en",
+            "consent_privacy": "y", "consent_health": "y", "companion": "y",
+            "transport_needed": "yes",
+        })
+        response = client.post(f"/events/{event.slug}/register", data=data)
+        ok(response, 302)
+        people.append((response.headers["Location"].split("?")[0], values))
+    return people
+
+
+def test_registration_texts_stay_inert_in_every_page_email_invite_and_export(
+    client, make_event, make_user, login
+):
+    event, short, long = _registration_event(make_event)
+    people = _register_everyone(client, event, short, long)
+    checks = 0
+
+    registrations = {r.email: r for r in db.session.scalars(select(Registration))}
+    assert len(registrations) == len(CORPUS)
+    for number, (_path, values) in enumerate(people):
+        registration = registrations[f"osaleja{number}@example.ee"]
+        answers = {a.question_id: a.value for a in registration.answers}
+        for field in REGISTRATION_FIELDS[:6]:
+            assert literal(getattr(registration, field), values[field]), (field, values[field])
+        assert literal(answers[short.id], values["short"])
+        assert literal(answers[long.id], values["long"])
+        checks += 8
+
+    # The participant's own pages.
+    for path, values in people:
+        shown = [v.stored for v in values.values()]
+        checks += assert_inert_html(ok(client.get(path)), shown, path)
+        checks += assert_inert_html(ok(client.get(path + "/edit")), shown, path + "/edit")
+        data = json.loads(ok(client.get(path + "/data.json")))
+        dumped = json.dumps(data, ensure_ascii=False)
+        for value in values.values():
+            assert json.dumps(value.stored, ensure_ascii=False)[1:-1] in dumped
+            checks += 1
+
+    # Confirmation e-mails with their invitations.
+    emails = db.session.scalars(select(OutgoingEmail).order_by(OutgoingEmail.id)).all()
+    assert len(emails) == len(people)
+    by_address = {e.to_address: e for e in emails}
+    for number, (path, values) in enumerate(people):
+        row = by_address[f"osaleja{number}@example.ee"]
+        message = parse_mail(row)
+        checks += assert_clean_mail(message, values["name"].stored, [values["name"].stored],
+                                    where=f"confirmation {number}")
+        for data, where in ((row.calendar, "e-mail invite"),
+                            (client.get(path + "/invite.ics").data, "invite.ics")):
+            vevent = calendar_event(data, where)
+            attendee = vevent["ATTENDEE"]
+            assert str(attendee) == f"mailto:osaleja{number}@example.ee"
+            checks += 3
+
+    # The back office.
+    staff = login(make_user(Role.ADMIN, "vpk"))
+    for number, registration in enumerate(registrations.values()):
+        note = CORPUS[number % len(CORPUS)]
+        ok(staff.post(f"/admin/registrations/{registration.id}/note", data={"note": note.text}),
+           302)
+    everything = [v.stored for _path, values in people for v in values.values()]
+    names = [values["name"].stored for _path, values in people]
+    pages = {
+        f"/admin/events/{event.id}/registrations": names,
+        f"/admin/events/{event.id}/check-in": names,
+        f"/admin/events/{event.id}/needs": [],
+        f"/admin/events/{event.id}/transport": [],
+        f"/admin/events/{event.id}": [],
+        "/admin/": [],
+        "/admin/audit": [],
+    }
+    for page, shown in pages.items():
+        checks += assert_inert_html(ok(staff.get(page)), shown, page)
+    db.session.expire_all()
+    for registration in registrations.values():
+        base = f"/admin/registrations/{registration.id}"
+        detail = ok(staff.get(base))
+        shown = [registration.name, registration.organisation_name, registration.needs_note,
+                 registration.companion_name, registration.allergies,
+                 registration.transport_pickup, registration.internal_note]
+        checks += assert_inert_html(detail, shown, base)
+        checks += assert_inert_html(ok(staff.get(base + "/check-in")), [registration.name],
+                                    base + "/check-in")
+        checks += assert_inert_html(ok(staff.get(base + "/confirmation")), [registration.name],
+                                    base + "/confirmation")
+
+    # Exports: no cell a spreadsheet would run; every text in some cell.
+    payloads = [v for _path, values in people for v in values.values()]
+    text = ok(staff.get(f"/admin/events/{event.id}/registrations.csv"))
+    checks += assert_inert_cells(csv_cells(text, ";"), payloads, "registrations.csv")
+    workbook = ok_bytes(staff.get(f"/admin/events/{event.id}/registrations.xlsx"))
+    checks += assert_inert_cells(xlsx_cells(workbook), payloads, "registrations.xlsx")
+    for pdf in (f"/admin/events/{event.id}/attendance.pdf",
+                f"/admin/events/{event.id}/evidence.pdf"):
+        document = PdfReader(io.BytesIO(ok_bytes(staff.get(pdf))))
+        text = "".join(page.extract_text() for page in document.pages)
+        assert "alert(" in text, pdf  # the names are printed, as text
+        checks += 1
+    archive = zipfile.ZipFile(io.BytesIO(ok_bytes(staff.get(
+        f"/admin/events/{event.id}/evidence.zip"))))
+    for name in archive.namelist():
+        if name.endswith(".csv"):
+            cells = csv_cells(archive.read(name).decode("utf-8-sig"))
+            checks += assert_inert_cells(cells, [], f"evidence.zip/{name}")
+
+    # The API gives every text back exactly as stored.
+    listed = staff.get(f"/api/v1/events/{event.id}/registrations",
+                       headers=bearer(make_user(Role.ADMIN, "vpk"))).get_json()
+    items = {item["id"]: item for item in listed["registrations"]}
+    assert len(items) == len(registrations)
+    for registration in registrations.values():
+        item = items[registration.id]
+        for field in ("name", "needs_note", "companion_name", "allergies", "transport_pickup"):
+            assert item[field] == getattr(registration, field), field
+        assert item["answers"] == {str(a.question_id): a.value for a in registration.answers}
+        checks += 6
+    assert inspect(db.engine).has_table("registration") and inspect(db.engine).has_table("event")
+    print(f"registration checks: {checks}")
+
+
+def bearer(user: User) -> dict[str, str]:
+    """Authorization headers with a new API token of ``user``."""
+    token = create_api_token(user)
+    db.session.commit()
+    return {"Authorization": f"Bearer {token}"}
+
+
+def ok_bytes(response) -> bytes:
+    """The bytes of a successful response."""
+    assert response.status_code == 200, response.status_code
+    return response.data
+
+
+@pytest.mark.parametrize("kind", ["markup"])
+def test_markup_payloads_are_the_most_of_the_corpus(kind):
+    assert len([p for p in MARKUP if p.kind == kind]) >= 25
+    assert AgendaItem and Event and User  # imported for the tests below
+
+
+# --- Events ----------------------------------------------------------------------------------
+
+EVENT_FIELDS = ["title_et", "venue_name", "summary_et", "description_et", "title_en",
+                "venue_address", "summary_en", "description_en", "easy_read_et", "easy_read_en",
+                "transit_stop", "dropoff_point", "catering_et", "catering_en", "evacuation_et",
+                "evacuation_en", "access_notes_et", "access_notes_en", "access_contact_name"]
+AGENDA_FIELDS = ["title_et", "speaker", "title_en", "room"]
+QUESTION_FIELDS = ["label_et", "help_et", "label_en", "help_en"]
+EVENT_FORM = {
+    "kind": "seminar", "starts_at": "2031-03-05T10:00", "ends_at": "2031-03-05T14:00",
+    "capacity": "30", "registration_mode": "open", "reminder_days": "2", "entrance": "level",
+    "hearing_loop": "portable", "lift": "yes", "accessible_wc": "yes", "publish": "1",
+}
+#: Few events, each field a window of the corpus; the fields together hold all of it.
+EVENT_COUNT = 6
+
+
+def _create_events(staff):
+    """Events, programme items and extra questions through the back-office forms."""
+    created = []
+    agendas = spread(EVENT_COUNT * 2, AGENDA_FIELDS, start=7)
+    questions = spread(EVENT_COUNT, QUESTION_FIELDS, start=11)
+    for number, values in enumerate(spread(EVENT_COUNT, EVENT_FIELDS)):
+        response = staff.post("/admin/events/new",
+                              data={**EVENT_FORM, **{k: v.text for k, v in values.items()}})
+        ok(response, 302)
+        event_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+        items = agendas[number * 2: number * 2 + 2]
+        for item in items:
+            ok(staff.post(f"/admin/events/{event_id}/agenda", data={
+                "starts_at": "2031-03-05T11:00", **{k: v.text for k, v in item.items()}}), 302)
+        question = questions[number]
+        ok(staff.post(f"/admin/events/{event_id}/questions", data={
+            "kind": "short_text", **{k: v.text for k, v in question.items()}}), 302)
+        created.append((db.session.get(Event, event_id), values, items, question))
+    return created
+
+
+def test_event_texts_stay_inert_in_pages_calendars_emails_and_the_api(client, make_user, login):
+    staff = login(make_user(Role.ORGANISER, "vpk"))
+    events = _create_events(staff)
+    checks = 0
+    headers = bearer(make_user(Role.ADMIN, "vpk"))
+    for event, values, items, question in events:
+        db.session.refresh(event)
+        for field, payload in values.items():
+            assert literal(getattr(event, field), payload), (field, payload)
+        for item, stored in zip(items, event.agenda, strict=True):
+            for field, payload in item.items():
+                assert literal(getattr(stored, field), payload), (field, payload)
+        for field, payload in question.items():
+            assert literal(getattr(event.questions[0], field), payload), (field, payload)
+        checks += len(values) + 2 * len(AGENDA_FIELDS) + len(QUESTION_FIELDS)
+
+        et = [getattr(event, f) for f in EVENT_FIELDS if not f.endswith("_en")]
+        en = [getattr(event, f) for f in EVENT_FIELDS if not f.endswith("_et")]
+        people = [i.speaker for i in event.agenda] + [i.room for i in event.agenda]
+        programme_et = [i.title_et for i in event.agenda] + people
+        programme_en = [i.title_en for i in event.agenda] + people
+        page = f"/events/{event.slug}"
+        checks += assert_inert_html(ok(client.get(page)), et + programme_et, page)
+        form = ok(client.get(page + "/register"))
+        checks += assert_inert_html(form, [event.questions[0].label_et,
+                                           event.questions[0].help_et], page + "/register")
+        client.get("/language/en")
+        checks += assert_inert_html(ok(client.get(page)), en + programme_en, page + " (en)")
+        form = ok(client.get(page + "/register"))
+        checks += assert_inert_html(form, [event.questions[0].label_en,
+                                           event.questions[0].help_en], page + "/register (en)")
+        client.get("/language/et")
+        base = f"/admin/events/{event.id}"
+        for admin_page, shown in ((base, [event.title_et]), (base + "/edit", et + en),
+                                  (base + "/agenda", [i.title_et for i in event.agenda]),
+                                  (base + "/questions", [event.questions[0].label_et])):
+            checks += assert_inert_html(ok(staff.get(admin_page)), shown, admin_page)
+
+        vevent = calendar_event(ok_bytes(client.get(page + ".ics")), page + ".ics")
+        checks += assert_calendar_texts(vevent, {
+            "SUMMARY": event.title_et, "LOCATION": event.venue_name,
+            "DESCRIPTION": event.summary_et}, page + ".ics")
+
+        api = staff.get(f"/api/v1/events/{event.id}", headers=headers).get_json()
+        for field in ("title_et", "title_en", "summary_et", "summary_en"):
+            assert api[field] == getattr(event, field)
+        assert api["venue"]["name"] == event.venue_name
+        checks += 5
+
+        # A registration: the confirmation carries the event's texts and its invitation.
+        ok(client.post(page + "/register", data={
+            "name": "Mari Tamm", "email": f"mari{event.id}@example.ee", "language": "et",
+            "consent_privacy": "y"}), 302)
+        row = db.session.scalars(select(OutgoingEmail).where(
+            OutgoingEmail.to_address == f"mari{event.id}@example.ee")).one()
+        message = parse_mail(row)
+        checks += assert_clean_mail(message, "Mari Tamm", [event.title_et, event.venue_name],
+                                    subject_shows=[event.title_et], where=f"confirmation {page}")
+        vevent = calendar_event(row.calendar, f"invite {page}")
+        checks += assert_calendar_texts(vevent, {
+            "SUMMARY": event.title_et, "LOCATION": event.venue_name,
+            "DESCRIPTION": event.access_notes_et}, f"invite {page}")
+
+    titles = [event.title_et for event, *_rest in events]
+    for page in ("/", "/admin/events/", "/admin/"):
+        checks += assert_inert_html(ok((staff if page != "/" else client).get(page)), titles,
+                                    page)
+    feed = icalendar.Calendar.from_ical(ok_bytes(client.get("/calendar.ics")))
+    summaries = sorted(str(e["SUMMARY"]) for e in feed.walk("VEVENT"))
+    assert summaries == sorted(t.replace("\r\n", "\n") for t in titles)
+    assert not [key for e in feed.walk("VEVENT") for key in e if key.startswith("X-")]
+    checks += 2
+    print(f"event checks: {checks}")
