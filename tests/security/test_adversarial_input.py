@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 
 import icalendar
@@ -18,6 +19,7 @@ from sqlalchemy import inspect, select
 
 from koosloome.accounts.models import Role, User
 from koosloome.accounts.services import create_api_token
+from koosloome.boards.models import Board, Idea, IdeaComment
 from koosloome.events.models import AgendaItem, Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.outbox import OutgoingEmail
@@ -31,6 +33,7 @@ from tests.security.inert import (
     assert_inert_html,
     calendar_event,
     csv_cells,
+    flat,
     parse_mail,
     xlsx_cells,
 )
@@ -48,8 +51,11 @@ def ok(response, *codes: int) -> str:
 
 
 def literal(stored: str | None, payload: Payload) -> bool:
-    """The database holds the text as typed (outer whitespace may be trimmed)."""
-    return stored in (payload.stored, payload.stored.strip())
+    """The database holds the text as typed: only whitespace may be tidied (outer whitespace
+    trimmed, CR LF made LF, or a one-line field's whitespace runs made one space)."""
+    text = payload.stored
+    lf = text.replace("\r\n", "\n")
+    return stored in (text, text.strip(), lf, lf.strip(), flat(text))
 
 
 def test_corpus_is_large_varied_and_fits_the_shortest_field():
@@ -332,3 +338,111 @@ def test_event_texts_stay_inert_in_pages_calendars_emails_and_the_api(client, ma
     assert not [key for e in feed.walk("VEVENT") for key in e if key.startswith("X-")]
     checks += 2
     print(f"event checks: {checks}")
+
+
+# --- Idea boards -----------------------------------------------------------------------------
+
+BOARD_FIELDS = ["title", "question", "intro_et", "intro_en"]
+BOARD_COUNT = 2
+
+
+def _one_line(payload: Payload) -> bool:
+    return "\n" not in payload.text and "\r" not in payload.text
+
+
+def test_board_texts_stay_inert_in_every_view_export_and_the_api(app, client, make_user, login):
+    facilitator = make_user(Role.FACILITATOR, "vpk")
+    staff = login(facilitator)
+    columns = [p.text for p in CORPUS if _one_line(p) and p.text.strip()][:6]
+    boards = []
+    for values in spread(BOARD_COUNT, BOARD_FIELDS, start=20):
+        response = staff.post("/admin/boards/new", data={
+            **{k: v.text for k, v in values.items()}, "event": "", "columns": "\n".join(columns),
+            "votes_per_participant": "3", "allow_anonymous": "y"})
+        ok(response, 302)
+        board_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
+        boards.append((db.session.get(Board, board_id), values))
+    board, _values = boards[0]
+    code = board.join_code
+    assert [c.title for c in board.columns] == [c.strip() for c in columns]
+
+    # Each payload is a participant's name, an idea and a comment on someone else's idea.
+    participants = []
+    for number, payload in enumerate(CORPUS):
+        person = app.test_client()
+        ok(person.post(f"/b/{code}/join", data={"display_name": payload.text}), 302)
+        column = board.columns[number % len(board.columns)].id
+        ok(person.post(f"/b/{code}/ideas", data={"column": column, "text": payload.text}), 302)
+        participants.append(person)
+    ideas = db.session.scalars(select(Idea).order_by(Idea.id)).all()
+    assert len(ideas) == len(CORPUS)
+    for number, person in enumerate(participants):
+        idea = ideas[(number + 1) % len(ideas)]
+        comment = CORPUS[(number + 5) % len(CORPUS)]
+        ok(person.post(f"/b/{code}/ideas/{idea.id}", data={"text": comment.text}), 302)
+    themes = [p for p in CORPUS if p.text.strip()][30:38]
+    for payload in themes:
+        ok(staff.post(f"/admin/boards/{board.id}/themes",
+                      data={"new-theme-name": payload.text}), 302)
+    db.session.expire_all()
+    checks = 0
+    for idea, payload in zip(ideas, CORPUS, strict=True):
+        assert literal(idea.text, payload) and literal(idea.participant.display_name, payload)
+        checks += 2
+    for theme in board.themes:
+        ok(staff.post(f"/admin/boards/{board.id}/ideas/{ideas[theme.id].id}/theme",
+                      data={"theme-theme": theme.id}), 302)
+    hidden = ideas[-1]
+    ok(staff.post(f"/admin/boards/{board.id}/ideas/{hidden.id}/hide",
+                  data={"hide-reason": CORPUS[0].text}), 302)
+    comments = {c.idea_id: c.text for c in db.session.scalars(select(IdeaComment))}
+    texts = [p.stored for p in CORPUS[:-1]]
+
+    for other, values in boards:
+        page = f"/admin/boards/{other.id}/settings"
+        checks += assert_inert_html(ok(staff.get(page)), [v.stored for v in values.values()],
+                                    page)
+    # The summary and the projector show the top three ideas of each column.
+    top = [CORPUS[c + len(columns) * k].stored for c in range(len(columns)) for k in range(3)]
+    pages = {
+        f"/b/{code}": (participants[0], texts + [board.title, board.question]),
+        f"/b/{code}/live": (participants[0], texts),
+        f"/b/{code}/present": (client, [board.title, board.question]),
+        f"/admin/boards/{board.id}": (staff, texts),
+        f"/admin/boards/{board.id}/structure": (staff, [t.name for t in board.themes]),
+        f"/admin/boards/{board.id}/summary": (staff, top),
+        "/admin/boards/": (staff, [b.title for b, _v in boards]),
+    }
+    for page, (reader, shown) in pages.items():
+        checks += assert_inert_html(ok(reader.get(page)), shown, page)
+    for idea in ideas[:-1]:
+        page = f"/b/{code}/ideas/{idea.id}"
+        shown = [idea.text] + ([comments[idea.id]] if idea.id in comments else [])
+        checks += assert_inert_html(ok(participants[0].get(page)), shown, page)
+    for idea in ideas[:12]:
+        page = f"/admin/boards/{board.id}/ideas/{idea.id}"
+        checks += assert_inert_html(ok(staff.get(page)), [idea.text], page)
+    ok(staff.post(f"/admin/boards/{board.id}/phase", data={"phase-phase": "closed"}), 302)
+    checks += assert_inert_html(ok(participants[0].get(f"/b/{code}/results")), texts,
+                                "results")
+    # Once closed, the projector shows the top three ideas of each column.
+    for page in (f"/b/{code}/present", f"/b/{code}/live?view=present"):
+        checks += assert_inert_html(ok(client.get(page)), top + columns, page)
+
+    exported = ok(staff.get(f"/admin/boards/{board.id}/export.csv"))
+    checks += assert_inert_cells(csv_cells(exported), CORPUS[:-1], "board export.csv")
+    markdown = ok(staff.get(f"/admin/boards/{board.id}/export.md"))
+    # Markdown passes raw HTML through to whatever renders it: every < and > is escaped.
+    assert not re.search(r"(?<!\\)[<>]", markdown), "raw markup in the Markdown export"
+    assert "\\<script\\>alert(\"xss-1\")\\</script\\>" in markdown
+    checks += 2
+    # The API gives every text back as stored.
+    api = client.get(f"/api/v1/boards/{code}").get_json()
+    listed = {idea["id"]: idea for column in api["columns"] for idea in column["ideas"]}
+    db.session.expire_all()
+    for idea in ideas[:-1]:
+        assert listed[idea.id]["text"] == idea.text
+        assert listed[idea.id]["author"] == idea.participant.display_name
+        checks += 2
+    assert api["title"] == board.title and api["question"] == board.question
+    print(f"board checks: {checks}")
