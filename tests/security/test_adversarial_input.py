@@ -22,6 +22,7 @@ from koosloome.accounts.services import create_api_token
 from koosloome.boards.models import Board, Idea, IdeaComment
 from koosloome.events.models import AgendaItem, Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
+from koosloome.feedback.models import FeedbackAnswer, FeedbackSurvey
 from koosloome.outbox import OutgoingEmail
 from koosloome.registrations.models import Registration
 from tests.factories import organisation
@@ -446,3 +447,86 @@ def test_board_texts_stay_inert_in_every_view_export_and_the_api(app, client, ma
         checks += 2
     assert api["title"] == board.title and api["question"] == board.question
     print(f"board checks: {checks}")
+
+
+# --- Feedback, organisers' messages, staff names ---------------------------------------------
+
+FEEDBACK_KEYS = ["most_useful", "differently", "comments"]
+
+
+def test_feedback_answers_and_questions_stay_inert_in_the_summary_and_exports(
+    client, make_event, make_user, login
+):
+    event = make_event(organisation=organisation("vpk"))
+    staff = login(make_user(Role.ORGANISER, "vpk"))
+    ok(staff.post(f"/admin/events/{event.id}/feedback/open"), 302)
+    labels = spread(2, ["label_et", "label_en"], start=40)
+    for values in labels:
+        ok(staff.post(f"/admin/events/{event.id}/feedback/questions", data={
+            "kind": "text", **{k: v.text for k, v in values.items()}}), 302)
+    survey = db.session.scalars(select(FeedbackSurvey)).one()
+    ids = {q.key: q.id for q in survey.questions}
+    own = [q for q in survey.questions if not q.key]  # the organisers' own questions
+    fields = [f"q_{ids[key]}" for key in FEEDBACK_KEYS] + [f"q_{own[0].id}"]
+    answers = spread(15, fields)
+    for values in answers:
+        ok(client.post(f"/f/{survey.code}", data={k: v.text for k, v in values.items()}),
+           200, 302)
+    stored = {a.value for a in db.session.scalars(select(FeedbackAnswer))}
+    given = [v for values in answers for v in values.values()]
+    checks = 0
+    for payload in given:
+        assert any(literal(value, payload) for value in stored), payload
+        checks += 1
+
+    page = f"/admin/events/{event.id}/feedback"
+    shown = [p.stored for p in given] + [v.stored for values in labels
+                                         for k, v in values.items() if k == "label_et"]
+    checks += assert_inert_html(ok(staff.get(page)), shown, page)
+    client.get("/language/en")
+    form = ok(client.get(f"/f/{survey.code}"))
+    checks += assert_inert_html(form, [labels[0]["label_en"].stored], "feedback form (en)")
+    cells = csv_cells(ok(staff.get(f"/admin/events/{event.id}/feedback.csv")))
+    checks += assert_inert_cells(cells, given, "feedback.csv")
+    document = PdfReader(io.BytesIO(ok_bytes(staff.get(f"/admin/events/{event.id}/evidence.pdf"))))
+    assert document.pages
+    print(f"feedback checks: {checks}")
+
+
+def test_organiser_messages_and_staff_names_cannot_split_headers_or_inject_markup(
+    make_event, make_registration, make_user, login
+):
+    event = make_event(organisation=organisation("vpk"))
+    make_registration(event, name="Mari Tamm", email="mari@example.ee")
+    admin = login(make_user(Role.ADMIN, "vpk"))
+    checks = 0
+    for values in spread(30, ["subject", "body"]):
+        data = {"audience": ["confirmed"], "subject": values["subject"].text,
+                "body": values["body"].text}
+        preview = ok(admin.post(f"/admin/events/{event.id}/message",
+                                data={**data, "preview": "1"}))
+        checks += assert_inert_html(preview, [values["subject"].stored, values["body"].stored],
+                                    "message preview")
+        ok(admin.post(f"/admin/events/{event.id}/message", data={**data, "send": "1"}), 302)
+        row = db.session.scalars(select(OutgoingEmail).order_by(OutgoingEmail.id.desc())).first()
+        checks += assert_clean_mail(parse_mail(row), "Mari Tamm", [values["body"].stored],
+                                    subject_shows=[values["subject"].stored],
+                                    where=f"message {values['subject'].text!r}")
+
+    for number, payload in enumerate(CORPUS):
+        ok(admin.post("/admin/users/new", data={
+            "name": payload.text, "email": f"staff-x{number}@koosloome.test",
+            "role": "organiser", "organisation": "vpk", "active": "y"}), 302)
+    users = {u.email: u for u in db.session.scalars(select(User))}
+    mails = {e.to_address: e for e in db.session.scalars(
+        select(OutgoingEmail).where(OutgoingEmail.to_address.like("staff-x%")))}
+    for number, payload in enumerate(CORPUS):
+        address = f"staff-x{number}@koosloome.test"
+        assert literal(users[address].name, payload)
+        checks += 1 + assert_clean_mail(parse_mail(mails[address]), users[address].name,
+                                        [users[address].name], where=f"password link {number}")
+        page = f"/admin/users/{users[address].id}"
+        checks += assert_inert_html(ok(admin.get(page)), [users[address].name], page)
+    checks += assert_inert_html(ok(admin.get("/admin/users/")),
+                                [u.name for u in users.values()], "/admin/users/")
+    print(f"message and staff checks: {checks}")
