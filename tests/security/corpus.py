@@ -118,10 +118,6 @@ CORPUS: tuple[Payload, ...] = tuple(
     )
 )
 
-#: A payload that contains markup a browser would act on if it were not escaped.
-MARKUP = tuple(p for p in CORPUS if "<" in p.text or '"' in p.text or "'" in p.text)
-
-
 def spread(count: int, fields: list[str], start: int = 0) -> list[dict[str, Payload]]:
     """``count`` submissions of a form with ``fields``: field number j of submission i gets
     payload ``start + i + j * count``, so each field gets a window of the corpus and together
