@@ -13,6 +13,7 @@ import re
 import zipfile
 
 import icalendar
+from markupsafe import escape
 from pypdf import PdfReader
 from sqlalchemy import inspect, select
 
@@ -525,3 +526,25 @@ def test_organiser_messages_and_staff_names_cannot_split_headers_or_inject_marku
     checks += assert_inert_html(ok(admin.get("/admin/users/")),
                                 [u.name for u in users.values()], "/admin/users/")
     print(f"message and staff checks: {checks}")
+
+
+# --- SQL strings in searches -----------------------------------------------------------------
+
+
+def test_searches_take_sql_and_like_wildcards_literally(make_event, make_registration, make_user,
+                                                        login):
+    event = make_event(organisation=organisation("vpk"))
+    names = ["100% kõik", "100 kõik", "Mari_Tamm", "MariXTamm", "Back\\slash", "Backslash",
+             "O'Brien", "'; DROP TABLE registration; --"]
+    for name in names:
+        make_registration(event, name=name)
+    staff = login(make_user(Role.ORGANISER, "vpk"))
+    expected = {"100%": ["100% kõik"], "_": ["Mari_Tamm"], "\\": ["Back\\slash"],
+                "'": ["O'Brien", "'; DROP TABLE registration; --"],
+                "'; DROP TABLE registration; --": ["'; DROP TABLE registration; --"],
+                "%": ["100% kõik"], "' OR 1=1 --": []}
+    for search, found in expected.items():
+        page = ok(staff.get(f"/admin/events/{event.id}/check-in", query_string={"q": search}))
+        shown = [name for name in names if f">{escape(name)}<" in page]
+        assert shown == found, (search, shown)
+    assert sorted(db.session.scalars(select(Registration.name))) == sorted(names)
