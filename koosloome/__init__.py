@@ -100,9 +100,11 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     """Per-request settings: security headers; SQLite write transactions for writing requests."""
+    from koosloome.clean_input import init_clean_input
     from koosloome.security import init_security
 
     init_security(app)  # security headers and cookie flags on every response
+    init_clean_input(app)  # no control characters in form fields, query strings, JSON, paths
 
     @app.before_request
     def _declare_write_intent() -> None:

@@ -108,8 +108,14 @@ def new_message_id(base_url: str) -> str:
 
 
 def address_header(name: str, address: str) -> str:
-    """``"Name, with comma" <a@b.ee>``: formataddr quotes and encodes the name as needed."""
-    return formataddr((header_text(name, 200), header_text(address, 254)))
+    """``"Name, with comma" <a@b.ee>``: formataddr quotes and encodes the name as needed.
+
+    An ASCII name that looks like an RFC 2047 encoded word (``=?utf-8?q?…?=``) would be
+    decoded by the reader's mail program and show as something else: it is encoded itself."""
+    name, address = header_text(name, 200), header_text(address, 254)
+    if "=?" in name:
+        return f"{Header(name, 'utf-8').encode()} <{address}>"
+    return formataddr((name, address))
 
 
 def sender_address(default_sender: str) -> tuple[str, str]:

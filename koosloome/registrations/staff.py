@@ -50,13 +50,15 @@ def find_registrations(event: Event, chosen: RegistrationFilter) -> list[Registr
         )
     text = chosen.search.strip().lower()
     if text:
-        pattern = f"%{text.replace('%', '').replace('_', '')}%"
+        # Searched for as typed: % and _ are letters here, not LIKE wildcards.
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        pattern = f"%{escaped}%"
         query = query.where(
             or_(
-                func.lower(Registration.name).like(pattern),
-                func.lower(func.coalesce(Registration.email, "")).like(pattern),
-                func.coalesce(Registration.phone, "").like(pattern),
-                func.lower(Registration.organisation_name).like(pattern),
+                func.lower(Registration.name).like(pattern, escape="\\"),
+                func.lower(func.coalesce(Registration.email, "")).like(pattern, escape="\\"),
+                func.coalesce(Registration.phone, "").like(pattern, escape="\\"),
+                func.lower(Registration.organisation_name).like(pattern, escape="\\"),
             )
         )
     return list(db.session.scalars(query))

@@ -32,7 +32,9 @@ class ReportPDF(FPDF):
 
     def fitted(self, text: str, width: float, size: float = 10, smallest: float = 7) -> str:
         """Set the largest font size (down to ``smallest``) at which ``text`` fits ``width``;
-        shorten the text with an ellipsis if even that is too wide."""
+        shorten the text with an ellipsis if even that is too wide. A cell holds one line:
+        line breaks (which the font has no glyph for) become spaces."""
+        text = " ".join(text.split())
         room = width - 2 * self.c_margin
         while size > smallest and self._width_at(text, size) > room:
             size -= 0.5

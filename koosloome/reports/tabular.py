@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from koosloome.spreadsheet import neutralise
@@ -80,6 +81,15 @@ def _safe_title(title: str, used: set[str]) -> str:
     return name
 
 
+def _xlsx_cell(value: Any) -> Any:
+    """A cell value XLSX can hold: formula-looking text neutralised, and without the control
+    characters XML forbids (openpyxl refuses them; older rows or other sources may have them)."""
+    value = neutralise(value)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)
+    return value
+
+
 def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> None:
     """Write the sheets as an XLSX workbook in openpyxl's write-only (streaming) mode."""
     workbook = Workbook(write_only=True)
@@ -89,14 +99,14 @@ def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> None:
         bold = Font(bold=True)
         header_cells = []
         for text in sheet.header:
-            cell = WriteOnlyCell(worksheet, value=neutralise(text))
+            cell = WriteOnlyCell(worksheet, value=_xlsx_cell(text))
             cell.font = bold
             header_cells.append(cell)
         worksheet.append(header_cells)
         worksheet.freeze_panes = "A2"
         for row in sheet.rows:
             # An empty string would still write a cell; None writes nothing.
-            worksheet.append([None if cell == "" else neutralise(cell) for cell in row])
+            worksheet.append([None if cell == "" else _xlsx_cell(cell) for cell in row])
     workbook.save(out)
 
 

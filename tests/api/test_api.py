@@ -291,3 +291,13 @@ def test_api_404_and_405_are_json(client):
     assert client.get("/api/v1/nothing").get_json()["error"]
     response = client.delete("/api/v1/events")
     assert response.status_code == 405 and response.get_json()["error"]
+
+
+def test_registering_with_a_staff_token_sent_along_works(client, make_event, bearer):
+    """An integration that sends its token with every call, also to the public registration
+    endpoint, gets its registration (on SQLite the token's use was once recorded before the
+    seat lock, which failed with an error page)."""
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.id}/registrations", json=PERSON,
+                           headers=bearer())
+    assert response.status_code == 201, response.get_json()

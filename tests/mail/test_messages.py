@@ -218,3 +218,16 @@ def test_organiser_message_text_is_escaped_in_html(app, make_event, make_registr
     assert "<script>" not in email.body_html
     assert "&lt;script&gt;" in email.body_html
     assert "<script>alert(1)</script>" in email.body_text
+
+
+def test_a_name_that_looks_like_an_encoded_word_reads_as_typed():
+    """Mail programs decode ``=?utf-8?q?…?=`` in a display name: such a name is encoded itself,
+    so nobody can make their name show as something else (or as an address)."""
+    from email.headerregistry import HeaderRegistry
+
+    from koosloome.mail import address_header
+
+    name = "=?utf-8?q?admin=40koosloome=2Eee?= Mari"
+    header = HeaderRegistry()("To", address_header(name, "mari@example.ee"))
+    assert [(a.display_name, a.addr_spec) for a in header.addresses] == [
+        (name, "mari@example.ee")]

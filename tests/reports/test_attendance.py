@@ -120,3 +120,13 @@ def test_signed_out_visitors_are_sent_to_sign_in(client, make_event):
 
 def test_unknown_event_is_404(staff_client):
     assert staff_client(Role.ADMIN).get("/admin/events/999999/attendance.pdf").status_code == 404
+
+
+def test_a_name_with_line_breaks_prints_on_one_line(staff_client, make_event,
+                                                    make_registration, caplog):
+    event = make_event()
+    make_registration(event, name="Mari\r\nTamm", organisation_name="MTÜ\nKüla")
+    response = staff_client(Role.ORGANISER, "vpk").get(f"/admin/events/{event.id}/attendance.pdf")
+    text = pdf_text(response.data)
+    assert "Mari Tamm" in text and "MTÜ Küla" in text
+    assert "missing the following glyphs" not in caplog.text
