@@ -60,7 +60,9 @@ def update_catalogues() -> None:
     """Extract messages from code and templates and merge them into every catalogue."""
     _pybabel(
         "extract", "-F", str(PROJECT_ROOT / "babel.cfg"), "-k", "_l", "--no-location",
-        "--sort-output", "-o", str(POT_FILE), str(PROJECT_ROOT),
+        # pybabel skips folders starting with "_" unless told otherwise: templates/_macros
+        # holds shared strings ("There is a problem", "optional").
+        "--ignore-dirs", ".*", "--sort-output", "-o", str(POT_FILE), str(PROJECT_ROOT),
     )
     for language in languages():
         _pybabel(

@@ -62,3 +62,12 @@ def test_english_dates_and_money(app):
         assert format_date(WINTER) == "5 Mar 2025"
         assert format_time(WINTER) == "14:00"
         assert format_money(Decimal("12.5")) == "€12.50"
+
+
+def test_shared_form_macros_are_translated(client, make_event):
+    """templates/_macros is extracted too (pybabel skips "_" folders unless told)."""
+    event = make_event()
+    html = client.post(f"/events/{event.slug}/register", data={"name": ""}).get_data(
+        as_text=True)
+    assert "Midagi on puudu või valesti" in html and "There is a problem" not in html
+    assert "(vabatahtlik)" in html
