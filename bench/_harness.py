@@ -397,12 +397,16 @@ class Run:
 
 def wrk(label: str, script: str, url: str, clients: int, seconds: float, *,
         path: str = "/", run_id: str = "run", done_status: str = "201",
-        threads: int = 2) -> Run:
-    """Run wrk with one of bench/lua/*.lua and read the JSON line its ``done`` prints."""
+        threads: int = 2, headers: dict[str, str] | None = None) -> Run:
+    """Run wrk with one of bench/lua/*.lua and read the JSON line its ``done`` prints.
+
+    ``headers`` reach the script as BENCH_HEADERS, one ``Name: value`` a line (get.lua sends
+    them with every request)."""
     binary = shutil.which("wrk")
     if binary is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    env = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_PATH": path, "BENCH_RUN": run_id}
+    env = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_PATH": path, "BENCH_RUN": run_id,
+           "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in (headers or {}).items())}
     args = [binary, f"-t{min(threads, clients)}", f"-c{clients}", f"-d{max(1, round(seconds))}s",
             "--timeout", "15s", "-s", str(LUA / script), url + path]
     out = subprocess.run(args, capture_output=True, text=True, env=env, check=False)
