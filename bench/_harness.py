@@ -107,8 +107,9 @@ def database(kind: str, name: str) -> Iterator[str]:
         server.dispose()
 
 
-def koosloome_app(url: str, instance: str) -> Any:
-    """A Koosloome app on ``url`` for preparing data and checking results (not for serving)."""
+def koosloome_app(url: str, instance: str, **config: Any) -> Any:
+    """A Koosloome app on ``url`` for preparing data and checking results (not for serving);
+    ``config`` adds settings (e.g. MAIL_SERVER for the outbox)."""
     from koosloome import create_app
 
     return create_app({
@@ -116,6 +117,7 @@ def koosloome_app(url: str, instance: str) -> Any:
         "SECRET_KEY": SECRET_KEY,
         "INSTANCE_PATH": instance,
         "RATELIMIT_ENABLED": False,
+        **config,
     })
 
 
