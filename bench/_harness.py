@@ -296,6 +296,30 @@ def koosloome_env(url: str, instance: str, port: int, **extra: str) -> dict[str,
     return env
 
 
+ENV_EXAMPLE = REPO / "docs" / "deploy" / "koosloome.env.example"
+
+
+def deploy_env(**overrides: str | None) -> dict[str, str]:
+    """The caller's environment plus docs/deploy/koosloome.env.example — what systemd gives
+    koosloome.service and koosloome-outbox.service — with ``overrides`` on top (``None``
+    removes a variable, e.g. the example's SMTP user name)."""
+    env = clean_environment()
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        env[key.strip()] = value
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
 class Gunicorn:
     """A gunicorn master on a free port, started with docs/deploy/gunicorn.conf.py."""
 
