@@ -215,6 +215,8 @@ def live(code: str) -> ResponseReturnValue:
     else:
         # Read after the revision: the fragment is never older than its ETag says.
         board = db.session.get(Board, state.board_id)
+        if board is None:  # deleted in between
+            abort(404)
         participant = (db.session.get(BoardParticipant, state.participant_id)
                        if state.participant_id else None)
         view = load_board(board, participant)
