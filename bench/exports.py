@@ -273,6 +273,11 @@ def run_child(name: str, url: str, instance: str, ids: dict[str, int], repeat: i
     raise RuntimeError(f"{name}: no result\n{out.stdout[-2000:]}\n{out.stderr[-4000:]}")
 
 
+def times(ratio: float) -> str:
+    """A ratio as ``1.2×`` (one decimal below 10) or ``576×``."""
+    return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
+
+
 ITEMS = [("calendar feed", "events"), ("attendance PDF", "attendees"),
          ("XLSX export", "registrations")]
 
@@ -302,15 +307,15 @@ def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[objec
         full, plain = results[item], results[f"{item} rows"]
         rows.append([
             item, db_name, f"{ids[count_key]:,}", f"{full['result']['bytes']:,}",
-            f"{full['seconds'] * 1000:.0f}", f"{full['seconds'] / home['seconds']:.0f}×",
-            f"{full['seconds'] / plain['seconds']:.0f}×",
+            f"{full['seconds'] * 1000:.0f}", times(full["seconds"] / home["seconds"]),
+            times(full["seconds"] / plain["seconds"]),
             f"{full['tracemalloc_peak_mb']:.1f}",
-            f"{full['tracemalloc_peak_mb'] / plain['tracemalloc_peak_mb']:.1f}×",
+            times(full["tracemalloc_peak_mb"] / plain["tracemalloc_peak_mb"]),
             f"{full['rss_growth_mb']:.1f}"])
         rows.append([
             "json.dumps of the same rows", db_name, f"{plain['result']['rows']:,}",
             f"{plain['result']['bytes']:,}", f"{plain['seconds'] * 1000:.1f}",
-            f"{plain['seconds'] / home['seconds']:.1f}×", "1×",
+            times(plain["seconds"] / home["seconds"]), "1×",
             f"{plain['tracemalloc_peak_mb']:.1f}", "1×", f"{plain['rss_growth_mb']:.1f}"])
     return rows, problems, results
 
