@@ -107,8 +107,9 @@ def database(kind: str, name: str) -> Iterator[str]:
         server.dispose()
 
 
-def koosloome_app(url: str, instance: str) -> Any:
-    """A Koosloome app on ``url`` for preparing data and checking results (not for serving)."""
+def koosloome_app(url: str, instance: str, **config: Any) -> Any:
+    """A Koosloome app on ``url`` for preparing data and checking results (not for serving);
+    ``config`` adds settings (e.g. MAIL_SERVER for the outbox)."""
     from koosloome import create_app
 
     return create_app({
@@ -116,6 +117,7 @@ def koosloome_app(url: str, instance: str) -> Any:
         "SECRET_KEY": SECRET_KEY,
         "INSTANCE_PATH": instance,
         "RATELIMIT_ENABLED": False,
+        **config,
     })
 
 
@@ -294,6 +296,30 @@ def koosloome_env(url: str, instance: str, port: int, **extra: str) -> dict[str,
     return env
 
 
+ENV_EXAMPLE = REPO / "docs" / "deploy" / "koosloome.env.example"
+
+
+def deploy_env(**overrides: str | None) -> dict[str, str]:
+    """The caller's environment plus docs/deploy/koosloome.env.example — what systemd gives
+    koosloome.service and koosloome-outbox.service — with ``overrides`` on top (``None``
+    removes a variable, e.g. the example's SMTP user name)."""
+    env = clean_environment()
+    for line in ENV_EXAMPLE.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        env[key.strip()] = value
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
 class Gunicorn:
     """A gunicorn master on a free port, started with docs/deploy/gunicorn.conf.py."""
 
@@ -397,12 +423,16 @@ class Run:
 
 def wrk(label: str, script: str, url: str, clients: int, seconds: float, *,
         path: str = "/", run_id: str = "run", done_status: str = "201",
-        threads: int = 2) -> Run:
-    """Run wrk with one of bench/lua/*.lua and read the JSON line its ``done`` prints."""
+        threads: int = 2, headers: dict[str, str] | None = None) -> Run:
+    """Run wrk with one of bench/lua/*.lua and read the JSON line its ``done`` prints.
+
+    ``headers`` reach the script as BENCH_HEADERS, one ``Name: value`` a line (get.lua sends
+    them with every request)."""
     binary = shutil.which("wrk")
     if binary is None:
         raise SystemExit("wrk is missing: apt-get install -y wrk")
-    env = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_PATH": path, "BENCH_RUN": run_id}
+    env = {**os.environ, "BENCH_LUA_DIR": str(LUA), "BENCH_PATH": path, "BENCH_RUN": run_id,
+           "BENCH_HEADERS": "\n".join(f"{k}: {v}" for k, v in (headers or {}).items())}
     args = [binary, f"-t{min(threads, clients)}", f"-c{clients}", f"-d{max(1, round(seconds))}s",
             "--timeout", "15s", "-s", str(LUA / script), url + path]
     out = subprocess.run(args, capture_output=True, text=True, env=env, check=False)

@@ -14,10 +14,15 @@ sessions and CSRF tokens must work across processes. Checks afterwards:
 - every accepted registration stored exactly once, nothing stored that was not accepted;
 - the waiting-list positions given to API clients are 1..n without gaps or repeats;
 - one queued message per registration;
-- both instances counted their requests in the same Redis rate-limit window.
+- both instances counted their requests in the same Redis rate-limit window;
+- then two outbox workers (``flask --app koosloome outbox work``, as
+  docs/deploy/koosloome-outbox.service runs them) deliver the queued confirmations side by
+  side to one aiosmtpd server (bench/smtp_sink.py, its own process): every message arrives
+  exactly once (counted by Message-ID), every row is marked sent after one attempt.
 
-The last check, "two outbox workers deliver every e-mail exactly once", waits for the outbox
-branch: see ``check_outbox_delivers_exactly_once`` below.
+Instances and workers get their settings from docs/deploy/koosloome.env.example (what
+systemd's EnvironmentFile gives them in production) with this run's database, secret, Redis
+database and SMTP port on top; gunicorn runs with docs/deploy/gunicorn.conf.py.
 """
 
 from __future__ import annotations
@@ -26,6 +31,8 @@ import argparse
 import http.client
 import json
 import re
+import signal
+import subprocess
 import sys
 import tempfile
 import threading
@@ -38,6 +45,7 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _harness as h
+from smtp_sink import SmtpSink, exactly_once
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -200,22 +208,85 @@ def check_rate_limit_shared(redis_url: str, requests_sent: int) -> tuple[str, li
     return summary, problems
 
 
-def check_outbox_delivers_exactly_once(app: Any, url: str, event_id: int) -> list[str]:
-    """HOOK for the lead, once the outbox branch lands: two outbox workers, every e-mail once.
+def check_outbox_delivers_exactly_once(app: Any, env: dict[str, str], event_id: int,
+                                       folder: Path, timeout: float = 300
+                                       ) -> tuple[str, list[str]]:
+    """Two outbox workers side by side, one SMTP server: every queued message exactly once."""
+    from sqlalchemy import func, select
 
-    To fill in:
-      1. start an aiosmtpd server on a free port (see docs/shared TOOLING.md: pick the port
-         first) whose handler records ``envelope.original_content``;
-      2. start two ``flask --app koosloome outbox work`` processes with
-         ``h.koosloome_env(url, instance, port, KOOSLOOME_MAIL_SERVER="127.0.0.1",
-         KOOSLOOME_MAIL_PORT=str(smtp_port))``, wait until no message of ``event_id`` is due;
-      3. assert every outgoing_email row of the event is sent, and the SMTP server received
-         exactly one message per row (match on Message-ID), none twice.
-    Returns the problems found; an empty list when all is well.
-    """
-    del app, url, event_id
-    print("- outbox: SKIPPED — waits for the outbox branch (two workers, exactly once)")
-    return []
+    from koosloome.extensions import db
+    from koosloome.outbox import DeliveryAttempt, EmailStatus, OutgoingEmail
+
+    with app.app_context():
+        expected = set(db.session.scalars(select(OutgoingEmail.message_id)
+                                          .where(OutgoingEmail.event_id == event_id)))
+        db.session.remove()
+    problems: list[str] = []
+    with SmtpSink(folder / "smtp-sink.log") as sink:
+        worker_env = {**env, "KOOSLOOME_MAIL_SERVER": "127.0.0.1",
+                      "KOOSLOOME_MAIL_PORT": str(sink.port), "KOOSLOOME_MAIL_USE_TLS": "false"}
+        for key in ("KOOSLOOME_MAIL_USERNAME", "KOOSLOOME_MAIL_PASSWORD"):
+            worker_env.pop(key, None)
+        logs = [folder / f"outbox-worker-{n}.log" for n in (1, 2)]
+        started = time.monotonic()
+        workers = []
+        for log in logs:
+            with log.open("w") as out:
+                workers.append(subprocess.Popen(
+                    [str(h.BIN / "flask"), "--app", "koosloome", "outbox", "work",
+                     "--interval", "0.5"], cwd=h.REPO, env=worker_env, stdout=out,
+                    stderr=subprocess.STDOUT, start_new_session=True))
+        try:
+            deadline = time.monotonic() + timeout
+            while time.monotonic() < deadline:
+                if any(worker.poll() is not None for worker in workers):
+                    problems.append("an outbox worker exited early")
+                    break
+                with app.app_context():
+                    waiting = db.session.scalar(
+                        select(func.count()).select_from(OutgoingEmail).where(
+                            OutgoingEmail.event_id == event_id,
+                            OutgoingEmail.status != EmailStatus.SENT))
+                    db.session.remove()
+                if waiting == 0:
+                    break
+                time.sleep(0.2)
+            seconds = time.monotonic() - started
+        finally:
+            for worker in workers:
+                if worker.poll() is None:
+                    worker.send_signal(signal.SIGTERM)  # finishes its message, then exits
+            for worker in workers:
+                try:
+                    worker.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    worker.kill()
+                    worker.wait()
+        received = sink.wait_for(len(expected), timeout=5)
+    problems += [f"outbox: {p}" for p in exactly_once(expected, received)]
+    with app.app_context():
+        statuses = {str(status): n for status, n in db.session.execute(
+            select(OutgoingEmail.status, func.count()).where(OutgoingEmail.event_id == event_id)
+            .group_by(OutgoingEmail.status))}
+        attempts = db.session.scalar(select(func.max(OutgoingEmail.attempts))
+                                     .where(OutgoingEmail.event_id == event_id)) or 0
+        ok_attempts = db.session.scalar(
+            select(func.count()).select_from(DeliveryAttempt).join(OutgoingEmail)
+            .where(OutgoingEmail.event_id == event_id, DeliveryAttempt.ok.is_(True))) or 0
+        db.session.remove()
+    if statuses != {"sent": len(expected)} or ok_attempts != len(expected) or attempts != 1:
+        problems.append(f"outbox rows: {statuses}, {ok_attempts} successful attempts, "
+                        f"at most {attempts} attempts per message")
+    per_worker = [sum(int(n) for n in re.findall(r"^(\d+) sent", log.read_text(), re.M))
+                  for log in logs]
+    for number, log in enumerate(logs, 1):
+        if "Traceback" in log.read_text():
+            problems.append(f"outbox worker {number} logged a traceback")
+    summary = (f"two outbox workers delivered {len(received)} messages for {len(expected)} "
+               f"queued in {seconds:.1f} s ({len(received) / seconds:.0f}/s; "
+               f"{' + '.join(str(n) for n in per_worker)} by worker, including start-up); "
+               f"{len({d.message_id for d in received})} distinct Message-IDs")
+    return summary, problems
 
 
 def main() -> None:
@@ -234,14 +305,18 @@ def main() -> None:
         app = h.koosloome_app(url, instance)
         h.migrate(app)
         event_id = h.make_event(app, "ooperiretk", args.capacity)
-        limit = "100000 per hour"
+        # What systemd gives koosloome.service (docs/deploy/koosloome.env.example), with this
+        # run's database, secret, Redis database and a registration limit the rush stays under.
+        env = h.deploy_env(DATABASE_URL=url, KOOSLOOME_SECRET_KEY=h.SECRET_KEY,
+                           KOOSLOOME_INSTANCE_PATH=instance,
+                           KOOSLOOME_RATELIMIT_ENABLED="true",
+                           KOOSLOOME_RATELIMIT_STORAGE_URI=args.redis,
+                           KOOSLOOME_REGISTRATION_RATE_LIMIT="100000 per hour")
         servers = []
         for name in ("a", "b"):
             port = h.free_port()
-            env = h.koosloome_env(url, instance, port, KOOSLOOME_RATELIMIT_ENABLED="true",
-                                  KOOSLOOME_RATELIMIT_STORAGE_URI=args.redis,
-                                  KOOSLOOME_REGISTRATION_RATE_LIMIT=limit)
-            servers.append(h.Gunicorn("wsgi:app", env, port=port, workers=2, threads=4,
+            servers.append(h.Gunicorn("wsgi:app", {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                                      port=port, workers=2, threads=4,
                                       name=f"koosloome-{name}"))
         try:
             for server in servers:
@@ -253,13 +328,16 @@ def main() -> None:
             limit_summary, limit_problems = check_rate_limit_shared(args.redis,
                                                                     requests_limited)
             problems += limit_problems
-            problems += check_outbox_delivers_exactly_once(app, url, event_id)
-            for server in servers:
-                if server.errors_logged():
-                    problems.append(f"{server.name} logged: {server.errors_logged()[:3]}")
         finally:
             for server in servers:
                 server.stop()
+        for server in servers:
+            if server.errors_logged():
+                problems.append(f"{server.name} logged: {server.errors_logged()[:3]}")
+        # The rush queued one confirmation per registration: now deliver them, two workers.
+        outbox_summary, outbox_problems = check_outbox_delivers_exactly_once(
+            app, env, event_id, Path(instance))
+        problems += outbox_problems
         redis_client.flushdb()
     statuses = Counter(f"{o['path']} {o['code']} {o.get('status', '')}".strip()
                        for o in outcomes)
@@ -268,6 +346,7 @@ def main() -> None:
     print(f"- finished in {seconds:.1f} s ({args.people / seconds:.0f} registrations/s)")
     print(f"- answers: {dict(sorted(statuses.items()))}")
     print(f"- {limit_summary}")
+    print(f"- {outbox_summary}")
     print("\n## Checks")
     print("\n".join(f"- FAILED: {p}" for p in problems) if problems else "- all exact")
     sys.exit(1 if problems else 0)

@@ -33,3 +33,12 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 # Trust X-Forwarded-* only from the local proxy; Koosloome applies them itself through
 # KOOSLOOME_TRUSTED_PROXIES (werkzeug's ProxyFix), so gunicorn's own handling stays at its default.
 forwarded_allow_ips = os.environ.get("GUNICORN_FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# gunicorn 24+ opens a control socket in ~/.gunicorn/ by default: read-only under the
+# services' ProtectSystem=strict, and one path for every instance of the same user (a second
+# instance logs "Address already in use" at start). Nothing here uses it; give it a path of
+# its own with GUNICORN_CONTROL_SOCKET (e.g. /run/koosloome/gunicorn.ctl) to turn it on.
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True

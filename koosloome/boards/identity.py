@@ -37,7 +37,8 @@ def remember_participant(response: Response, board: Board, token: str) -> None:
     )
 
 
-def _cookie_token(code: str) -> str | None:
+def cookie_token(code: str) -> str | None:
+    """The participant's token from the signed cookie of the board with ``code``, if valid."""
     raw = request.cookies.get(cookie_name(code))
     if not raw:
         return None
@@ -50,7 +51,7 @@ def _cookie_token(code: str) -> str | None:
 
 def web_participant(board: Board) -> BoardParticipant | None:
     """The participant whose signed cookie came with this request."""
-    return participant_for_token(board, _cookie_token(board.join_code))
+    return participant_for_token(board, cookie_token(board.join_code))
 
 
 def api_participant(board: Board) -> BoardParticipant | None:
@@ -61,7 +62,7 @@ def api_participant(board: Board) -> BoardParticipant | None:
 def participant_rate_key() -> str:
     """Rate-limit key: the participant (cookie or bearer token), else the address."""
     code = (request.view_args or {}).get("code", "")
-    token = _cookie_token(code) if code else None
+    token = cookie_token(code) if code else None
     token = token or bearer_token()
     if token:
         return "participant:" + hash_token(token)[:32]

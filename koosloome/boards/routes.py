@@ -41,7 +41,12 @@ from koosloome.boards.forms import (
     PostIdeaForm,
     choice,
 )
-from koosloome.boards.identity import participant_rate_key, remember_participant, web_participant
+from koosloome.boards.identity import (
+    cookie_token,
+    participant_rate_key,
+    remember_participant,
+    web_participant,
+)
 from koosloome.boards.messages import error_message, vote_saved, vote_taken_back
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea
 from koosloome.boards.queries import load_board, load_comments
@@ -196,16 +201,24 @@ def board_page(code: str) -> ResponseReturnValue:
 @bp.get("/b/<code>/live")
 def live(code: str) -> ResponseReturnValue:
     """The board's changing part as an HTML fragment for polling; 304 when nothing changed."""
-    board = _board(code)
     present = request.args.get("view") == "present"
-    participant = None if present else web_participant(board)
-    if participant is None and not present:
+    # The ETag from one small query: nothing else is loaded while nothing changed.
+    state = services.live_state(code, None if present else cookie_token(code))
+    if state is None:
+        abort(404)
+    if state.participant_id is None and not present:
         abort(403)
-    etag = f"b{board.id}-r{board.revision}-p{participant.id if participant else 0}-" \
+    etag = f"b{state.board_id}-r{state.revision}-p{state.participant_id or 0}-" \
            f"{current_language()}-{'present' if present else 'board'}"
     if etag in request.if_none_match:
         response = Response(status=304)
     else:
+        # Read after the revision: the fragment is never older than its ETag says.
+        board = db.session.get(Board, state.board_id)
+        if board is None:  # deleted in between
+            abort(404)
+        participant = (db.session.get(BoardParticipant, state.participant_id)
+                       if state.participant_id else None)
         view = load_board(board, participant)
         template = "boards/_present_live.html" if present else "boards/_live.html"
         response = make_response(render_template(

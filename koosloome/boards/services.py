@@ -10,8 +10,9 @@ from __future__ import annotations
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 
 from koosloome.accounts.models import User
 from koosloome.accounts.permissions import can_link_board_to_event
@@ -248,6 +249,40 @@ def participant_for_token(board: Board, token: str | None) -> BoardParticipant |
         BoardParticipant.token_hash == hash_token(token),
     )
     return db.session.scalars(query).first()
+
+
+@dataclass(frozen=True)
+class LiveState:
+    """What a board's no-change poll compares: the board, its revision, who is asking."""
+
+    board_id: int
+    revision: int
+    participant_id: int | None
+
+
+@cache
+def _live_state_query() -> Select[tuple[int, int, int | None]]:
+    # Built once, on the tables (plain Core): the poll runs it every few seconds per reader.
+    boards, participants = Board.__table__, BoardParticipant.__table__
+    return (
+        select(boards.c.id, boards.c.revision, participants.c.id)
+        .outerjoin(participants, and_(participants.c.board_id == boards.c.id,
+                                      participants.c.token_hash == bindparam("token_hash")))
+        .where(boards.c.join_code == bindparam("code"))
+    )
+
+
+def live_state(code: str, token: str | None) -> LiveState | None:
+    """The board with ``code`` and the participant holding ``token``, in one small query
+    (three numbers, no objects): the poll every open board page sends every few seconds
+    costs about as little as a request can. None for an unknown code."""
+    normalised = normalise_join_code(code)
+    if len(normalised) != JOIN_CODE_LENGTH:
+        return None
+    token_hash = hash_token(token) if token and len(token) <= 200 else None
+    row = db.session.execute(_live_state_query(),
+                             {"code": normalised, "token_hash": token_hash}).first()
+    return LiveState(row[0], row[1], row[2]) if row else None
 
 
 def registration_for_board(board: Board, registration: Registration | None) -> bool:

@@ -241,6 +241,27 @@ def test_live_fragment_answers_304_when_nothing_changed(client, make_board, join
     assert changed.status_code == 200 and "Uus" in _text(changed)
 
 
+def test_live_fragment_is_for_participants_and_the_big_screen(app, client, make_board,
+                                                              join_web):
+    board = make_board()
+    assert client.get("/b/ZZZZZZ/live").status_code == 404
+    assert client.get(f"/b/{board.join_code}/live").status_code == 403  # not joined
+    screen = client.get(f"/b/{board.join_code}/live?view=present")
+    assert screen.status_code == 200
+    assert client.get(f"/b/{board.join_code}/live?view=present",
+                      headers={"If-None-Match": screen.headers["ETag"]}).status_code == 304
+    join_web(board, "Mari")
+    mari = client.get(f"/b/{board.join_code}/live")
+    other = app.test_client()
+    join_web(board, "Jaan", on=other)
+    jaan = other.get(f"/b/{board.join_code}/live")
+    # Each reader's fragment differs (own ideas and votes): so must the ETag.
+    assert mari.status_code == jaan.status_code == 200
+    assert len({screen.headers["ETag"], mari.headers["ETag"], jaan.headers["ETag"]}) == 3
+    assert client.get(f"/b/{board.join_code}/live",
+                      headers={"If-None-Match": jaan.headers["ETag"]}).status_code == 200
+
+
 def test_present_view_shows_code_and_a_qr_code(client, make_board):
     board = make_board()
     page = _text(client.get(f"/b/{board.join_code}/present"))

@@ -84,3 +84,17 @@ def test_board_pages_run_the_same_queries_for_1_and_500_ideas(app, client, make_
         _statements(app, client, f"/admin/boards/{big.id}")
     assert _statements(app, client, f"/b/{small.join_code}/results") == \
         _statements(app, client, f"/b/{big.join_code}/results")
+
+
+def test_no_change_poll_is_one_small_query(app, client, make_board):
+    board = make_board(phase=BoardPhase.VOTING)
+    _fill(board, ideas=40, votes_per_idea=3)
+    path = f"/b/{board.join_code}/live"
+    client.post(f"/b/{board.join_code}/join", data={"display_name": "Mari"})
+    etag = client.get(path).headers["ETag"]
+    with counting(db.engine) as statements:
+        response = client.get(path, headers={"If-None-Match": etag})
+    assert response.status_code == 304
+    selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 1, statements
+    assert "idea" not in selects[0] and "vote" not in selects[0]
