@@ -13,6 +13,9 @@ Message-ID of every message it receives. Timed, interleaved, best of ``--rounds`
 - ``smtplib, connection per message``: the same, connecting and QUITting for each message;
 - ``build only``: building the MIME messages from the outbox rows (``build_message`` +
   ``message_bytes``), no database, no network — to show where the outbox's time goes;
+- ``render``: ``koosloome.outbox.render_pending()`` until nothing is left — the worker's
+  first step, filling in the subject, bodies and calendar of the messages registrations
+  queued unrendered (once, not per round);
 - ``outbox``: ``koosloome.outbox.send_due()`` — the function behind ``flask outbox send``
   and ``outbox work`` — in this process: claim batches, build, send over one SMTP connection
   per run, record every attempt, commit per message. Before each outbox round the rows are
@@ -69,6 +72,21 @@ def register_people(app: Any, event_id: int, count: int) -> None:
                         language="et" if number % 3 else "en", consent_privacy=True))
                 db.session.commit()
         db.session.remove()
+
+
+def render_queued(app: Any) -> float:
+    """The worker's first step: render every message the registrations queued unrendered
+    (``outbox.render_pending``); seconds taken."""
+    from koosloome.extensions import db
+    from koosloome.outbox import render_pending
+
+    with app.test_request_context():
+        started = time.perf_counter()
+        while render_pending():
+            pass
+        seconds = time.perf_counter() - started
+        db.session.remove()
+    return seconds
 
 
 def built_messages(app: Any) -> tuple[list[tuple[str, str, bytes]], float]:
@@ -164,6 +182,8 @@ def bench_database(kind: str, args: argparse.Namespace, folder: Path) -> tuple[
             h.migrate(app)
             event_id = h.make_event(app, "postikontor", 1_000_000)
             register_people(app, event_id, args.messages)
+            # Registrations queue unrendered messages; the worker renders each once.
+            times["render (worker, once per message)"] = [render_queued(app)]
             messages, _ = built_messages(app)
             expected = {message_id for _to, message_id, _data in messages}
             if len(messages) != args.messages or len(expected) != args.messages:
