@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import gettext as _
 from slugify import slugify
 from sqlalchemy import select, true
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from koosloome import audit
 from koosloome.accounts.models import Organisation, Role, User
@@ -45,7 +45,8 @@ def public_event(slug: str) -> Event | None:
     query = (
         select(Event)
         .where(Event.slug == slug, Event.status != EventStatus.DRAFT)
-        .options(selectinload(Event.organisation), selectinload(Event.co_organiser))
+        # Many-to-one: joined into the one query (selectin would add one query each).
+        .options(joinedload(Event.organisation), joinedload(Event.co_organiser))
     )
     return db.session.scalars(query).first()
 

@@ -64,11 +64,10 @@ def _private(response):
 def register(slug: str) -> ResponseReturnValue:
     """The registration form; on success, the confirmation (manage) page."""
     event = _event_or_404(slug)
-    availability = capacity.availability([event])[event.id]
-    form = form_for_event(event, current_language(), data={"language": current_language()})
-    if availability.state != capacity.RegistrationState.OPEN:
+    if capacity.registration_state(event) != capacity.RegistrationState.OPEN:
         return render_template("registrations/closed.html", event=event,
-                               availability=availability)
+                               availability=capacity.availability([event])[event.id])
+    form = form_for_event(event, current_language(), data={"language": current_language()})
     if form.validate_on_submit():
         try:
             outcome = services.register(event, form.to_data())
@@ -79,7 +78,7 @@ def register(slug: str) -> ResponseReturnValue:
         except services.RegistrationClosed:
             db.session.rollback()
             return render_template("registrations/closed.html", event=event,
-                                   availability=availability)
+                                   availability=capacity.availability([event])[event.id])
         except services.InvalidRegistration as error:
             db.session.rollback()
             form.add_rule_errors(error.errors)
@@ -88,6 +87,8 @@ def register(slug: str) -> ResponseReturnValue:
             return redirect(url_for(".manage", token=outcome.token, new=1))
     status = 422 if form.errors else 200
     blank = request.method == "GET"
+    # Counted only for a page that shows the form: a registration counts again, locked.
+    availability = capacity.availability([event])[event.id]
     return render_template(
         "registrations/form.html", event=event, form=form, availability=availability,
         fields_html=blank_fields_html(form, current_language()) if blank else None,
