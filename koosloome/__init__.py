@@ -36,7 +36,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
 
 
 def register_url_converters(app: Flask) -> None:
-    """``<int:…>`` stops at the largest id the database holds."""
+    """``<int:…>`` never hands the database a number its ids cannot hold."""
     from koosloome.urls import IdConverter
 
     app.url_map.converters["int"] = IdConverter

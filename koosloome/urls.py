@@ -11,14 +11,15 @@ from koosloome.db import MAX_ID
 
 
 class IdConverter(IntegerConverter):
-    """``<int:…>`` in our routes: a number beyond any id becomes ``MAX_ID + 1``, which names
-    no row (so a 404), instead of reaching the database, which cannot compare it (SQLite:
-    OverflowError). Clamped rather than refused: a converter's refusal can turn into a 405
-    when another rule shares the path."""
+    """``<int:…>`` in our routes: a number beyond any id becomes 0, which names no row (ids
+    start at 1), so a 404, instead of reaching the database, which cannot take it
+    (PostgreSQL: integer out of range; SQLite past 2**63: OverflowError). Mapped, not
+    refused: a converter's refusal turns into a 405 when another rule shares the path."""
 
     def to_python(self, value: str) -> Any:
-        """The number, at most ``MAX_ID + 1``."""
-        return min(super().to_python(value), MAX_ID + 1)
+        """The number, or 0 when no INTEGER column can hold it."""
+        number = super().to_python(value)
+        return number if number <= MAX_ID else 0
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
