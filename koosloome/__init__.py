@@ -26,12 +26,20 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_url_converters(app: Flask) -> None:
+    """``<int:…>`` never hands the database a number its ids cannot hold."""
+    from koosloome.urls import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_extensions(app: Flask) -> None:

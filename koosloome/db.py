@@ -24,6 +24,10 @@ NAMING_CONVENTION = {
 }
 
 
+#: The largest id an INTEGER primary key holds (PostgreSQL's int4); larger numbers name no row.
+MAX_ID = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """The current instant, timezone-aware in UTC."""
     return datetime.now(UTC)

@@ -7,6 +7,7 @@ from typing import Any
 from flask import current_app
 
 from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS, VENUE_FIELDS
+from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 
 STRING = {"type": "string"}
@@ -194,6 +195,7 @@ def _paths() -> dict[str, Any]:
                      "security": STAFF,
                      "requestBody": {"required": True, "content": _json("EventCreate")},
                      "responses": {"201": {"description": "Created", "content": _json("Event")},
+                                   "400": _error_response("Not a JSON object"),
                                    "401": _error_response("No valid token"),
                                    "403": _error_response("Not an organiser"),
                                    "422": _error_response("Invalid fields")}},
@@ -207,6 +209,7 @@ def _paths() -> dict[str, Any]:
                       "security": STAFF,
                       "requestBody": {"required": True, "content": _json("EventUpdate")},
                       "responses": {"200": {"description": "Changed", "content": _json("Event")},
+                                    "400": _error_response("Not a JSON object"),
                                     "401": _error_response("No valid token"),
                                     "403": _error_response("Not allowed"),
                                     "404": _error_response("No such event"),
@@ -254,6 +257,7 @@ def _paths() -> dict[str, Any]:
                                          "enum": ["confirmed", "rejected", "cancelled"]}}}}}},
                       "responses": {"200": {"description": "Changed",
                                             "content": _json("Registration")},
+                                    "400": _error_response("Not a JSON object"),
                                     "401": _error_response("No valid token"),
                                     "403": _error_response("Not allowed"),
                                     "404": _error_response("No such registration"),
@@ -275,10 +279,12 @@ def openapi_document() -> dict[str, Any]:
             "`flask --app koosloome tokens create EMAIL`.",
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
-        "paths": _paths(),
+        "paths": {**_paths(), **OPENAPI_PATHS},
         "components": {
-            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
+                                **OPENAPI_SECURITY_SCHEMES},
             "schemas": {
+                **OPENAPI_SCHEMAS,
                 "Event": _event(),
                 "EventCreate": _event_input(["kind", "title_et", "starts_at", "ends_at",
                                              "capacity", "venue"]),

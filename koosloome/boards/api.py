@@ -16,18 +16,20 @@ from flask_babel import gettext as _
 
 from koosloome.accounts.models import User
 from koosloome.accounts.permissions import can_facilitate_board, can_link_board_to_event
-from koosloome.api.common import api_user, json_error, token_required
+from koosloome.api.common import ApiProblem, api_user, json_error, token_required
 from koosloome.boards import facilitation, services
 from koosloome.boards.identity import api_participant, participant_rate_key
 from koosloome.boards.messages import error_message
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea
 from koosloome.boards.queries import BoardView, load_board
+from koosloome.db import MAX_ID
 from koosloome.errors import DomainError, NotAllowed
 from koosloome.events.models import Event
 from koosloome.extensions import csrf, db, limiter
 
 bp = Blueprint("boards_api", __name__, url_prefix="/api/v1/boards")
 csrf.exempt(bp)
+bp.register_error_handler(ApiProblem, lambda problem: problem.response())
 
 #: domain error → (HTTP status, error code)
 ERROR_CODES: list[tuple[type[DomainError], int, str]] = [
@@ -53,8 +55,13 @@ def _domain_error(error: DomainError) -> ResponseReturnValue:
 
 
 def _body() -> dict[str, Any]:
-    data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    """The JSON object sent; no body at all is an empty one, anything else is a 400."""
+    if not request.get_data(cache=True):
+        return {}
+    data = request.get_json(force=True, silent=True)
+    if not isinstance(data, dict):
+        raise ApiProblem(400, "bad_request", _("Send a JSON object"))
+    return data
 
 
 def _invalid(fields: dict[str, list[str]]) -> ResponseReturnValue:
@@ -124,13 +131,18 @@ def _int(data: dict[str, Any], key: str, fields: dict[str, list[str]],
     value = data.get(key)
     if value is None and not required:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_ID:
         fields[key] = [_("Give a whole number.")]
         return None
     return value
 
 
 # --- boards ------------------------------------------------------------------------------
+
+
+#: The board's yes/no settings in the API, with their defaults.
+_BOARD_SWITCHES = (("allow_anonymous", True), ("multiple_votes_per_idea", False),
+                   ("hide_others_while_collecting", False), ("results_only_when_closed", False))
 
 
 @bp.post("")
@@ -149,8 +161,9 @@ def create_board() -> ResponseReturnValue:
     user = api_user()
     assert user is not None
     event_id = data.get("event_id")
-    event = db.session.get(Event, event_id) \
-        if isinstance(event_id, int) and not isinstance(event_id, bool) else None
+    event = db.session.get(Event, event_id) if (
+        isinstance(event_id, int) and not isinstance(event_id, bool) and 0 <= event_id <= MAX_ID
+    ) else None
     if event_id is not None and event is None:
         fields["event_id"] = [_("There is no event with this id.")]
     elif event is not None and not can_link_board_to_event(user, event):
@@ -158,16 +171,20 @@ def create_board() -> ResponseReturnValue:
     columns = data.get("columns") or []
     if not isinstance(columns, list) or not all(isinstance(c, str) for c in columns):
         fields["columns"] = [_("Give a list of column titles.")]
+    for key in ("intro_et", "intro_en"):
+        value = data.get(key, "")
+        if not isinstance(value, str) or len(value) > 2000:
+            fields[key] = [_("Give a text of at most %(max)d characters.", max=2000)]
+    switches = {key: data.get(key, default) for key, default in _BOARD_SWITCHES}
+    for key, value in switches.items():
+        if not isinstance(value, bool):
+            fields[key] = [_("Must be true or false")]
     if fields:
         return _invalid(fields)
     settings = services.BoardSettings(
         title=data["title"], question=data["question"],
-        intro_et=str(data.get("intro_et") or ""), intro_en=str(data.get("intro_en") or ""),
-        event_id=event_id, votes_per_participant=votes,
-        **{key: bool(data.get(key, default)) for key, default in (
-            ("allow_anonymous", True), ("multiple_votes_per_idea", False),
-            ("hide_others_while_collecting", False), ("results_only_when_closed", False),
-        )},
+        intro_et=data.get("intro_et", ""), intro_en=data.get("intro_en", ""),
+        event_id=event_id, votes_per_participant=votes, **switches,
     )
     board = services.create_board(user, settings, columns)
     db.session.commit()
@@ -196,7 +213,8 @@ def join(code: str) -> ResponseReturnValue:
     board = _board(code)
     if board is None:
         return _not_found()
-    name = _body().get("display_name") or ""
+    name = _body().get("display_name")
+    name = "" if name is None else name
     if not isinstance(name, str):
         return _invalid({"display_name": [_("Give a text.")]})
     try:
@@ -233,6 +251,8 @@ def post_idea(code: str) -> ResponseReturnValue:
     text = data.get("text")
     if not isinstance(text, str):
         fields["text"] = [_("Write your idea")]
+    if not isinstance(data.get("anonymous", False), bool):
+        fields["anonymous"] = [_("Must be true or false")]
     if fields:
         return _invalid(fields)
     try:
@@ -405,7 +425,7 @@ def move_idea(code: str, idea_id: int) -> ResponseReturnValue:
 def set_theme(code: str, idea_id: int) -> ResponseReturnValue:
     """Group an idea under a theme (``theme_id``), or none (``null``)."""
     def act(a: Act) -> None:
-        theme_id = _int(a.data, "theme_id", a.fields, required=False)
+        theme_id = _int(a.data, "theme_id", a.fields, required="theme_id" not in a.data)
         if a.fields:
             return
         facilitation.set_theme(a.the_idea, a.user, theme_id)

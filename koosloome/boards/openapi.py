@@ -26,15 +26,17 @@ def _ref(name: str) -> dict[str, Any]:
 
 
 def _errors(*codes: int) -> dict[str, Any]:
-    texts = {401: "No valid token", 403: "Not allowed", 404: "No such board, idea or vote",
+    texts = {400: "The body is not a JSON object", 401: "No valid token", 403: "Not allowed",
+             404: "No such board, idea or vote",
              409: "Refused by a board rule (phase, budget, already voted, hidden idea)",
              422: "Invalid body"}
     return {str(code): {"description": texts[code], **_json(_ref("Error"))} for code in codes}
 
 
-def _body(properties: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    return {"required": True, **_json({"type": "object", "properties": properties,
-                                       "required": required})}
+def _body(properties: dict[str, Any], required: list[str], *,
+          optional: bool = False) -> dict[str, Any]:
+    return {"required": not optional, **_json({"type": "object", "properties": properties,
+                                               "required": required})}
 
 
 def _facilitator(summary: str, body: dict[str, Any] | None, ok: str = "Board") -> dict[str, Any]:
@@ -42,7 +44,7 @@ def _facilitator(summary: str, body: dict[str, Any] | None, ok: str = "Board") -
         "summary": summary, "tags": ["boards"], "security": _STAFF,
         "parameters": [_CODE, _IDEA_ID],
         "responses": {"200": {"description": "Done", **_json(_ref(ok))},
-                      **_errors(401, 403, 404, 409, 422)},
+                      **_errors(400, 401, 403, 404, 409, 422)},
     }
     if body is not None:
         operation["requestBody"] = body
@@ -95,7 +97,8 @@ OPENAPI_PATHS: dict[str, Any] = {
         "requestBody": _body({
             "title": {"type": "string", "maxLength": 200},
             "question": {"type": "string", "maxLength": 300},
-            "intro_et": {"type": "string"}, "intro_en": {"type": "string"},
+            "intro_et": {"type": "string", "maxLength": 2000},
+            "intro_en": {"type": "string", "maxLength": 2000},
             "event_id": {"type": ["integer", "null"]},
             "columns": {"type": "array", "items": {"type": "string"}},
             "allow_anonymous": {"type": "boolean", "default": True},
@@ -106,7 +109,7 @@ OPENAPI_PATHS: dict[str, Any] = {
             "results_only_when_closed": {"type": "boolean", "default": False},
         }, ["title", "question"]),
         "responses": {"201": {"description": "Created", **_json(_ref("Board"))},
-                      **_errors(401, 422)},
+                      **_errors(400, 401, 422)},
     }},
     "/boards/{code}": {"get": {
         "summary": "A board: columns, ideas with vote counts, phase", "tags": ["boards"],
@@ -118,12 +121,13 @@ OPENAPI_PATHS: dict[str, Any] = {
     "/boards/{code}/participants": {"post": {
         "summary": "Join a board; returns the participant token (shown once)",
         "tags": ["boards"], "parameters": [_CODE],
-        "requestBody": _body({"display_name": {"type": "string", "maxLength": 80}}, []),
+        "requestBody": _body({"display_name": {"type": ["string", "null"], "maxLength": 80}}, [],
+                             optional=True),
         "responses": {"201": {"description": "Joined", **_json({"type": "object", "properties": {
             "participant": {"type": "object", "properties": {
                 "id": {"type": "integer"}, "display_name": {"type": "string"}}},
             "token": {"type": "string"}, "votes_left": {"type": "integer"}}})},
-            **_errors(404, 409, 422)},
+            **_errors(400, 404, 409, 422)},
     }},
     "/boards/{code}/ideas": {"post": {
         "summary": "Post an idea (a facilitator's staff token posts a paper note)",
@@ -132,7 +136,7 @@ OPENAPI_PATHS: dict[str, Any] = {
                               "text": {"type": "string", "minLength": 1, "maxLength": 500},
                               "anonymous": {"type": "boolean"}}, ["column_id", "text"]),
         "responses": {"201": {"description": "Posted", **_json({"type": "object"})},
-                      **_errors(401, 403, 404, 409, 422)},
+                      **_errors(400, 401, 403, 404, 409, 422)},
     }},
     "/boards/{code}/votes": {"post": {
         "summary": "Give one vote to an idea, within the budget", "tags": ["boards"],
@@ -141,7 +145,7 @@ OPENAPI_PATHS: dict[str, Any] = {
         "responses": {"201": {"description": "Vote saved", **_json({"type": "object",
             "properties": {"id": {"type": "integer"}, "idea_id": {"type": "integer"},
                            "votes_left": {"type": "integer"}}})},
-            **_errors(401, 404, 409, 422)},
+            **_errors(400, 401, 404, 409, 422)},
     }},
     "/boards/{code}/votes/{vote_id}": {"delete": {
         "summary": "Take a vote back", "tags": ["boards"], "security": _PARTICIPANT,
@@ -155,7 +159,7 @@ OPENAPI_PATHS: dict[str, Any] = {
         "requestBody": _body({"phase": {"type": "string",
                                         "enum": ["collecting", "voting", "closed"]}}, ["phase"]),
         "responses": {"200": {"description": "Done", **_json(_ref("Board"))},
-                      **_errors(401, 403, 404, 409, 422)},
+                      **_errors(400, 401, 403, 404, 409, 422)},
     }},
     "/boards/{code}/ideas/{idea_id}/hide": _facilitator(
         "Hide an idea (reason kept)",
@@ -175,6 +179,6 @@ OPENAPI_PATHS: dict[str, Any] = {
         "requestBody": _body({"name": {"type": "string", "maxLength": 100}}, ["name"]),
         "responses": {"201": {"description": "Created", **_json({"type": "object",
             "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}})},
-            **_errors(401, 403, 404, 409, 422)},
+            **_errors(400, 401, 403, 404, 409, 422)},
     }},
 }

@@ -67,6 +67,8 @@ class ZonedDateTimeField(StringField):
         text = (valuelist[0] if valuelist else "") or ""
         text = text.strip()
         if not text:
+            # Blank is no input: InputRequired must refuse it, as it would an empty field.
+            self.raw_data = []
             self.data = None
             return
         try:
