@@ -188,8 +188,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     def _leave_gate(_dbapi_connection: Any, record: Any, *_args: Any) -> None:
         # After COMMIT or ROLLBACK: a session hands its connection back when its transaction
         # ends (the connection events fire before the COMMIT, too early to let the next in).
-        if gate is not None and record is not None and record.info.pop("gate", False):
-            gate.release()
+        gate_pass = record.info.pop("gate", None) if record is not None else None
+        if gate is not None and gate_pass is not None:
+            gate.release(gate_pass)
 
     event.listen(engine, "checkin", _leave_gate)
     event.listen(engine, "invalidate", _leave_gate)

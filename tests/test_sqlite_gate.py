@@ -12,18 +12,20 @@ from koosloome.sqlite_gate import WriterGate
 
 
 def test_threads_take_turns(tmp_path):
+    """Twelve threads start at once on a new gate (its first use sets it up, once)."""
     gate = WriterGate(tmp_path / "db.sqlite3")
     inside: list[int] = []
     overlaps: list[int] = []
 
     def writer(number: int) -> None:
-        assert gate.acquire(10)
+        gate_pass = gate.acquire(10)
+        assert gate_pass is not None
         inside.append(number)
         if len(inside) > 1:
             overlaps.append(number)
         time.sleep(0.005)
         inside.remove(number)
-        gate.release()
+        gate.release(gate_pass)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(12)]
     for thread in threads:
@@ -35,19 +37,34 @@ def test_threads_take_turns(tmp_path):
 
 def test_a_thread_that_cannot_get_in_is_told_so_after_the_timeout(tmp_path):
     gate = WriterGate(tmp_path / "db.sqlite3")
-    assert gate.acquire(1)
-    assert gate.acquire(0.05) is False
-    gate.release()
-    assert gate.acquire(0.05) is True
-    gate.release()
+    first = gate.acquire(1)
+    assert first is not None
+    assert gate.acquire(0.05) is None
+    gate.release(first)
+    again = gate.acquire(0.05)
+    assert again is not None
+    gate.release(again)
+
+
+def test_a_second_engine_on_the_same_file_waits_and_is_told_so(tmp_path):
+    """Two gates in one process (two apps on one database) exclude each other like two
+    processes, and a waiter gives up after its timeout instead of hanging."""
+    one, two = WriterGate(tmp_path / "db.sqlite3"), WriterGate(tmp_path / "db.sqlite3")
+    held = one.acquire(1)
+    assert held is not None
+    assert two.acquire(0.05) is None
+    one.release(held)
+    second = two.acquire(1)
+    assert second is not None
+    two.release(second)
 
 
 def _hold(path: str, ready, done) -> None:
     gate = WriterGate(path)
-    gate.acquire(5)
+    gate_pass = gate.acquire(5)
     ready.set()
     done.wait(5)
-    gate.release()
+    gate.release(gate_pass)
 
 
 @pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
@@ -63,9 +80,9 @@ def test_another_process_waits_for_the_holder(tmp_path):
         got_in = threading.Event()
 
         def enter() -> None:
-            gate.acquire(5)
+            gate_pass = gate.acquire(5)
             got_in.set()
-            gate.release()
+            gate.release(gate_pass)
 
         waiter = threading.Thread(target=enter)
         waiter.start()
