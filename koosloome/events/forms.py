@@ -42,6 +42,7 @@ from koosloome.events.models import (
     QuestionKind,
     RegistrationMode,
 )
+from koosloome.form_dates import FIRST_YEAR, LAST_YEAR, year_error
 
 KIND_LABELS = {
     EventKind.SEMINAR: _l("Inspiration seminar"),
@@ -78,6 +79,9 @@ class ZonedDateTimeField(StringField):
             raise ValueError(
                 _l("Enter a date and time like 2026-12-08T10:00 or 2026-12-08T10:00+02:00")
             ) from exc
+        if not FIRST_YEAR <= value.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(year_error())
         if value.tzinfo is None:
             value = value.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
         self.data = value

@@ -10,6 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
+from koosloome.form_dates import within_years
 from koosloome.reports.leader import PROJECT_END, PROJECT_START
 
 PARTNER_CHOICES = [
@@ -31,10 +32,10 @@ class GetForm(FlaskForm):
 class LeaderReportForm(GetForm):
     """The period and the partner of the LEADER report."""
 
-    start = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day"))],
-                      default=PROJECT_START)
-    end = DateField(_l("To"), validators=[InputRequired(_l("Enter the last day"))],
-                    default=PROJECT_END)
+    start = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day")),
+                                              within_years], default=PROJECT_START)
+    end = DateField(_l("To"), validators=[InputRequired(_l("Enter the last day")),
+                                          within_years], default=PROJECT_END)
     partner = RadioField(_l("Partner"), choices=PARTNER_CHOICES, default="all",
                          validators=[InputRequired(_l("Choose a partner"))])
 
@@ -54,8 +55,8 @@ class AuditFilterForm(GetForm):
     user = SelectField(_l("Who"), validators=[Optional()], coerce=str)
     action = SelectField(_l("Action"), validators=[Optional()], coerce=str)
     event = SelectField(_l("Event"), validators=[Optional()], coerce=str)
-    start = DateField(_l("From"), validators=[Optional()])
-    end = DateField(_l("To"), validators=[Optional()])
+    start = DateField(_l("From"), validators=[Optional(), within_years])
+    end = DateField(_l("To"), validators=[Optional(), within_years])
 
     def validate_end(self, field: Any) -> None:
         """The last day comes on or after the first."""

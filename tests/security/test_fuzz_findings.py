@@ -105,3 +105,24 @@ def test_board_api_theme_needs_theme_id_even_if_null(client, board_api, make_ide
     url = f"/api/v1/boards/{board.join_code}/ideas/{idea.id}/theme"
     assert client.post(url, json={}, headers=admin).status_code == 422
     assert client.post(url, json={"theme_id": None}, headers=admin).status_code == 200
+
+
+@pytest.mark.parametrize("moment", ["0001-01-01T00:00", "9999-12-31T23:59"])
+def test_a_date_at_the_ends_of_the_calendar_is_a_field_error(login, make_user, make_event,
+                                                             moment):
+    # Year 1 in Tallinn time cannot be converted to UTC (OverflowError): found by the fuzzer.
+    event = make_event()
+    client = login(make_user(Role.ADMIN))
+    response = client.post(f"/admin/events/{event.id}/agenda",
+                           data={"starts_at": moment, "title_et": "Kohvipaus"})
+    assert response.status_code == 422
+    assert "Sisesta kuupäev aastate 2000 ja 2100 vahel" in response.get_data(as_text=True)
+    assert event.agenda == []
+
+
+@pytest.mark.parametrize("path", ["/admin/audit", "/admin/reports/leader"])
+def test_report_filters_refuse_dates_at_the_ends_of_the_calendar(login, make_user, path):
+    client = login(make_user(Role.ADMIN))
+    response = client.get(f"{path}?start=2026-01-01&end=9999-12-31")
+    assert response.status_code == 422
+    assert "Sisesta kuupäev aastate 2000 ja 2100 vahel" in response.get_data(as_text=True)
