@@ -269,8 +269,8 @@ def update_registration(registration_id: int) -> ResponseReturnValue:
     if unknown:
         return json_error(422, "invalid", _("Some fields are not right"),
                           {key: [_("Unknown field")] for key in unknown})
-    allowed = {"confirmed", "rejected", "cancelled"}
-    if payload.get("status") not in allowed:
+    allowed = ("confirmed", "rejected", "cancelled")
+    if not isinstance(payload.get("status"), str) or payload["status"] not in allowed:
         return json_error(422, "invalid", _("Some fields are not right"),
                           {"status": [_("Must be confirmed, rejected or cancelled")]})
     try:

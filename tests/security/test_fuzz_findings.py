@@ -126,3 +126,17 @@ def test_report_filters_refuse_dates_at_the_ends_of_the_calendar(login, make_use
     response = client.get(f"{path}?start=2026-01-01&end=9999-12-31")
     assert response.status_code == 422
     assert "Sisesta kuupäev aastate 2000 ja 2100 vahel" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("status", [[], {}, 1, None, True])
+def test_a_registration_status_of_the_wrong_type_is_a_field_error(client, make_user, make_event,
+                                                                  make_registration, status):
+    # {"status": []} raised TypeError (unhashable list): found by schemathesis.
+    event = make_event()
+    registration = make_registration(event)
+    token = create_api_token(make_user(Role.ADMIN), "fuzz")
+    db.session.commit()
+    response = client.patch(f"/api/v1/registrations/{registration.id}",
+                            json={"status": status}, headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 422
+    assert "status" in response.get_json()["fields"]
