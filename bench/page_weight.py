@@ -97,7 +97,8 @@ def weigh(browser: Browser, url: str, origin: str) -> dict[str, object]:
         raise RuntimeError(f"{url} answered {status}")
     finder = ResourceFinder()
     finder.feed(html.decode("utf-8"))
-    queue = [urljoin(url, ref) for ref in finder.urls if ref]
+    # A data: URI (the inline favicon) is part of the HTML already counted, not a request.
+    queue = [urljoin(url, ref) for ref in finder.urls if ref and not ref.startswith("data:")]
     seen: list[str] = []
     foreign: list[str] = []
     kinds = {"html": [len(html), len(gzip.compress(html, 6))]}
@@ -115,7 +116,8 @@ def weigh(browser: Browser, url: str, origin: str) -> dict[str, object]:
             raise RuntimeError(f"{resource} (from {url}) answered {code}")
         kind = resource_kind(resource, resource_headers.get("content-type", ""))
         if kind == "css":
-            queue += [urljoin(resource, ref) for ref in css_urls(body.decode("utf-8"))]
+            queue += [urljoin(resource, ref) for ref in css_urls(body.decode("utf-8"))
+                      if not ref.startswith("data:")]
         sizes = kinds.setdefault(kind, [0, 0])
         sizes[0] += len(body)
         sizes[1] += len(gzip.compress(body, 6)) if kind != "other" else len(body)
