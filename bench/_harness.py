@@ -222,7 +222,7 @@ def check_seats(app: Any, event_id: int) -> SeatCheck:
 
     from koosloome.events.models import Event
     from koosloome.extensions import db
-    from koosloome.outbox import OutgoingEmail
+    from koosloome.messaging.models import OutgoingEmail
     from koosloome.registrations.models import Registration, RegistrationStatus
 
     settle(app, event_id)

@@ -13,13 +13,13 @@ Message-ID of every message it receives. Timed, interleaved, best of ``--rounds`
 - ``smtplib, connection per message``: the same, connecting and QUITting for each message;
 - ``build only``: building the MIME messages from the outbox rows (``build_message`` +
   ``message_bytes``), no database, no network — to show where the outbox's time goes;
-- ``render``: ``koosloome.outbox.render_pending()`` until nothing is left — the worker's
+- ``render``: ``koosloome.messaging.delivery.render_pending()`` until nothing is left — the worker's
   first step, filling in the subject, bodies and calendar of the messages registrations
   queued unrendered (once, not per round);
-- ``outbox``: ``koosloome.outbox.send_due()`` — the function behind ``flask outbox send``
-  and ``outbox work`` — in this process: claim batches, build, send over one SMTP connection
-  per run, record every attempt, commit per message. Before each outbox round the rows are
-  made due again (status queued, attempts 0).
+- ``outbox``: ``koosloome.messaging.delivery.send_due()`` — the function behind
+  ``flask outbox send`` and ``outbox work`` — in this process: claim batches, build, send
+  over one SMTP connection per run, record every attempt, commit per message. Before each
+  outbox round the rows are made due again (status queued, attempts 0).
 
 Checks (exit 1): every round delivers every message exactly once (by Message-ID) and the
 outbox marks every row sent with one successful attempt per round; every confirmation
@@ -76,9 +76,9 @@ def register_people(app: Any, event_id: int, count: int) -> None:
 
 def render_queued(app: Any) -> float:
     """The worker's first step: render every message the registrations queued unrendered
-    (``outbox.render_pending``); seconds taken."""
+    (``messaging.delivery.render_pending``); seconds taken."""
     from koosloome.extensions import db
-    from koosloome.outbox import render_pending
+    from koosloome.messaging.delivery import render_pending
 
     with app.test_request_context():
         started = time.perf_counter()
@@ -94,8 +94,8 @@ def built_messages(app: Any) -> tuple[list[tuple[str, str, bytes]], float]:
     from sqlalchemy import select
 
     from koosloome.extensions import db
-    from koosloome.mail import build_message, message_bytes
-    from koosloome.outbox import OutgoingEmail
+    from koosloome.messaging.mime import build_message, message_bytes
+    from koosloome.messaging.models import OutgoingEmail
 
     with app.app_context():
         rows = list(db.session.scalars(select(OutgoingEmail).order_by(OutgoingEmail.id)))
@@ -128,7 +128,7 @@ def requeue(app: Any) -> None:
 
     from koosloome.db import utcnow, write_intent
     from koosloome.extensions import db
-    from koosloome.outbox import DeliveryAttempt, EmailStatus, OutgoingEmail
+    from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
 
     with app.app_context(), write_intent():
         db.session.execute(delete(DeliveryAttempt))
@@ -141,7 +141,7 @@ def requeue(app: Any) -> None:
 def outbox_send(app: Any) -> tuple[float, Any]:
     """The real delivery function; seconds taken and its report."""
     from koosloome.extensions import db
-    from koosloome.outbox import send_due
+    from koosloome.messaging.delivery import send_due
 
     with app.app_context():
         started = time.perf_counter()
@@ -156,7 +156,7 @@ def outbox_state(app: Any) -> tuple[dict[str, int], int]:
     from sqlalchemy import func, select
 
     from koosloome.extensions import db
-    from koosloome.outbox import DeliveryAttempt, OutgoingEmail
+    from koosloome.messaging.models import DeliveryAttempt, OutgoingEmail
 
     with app.app_context():
         statuses = {str(status): n for status, n in db.session.execute(

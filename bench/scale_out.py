@@ -156,7 +156,7 @@ def check_registrations(app: Any, event_id: int, capacity: int,
     from sqlalchemy import func, select
 
     from koosloome.extensions import db
-    from koosloome.outbox import OutgoingEmail
+    from koosloome.messaging.models import OutgoingEmail
     from koosloome.registrations.models import Registration
 
     problems = []
@@ -215,7 +215,7 @@ def check_outbox_delivers_exactly_once(app: Any, env: dict[str, str], event_id: 
     from sqlalchemy import func, select
 
     from koosloome.extensions import db
-    from koosloome.outbox import DeliveryAttempt, EmailStatus, OutgoingEmail
+    from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
 
     with app.app_context():
         expected = set(db.session.scalars(select(OutgoingEmail.message_id)

@@ -51,7 +51,6 @@ def register_extensions(app: Flask) -> None:
     # attribute once imported.
     from koosloome.extensions import mail as mail_extension
     from koosloome.i18n import init_i18n
-    from koosloome.notifications import init_app as init_notifications
     from koosloome.site.display import init_display
     from koosloome.templating import init_templating
 
@@ -62,7 +61,6 @@ def register_extensions(app: Flask) -> None:
     mail_extension.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
-    init_notifications(app)
     init_i18n(app, babel)
     init_templating(app)
     init_display(app)

@@ -21,7 +21,7 @@ from koosloome.accounts.services import (
 from koosloome.db import write_intent
 from koosloome.extensions import db
 from koosloome.maintenance_cli import maintenance_commands
-from koosloome.outbox_cli import init_mail_commands
+from koosloome.messaging.cli import init_mail_commands
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")

@@ -27,7 +27,7 @@ from koosloome.feedback.models import (
     FeedbackResponse,
     FeedbackSurvey,
 )
-from koosloome.outbox import DeliveryAttempt, OutgoingEmail, RegistrationNotice
+from koosloome.messaging.models import DeliveryAttempt, OutgoingEmail, RegistrationNotice
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 
 __all__ = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
@@ -22,3 +23,10 @@ def hash_token(token: str) -> str:
 def same_secret(left: str, right: str) -> bool:
     """Compare two secrets in constant time."""
     return hmac.compare_digest(left.encode("utf-8"), right.encode("utf-8"))
+
+
+def keyed_token(key: str, purpose: str, nonce: str) -> str:
+    """HMAC-SHA256(key, purpose + nonce), URL-safe: a token that needs only the nonce stored,
+    and cannot be derived from a copy of the database without the key."""
+    digest = hmac.new(key.encode("utf-8"), (purpose + nonce).encode("utf-8"), hashlib.sha256)
+    return base64.urlsafe_b64encode(digest.digest()).rstrip(b"=").decode("ascii")

@@ -20,7 +20,7 @@ from config import TestConfig
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
 from koosloome.extensions import db
-from koosloome.outbox import render_pending
+from koosloome.messaging.delivery import render_pending
 from tests import factories
 
 TEST_DATABASE_URL = os.environ.get("KOOSLOOME_TEST_DATABASE_URL")
@@ -122,8 +122,8 @@ class IsolatedContextClient(FlaskClient):
 
     After each request that may write (not GET or HEAD) the client does the outbox worker's
     first step, rendering the messages the request queued unrendered
-    (``outbox.render_pending``), as a running worker would within seconds; tests then read
-    finished messages."""
+    (``messaging.delivery.render_pending``), as a running worker would within seconds; tests
+    then read finished messages."""
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
         # End the test's own transaction around the request: what the test wrote is committed

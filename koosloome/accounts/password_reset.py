@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import hashlib
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from koosloome import audit
 from koosloome.accounts.models import User
 from koosloome.accounts.services import set_password, user_by_email
 from koosloome.extensions import db
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.kinds import MessageKind
+from koosloome.messaging.models import OutgoingEmail
+from koosloome.messaging.notify import queue_templated
 
 TOKEN_MAX_AGE = 3600  # seconds: one hour
 _SALT = "koosloome-password-reset"
@@ -62,20 +62,11 @@ def reset_url(user: User) -> str:
 
 def queue_reset_email(user: User, language: str, *, by_admin: bool = False) -> OutgoingEmail:
     """Queue the reset e-mail (text and HTML from templates/email/password_reset.*)."""
-    with force_locale(language):
-        context = {"user": user, "url": reset_url(user), "by_admin": by_admin,
-                   "hours": TOKEN_MAX_AGE // 3600}
-        email = OutgoingEmail(
-            kind="password_reset",
-            to_address=user.email,
-            to_name=user.name,
-            language=language,
-            subject=_("Set your Koosloome password"),
-            body_text=render_template("email/password_reset.txt", **context),
-            body_html=render_template("email/password_reset.html", **context),
-        )
-    db.session.add(email)
-    return email
+    return queue_templated(
+        MessageKind.PASSWORD_RESET, to_address=user.email, to_name=user.name, language=language,
+        name=user.name, email=user.email, url=reset_url(user), by_admin=by_admin,
+        hours=TOKEN_MAX_AGE // 3600,
+    )
 
 
 def request_reset(email: str, language: str) -> bool:

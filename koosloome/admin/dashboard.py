@@ -11,9 +11,9 @@ from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
 from koosloome.events.services import managed_by
 from koosloome.extensions import db
-from koosloome.outbox import EmailStatus, OutgoingEmail
-from koosloome.registrations.capacity import SeatCount, seat_counts
+from koosloome.messaging.models import EmailStatus, OutgoingEmail
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationNeed
+from koosloome.seating.counts import SeatCount, seat_counts
 
 
 @dataclass(frozen=True)

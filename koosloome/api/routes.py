@@ -15,7 +15,6 @@ from wtforms.fields.core import UnboundField
 
 from koosloome.accounts.models import Organisation, Role
 from koosloome.accounts.permissions import can_manage_event, can_see_health_data
-from koosloome.api.common import ApiProblem, api_user, json_error, token_required
 from koosloome.api.convert import (
     event_formdata,
     form_errors,
@@ -29,12 +28,12 @@ from koosloome.events.forms import EventForm
 from koosloome.events.models import Event, EventStatus
 from koosloome.extensions import csrf, db, limiter
 from koosloome.i18n import current_language
+from koosloome.json_api import ApiProblem, api_user, json_error, token_required
 from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import services as registrations
-from koosloome.registrations.capacity import seat_counts
 from koosloome.registrations.forms import form_for_event
-from koosloome.registrations.links import manage_url
 from koosloome.registrations.models import Registration, RegistrationSource, RegistrationStatus
+from koosloome.seating.counts import seat_counts, waitlist_position
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -129,7 +128,7 @@ def create_registration(event_id: int) -> ResponseReturnValue:
     # in a second transaction (on SQLite, a second turn at the write lock).
     body = {"id": registration.id, "status": registration.status.value,
             "waitlist_position": outcome.waitlist_position,
-            "manage_url": manage_url(registration)}
+            "manage_url": registration.manage_url}
     db.session.commit()
     return jsonify(body), 201
 
@@ -283,5 +282,5 @@ def update_registration(registration_id: int) -> ResponseReturnValue:
         return json_error(409, "not_allowed",
                           _("The registration cannot change to that status"))
     db.session.commit()
-    return jsonify(registration_json(registration, registrations.waitlist_position(registration),
+    return jsonify(registration_json(registration, waitlist_position(registration),
                                      can_see_health_data(user, registration.event)))

@@ -10,8 +10,8 @@ from flask import current_app
 
 from koosloome.api.convert import VENUE_FIELDS
 from koosloome.events.models import Event
-from koosloome.registrations.capacity import SeatCount
 from koosloome.registrations.models import Registration
+from koosloome.seating.counts import SeatCount
 
 
 def iso(value: datetime | None) -> str | None:

@@ -16,7 +16,6 @@ from flask_babel import gettext as _
 
 from koosloome.accounts.models import User
 from koosloome.accounts.permissions import can_facilitate_board, can_link_board_to_event
-from koosloome.api.common import ApiProblem, api_user, json_error, token_required
 from koosloome.boards import facilitation, services
 from koosloome.boards.identity import api_participant, participant_rate_key
 from koosloome.boards.messages import error_message
@@ -26,6 +25,7 @@ from koosloome.db import MAX_ID
 from koosloome.errors import DomainError, NotAllowed
 from koosloome.events.models import Event
 from koosloome.extensions import csrf, db, limiter
+from koosloome.json_api import ApiProblem, api_user, json_error, token_required
 
 bp = Blueprint("boards_api", __name__, url_prefix="/api/v1/boards")
 csrf.exempt(bp)

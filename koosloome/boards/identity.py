@@ -6,9 +6,9 @@ from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from koosloome.api.common import bearer_token
 from koosloome.boards.models import Board, BoardParticipant
 from koosloome.boards.services import normalise_join_code, participant_for_token
+from koosloome.json_api import bearer_token
 from koosloome.tokens import hash_token
 
 COOKIE_MAX_AGE = 60 * 24 * 3600  # a workshop series can run for weeks

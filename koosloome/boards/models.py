@@ -6,10 +6,11 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.db import Base, TimestampMixin, enum_column, utcnow
+from koosloome.extensions import db
 
 if TYPE_CHECKING:
     from koosloome.accounts.models import Organisation
@@ -207,3 +208,10 @@ class Vote(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     idea: Mapped[Idea] = relationship(back_populates="votes")
+
+
+def boards_open_to_event(event_id: int) -> list[Board]:
+    """Boards of the event that participants can still join (not closed): what a
+    registrant's own page offers."""
+    query = select(Board).where(Board.event_id == event_id, Board.phase != BoardPhase.CLOSED)
+    return list(db.session.scalars(query.order_by(Board.id)))

@@ -470,9 +470,3 @@ def take_back_vote(
     db.session.delete(vote)
     touch(board)
     return max(board.votes_per_participant - votes_used(participant), 0)
-
-
-def boards_open_to_event(event_id: int) -> list[Board]:
-    """Boards of the event that participants can still join (not closed)."""
-    query = select(Board).where(Board.event_id == event_id, Board.phase != BoardPhase.CLOSED)
-    return list(db.session.scalars(query.order_by(Board.id)))

@@ -17,13 +17,13 @@ from koosloome.events.forms import AgendaForm, EventForm, MessageForm, QuestionF
 from koosloome.events.models import AgendaItem, Event, ExtraQuestion
 from koosloome.extensions import db
 from koosloome.i18n import current_language
-from koosloome.notifications import (
+from koosloome.messaging.organiser import (
     Audience,
     InvalidMessage,
     preview_organiser_message,
     send_organiser_message,
 )
-from koosloome.registrations.capacity import availability, seat_counts
+from koosloome.seating.counts import availability, seat_counts
 
 bp = Blueprint("event_admin", __name__, url_prefix="/admin/events")
 ORGANISERS = (Role.ADMIN, Role.ORGANISER)

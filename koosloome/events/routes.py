@@ -6,11 +6,11 @@ from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 
 from koosloome.events import services
-from koosloome.events.calendar import calendar_links, public_calendar
 from koosloome.events.models import Event
-from koosloome.events.venue import venue_facts
 from koosloome.i18n import current_language
-from koosloome.registrations.capacity import availability
+from koosloome.messaging.calendars import calendar_links, public_calendar
+from koosloome.seating.counts import availability
+from koosloome.venues.facts import venue_facts
 
 bp = Blueprint("events", __name__)
 

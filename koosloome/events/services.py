@@ -24,9 +24,14 @@ from koosloome.events.models import (
     RegistrationMode,
 )
 from koosloome.extensions import db
-from koosloome.notifications import notify_event_cancelled, notify_event_changed
-from koosloome.registrations.capacity import seat_counts
-from koosloome.registrations.services import lock_event, promote_waiting, seats_taken
+from koosloome.seating.counts import seat_counts
+from koosloome.seating.lifecycle import (
+    lock_event,
+    promote_waiting,
+    seats_taken,
+    tell_event_cancelled,
+    tell_event_changed,
+)
 
 
 def upcoming_events(now: datetime | None = None) -> list[Event]:
@@ -163,7 +168,7 @@ def update_event(event: Event, values: dict[str, Any], user: User) -> EventChang
         event.revision += 1
         if event.status is EventStatus.PUBLISHED:
             db.session.flush()
-            invites = notify_event_changed(event)
+            invites = tell_event_changed(event)
     promoted = promote_waiting(event) if "capacity" in changed else []
     if changed:
         audit.record("event.update", user_id=user.id, object_type="event", object_id=event.id,
@@ -194,7 +199,7 @@ def cancel_event(event: Event, user: User) -> int:
     event.cancelled_at = utcnow()
     event.revision += 1
     db.session.flush()
-    sent = notify_event_cancelled(event) if was_public else 0
+    sent = tell_event_cancelled(event) if was_public else 0
     audit.record("event.cancel", user_id=user.id, object_type="event", object_id=event.id,
                  event_id=event.id, notified=sent)
     return sent

@@ -6,13 +6,16 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from koosloome.db import Base, TimestampMixin, enum_column
+from koosloome.db import Base, TimestampMixin, enum_column, utcnow
+from koosloome.extensions import db
+from koosloome.registrations.models import RegistrationStatus
 
 if TYPE_CHECKING:
     from koosloome.events.models import Event
+    from koosloome.registrations.models import Registration
 
 
 class FeedbackKind(enum.StrEnum):
@@ -53,6 +56,22 @@ class FeedbackSurvey(TimestampMixin, Base):
     responses: Mapped[list[FeedbackResponse]] = relationship(
         back_populates="survey", cascade="all, delete-orphan"
     )
+
+    def takes_answers(self, now: datetime | None = None) -> bool:
+        """Whether answers are taken now: switched on and not past its closing time."""
+        now = now or utcnow()
+        return self.open and (self.closes_at is None or now < self.closes_at)
+
+
+def feedback_open_for(registration: Registration) -> bool:
+    """Whether this participant can give feedback now, through their own link (confirmed, the
+    event's survey taking answers)."""
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        return False
+    survey = db.session.scalars(
+        select(FeedbackSurvey).where(FeedbackSurvey.event_id == registration.event_id)
+    ).first()
+    return survey is not None and survey.takes_answers()
 
 
 class FeedbackQuestion(Base):

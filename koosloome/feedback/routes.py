@@ -45,7 +45,7 @@ ORGANISERS = (Role.ADMIN, Role.ORGANISER)
 def _answer_page(survey: FeedbackSurvey, source: ResponseSource, registration=None,
                  action: str = "") -> ResponseReturnValue:
     """Show the form, or store the answers; the same for the personal and anonymous link."""
-    if not services.is_open(survey):
+    if not survey.takes_answers():
         return render_template("feedback/closed.html", event=survey.event), 410
     existing = services.existing_response(survey, registration) if registration else None
     if request.method == "GET" and existing is not None:
@@ -124,7 +124,7 @@ def overview(event_id: int) -> str:
     total, summaries = services.summarise(survey) if survey else (0, [])
     return render_template("feedback/admin.html", event=event, survey=survey, total=total,
                            summaries=summaries, question_form=FeedbackQuestionForm(),
-                           is_open=survey is not None and services.is_open(survey))
+                           is_open=survey is not None and survey.takes_answers())
 
 
 @bp.post("/admin/events/<int:event_id>/feedback/open")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -27,7 +26,7 @@ from koosloome.feedback.models import (
     FeedbackSurvey,
     ResponseSource,
 )
-from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.registrations.models import Registration
 
 #: Smallest group that is broken down in reports (fewer could identify someone).
 MIN_CELL = 3
@@ -167,12 +166,6 @@ def add_question(
     return question
 
 
-def is_open(survey: FeedbackSurvey, now: datetime | None = None) -> bool:
-    """Whether answers are taken now."""
-    now = now or utcnow()
-    return survey.open and (survey.closes_at is None or now < survey.closes_at)
-
-
 def check_answers(survey: FeedbackSurvey, answers: dict[int, Any]) -> dict[int, Any]:
     """Keep the given answers, refusing values out of range (with a message per question)."""
     errors: dict[int, str] = {}
@@ -222,7 +215,7 @@ def submit(
     registration: Registration | None = None,
 ) -> FeedbackResponse:
     """Store answers; a personal link used again replaces the same response."""
-    if source is not ResponseSource.PAPER and not is_open(survey):
+    if source is not ResponseSource.PAPER and not survey.takes_answers():
         raise SurveyClosed(survey.id)
     clean = check_answers(survey, answers)
     response = existing_response(survey, registration) if registration else None
@@ -341,11 +334,3 @@ def choice_label(question: FeedbackQuestion, value: str, language: str) -> str:
         if choice["value"] == value:
             return choice.get(language) or choice["et"]
     return value
-
-
-def feedback_open_for(registration: Registration) -> bool:
-    """Whether this participant can give feedback now (confirmed, survey open)."""
-    if registration.status is not RegistrationStatus.CONFIRMED:
-        return False
-    survey = survey_for_event(registration.event)
-    return survey is not None and is_open(survey)

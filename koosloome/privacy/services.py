@@ -29,7 +29,7 @@ from sqlalchemy.orm import selectinload
 from koosloome import audit
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
-from koosloome.outbox import EmailStatus, OutgoingEmail
+from koosloome.messaging.models import EmailStatus, OutgoingEmail
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.settings import ConfigError

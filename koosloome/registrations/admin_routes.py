@@ -13,11 +13,11 @@ from koosloome.accounts.permissions import can_manage_event, can_see_health_data
 from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
-from koosloome.registrations import capacity, services, staff
+from koosloome.registrations import services, staff
 from koosloome.registrations.forms import NoteForm, WalkInForm, form_for_event
-from koosloome.registrations.links import manage_url
 from koosloome.registrations.models import Registration, RegistrationSource, RegistrationStatus
 from koosloome.registrations.summary import manage_summary
+from koosloome.seating import counts
 from koosloome.urls import safe_next
 
 bp = Blueprint("registration_admin", __name__, url_prefix="/admin")
@@ -71,9 +71,9 @@ def detail(registration_id: int) -> str:
         event=registration.event,
         summary=summary,
         show_health=show_health,
-        position=services.waitlist_position(registration),
+        position=counts.waitlist_position(registration),
         note_form=NoteForm(formdata=None, note=registration.internal_note),
-        manage_link=manage_url(registration),
+        manage_link=registration.manage_url,
     )
 
 
@@ -151,7 +151,7 @@ def phone_registration(event_id: int) -> ResponseReturnValue:
             db.session.commit()
             return redirect(url_for(".confirmation", registration_id=outcome.registration.id))
     return render_template("admin/registrations/phone.html", event=event, form=form,
-                           availability=capacity.availability([event])[event.id]), \
+                           availability=counts.availability([event])[event.id]), \
         422 if form.errors else 200
 
 
@@ -162,8 +162,8 @@ def confirmation(registration_id: int) -> str:
     registration = _registration(registration_id)
     return render_template("admin/registrations/confirmation.html", registration=registration,
                            event=registration.event,
-                           position=services.waitlist_position(registration),
-                           manage_link=manage_url(registration))
+                           position=counts.waitlist_position(registration),
+                           manage_link=registration.manage_url)
 
 
 @bp.get("/events/<int:event_id>/check-in")

@@ -6,6 +6,7 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from flask import current_app
 from sqlalchemy import (
     JSON,
     CheckConstraint,
@@ -19,9 +20,14 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.db import Base, TimestampMixin, enum_column
+from koosloome.tokens import keyed_token
 
 if TYPE_CHECKING:
     from koosloome.events.models import Event, ExtraQuestion
+
+
+#: What the manage-link token's HMAC is keyed for (see ``Registration.manage_token``).
+MANAGE_LINK_PURPOSE = "manage-link:"
 
 
 class RegistrationStatus(enum.StrEnum):
@@ -116,7 +122,7 @@ class Registration(TimestampMixin, Base):
 
     #: 128 random bits; the manage-link token is HMAC(SECRET_KEY, nonce), so it can be put in
     #: every later e-mail, yet neither the token nor anything that yields it without the key
-    #: is stored (see ``registrations.links``).
+    #: is stored (see ``manage_token``).
     manage_nonce: Mapped[str] = mapped_column(String(32))
     #: SHA-256 of the manage-link token, to find the registration a link belongs to.
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -135,6 +141,17 @@ class Registration(TimestampMixin, Base):
     answers: Mapped[list[Answer]] = relationship(
         back_populates="registration", cascade="all, delete-orphan"
     )
+
+    @property
+    def manage_token(self) -> str:
+        """The token of the participant's manage link (derived, never stored)."""
+        return keyed_token(current_app.config["SECRET_KEY"], MANAGE_LINK_PURPOSE,
+                           self.manage_nonce)
+
+    @property
+    def manage_url(self) -> str:
+        """The absolute manage link, for e-mails and invites."""
+        return f"{current_app.config['BASE_URL']}/r/{self.manage_token}"
 
     @property
     def need_codes(self) -> set[str]:

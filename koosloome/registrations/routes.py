@@ -17,20 +17,21 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from koosloome.boards.services import boards_open_to_event
+from koosloome.boards.models import boards_open_to_event
 from koosloome.db import late_write_lock
 from koosloome.events import services as event_services
 from koosloome.extensions import db, limiter
-from koosloome.feedback.services import feedback_open_for
+from koosloome.feedback.models import feedback_open_for
 from koosloome.i18n import current_language
-from koosloome.invites import registration_calendar
+from koosloome.messaging.invites import registration_calendar
 from koosloome.ratelimits import registration_rate_limit
-from koosloome.registrations import capacity, services
+from koosloome.registrations import personal_data, services
 from koosloome.registrations.form_cache import blank_fields_html
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
 from koosloome.registrations.links import registration_for_token
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from koosloome.registrations.summary import manage_summary
+from koosloome.seating import counts
 
 bp = Blueprint("registrations", __name__)
 
@@ -64,9 +65,9 @@ def _private(response):
 def register(slug: str) -> ResponseReturnValue:
     """The registration form; on success, the confirmation (manage) page."""
     event = _event_or_404(slug)
-    if capacity.registration_state(event) != capacity.RegistrationState.OPEN:
+    if counts.registration_state(event) != counts.RegistrationState.OPEN:
         return render_template("registrations/closed.html", event=event,
-                               availability=capacity.availability([event])[event.id])
+                               availability=counts.availability([event])[event.id])
     form = form_for_event(event, current_language(), data={"language": current_language()})
     if form.validate_on_submit():
         try:
@@ -78,7 +79,7 @@ def register(slug: str) -> ResponseReturnValue:
         except services.RegistrationClosed:
             db.session.rollback()
             return render_template("registrations/closed.html", event=event,
-                                   availability=capacity.availability([event])[event.id])
+                                   availability=counts.availability([event])[event.id])
         except services.InvalidRegistration as error:
             db.session.rollback()
             form.add_rule_errors(error.errors)
@@ -88,7 +89,7 @@ def register(slug: str) -> ResponseReturnValue:
     status = 422 if form.errors else 200
     blank = request.method == "GET"
     # Counted only for a page that shows the form: a registration counts again, locked.
-    availability = capacity.availability([event])[event.id]
+    availability = counts.availability([event])[event.id]
     return render_template(
         "registrations/form.html", event=event, form=form, availability=availability,
         fields_html=blank_fields_html(form, current_language()) if blank else None,
@@ -105,7 +106,7 @@ def manage(token: str) -> str:
         event=registration.event,
         token=token,
         summary=manage_summary(registration, current_language()),
-        position=services.waitlist_position(registration),
+        position=counts.waitlist_position(registration),
         just_registered=request.args.get("new") == "1",
         active=registration.status in ACTIVE_STATUSES,
         feedback_open=feedback_open_for(registration),
@@ -174,7 +175,7 @@ def withdraw_consent(token: str) -> ResponseReturnValue:
     if registration.consent_health_at is None:
         return redirect(url_for(".manage", token=token))
     if request.method == "POST":
-        services.withdraw_health_consent(registration)
+        personal_data.withdraw_health_consent(registration)
         db.session.commit()
         flash(_("We have deleted what you told us about your needs, diet and transport."),
               "success")
@@ -203,7 +204,7 @@ def lost_link() -> ResponseReturnValue:
 def download_data(token: str) -> Response:
     """Everything we hold about the person in this registration, as a JSON file."""
     registration = _registration_or_404(token)
-    body = json.dumps(services.personal_data(registration), ensure_ascii=False, indent=2)
+    body = json.dumps(personal_data.personal_data(registration), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": "attachment; filename=koosloome-registration.json",
     })
@@ -215,7 +216,7 @@ def erase(token: str) -> ResponseReturnValue:
     registration = _registration_or_404(token)
     if request.method == "POST":
         event = registration.event
-        services.erase(registration)
+        personal_data.erase(registration)
         db.session.commit()
         return render_template("registrations/erased.html", event=event)
     return render_template("registrations/erase.html", registration=registration,

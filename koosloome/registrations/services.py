@@ -1,8 +1,10 @@
-"""Registration rules: seats, waiting list, applications, self-service changes.
+"""Registering, and changing a registration: the person's details, cancellation, organisers'
+decisions.
 
 Used by the HTML form, the JSON API and the back office alike. Every function that decides
-about seats first locks the event (``lock_event``), then counts: never an in-process lock,
-since production runs several processes. Functions flush, never commit.
+about seats first locks the event (``seating.lifecycle.lock_event``), then counts, and moves
+a registration between statuses only through the lifecycle's table. Functions flush, never
+commit. What we hold about a person, and erasing it, is in ``personal_data``.
 """
 
 from __future__ import annotations
@@ -13,17 +15,15 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from koosloome import audit
 from koosloome.accounts.services import normalise_email
-from koosloome.db import take_write_lock, utcnow
+from koosloome.db import utcnow
 from koosloome.errors import DomainError
-from koosloome.events.models import Event, QuestionKind, RegistrationMode
+from koosloome.events.models import Event, QuestionKind
 from koosloome.extensions import db
-from koosloome.notifications import MessageKind, notify
-from koosloome.outbox import OutgoingEmail
-from koosloome.registrations.capacity import RegistrationState, registration_state, seat_counts
+from koosloome.messaging.kinds import MessageKind
+from koosloome.messaging.notify import notify
 from koosloome.registrations.choices import MUNICIPALITIES
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import (
@@ -33,6 +33,19 @@ from koosloome.registrations.models import (
     RegistrationNeed,
     RegistrationSource,
     RegistrationStatus,
+)
+from koosloome.seating.counts import RegistrationState, registration_state, waitlist_position
+from koosloome.seating.lifecycle import (
+    TransitionNotAllowed,
+    allowed,
+    change,
+    invite_refresh,
+    lock_event,
+    move,
+    promote_waiting,
+    seats_taken,
+    status_for_new,
+    tell,
 )
 
 Status = RegistrationStatus
@@ -67,10 +80,6 @@ class InvalidRegistration(DomainError):
 
 class EventFull(DomainError):
     """No seat is free for this registration."""
-
-
-class TransitionNotAllowed(DomainError):
-    """The registration cannot move from its status to the one asked for."""
 
 
 # --- Data -------------------------------------------------------------------------------------
@@ -132,51 +141,7 @@ class Outcome:
     waitlist_position: int | None
 
 
-# --- Locking and counting ---------------------------------------------------------------------
-
-
-def lock_event(event_id: int) -> Event:
-    """Take the database lock that serialises seat decisions for one event, and reload it.
-
-    PostgreSQL: ``SELECT … FOR UPDATE`` on the event row. SQLite has one writer at a time; the
-    transaction must have started with ``BEGIN IMMEDIATE`` (requests that may write do, see
-    ``koosloome.db.write_intent``; ``late_write_lock`` views begin it here), so nobody can
-    write between our count and our insert.
-    """
-    connection = db.session.connection()
-    if connection.dialect.name == "sqlite":
-        if not take_write_lock(db.session):
-            raise RuntimeError("seat decisions on SQLite need a write transaction (write_intent)")
-        event = db.session.get(Event, event_id, populate_existing=True)
-    else:
-        query = select(Event).where(Event.id == event_id).with_for_update()
-        event = db.session.scalars(query.execution_options(populate_existing=True)).first()
-    if event is None:
-        raise LookupError(event_id)
-    return event
-
-
-def seats_taken(event: Event) -> int:
-    """Seats held by confirmed registrations (call with the event locked)."""
-    return seat_counts([event.id])[event.id].taken
-
-
-def waitlist_position(registration: Registration) -> int | None:
-    """1 for the first in line; None when not on the waiting list."""
-    if registration.status is not Status.WAITLISTED or registration.waitlisted_at is None:
-        return None
-    ahead = db.session.scalar(
-        select(func.count(Registration.id)).where(
-            Registration.event_id == registration.event_id,
-            Registration.status == Status.WAITLISTED,
-            (Registration.waitlisted_at < registration.waitlisted_at)
-            | (
-                (Registration.waitlisted_at == registration.waitlisted_at)
-                & (Registration.id < registration.id)
-            ),
-        )
-    )
-    return int(ahead or 0) + 1
+# --- Lookups ---------------------------------------------------------------------------------
 
 
 def active_registration(event_id: int, email: str) -> Registration | None:
@@ -222,27 +187,6 @@ def check_rules(
     if data.municipality and known is not None and data.municipality not in known:
         add("municipality", _("Choose a municipality of the county you chose"))
     return errors
-
-
-def _decide_status(event: Event, seats: int, source: RegistrationSource) -> Status:
-    # Someone standing at the door needs no application round.
-    if (event.registration_mode is RegistrationMode.APPLICATION
-            and source is not RegistrationSource.WALK_IN):
-        return Status.PENDING
-    if seats_taken(event) + seats <= event.capacity:
-        return Status.CONFIRMED
-    return Status.WAITLISTED
-
-
-def _set_status(registration: Registration, status: Status) -> None:
-    now = utcnow()
-    registration.status = status
-    if status is Status.CONFIRMED:
-        registration.confirmed_at = now
-    elif status is Status.WAITLISTED:
-        registration.waitlisted_at = now
-    elif status is Status.CANCELLED:
-        registration.cancelled_at = now
 
 
 def _apply(registration: Registration, data: RegistrationData) -> None:
@@ -343,48 +287,10 @@ def register(
     registration = Registration(event=event, source=source, status=Status.PENDING)
     _apply(registration, data)
     token = assign_manage_token(registration)
-    _set_status(registration, _decide_status(event, registration.seats, source))
-    db.session.add(registration)
-    db.session.flush()
-
+    effect = change(registration, status_for_new(event, registration.seats, source))
     position = waitlist_position(registration)
-    message = {
-        Status.CONFIRMED: MessageKind.CONFIRMED,
-        Status.WAITLISTED: MessageKind.WAITLISTED,
-        Status.PENDING: MessageKind.APPLICATION_RECEIVED,
-    }[registration.status]
-    # Rendered by the outbox worker: the event stays locked only for the decisions.
-    notify(registration, message, defer=True, position=position)
+    tell(registration, effect, position=position)
     return Outcome(registration, token, position)
-
-
-def promote_waiting(event: Event) -> list[Registration]:
-    """Give freed seats to the first waiting registrations whose seats fit (event locked).
-
-    Nobody is promoted for an event that is over or cancelled.
-    """
-    if registration_state(event) in (RegistrationState.PAST, RegistrationState.CANCELLED):
-        return []
-    free = event.capacity - seats_taken(event)
-    promoted: list[Registration] = []
-    if free <= 0:
-        return promoted
-    waiting = db.session.scalars(
-        select(Registration)
-        .where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
-        .order_by(Registration.waitlisted_at, Registration.id)
-    )
-    for registration in waiting:
-        if registration.seats <= free:
-            _set_status(registration, Status.CONFIRMED)
-            free -= registration.seats
-            promoted.append(registration)
-            if free == 0:
-                break
-    db.session.flush()
-    for registration in promoted:
-        notify(registration, MessageKind.PROMOTED)
-    return promoted
 
 
 def cancel(registration: Registration) -> list[Registration]:
@@ -396,20 +302,8 @@ def cancel(registration: Registration) -> list[Registration]:
     db.session.refresh(registration)
     if registration.status not in ACTIVE_STATUSES:
         return []
-    _set_status(registration, Status.CANCELLED)
-    db.session.flush()
-    notify(registration, MessageKind.CANCELLED)
+    move(registration, Status.CANCELLED)
     return promote_waiting(event)
-
-
-#: status → statuses an organiser (or the API) may move it to
-ORGANISER_TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.PENDING: frozenset({Status.CONFIRMED, Status.REJECTED, Status.CANCELLED}),
-    Status.WAITLISTED: frozenset({Status.CONFIRMED, Status.REJECTED, Status.CANCELLED}),
-    Status.CONFIRMED: frozenset({Status.REJECTED, Status.CANCELLED}),
-    Status.REJECTED: frozenset(),
-    Status.CANCELLED: frozenset(),
-}
 
 
 def change_status(registration: Registration, new_status: Status) -> list[Registration]:
@@ -424,21 +318,14 @@ def change_status(registration: Registration, new_status: Status) -> list[Regist
     db.session.refresh(registration)
     if registration.status is new_status:
         return []
-    if new_status not in ORGANISER_TRANSITIONS[registration.status]:
+    if not allowed(registration.status, new_status):
         raise TransitionNotAllowed(f"{registration.status.value} → {new_status.value}")
-    previous = registration.status
-    if new_status is Status.CONFIRMED:
-        if seats_taken(event) + registration.seats > event.capacity:
-            raise EventFull(event.id)
-        _set_status(registration, Status.CONFIRMED)
-        db.session.flush()
-        notify(registration, MessageKind.APPLICATION_ACCEPTED
-               if previous is Status.PENDING else MessageKind.PROMOTED)
-        return []
-    _set_status(registration, new_status)
-    db.session.flush()
-    notify(registration, MessageKind.APPLICATION_REJECTED)
-    return promote_waiting(event) if previous is Status.CONFIRMED else []
+    freed = registration.status is Status.CONFIRMED
+    if new_status is Status.CONFIRMED and \
+            seats_taken(event) + registration.seats > event.capacity:
+        raise EventFull(event.id)
+    move(registration, new_status)
+    return promote_waiting(event) if freed else []
 
 
 def update_details(registration: Registration, data: RegistrationData) -> list[Registration]:
@@ -471,20 +358,8 @@ def update_details(registration: Registration, data: RegistrationData) -> list[R
         raise InvalidRegistration(errors)
     _apply(registration, data)
     db.session.flush()
-    notify(registration, MessageKind.CHANGED)
+    notify(registration, MessageKind.CHANGED, calendar=invite_refresh(registration))
     return promote_waiting(event) if extra_seats < 0 else []
-
-
-def withdraw_health_consent(registration: Registration) -> None:
-    """Withdrawing consent deletes the health data at once (GDPR art. 7(3), art. 9)."""
-    registration.needs = []
-    registration.needs_note = ""
-    registration.allergies = ""
-    registration.transport_needed = False
-    registration.transport_pickup = ""
-    registration.transport_wheelchair = False
-    registration.consent_health_at = None
-    db.session.flush()
 
 
 def resend_links(email: str) -> int:
@@ -536,67 +411,3 @@ def data_from_registration(registration: Registration) -> RegistrationData:
         consent_future_events=registration.consent_future_events,
         answers={answer.question_id: answer.value for answer in registration.answers},
     )
-
-
-def personal_data(registration: Registration) -> dict[str, Any]:
-    """Everything we hold about the person in this registration (GDPR art. 15), as JSON data."""
-    event = registration.event
-    return {
-        "event": {"title": event.title_et, "starts_at": event.starts_at.isoformat(),
-                  "venue": event.venue_name},
-        "status": registration.status.value,
-        "registered_at": registration.created_at.isoformat(),
-        "name": registration.name,
-        "email": registration.email,
-        "phone": registration.phone,
-        "organisation": registration.organisation_name,
-        "sector": registration.sector,
-        "county": registration.county,
-        "municipality": registration.municipality,
-        "language": registration.language,
-        "needs": sorted(registration.need_codes),
-        "needs_note": registration.needs_note,
-        "companion": registration.companion,
-        "companion_name": registration.companion_name,
-        "allergies": registration.allergies,
-        "transport": {"needed": registration.transport_needed,
-                      "pickup": registration.transport_pickup,
-                      "wheelchair_vehicle": registration.transport_wheelchair},
-        "phone_me": registration.phone_me,
-        "gender": registration.gender,
-        "age_band": registration.age_band,
-        "has_disability": registration.has_disability,
-        "consents": {
-            "privacy": registration.consent_privacy_at.isoformat()
-            if registration.consent_privacy_at else None,
-            "health": registration.consent_health_at.isoformat()
-            if registration.consent_health_at else None,
-            "photos": registration.consent_photos,
-            "future_events": registration.consent_future_events,
-        },
-        "answers": {answer.question.label_et: answer.value for answer in registration.answers},
-        "checked_in_at": registration.checked_in_at.isoformat()
-        if registration.checked_in_at else None,
-    }
-
-
-def erase(registration: Registration) -> list[Registration]:
-    """Erase the registration at the person's request (GDPR art. 17): its seats go to the
-    waiting list first, then the row and everything hanging from it is deleted. Returns the
-    promoted registrations."""
-    event_id = registration.event_id
-    promoted: list[Registration] = []
-    if registration.status in ACTIVE_STATUSES:
-        event = lock_event(event_id)
-        db.session.refresh(registration)
-        _set_status(registration, Status.CANCELLED)
-        db.session.flush()
-        promoted = promote_waiting(event)
-    audit.record("registration.erase", actor="participant", object_type="registration",
-                 object_id=registration.id, event_id=event_id)
-    # A message not yet rendered could only fail once the registration is gone.
-    db.session.execute(delete(OutgoingEmail).where(
-        OutgoingEmail.registration_id == registration.id, OutgoingEmail.pending.is_not(None)))
-    db.session.delete(registration)
-    db.session.flush()
-    return promoted

@@ -12,7 +12,7 @@ from koosloome.accounts import password_reset
 from koosloome.accounts.models import Role
 from koosloome.audit import AuditLog
 from koosloome.extensions import db
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 
 
 def _reset_emails() -> list[OutgoingEmail]:

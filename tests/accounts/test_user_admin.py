@@ -8,7 +8,7 @@ from sqlalchemy import select
 from koosloome.accounts.models import Role, User
 from koosloome.audit import AuditLog
 from koosloome.extensions import db
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 from tests.reports.conftest import counted_queries
 
 

@@ -8,7 +8,7 @@ from koosloome.accounts.models import Role
 from koosloome.audit import AuditLog
 from koosloome.events.models import Event, EventStatus, ExtraQuestion
 from koosloome.extensions import db
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import RegistrationStatus
 from tests.factories import organisation
 

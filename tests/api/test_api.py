@@ -13,7 +13,7 @@ from koosloome.accounts.services import create_api_token
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
 from koosloome.extensions import db
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration, RegistrationStatus
 from tests.factories import organisation
 

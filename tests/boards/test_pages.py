@@ -58,9 +58,8 @@ def test_registrant_joins_from_the_manage_link_with_the_name_filled_in(
 ):
     event = make_event()
     registration = make_registration(event, name="Helju Rebane")
-    from koosloome.registrations.links import manage_token
 
-    token = manage_token(registration)
+    token = registration.manage_token
     board = make_board(event_id=event.id)
     page = _text(client.get(f"/b/{board.join_code}/join?r={token}"))
     assert 'value="Helju Rebane"' in page
@@ -71,10 +70,9 @@ def test_registrant_joins_from_the_manage_link_with_the_name_filled_in(
 def test_manage_link_of_another_event_fills_nothing(client, make_board, make_event,
                                                     make_registration):
     registration = make_registration(make_event(), name="Helju Rebane")
-    from koosloome.registrations.links import manage_token
 
     board = make_board(event_id=make_event().id)
-    page = _text(client.get(f"/b/{board.join_code}/join?r={manage_token(registration)}"))
+    page = _text(client.get(f"/b/{board.join_code}/join?r={registration.manage_token}"))
     assert "Helju Rebane" not in page and "notice-warning" in page
 
 

@@ -24,7 +24,6 @@ from koosloome.accounts.partners import ensure_partners
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
-from koosloome.registrations.links import manage_token
 from koosloome.registrations.models import Registration
 from tests.conftest import _test_config
 
@@ -95,7 +94,7 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         with_needs = db.session.scalars(
             select(Registration).where(Registration.companion.is_(True))
         ).first()
-        token = manage_token(with_needs)
+        token = with_needs.manage_token
         trip = db.session.scalars(select(Event).where(Event.slug == "oppereis-austria")).one()
         past = db.session.scalars(
             select(Event).where(Event.slug == "vabatahtlike-seminar-elva")).one()
@@ -103,7 +102,7 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
             select(Registration).where(Registration.event_id == past.id)).first()
         ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
                "question": trip.questions[0].id, "past": past.id}
-        extra_tokens = {"past_token": manage_token(past_registration)}
+        extra_tokens = {"past_token": past_registration.manage_token}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

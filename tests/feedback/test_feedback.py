@@ -8,7 +8,6 @@ from koosloome.accounts.models import Role
 from koosloome.extensions import db
 from koosloome.feedback import services
 from koosloome.feedback.models import FeedbackResponse, FeedbackSurvey
-from koosloome.registrations.links import manage_token
 from tests.factories import organisation
 
 
@@ -38,7 +37,7 @@ def test_personal_link_answers_once_and_can_change(client, login, make_user, mak
     registration = make_registration(event)
     staff, survey = _open_survey(login, make_user, event)
     staff.post("/logout")
-    path = f"/r/{manage_token(registration)}/feedback"
+    path = f"/r/{registration.manage_token}/feedback"
     form = client.get(path).get_data(as_text=True)
     assert "<legend>Kui kasulik oli sündmus sinu jaoks?" in form
     assert 'type="range"' not in form  # no sliders
@@ -128,21 +127,22 @@ def test_thank_you_carries_the_personal_feedback_link_and_reminder_the_programme
     from datetime import timedelta
 
     from koosloome.events.models import AgendaItem
-    from koosloome.notifications import MessageKind, notify
+    from koosloome.messaging.kinds import MessageKind
+    from koosloome.messaging.notify import notify
+    from tests.mail.helpers import rendered
 
     event = make_event(feedback_url="https://forms.example/other")
     event.agenda = [AgendaItem(starts_at=event.starts_at + timedelta(minutes=30),
                                title_et="Arutelu laudades", room="Väike saal")]
     registration = make_registration(event)
-    plain = notify(registration, MessageKind.THANK_YOU)
+    plain = rendered(notify(registration, MessageKind.THANK_YOU))
     assert "https://forms.example/other" in plain.body_text  # no survey of ours yet
     services.enable_survey(event, make_user())
-    thanks = notify(registration, MessageKind.THANK_YOU)
-    assert f"/r/{manage_token(registration)}/feedback" in thanks.body_text
-    reminder = notify(registration, MessageKind.REMINDER)
+    thanks = rendered(notify(registration, MessageKind.THANK_YOU))
+    assert f"/r/{registration.manage_token}/feedback" in thanks.body_text
+    reminder = rendered(notify(registration, MessageKind.REMINDER))
     assert "Arutelu laudades (Väike saal)" in reminder.body_text
     assert "Programm" in reminder.body_text and "Arutelu laudades" in reminder.body_html
-    db.session.rollback()
 
 
 def test_anonymous_link_has_a_qr_code(client, make_user, make_event):

@@ -73,3 +73,16 @@ def text_body(message: Message) -> str:
 def html_body(message: Message) -> str:
     """The text/html part, decoded."""
     return message.get_body(preferencelist=("html",)).get_content()
+
+
+def rendered(*emails: Any) -> Any:
+    """The queued ``emails`` as the outbox worker renders them (the test's writes are
+    committed first, as the worker sees only committed rows); one email or a tuple."""
+    from koosloome.extensions import db
+    from koosloome.messaging.delivery import render_pending
+
+    db.session.commit()
+    render_pending()
+    for email in emails:
+        db.session.refresh(email)
+    return emails[0] if len(emails) == 1 else emails

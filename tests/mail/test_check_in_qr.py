@@ -4,8 +4,15 @@ from __future__ import annotations
 
 from email import message_from_bytes
 
-from koosloome.mail import CHECK_IN_QR_FILENAME, build_message, check_in_url, message_bytes
-from koosloome.notifications import MessageKind, notify
+from koosloome.messaging.kinds import CalendarAction, MessageKind
+from koosloome.messaging.mime import (
+    CHECK_IN_QR_FILENAME,
+    build_message,
+    check_in_url,
+    message_bytes,
+)
+from koosloome.messaging.notify import notify
+from tests.mail.helpers import rendered
 
 
 def _parts(email):
@@ -15,7 +22,8 @@ def _parts(email):
 
 def test_confirmation_carries_the_check_in_qr_code(app, make_event, make_registration):
     registration = make_registration(make_event())
-    email = notify(registration, MessageKind.CONFIRMED)
+    email = rendered(notify(registration, MessageKind.CONFIRMED,
+                            calendar=CalendarAction.REQUEST))
     parts = _parts(email)
     qr = parts[CHECK_IN_QR_FILENAME]
     assert qr.get_content_type() == "image/png"
@@ -29,5 +37,5 @@ def test_confirmation_carries_the_check_in_qr_code(app, make_event, make_registr
 
 def test_waiting_list_message_has_no_qr_code(app, make_event, make_registration):
     registration = make_registration(make_event())
-    email = notify(registration, MessageKind.WAITLISTED, position=1)
+    email = rendered(notify(registration, MessageKind.WAITLISTED, position=1))
     assert CHECK_IN_QR_FILENAME not in _parts(email)

@@ -15,8 +15,9 @@ from sqlalchemy import func, select
 
 from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
-from koosloome.notifications import MessageKind, notify
-from koosloome.outbox import DeliveryAttempt, EmailStatus, OutgoingEmail
+from koosloome.messaging.kinds import MessageKind
+from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
+from koosloome.messaging.notify import notify
 
 FLASK = [sys.executable, "-m", "flask", "--app", "koosloome"]
 ROOT = Path(__file__).resolve().parents[2]

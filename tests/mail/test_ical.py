@@ -10,7 +10,7 @@ import icalendar
 import pytest
 import vobject
 
-from koosloome import ical
+from koosloome.messaging import ical
 from tests.mail.helpers import parse_invite
 
 TALLINN = "Europe/Tallinn"

@@ -8,16 +8,16 @@ import pytest
 from sqlalchemy import select
 
 from koosloome.extensions import db
-from koosloome.notifications import (
-    MessageKind,
-    notify,
-    notify_event_cancelled,
-    notify_event_changed,
-)
-from koosloome.outbox import EmailStatus, OutgoingEmail, send_due
-from koosloome.registrations.links import manage_url
+from koosloome.messaging.content import STANDALONE_KINDS
+from koosloome.messaging.delivery import send_due
+from koosloome.messaging.kinds import CalendarAction, MessageKind
+from koosloome.messaging.models import EmailStatus, OutgoingEmail
+from koosloome.messaging.notify import notify, notify_erased
 from koosloome.registrations.models import RegistrationStatus
-from tests.mail.helpers import calendar_parts, html_body, invite_of, text_body
+from koosloome.seating.lifecycle import tell_event_cancelled, tell_event_changed
+from tests.mail.helpers import calendar_parts, html_body, invite_of, rendered, text_body
+
+REQUEST, CANCEL = CalendarAction.REQUEST, CalendarAction.CANCEL
 
 
 def _send(registration, kind, **context):
@@ -33,7 +33,7 @@ def test_confirmation_arrives_with_invite_inline_and_attached(
 ):
     event = make_event(title_et="Kaasav planeerimine", lift=True)
     registration = make_registration(event, name="Mari Maasikas", email="mari@example.ee")
-    _send(registration, MessageKind.CONFIRMED)
+    _send(registration, MessageKind.CONFIRMED, calendar=REQUEST)
 
     [received] = smtp_server.messages
     assert received.rcpt_tos == ["mari@example.ee"]
@@ -57,7 +57,7 @@ def test_confirmation_arrives_with_invite_inline_and_attached(
     assert invite.sequence == 0
     assert invite.vobject.vevent.attendee.value == "mailto:mari@example.ee"
     assert invite.vobject.vevent.dtstart.value.astimezone(event.starts_at.tzinfo) == event.starts_at
-    assert manage_url(registration) in invite.vobject.vevent.description.value
+    assert registration.manage_url in invite.vobject.vevent.description.value
     assert "Lift: Jah" in invite.vobject.vevent.description.value
 
 
@@ -65,8 +65,8 @@ def test_messages_are_in_the_participants_language(smtp_server, make_event, make
     event = make_event(title_et="Kaasav planeerimine", title_en="Inclusive planning")
     estonian = make_registration(event, email="et@example.ee", language="et")
     english = make_registration(event, email="en@example.ee", language="en")
-    notify(estonian, MessageKind.CONFIRMED)
-    notify(english, MessageKind.CONFIRMED)
+    notify(estonian, MessageKind.CONFIRMED, calendar=REQUEST)
+    notify(english, MessageKind.CONFIRMED, calendar=REQUEST)
     db.session.commit()
     send_due()
 
@@ -112,16 +112,16 @@ def test_update_series_keeps_uid_and_raises_sequence_then_cancels(
 ):
     event = make_event()
     registration = make_registration(event, email="sari@example.ee")
-    _send(registration, MessageKind.CONFIRMED)
+    _send(registration, MessageKind.CONFIRMED, calendar=REQUEST)
     for hours in (1, 2):
         event.starts_at += timedelta(hours=hours)
         event.ends_at += timedelta(hours=hours)
         event.revision += 1
-        assert notify_event_changed(event) == 1
+        assert tell_event_changed(event) == 1
         db.session.commit()
         send_due()
     event.status = event.status.CANCELLED
-    assert notify_event_cancelled(event) == 1
+    assert tell_event_cancelled(event) == 1
     db.session.commit()
     send_due()
 
@@ -141,9 +141,9 @@ def test_registration_cancelled_withdraws_the_invite_with_the_same_uid(
 ):
     event = make_event()
     registration = make_registration(event)
-    _send(registration, MessageKind.CONFIRMED)
+    _send(registration, MessageKind.CONFIRMED, calendar=REQUEST)
     registration.status = RegistrationStatus.CANCELLED
-    _send(registration, MessageKind.CANCELLED)
+    _send(registration, MessageKind.CANCELLED, calendar=CANCEL)
     first, second = (invite_of(r.message) for r in smtp_server.messages)
     assert second.method == "CANCEL"
     assert second.uid == first.uid
@@ -154,7 +154,7 @@ def test_header_injection_attempts_stay_inert(smtp_server, make_event, make_regi
     event = make_event(title_et='Töötuba "Koos", Võru\r\nBcc: victim@example.ee')
     name = 'Tamm, Mari "Mummu" Õun\r\nBcc: evil@example.ee'
     registration = make_registration(event, name=name, email="mari@example.ee")
-    _send(registration, MessageKind.CONFIRMED)
+    _send(registration, MessageKind.CONFIRMED, calendar=REQUEST)
 
     [received] = smtp_server.messages
     assert received.rcpt_tos == ["mari@example.ee"]
@@ -176,6 +176,25 @@ def test_header_injection_attempts_stay_inert(smtp_server, make_event, make_regi
     ]
 
 
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_an_erasure_is_confirmed_without_a_link_and_withdraws_the_invitation(
+    smtp_server, make_event, make_registration, language
+):
+    event = make_event(title_et="Pealkiri", title_en="Title")
+    registration = make_registration(event, email="kustuta@example.ee", language=language)
+    _send(registration, MessageKind.CONFIRMED, calendar=REQUEST)
+    notify_erased(registration)
+    db.session.delete(registration)  # the message outlives the registration
+    db.session.commit()
+    assert send_due().sent == 1
+    invite, cancel = (invite_of(r.message) for r in smtp_server.to("kustuta@example.ee"))
+    assert (cancel.method, cancel.uid) == ("CANCEL", invite.uid)
+    assert cancel.sequence > invite.sequence
+    message = smtp_server.messages[-1].message
+    assert ("Pealkiri" if language == "et" else "Title") in message["Subject"]
+    assert "/r/" not in text_body(message) and "/r/" not in html_body(message)
+
+
 def test_message_id_is_on_the_sites_domain_and_sender_is_formatted(
     smtp_server, make_event, make_registration
 ):
@@ -193,15 +212,16 @@ def test_phone_only_registration_gets_no_email(app, make_event, make_registratio
     assert db.session.scalars(select(OutgoingEmail)).all() == []
 
 
-@pytest.mark.parametrize("kind", list(MessageKind))
+@pytest.mark.parametrize("kind", [kind for kind in MessageKind if kind not in STANDALONE_KINDS])
 @pytest.mark.parametrize("language", ["et", "en"])
 def test_every_kind_renders_with_manage_link_in_both_languages(
     app, make_event, make_registration, kind, language
 ):
     event = make_event(title_et="Pealkiri", title_en="Title", feedback_url="https://forms.example/f")
     registration = make_registration(event, language=language)
-    email = notify(registration, kind, position=2, subject="Teade", body="Tere!\n\nTooge kaasa.")
-    link = manage_url(registration)
+    email = rendered(notify(registration, kind, position=2, subject="Teade",
+                            body="Tere!\n\nTooge kaasa."))
+    link = registration.manage_url
     assert link in email.body_text
     assert link in email.body_html
     assert email.language == language
@@ -213,8 +233,8 @@ def test_every_kind_renders_with_manage_link_in_both_languages(
 
 def test_organiser_message_text_is_escaped_in_html(app, make_event, make_registration):
     registration = make_registration(make_event())
-    email = notify(registration, MessageKind.ORGANISER_MESSAGE, subject="Info",
-                   body="<script>alert(1)</script>\n\nTeine lõik")
+    email = rendered(notify(registration, MessageKind.ORGANISER_MESSAGE, subject="Info",
+                            body="<script>alert(1)</script>\n\nTeine lõik"))
     assert "<script>" not in email.body_html
     assert "&lt;script&gt;" in email.body_html
     assert "<script>alert(1)</script>" in email.body_text
@@ -225,7 +245,7 @@ def test_a_name_that_looks_like_an_encoded_word_reads_as_typed():
     so nobody can make their name show as something else (or as an address)."""
     from email.headerregistry import HeaderRegistry
 
-    from koosloome.mail import address_header
+    from koosloome.messaging.mime import address_header
 
     name = "=?utf-8?q?admin=40koosloome=2Eee?= Mari"
     header = HeaderRegistry()("To", address_header(name, "mari@example.ee"))

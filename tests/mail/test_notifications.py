@@ -1,4 +1,4 @@
-"""Who is told what: calendars per kind, event changes, reminders, thank-yous, organisers."""
+"""Who is told what: calendar actions, event changes, reminders, thank-yous, organisers."""
 
 from __future__ import annotations
 
@@ -12,22 +12,20 @@ from koosloome.boards.models import Board
 from koosloome.db import utcnow
 from koosloome.events.models import EventStatus
 from koosloome.extensions import db
-from koosloome.invites import next_sequence
-from koosloome.notifications import (
+from koosloome.messaging.invites import next_sequence
+from koosloome.messaging.kinds import CalendarAction, MessageKind
+from koosloome.messaging.models import OutgoingEmail
+from koosloome.messaging.notify import notify
+from koosloome.messaging.organiser import (
     Audience,
     InvalidMessage,
-    MessageKind,
-    notify,
-    notify_event_cancelled,
-    notify_event_changed,
     preview_organiser_message,
-    queue_due_reminders,
-    queue_thank_yous,
     send_organiser_message,
 )
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.scheduled import queue_due_reminders, queue_thank_yous
 from koosloome.registrations.models import RegistrationStatus
-from tests.mail.helpers import parse_invite
+from koosloome.seating.lifecycle import tell_event_cancelled, tell_event_changed
+from tests.mail.helpers import parse_invite, rendered
 
 CONFIRMED = RegistrationStatus.CONFIRMED
 WAITLISTED = RegistrationStatus.WAITLISTED
@@ -41,29 +39,15 @@ def _emails(kind: MessageKind | None = None) -> list[OutgoingEmail]:
 
 
 @pytest.mark.parametrize(
-    ("kind", "status", "method"),
-    [
-        (MessageKind.CONFIRMED, CONFIRMED, "REQUEST"),
-        (MessageKind.PROMOTED, CONFIRMED, "REQUEST"),
-        (MessageKind.APPLICATION_ACCEPTED, CONFIRMED, "REQUEST"),
-        (MessageKind.CHANGED, CONFIRMED, "REQUEST"),
-        (MessageKind.EVENT_CHANGED, CONFIRMED, "REQUEST"),
-        (MessageKind.CHANGED, WAITLISTED, None),
-        (MessageKind.EVENT_CHANGED, WAITLISTED, None),
-        (MessageKind.WAITLISTED, WAITLISTED, None),
-        (MessageKind.APPLICATION_RECEIVED, RegistrationStatus.PENDING, None),
-        (MessageKind.APPLICATION_REJECTED, RegistrationStatus.REJECTED, None),
-        (MessageKind.REMINDER, CONFIRMED, None),
-        (MessageKind.THANK_YOU, CONFIRMED, None),
-    ],
+    ("action", "method"),
+    [(CalendarAction.REQUEST, "REQUEST"), (CalendarAction.NONE, None)],
 )
-def test_which_messages_carry_an_invitation(app, make_event, make_registration, kind, status,
-                                            method):
-    registration = make_registration(make_event(), status=status)
-    email = notify(registration, kind, position=1)
+def test_the_calendar_action_decides_the_calendar(app, make_event, make_registration, action,
+                                                  method):
+    email = rendered(notify(make_registration(make_event()), MessageKind.CHANGED,
+                            calendar=action))
     assert email.calendar_method == method
-    if method:
-        assert parse_invite(email.calendar).method == method
+    assert (parse_invite(email.calendar).method if email.calendar else None) == method
 
 
 def test_a_cancellation_withdraws_only_an_invitation_that_was_sent(
@@ -73,24 +57,30 @@ def test_a_cancellation_withdraws_only_an_invitation_that_was_sent(
     waiting = make_registration(event, status=WAITLISTED)
     notify(waiting, MessageKind.WAITLISTED, position=1)
     waiting.status = RegistrationStatus.CANCELLED
-    assert notify(waiting, MessageKind.CANCELLED).calendar is None
+    cancel = notify(waiting, MessageKind.CANCELLED, calendar=CalendarAction.CANCEL)
+    assert cancel.calendar_method is None
 
     confirmed = make_registration(event)
-    notify(confirmed, MessageKind.CONFIRMED)
+    notify(confirmed, MessageKind.CONFIRMED, calendar=CalendarAction.REQUEST)
     confirmed.status = RegistrationStatus.CANCELLED
-    assert notify(confirmed, MessageKind.CANCELLED).calendar_method == "CANCEL"
+    cancel = notify(confirmed, MessageKind.CANCELLED, calendar=CalendarAction.CANCEL)
+    assert cancel.calendar_method == "CANCEL"
+    # …and only once: the entry is already gone when the event is cancelled after.
+    again = notify(confirmed, MessageKind.EVENT_CANCELLED, calendar=CalendarAction.CANCEL)
+    assert again.calendar_method is None
+    assert parse_invite(rendered(cancel).calendar).method == "CANCEL"
 
 
 def test_an_invitation_after_a_cancellation_outranks_it(app, make_event, make_registration):
     registration = make_registration(make_event())
-    first = notify(registration, MessageKind.CONFIRMED)
+    first = notify(registration, MessageKind.CONFIRMED, calendar=CalendarAction.REQUEST)
     registration.status = RegistrationStatus.CANCELLED
-    cancel = notify(registration, MessageKind.CANCELLED)
+    cancel = notify(registration, MessageKind.CANCELLED, calendar=CalendarAction.CANCEL)
     registration.status = CONFIRMED  # an organiser restores the seat
-    again = notify(registration, MessageKind.CONFIRMED)
-    sequences = [parse_invite(e.calendar).sequence for e in (first, cancel, again)]
-    assert sequences == [0, 1, 2]
-    assert len({parse_invite(e.calendar).uid for e in (first, cancel, again)}) == 1
+    again = notify(registration, MessageKind.CONFIRMED, calendar=CalendarAction.REQUEST)
+    invites = [parse_invite(e.calendar) for e in rendered(first, cancel, again)]
+    assert [invite.sequence for invite in invites] == [0, 1, 2]
+    assert len({invite.uid for invite in invites}) == 1
 
 
 def test_notify_flushes_a_registration_not_yet_saved(app, make_event):
@@ -101,9 +91,10 @@ def test_notify_flushes_a_registration_not_yet_saved(app, make_event):
                                 email="uus@example.ee")
     assign_manage_token(registration)
     db.session.add(registration)
-    email = notify(registration, MessageKind.CONFIRMED)
+    email = notify(registration, MessageKind.CONFIRMED, calendar=CalendarAction.REQUEST)
     assert email.registration_id == registration.id is not None
-    assert f"koosloome-registration-{registration.id}@" in parse_invite(email.calendar).uid
+    uid = parse_invite(rendered(email).calendar).uid
+    assert f"koosloome-registration-{registration.id}@" in uid
 
 
 def test_sequence_rules():
@@ -121,7 +112,7 @@ def test_event_change_updates_the_confirmed_and_tells_the_waiting(
 ):
     event = make_event()
     confirmed = make_registration(event)
-    notify(confirmed, MessageKind.CONFIRMED)
+    notify(confirmed, MessageKind.CONFIRMED, calendar=CalendarAction.REQUEST)
     waiting = make_registration(event, status=WAITLISTED)
     make_registration(event, email=None, phone="+372 5000 0000")  # phoned in: no e-mail
     make_registration(event, status=RegistrationStatus.CANCELLED)
@@ -129,8 +120,8 @@ def test_event_change_updates_the_confirmed_and_tells_the_waiting(
     event.ends_at += timedelta(days=1)
     event.revision += 1
 
-    assert notify_event_changed(event) == 2
-    changed = _emails(MessageKind.EVENT_CHANGED)
+    assert tell_event_changed(event) == 2
+    changed = rendered(*_emails(MessageKind.EVENT_CHANGED))
     by_registration = {email.registration_id: email for email in changed}
     invite = parse_invite(by_registration[confirmed.id].calendar)
     assert invite.method == "REQUEST"
@@ -141,12 +132,12 @@ def test_event_change_updates_the_confirmed_and_tells_the_waiting(
 def test_event_cancelled_reaches_every_active_registration(app, make_event, make_registration):
     event = make_event()
     confirmed = make_registration(event)
-    notify(confirmed, MessageKind.CONFIRMED)
+    notify(confirmed, MessageKind.CONFIRMED, calendar=CalendarAction.REQUEST)
     make_registration(event, status=WAITLISTED)
     make_registration(event, status=RegistrationStatus.PENDING)
     make_registration(event, status=RegistrationStatus.CANCELLED)
     event.status = EventStatus.CANCELLED
-    assert notify_event_cancelled(event) == 3
+    assert tell_event_cancelled(event) == 3
     methods = sorted(str(e.calendar_method) for e in _emails(MessageKind.EVENT_CANCELLED))
     assert methods == ["CANCEL", "None", "None"]
 
@@ -170,7 +161,7 @@ def test_reminders_are_queued_once_however_often_the_scheduler_runs(
     db.session.commit()
     assert queue_due_reminders(now) == 0
     assert queue_due_reminders(now + timedelta(hours=12)) == 0
-    [reminder] = _emails(MessageKind.REMINDER)
+    reminder = rendered(*_emails(MessageKind.REMINDER))
     assert reminder.registration_id == due.id
     assert "Meeldetuletus" in reminder.subject
     assert reminder.calendar is None
@@ -196,7 +187,7 @@ def test_thank_you_links_to_board_results_and_feedback_and_goes_once(
     assert queue_thank_yous(now) == 1
     db.session.commit()
     assert queue_thank_yous(now + timedelta(hours=1)) == 0
-    [thanks] = _emails(MessageKind.THANK_YOU)
+    thanks = rendered(*_emails(MessageKind.THANK_YOU))
     assert "http://koosloome.test/b/ABC123/results" in thanks.body_text
     assert "https://forms.example/f" in thanks.body_text
     assert 'href="https://forms.example/f"' in thanks.body_html
@@ -248,7 +239,7 @@ def test_organiser_message_goes_to_the_chosen_audience_and_is_logged(
     user = make_user()
     assert send_organiser_message(event, "Parkimine\r\nBcc: x@evil", "Tekst",
                                   [Audience.CONFIRMED, Audience.WAITING], user_id=user.id) == 2
-    emails = _emails(MessageKind.ORGANISER_MESSAGE)
+    emails = rendered(*_emails(MessageKind.ORGANISER_MESSAGE))
     assert {e.registration_id for e in emails} == {confirmed.id, waiting.id}
     assert {e.subject for e in emails} == {"Parkimine Bcc: x@evil"}
     [entry] = db.session.scalars(select(AuditLog)).all()

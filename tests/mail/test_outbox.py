@@ -12,19 +12,19 @@ from sqlalchemy import func, select
 
 from koosloome.db import utcnow
 from koosloome.extensions import db
-from koosloome.notifications import MessageKind, notify
-from koosloome.outbox import (
+from koosloome.messaging.delivery import (
     ABANDONED,
     CLAIM_LEASE,
     MAX_ATTEMPTS,
-    DeliveryAttempt,
-    EmailStatus,
-    OutgoingEmail,
-    queue_email,
     render_pending,
     retry_delay,
     send_due,
 )
+from koosloome.messaging.kinds import MessageKind
+from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
+from koosloome.messaging.notify import notify
+from koosloome.messaging.outbox import queue_email
+from tests.mail.helpers import calendar_parts
 
 
 def _queue(make_event, make_registration, count: int, **fields) -> list[OutgoingEmail]:
@@ -155,10 +155,9 @@ def test_send_due_refuses_to_commit_someone_elses_pending_changes(app, make_even
         send_due()
 
 
-def test_queue_email_wants_a_method_with_a_calendar(app):
+def test_queue_email_wants_a_sequence_with_a_calendar_method(app):
     with pytest.raises(ValueError, match="go together"):
-        queue_email(kind="x", to_address="a@example.ee", subject="s", body_text="t",
-                    calendar=b"BEGIN:VCALENDAR")
+        queue_email(kind="x", to_address="a@example.ee", pending={}, calendar_method="REQUEST")
 
 
 def _register(event, email: str):
@@ -198,7 +197,7 @@ def test_a_registration_queues_its_message_unrendered_and_the_worker_renders_it(
 
 def test_the_worker_renders_what_was_not_rendered_ahead_when_it_claims(smtp_server,
                                                                        make_event):
-    import koosloome.outbox as outbox
+    import koosloome.messaging.delivery as outbox
 
     _register(make_event(), "mari@example.ee")
     with pytest.MonkeyPatch.context() as patch:
@@ -211,15 +210,19 @@ def test_the_worker_renders_what_was_not_rendered_ahead_when_it_claims(smtp_serv
 
 
 def test_erasing_a_registration_drops_its_unrendered_messages(smtp_server, make_event):
-    from koosloome.registrations import services
+    from koosloome.registrations.personal_data import erase
     from tests.factories import writing
 
     registration = _register(make_event(), "mari@example.ee")
     with writing():
-        services.erase(registration)
+        erase(registration)
         db.session.commit()
-    assert db.session.scalar(select(func.count()).select_from(OutgoingEmail)) == 0
-    assert send_due().total == 0
+    # The confirmation that never left is dropped; only the erasure's own message remains,
+    # with no calendar: no invitation reached the person, so there is nothing to withdraw.
+    kinds = db.session.scalars(select(OutgoingEmail.kind)).all()
+    assert kinds == ["erased"]
+    assert send_due().sent == 1
+    assert not calendar_parts(smtp_server.messages[0].message)
 
 
 def test_a_message_whose_registration_is_gone_fails_for_good(smtp_server, make_event):

@@ -11,7 +11,7 @@ import pytest
 from koosloome.db import utcnow
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
-from koosloome.outbox import EmailStatus, OutgoingEmail
+from koosloome.messaging.models import EmailStatus, OutgoingEmail
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from tests.extra_apps import make_app
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from koosloome.audit import AuditLog
 from koosloome.db import utcnow
 from koosloome.extensions import db
-from koosloome.outbox import EmailStatus, OutgoingEmail
+from koosloome.messaging.models import EmailStatus, OutgoingEmail
 from koosloome.privacy.services import RetentionPolicy, add_months, purge
 from koosloome.registrations.models import (
     Answer,

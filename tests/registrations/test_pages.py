@@ -10,7 +10,7 @@ from sqlalchemy import select
 from koosloome.db import utcnow
 from koosloome.events.models import ExtraQuestion, QuestionKind, RegistrationMode
 from koosloome.extensions import db
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration, RegistrationStatus
 
 Status = RegistrationStatus

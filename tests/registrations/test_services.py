@@ -10,10 +10,11 @@ from sqlalchemy import select
 from koosloome.db import utcnow
 from koosloome.events.models import EventStatus, RegistrationMode
 from koosloome.extensions import db
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations import services
 from koosloome.registrations.links import registration_for_token
 from koosloome.registrations.models import RegistrationSource, RegistrationStatus
+from koosloome.registrations.personal_data import withdraw_health_consent
 from koosloome.registrations.services import (
     AlreadyRegistered,
     EventFull,
@@ -22,6 +23,7 @@ from koosloome.registrations.services import (
     RegistrationData,
     TransitionNotAllowed,
 )
+from koosloome.seating.lifecycle import lock_event, promote_waiting
 from tests.factories import writing
 
 Status = RegistrationStatus
@@ -185,7 +187,7 @@ def test_raising_capacity_promotes(make_event):
     event.capacity = 2
     with writing():
         db.session.flush()
-        promoted = services.promote_waiting(services.lock_event(event.id))
+        promoted = promote_waiting(lock_event(event.id))
         db.session.commit()
     assert promoted == [waiting.registration]
 
@@ -220,7 +222,7 @@ def test_withdrawing_health_consent_deletes_the_health_data(make_event):
     outcome = register(event, person(needs={"wheelchair", "vegan"}, needs_note="Vajan pause",
                                      transport_needed=True, transport_pickup="Rõuge",
                                      consent_health=True))
-    services.withdraw_health_consent(outcome.registration)
+    withdraw_health_consent(outcome.registration)
     db.session.commit()
     registration = outcome.registration
     assert registration.need_codes == set()

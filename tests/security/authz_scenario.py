@@ -30,7 +30,6 @@ from koosloome.events.models import AgendaItem, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
-from koosloome.registrations.links import manage_token
 from koosloome.registrations.models import Answer, RegistrationNeed
 from tests import factories
 
@@ -117,7 +116,7 @@ def build(app: Flask) -> Scenario:
     peeter = factories.make_registration(event, name="Peeter Pihlakas",
                                          email="peeter@example.ee")
     db.session.commit()
-    s.manage_tokens = {"mari": manage_token(mari), "peeter": manage_token(peeter)}
+    s.manage_tokens = {"mari": mari.manage_token, "peeter": peeter.manage_token}
 
     with factories.writing():
         survey = feedback.enable_survey(event, users[ORGANISER])

@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 import icalendar
 from openpyxl import load_workbook
 
-from koosloome.mail import build_message, header_text, message_bytes
+from koosloome.messaging.mime import build_message, header_text, message_bytes
 from koosloome.spreadsheet import FORMULA_TRIGGERS
 from tests.security.corpus import Payload
 

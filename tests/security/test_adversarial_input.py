@@ -23,7 +23,7 @@ from koosloome.boards.models import Board, Idea, IdeaComment
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.feedback.models import FeedbackAnswer, FeedbackSurvey
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration
 from tests.factories import organisation
 from tests.security.corpus import CORPUS, Payload, spread

@@ -517,8 +517,9 @@ def test_emails_to_anyone_else_carry_no_health_data(world):
     message to everyone: only Mari's own messages may mention her needs."""
     from koosloome.accounts.password_reset import queue_reset_email
     from koosloome.accounts.services import user_by_email
-    from koosloome.notifications import MessageKind, notify
-    from koosloome.outbox import OutgoingEmail
+    from koosloome.messaging.kinds import MessageKind
+    from koosloome.messaging.models import OutgoingEmail
+    from koosloome.messaging.notify import notify
     from koosloome.registrations.models import Registration
     from tests.factories import writing
 

@@ -38,7 +38,6 @@ from koosloome.events.models import EventStatus, QuestionKind
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
-from koosloome.registrations.links import manage_token
 from koosloome.registrations.models import RegistrationStatus
 from tests import factories
 from tests.security.conftest import FUZZ_COUNTS
@@ -117,7 +116,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     response = public.post(f"/b/{voting.join_code}/ideas/{voter_idea.id}/vote")
     assert response.status_code == 302
 
-    token = manage_token(person)
+    token = person.manage_token
     return World(staff=staff, public=public, ids={
         "event": event.id, "slug": event.slug, "draft": draft.id,
         "question": event.questions[0].id, "agenda": event.agenda[0].id,

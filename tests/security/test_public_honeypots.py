@@ -13,7 +13,7 @@ from koosloome.accounts.models import Role
 from koosloome.boards.models import BoardParticipant, Idea
 from koosloome.extensions import db
 from koosloome.feedback.models import FeedbackResponse, FeedbackSurvey
-from koosloome.outbox import OutgoingEmail
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration
 from tests.factories import make_board, make_event, make_registration, make_user, organisation
 

@@ -1,5 +1,5 @@
 """Events as calendar data: entries for invitations and the public feed, "add to calendar"
-links. The RFC 5545 work itself is in ``koosloome.ical``."""
+links. The RFC 5545 work itself is in ``messaging.ical``."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from flask_babel import gettext as _
 from koosloome.bilingual import localised
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
-from koosloome.events.venue import venue_facts
-from koosloome.ical import (
+from koosloome.messaging.ical import (
     CalendarEntry,
     Person,
     google_calendar_url,
     outlook_calendar_url,
     published,
 )
-from koosloome.mail import site_domain
+from koosloome.messaging.mime import site_domain
+from koosloome.venues.facts import venue_facts
 
 
 def event_url(event: Event) -> str:

@@ -9,15 +9,14 @@ revision and the last calendar queued for that registration (``outgoing_email``)
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import exists, select
+from sqlalchemy import select
 
 from koosloome.db import utcnow
-from koosloome.events.calendar import calendar_entry
 from koosloome.extensions import db
-from koosloome.ical import CalendarEntry, Person, cancellation, invite
-from koosloome.mail import site_domain
-from koosloome.outbox import OutgoingEmail
-from koosloome.registrations.links import manage_url
+from koosloome.messaging.calendars import calendar_entry
+from koosloome.messaging.ical import CalendarEntry, Person, cancellation, invite
+from koosloome.messaging.mime import site_domain
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration
 
 
@@ -34,7 +33,7 @@ def invite_entry(registration: Registration, language: str, sequence: int) -> Ca
         language,
         uid=calendar_uid(registration),
         sequence=sequence,
-        manage_link=manage_url(registration),
+        manage_link=registration.manage_url,
         attendee=Person(registration.name, registration.email or ""),
     )
 
@@ -55,18 +54,11 @@ def _last_calendar(registration: Registration) -> tuple[str, int] | None:
     return row[0], row[1] or 0
 
 
-def had_invite(registration: Registration) -> bool:
-    """Whether an invitation (REQUEST) was ever queued for ``registration``."""
-    return bool(
-        db.session.scalar(
-            select(
-                exists().where(
-                    OutgoingEmail.registration_id == registration.id,
-                    OutgoingEmail.calendar_method == "REQUEST",
-                )
-            )
-        )
-    )
+def holds_invite(registration: Registration) -> bool:
+    """Whether the last calendar queued for ``registration`` put it in the person's calendar
+    (a REQUEST, not withdrawn since by a CANCEL)."""
+    last = _last_calendar(registration)
+    return last is not None and last[0] == "REQUEST"
 
 
 def next_sequence(revision: int, method: str, last: tuple[str, int] | None) -> int:
@@ -85,14 +77,17 @@ def calendar_sequence(registration: Registration, method: str) -> int:
     return next_sequence(registration.event.revision, method, _last_calendar(registration))
 
 
+def calendar_bytes(entry: CalendarEntry, method: str) -> bytes:
+    """``entry`` as a REQUEST or CANCEL calendar."""
+    build = invite if method == "REQUEST" else cancellation
+    return build(entry, current_app.config["TIMEZONE"], utcnow())
+
+
 def build_calendar(
     registration: Registration, method: str, language: str, sequence: int
 ) -> bytes:
     """The REQUEST or CANCEL calendar for ``registration`` in ``language`` at ``sequence``."""
-    entry = invite_entry(registration, language, sequence)
-    tzid = current_app.config["TIMEZONE"]
-    build = invite if method == "REQUEST" else cancellation
-    return build(entry, tzid, utcnow())
+    return calendar_bytes(invite_entry(registration, language, sequence), method)
 
 
 def registration_calendar(

@@ -1,12 +1,11 @@
-"""The outbox: every message is a row written with the change that caused it, and delivered
-later by a worker that records each attempt, retries with back-off and never sends twice.
+"""Delivering the outbox: render what was queued unrendered, claim due messages, hand each to
+the transport and record the attempt; retry with back-off, fail for good on a 5xx refusal.
 
 States (pretix's model): queued → sending → sent, or retry (awaiting another attempt) / failed.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
 import smtplib
 from collections.abc import Callable
@@ -15,185 +14,22 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import (
-    JSON,
-    ForeignKey,
-    Index,
-    LargeBinary,
-    String,
-    Text,
-    and_,
-    select,
-    update,
-)
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import and_, select, update
 
-from koosloome.db import Base, enum_column, utcnow, write_intent
+from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
-from koosloome.mail import (
-    PermanentFailure,
-    Transport,
-    build_message,
-    header_text,
-    message_bytes,
-    new_message_id,
-    sender_address,
-    transport_for,
-)
+from koosloome.messaging.content import render_pending_email
+from koosloome.messaging.mime import build_message, message_bytes, sender_address
+from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
+from koosloome.messaging.transport import PermanentFailure, Transport, transport_for
 
 log = logging.getLogger(__name__)
 
 
-class EmailStatus(enum.StrEnum):
-    """queued → sending → sent, or retry (awaiting another attempt) / failed."""
-
-    QUEUED = "queued"
-    SENDING = "sending"
-    SENT = "sent"
-    RETRY = "retry"
-    FAILED = "failed"
-
-
-class OutgoingEmail(Base):
-    """One message waiting for, or done with, delivery."""
-
-    __tablename__ = "outgoing_email"
-    __table_args__ = (Index("ix_outgoing_email_due", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    status: Mapped[EmailStatus] = mapped_column(
-        enum_column(EmailStatus), default=EmailStatus.QUEUED
-    )
-    to_address: Mapped[str] = mapped_column(String(254))
-    to_name: Mapped[str] = mapped_column(String(200), default="")
-    language: Mapped[str] = mapped_column(String(5), default="et")
-    subject: Mapped[str] = mapped_column(String(300))
-    body_text: Mapped[str] = mapped_column(Text)
-    body_html: Mapped[str] = mapped_column(Text, default="")
-    calendar: Mapped[bytes | None] = mapped_column(LargeBinary)
-    #: The iTIP method of ``calendar`` (REQUEST or CANCEL), also the MIME ``method``.
-    calendar_method: Mapped[str | None] = mapped_column(String(10))
-    #: The calendar's SEQUENCE: the next calendar for the same UID must never go lower.
-    calendar_sequence: Mapped[int | None]
-    message_id: Mapped[str] = mapped_column(String(200), default="")
-    #: Set while the message awaits rendering: the template values decided when it was queued
-    #: (a registration rush queues, the worker renders; see ``render_pending``). None once the
-    #: subject, bodies and calendar are filled in.
-    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
-    event_id: Mapped[int | None] = mapped_column(
-        ForeignKey("event.id", ondelete="SET NULL"), index=True
-    )
-    registration_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registration.id", ondelete="SET NULL"), index=True
-    )
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-
-    delivery_attempts: Mapped[list[DeliveryAttempt]] = relationship(
-        back_populates="email", cascade="all, delete-orphan", order_by="DeliveryAttempt.id"
-    )
-
-
-class DeliveryAttempt(Base):
-    """One try at handing a message to the SMTP server, and what came of it."""
-
-    __tablename__ = "delivery_attempt"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    email_id: Mapped[int] = mapped_column(
-        ForeignKey("outgoing_email.id", ondelete="CASCADE"), index=True
-    )
-    at: Mapped[datetime] = mapped_column(default=utcnow)
-    ok: Mapped[bool] = mapped_column(default=False)
-    error: Mapped[str] = mapped_column(Text, default="")
-
-    email: Mapped[OutgoingEmail] = relationship(back_populates="delivery_attempts")
-
-
-class RegistrationNotice(Base):
-    """A one-off message (reminder, thank-you) queued for a registration: the primary key makes
-    "exactly once, however often the scheduler runs" a rule of the database."""
-
-    __tablename__ = "registration_notice"
-
-    registration_id: Mapped[int] = mapped_column(
-        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
-    )
-    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
-    queued_at: Mapped[datetime] = mapped_column(default=utcnow)
-
-
-# --- Queueing -------------------------------------------------------------------------------
-
-
-def queue_email(
-    *,
-    kind: str,
-    to_address: str,
-    subject: str,
-    body_text: str,
-    body_html: str = "",
-    to_name: str = "",
-    language: str = "et",
-    calendar: bytes | None = None,
-    calendar_method: str | None = None,
-    calendar_sequence: int | None = None,
-    event_id: int | None = None,
-    registration_id: int | None = None,
-    pending: dict[str, Any] | None = None,
-) -> OutgoingEmail:
-    """Add a message to the outbox in the caller's transaction (flushed, not committed): it is
-    sent only if that transaction commits, and never lost once it has.
-
-    With ``pending`` (template values) the message is queued unrendered: the subject, bodies
-    and calendar are filled in by ``render_pending`` before it is sent."""
-    if pending is None and (calendar is None) != (calendar_method is None):
-        raise ValueError("calendar and calendar_method go together")
-    email = OutgoingEmail(
-        kind=kind,
-        to_address=header_text(to_address, 254),
-        to_name=header_text(to_name, 200),
-        language=language,
-        subject=header_text(subject),
-        body_text=body_text,
-        body_html=body_html,
-        calendar=calendar,
-        calendar_method=calendar_method,
-        calendar_sequence=calendar_sequence,
-        message_id=new_message_id(current_app.config["BASE_URL"]),
-        event_id=event_id,
-        registration_id=registration_id,
-        pending=pending,
-        status=EmailStatus.QUEUED,
-        next_attempt_at=utcnow(),
-    )
-    db.session.add(email)
-    db.session.flush()
-    return email
-
-
 # --- Rendering --------------------------------------------------------------------------------
 
-#: The subject, bodies and calendar of a pending message (column name → value); raises
-#: LookupError when what it was about is gone. It must only read. The app provides it
-#: (``init_renderer``) because the renderer, ``notifications``, imports this module.
-Renderer = Callable[["OutgoingEmail"], dict[str, Any]]
-_RENDERER_KEY = "koosloome.email_renderer"
 #: Exceptions that mean "this row can never become a message": it fails for good, recorded.
 UNBUILDABLE = (ValueError, TypeError, LookupError)
-
-
-def init_renderer(app: Any, renderer: Renderer) -> None:
-    """Tell the outbox how ``app`` renders pending messages."""
-    app.extensions[_RENDERER_KEY] = renderer
-
-
-def _rendered(email: OutgoingEmail) -> dict[str, Any]:
-    return {**current_app.extensions[_RENDERER_KEY](email), "pending": None}
 
 
 def render_pending(limit: int = 200) -> int:
@@ -216,7 +52,7 @@ def render_pending(limit: int = 200) -> int:
     done: list[tuple[int, dict[str, Any]]] = []
     for email in session.scalars(query).all():
         try:
-            done.append((email.id, _rendered(email)))
+            done.append((email.id, render_pending_email(email)))
         except UNBUILDABLE as exc:
             log.warning("message %s cannot be rendered: %s", email.id, exc)
     session.rollback()
@@ -306,7 +142,7 @@ def _claim(now: datetime, limit: int, sender: str) -> list[_Claimed]:
             email.next_attempt_at = now + CLAIM_LEASE
             try:
                 if email.pending is not None:  # not rendered ahead (see render_pending)
-                    for name, value in _rendered(email).items():
+                    for name, value in render_pending_email(email).items():
                         setattr(email, name, value)
                 data = message_bytes(build_message(email, sender))
             except UNBUILDABLE as exc:  # a row that cannot be a message

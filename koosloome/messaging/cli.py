@@ -15,8 +15,8 @@ from flask.cli import AppGroup
 
 from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
-from koosloome.notifications import queue_due_reminders, queue_thank_yous
-from koosloome.outbox import BATCH_SIZE, DeliveryReport, send_due
+from koosloome.messaging.delivery import BATCH_SIZE, DeliveryReport, send_due
+from koosloome.messaging.scheduled import queue_due_reminders, queue_thank_yous
 
 outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
 reminders_cli = AppGroup("reminders", help="Scheduled messages to participants.")

@@ -1,4 +1,5 @@
-"""Whether an event takes registrations now, and counting its seats and waiting list."""
+"""Whether an event takes registrations now, and counting its seats and waiting list (reads
+only; seat decisions lock first, see ``lifecycle``)."""
 
 from __future__ import annotations
 
@@ -105,3 +106,22 @@ def availability(events: list[Event], now: datetime | None = None) -> dict[int, 
         event.id: Availability(registration_state(event, now), event.capacity, counts[event.id])
         for event in events
     }
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first in line; None when not on the waiting list."""
+    if (registration.status is not RegistrationStatus.WAITLISTED
+            or registration.waitlisted_at is None):
+        return None
+    ahead = db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == registration.event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            (Registration.waitlisted_at < registration.waitlisted_at)
+            | (
+                (Registration.waitlisted_at == registration.waitlisted_at)
+                & (Registration.id < registration.id)
+            ),
+        )
+    )
+    return int(ahead or 0) + 1

@@ -1,4 +1,4 @@
-"""Shared pieces of the JSON API: bearer-token staff authentication and error bodies.
+"""Shared pieces of every JSON API (events, boards): bearer-token staff authentication, errors.
 
 Errors are ``{"error": "<code>", "message": "<translated text>", "fields": {name: [msg]}}``.
 """

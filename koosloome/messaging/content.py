@@ -1,0 +1,218 @@
+"""What a message says: subject, text and HTML bodies in the recipient's language, and its
+calendar. The worker calls ``render_pending_email`` for each row queued unrendered; nothing here
+writes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from koosloome.bilingual import localised
+from koosloome.boards.models import Board
+from koosloome.events.models import Event
+from koosloome.extensions import db
+from koosloome.feedback.models import feedback_open_for
+from koosloome.i18n import format_long_date, format_time
+from koosloome.messaging.calendars import calendar_entry, event_url, location_text
+from koosloome.messaging.ical import Person
+from koosloome.messaging.invites import build_calendar, calendar_bytes
+from koosloome.messaging.kinds import MessageKind
+from koosloome.messaging.mime import header_text
+from koosloome.messaging.models import OutgoingEmail
+from koosloome.registrations.models import Registration
+from koosloome.venues.facts import Fact, venue_facts
+
+SUBJECTS = {
+    MessageKind.CONFIRMED: _l("You are registered: %(title)s"),
+    MessageKind.WAITLISTED: _l("You are on the waiting list: %(title)s"),
+    MessageKind.PROMOTED: _l("A seat is yours: %(title)s"),
+    MessageKind.APPLICATION_RECEIVED: _l("We have received your application: %(title)s"),
+    MessageKind.APPLICATION_ACCEPTED: _l("Your application is accepted: %(title)s"),
+    MessageKind.APPLICATION_REJECTED: _l("About your application: %(title)s"),
+    MessageKind.CHANGED: _l("Your registration details were changed: %(title)s"),
+    MessageKind.CANCELLED: _l("Your registration is cancelled: %(title)s"),
+    MessageKind.LOST_LINK: _l("Your registration link: %(title)s"),
+    MessageKind.EVENT_CHANGED: _l("New time or place: %(title)s"),
+    MessageKind.EVENT_CANCELLED: _l("The event is cancelled: %(title)s"),
+    MessageKind.REMINDER: _l("Reminder: %(title)s on %(date)s"),
+    MessageKind.THANK_YOU: _l("Thank you for taking part: %(title)s"),
+    MessageKind.REGISTRATION_DECLINED: _l("Your registration is cancelled by the organisers: "
+                                          "%(title)s"),
+    MessageKind.ERASED: _l("Your registration details are deleted: %(title)s"),
+    MessageKind.PASSWORD_RESET: _l("Set your Koosloome password"),
+}
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+@dataclass(frozen=True)
+class RenderedEmail:
+    """Subject and bodies of one message, in one language."""
+
+    subject: str
+    text: str
+    html: str
+
+
+def render_email(template: str, language: str, subject: str, context: dict[str, Any]) -> (
+    RenderedEmail
+):
+    """Render ``email/<template>.txt`` and ``.html`` in ``language`` (subject already rendered)."""
+    with force_locale(language):
+        text = render_template(f"email/{template}.txt", language=language, **context)
+        html = render_template(f"email/{template}.html", language=language, **context)
+    return RenderedEmail(header_text(subject), tidy_text(text), html)
+
+
+def tidy_text(text: str) -> str:
+    """Plain-text body without trailing spaces and with at most one blank line in a row
+    (templates stay readable; the reader gets no gaps)."""
+    lines = [line.rstrip() for line in text.strip().splitlines()]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)) + "\n"
+
+
+def message_context(
+    event: Event, language: str, name: str, manage_link: str, **extra: Any
+) -> dict[str, Any]:
+    """What every e-mail template gets: the event in ``language``, the links, the contacts."""
+    config = current_app.config
+    with force_locale(language):
+        facts: list[Fact] = venue_facts(event, language)
+        context = {
+            "event": event,
+            "name": name,
+            "title": localised(event, "title", language),
+            "summary": localised(event, "summary", language),
+            "access_notes": localised(event, "access_notes", language),
+            "date": format_long_date(event.starts_at, language),
+            "start_time": format_time(event.starts_at),
+            "end_time": format_time(event.ends_at),
+            "end_date": format_long_date(event.ends_at, language),
+            "same_day": format_long_date(event.ends_at, language)
+            == format_long_date(event.starts_at, language),
+            "location": location_text(event),
+            "facts": facts,
+            "event_url": event_url(event),
+            "manage_url": manage_link,
+            "organiser": event.organisation.name,
+            "contact_email": event.organisation.email or config["CONTACT_EMAIL"],
+            "contact_phone": event.access_contact_phone or event.organisation.phone
+            or config["CONTACT_PHONE"],
+        }
+    context.update(extra)
+    return context
+
+
+def subject_for(kind: MessageKind, language: str, context: dict[str, Any]) -> str:
+    """The subject line of a message of ``kind`` (an organiser's message brings its own)."""
+    if kind is MessageKind.ORGANISER_MESSAGE:
+        return header_text(context["subject"])
+    with force_locale(language):
+        return str(SUBJECTS[kind]) % {"title": context["title"], "date": context["date"]}
+
+
+def _agenda(event: Event, language: str) -> list[tuple[str, str, str]]:
+    """The programme for the reminder: (time, title, speaker and room)."""
+    with force_locale(language):
+        return [
+            (format_time(item.starts_at), localised(item, "title", language),
+             ", ".join(part for part in (item.speaker, item.room) if part))
+            for item in event.agenda
+        ]
+
+
+def _board_links(event: Event) -> list[str]:
+    base = current_app.config["BASE_URL"]
+    boards = db.session.scalars(select(Board).where(Board.event_id == event.id).order_by(Board.id))
+    return [f"{base}/b/{board.join_code}/results" for board in boards]
+
+
+def render_registration_message(
+    registration: Registration,
+    kind: MessageKind,
+    language: str,
+    method: str | None,
+    sequence: int | None,
+    context: dict[str, Any],
+) -> tuple[RenderedEmail, bytes | None]:
+    """The message of ``kind`` for ``registration`` and its calendar (when ``method``)."""
+    event = registration.event
+    values = message_context(event, language, registration.name, registration.manage_url)
+    values.update(context)
+    if kind is MessageKind.THANK_YOU:
+        values.setdefault("board_links", _board_links(event))
+        # Our own survey (one answer per registration, through the personal link) comes first.
+        values.setdefault("feedback_url", f"{registration.manage_url}/feedback"
+                          if feedback_open_for(registration) else event.feedback_url)
+    if kind is MessageKind.REMINDER:
+        values.setdefault("agenda", _agenda(event, language))
+    values.setdefault("position", None)
+    values["calendar_method"] = method
+    rendered = render_email(kind.value, language, subject_for(kind, language, values), values)
+    calendar = None
+    if method is not None and sequence is not None:
+        calendar = build_calendar(registration, method, language, sequence)
+    return rendered, calendar
+
+
+def render_pending_email(email: OutgoingEmail) -> dict[str, Any]:
+    """The subject, bodies and calendar of a message queued unrendered (column → value);
+    ``LookupError`` when what it was about is gone. Only reads."""
+    kind = MessageKind(email.kind)
+    values = dict(email.pending or {})
+    if kind in STANDALONE_KINDS:
+        rendered, calendar = STANDALONE_KINDS[kind](email, values)
+    else:
+        registration = (
+            db.session.get(Registration, email.registration_id)
+            if email.registration_id is not None else None
+        )
+        if registration is None:
+            raise LookupError("the registration of this message no longer exists")
+        rendered, calendar = render_registration_message(
+            registration, kind, email.language, email.calendar_method,
+            email.calendar_sequence, values,
+        )
+    return {"subject": rendered.subject, "body_text": rendered.text,
+            "body_html": rendered.html, "calendar": calendar, "pending": None}
+
+
+def _render_erased(email: OutgoingEmail, values: dict[str, Any]) -> tuple[RenderedEmail,
+                                                                          bytes | None]:
+    """The confirmation of an erasure: the registration is gone, its event and the
+    invitation's UID are what is left to write about."""
+    event = db.session.get(Event, email.event_id) if email.event_id is not None else None
+    if event is None:
+        raise LookupError("the event of this message no longer exists")
+    language, method = email.language, email.calendar_method
+    context = message_context(event, language, values["name"], "", calendar_method=method)
+    rendered = render_email(email.kind, language,
+                            subject_for(MessageKind.ERASED, language, context), context)
+    calendar = None
+    if method is not None and email.calendar_sequence is not None:
+        entry = calendar_entry(event, language, uid=values["uid"],
+                               sequence=email.calendar_sequence,
+                               attendee=Person(email.to_name, email.to_address))
+        calendar = calendar_bytes(entry, method)
+    return rendered, calendar
+
+
+def _render_from_context(email: OutgoingEmail, values: dict[str, Any]) -> tuple[RenderedEmail,
+                                                                                bytes | None]:
+    """A message whose template values were all decided when it was queued."""
+    kind = MessageKind(email.kind)
+    with force_locale(email.language):
+        subject = str(SUBJECTS[kind]) % values
+    return render_email(email.kind, email.language, subject, values), None
+
+
+#: Kinds that need no registration to render: how each is rendered.
+STANDALONE_KINDS = {
+    MessageKind.ERASED: _render_erased,
+    MessageKind.PASSWORD_RESET: _render_from_context,
+}

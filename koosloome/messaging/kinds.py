@@ -1,0 +1,39 @@
+"""The vocabulary domain code uses to ask for a message: its kind and its calendar action."""
+
+from __future__ import annotations
+
+import enum
+
+
+class MessageKind(enum.StrEnum):
+    """Every message Koosloome sends; the value names the templates in ``email/``."""
+
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    PROMOTED = "promoted"
+    APPLICATION_RECEIVED = "application_received"
+    APPLICATION_ACCEPTED = "application_accepted"
+    APPLICATION_REJECTED = "application_rejected"
+    #: The organisers cancelled a registration of an ordinary (not application) event.
+    REGISTRATION_DECLINED = "registration_declined"
+    CHANGED = "changed"
+    CANCELLED = "cancelled"
+    #: The person erased their registration: confirms it and withdraws the invitation.
+    ERASED = "erased"
+    LOST_LINK = "lost_link"
+    EVENT_CHANGED = "event_changed"
+    EVENT_CANCELLED = "event_cancelled"
+    REMINDER = "reminder"
+    THANK_YOU = "thank_you"
+    ORGANISER_MESSAGE = "organiser_message"
+    PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name, not a secret)
+
+
+class CalendarAction(enum.StrEnum):
+    """What a message does to the entry in the person's calendar (iTIP, RFC 5546)."""
+
+    #: Add or update it (METHOD:REQUEST).
+    REQUEST = "REQUEST"
+    #: Remove it (METHOD:CANCEL), if an invitation was ever sent.
+    CANCEL = "CANCEL"
+    NONE = "NONE"

@@ -1,0 +1,154 @@
+"""The MIME message for one outbox row, exactly as it goes over the wire.
+
+A message with a calendar is shaped like the invitations Google Calendar sends, which every
+major client understands (iMIP, RFC 6047)::
+
+    multipart/mixed
+      multipart/alternative
+        text/plain
+        text/html
+        text/calendar; method=REQUEST; charset=UTF-8
+      application/ics; name="invite.ics"   (attachment: the same calendar)
+
+Without a calendar it is just multipart/alternative (text and HTML).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from email.charset import QP, Charset
+from email.encoders import encode_base64
+from email.header import Header
+from email.message import Message
+from email.mime.base import MIMEBase
+from email.mime.image import MIMEImage
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
+from email.policy import compat32
+from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from urllib.parse import urlsplit
+
+import segno
+from flask import current_app
+
+from koosloome.messaging.models import OutgoingEmail
+
+_LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
+
+
+def header_text(value: str, limit: int = 300) -> str:
+    """Text safe for one header line: line breaks and control characters become spaces.
+
+    A name or title with CR/LF must never start a new header (header injection)."""
+    return " ".join(_LINE_BREAKS.sub(" ", value).split())[:limit]
+
+
+def site_domain(base_url: str) -> str:
+    """The host of ``BASE_URL``: the right-hand side of our Message-IDs and calendar UIDs."""
+    return urlsplit(base_url).hostname or "localhost"
+
+
+def new_message_id(base_url: str) -> str:
+    """A unique Message-ID on the site's own domain."""
+    return make_msgid(domain=site_domain(base_url))
+
+
+def address_header(name: str, address: str) -> str:
+    """``"Name, with comma" <a@b.ee>``: formataddr quotes and encodes the name as needed.
+
+    An ASCII name that looks like an RFC 2047 encoded word (``=?utf-8?q?…?=``) would be
+    decoded by the reader's mail program and show as something else: it is encoded itself."""
+    name, address = header_text(name, 200), header_text(address, 254)
+    if "=?" in name:
+        return f"{Header(name, 'utf-8').encode()} <{address}>"
+    return formataddr((name, address))
+
+
+def sender_address(default_sender: str) -> tuple[str, str]:
+    """MAIL_DEFAULT_SENDER (``Name <address>`` or a bare address) as (name, address)."""
+    name, address = parseaddr(default_sender)
+    return name, address
+
+
+def build_message(email: OutgoingEmail, default_sender: str) -> Message:
+    """The complete MIME message for one outbox row.
+
+    Built with the classic ``email.mime`` classes: the newer ``EmailMessage`` re-parses
+    address headers and, for a non-ASCII display name with a comma, writes the comma
+    unquoted, which splits one recipient into two."""
+    from_name, from_address = sender_address(default_sender)
+    body = MIMEMultipart("alternative")
+    body.attach(MIMEText(email.body_text, "plain", _utf8_qp()))
+    body.attach(MIMEText(email.body_html, "html", _utf8_qp()))
+    message: Message = body
+    attachments: list[MIMEBase] = []
+    if email.calendar and email.calendar_method:
+        body.attach(_calendar_part(email.calendar, email.calendar_method))
+        attachments.append(_invite_attachment(email.calendar))
+    if email.kind in CHECK_IN_KINDS and email.registration_id:
+        attachments.append(check_in_qr(email.registration_id))
+    if attachments:
+        message = MIMEMultipart("mixed")
+        message.attach(body)
+        for attachment in attachments:
+            message.attach(attachment)
+    message["From"] = address_header(from_name, from_address)
+    message["To"] = address_header(email.to_name, email.to_address)
+    message["Subject"] = Header(header_text(email.subject), "utf-8")
+    message["Date"] = format_datetime(email.created_at)
+    message["Message-ID"] = email.message_id
+    message["Content-Language"] = email.language
+    # Automatic messages: no out-of-office replies (RFC 3834).
+    message["Auto-Submitted"] = "auto-generated"
+    return message
+
+
+#: Messages that give a seat carry a QR code of the check-in page, for staff to scan at the door.
+CHECK_IN_KINDS = frozenset({"confirmed", "promoted", "application_accepted"})
+CHECK_IN_QR_FILENAME = "registreerimise-qr.png"
+
+
+def check_in_url(registration_id: int) -> str:
+    """Where staff who scan the participant's QR code land (sign-in required)."""
+    return f"{current_app.config['BASE_URL']}/admin/registrations/{registration_id}/check-in"
+
+
+def check_in_qr(registration_id: int) -> MIMEImage:
+    """The QR code of the check-in page as a PNG attachment."""
+    buffer = io.BytesIO()
+    segno.make(check_in_url(registration_id), error="m").save(
+        buffer, kind="png", scale=8, border=4
+    )
+    part = MIMEImage(buffer.getvalue(), "png")
+    part.add_header("Content-Disposition", "attachment", filename=CHECK_IN_QR_FILENAME)
+    return part
+
+
+def message_bytes(message: Message) -> bytes:
+    """The message as sent: CRLF line endings, headers exactly as built."""
+    return message.as_bytes(policy=compat32.clone(linesep="\r\n"))
+
+
+def _utf8_qp() -> Charset:
+    charset = Charset("utf-8")
+    charset.body_encoding = QP
+    return charset
+
+
+def _calendar_part(calendar: bytes, method: str) -> MIMEBase:
+    """``text/calendar; method=…; charset=UTF-8`` for the multipart/alternative (base64 keeps
+    the calendar's CRLF line endings byte for byte)."""
+    part = MIMEBase("text", "calendar", method=method, charset="UTF-8")
+    part.set_payload(calendar)
+    encode_base64(part)
+    return part
+
+
+def _invite_attachment(calendar: bytes) -> MIMEBase:
+    """The same calendar as an ``invite.ics`` attachment, as Google Calendar attaches it."""
+    part = MIMEBase("application", "ics", name="invite.ics")
+    part.set_payload(calendar)
+    encode_base64(part)
+    part.add_header("Content-Disposition", "attachment", filename="invite.ics")
+    return part

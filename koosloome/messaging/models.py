@@ -1,0 +1,95 @@
+"""The outbox tables: one row per message, one per delivery attempt, one per one-off notice."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from koosloome.db import Base, enum_column, utcnow
+
+
+class EmailStatus(enum.StrEnum):
+    """queued → sending → sent, or retry (awaiting another attempt) / failed."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    RETRY = "retry"
+    FAILED = "failed"
+
+
+class OutgoingEmail(Base):
+    """One message waiting for, or done with, delivery."""
+
+    __tablename__ = "outgoing_email"
+    __table_args__ = (Index("ix_outgoing_email_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[EmailStatus] = mapped_column(
+        enum_column(EmailStatus), default=EmailStatus.QUEUED
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    language: Mapped[str] = mapped_column(String(5), default="et")
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    calendar: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: The iTIP method of ``calendar`` (REQUEST or CANCEL), also the MIME ``method``.
+    calendar_method: Mapped[str | None] = mapped_column(String(10))
+    #: The calendar's SEQUENCE: the next calendar for the same UID must never go lower.
+    calendar_sequence: Mapped[int | None]
+    message_id: Mapped[str] = mapped_column(String(200), default="")
+    #: Set while the message awaits rendering: the template values decided when it was queued
+    #: (the worker renders; see ``delivery.render_pending``). None once the subject, bodies
+    #: and calendar are filled in.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    delivery_attempts: Mapped[list[DeliveryAttempt]] = relationship(
+        back_populates="email", cascade="all, delete-orphan", order_by="DeliveryAttempt.id"
+    )
+
+
+class DeliveryAttempt(Base):
+    """One try at handing a message to the SMTP server, and what came of it."""
+
+    __tablename__ = "delivery_attempt"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email_id: Mapped[int] = mapped_column(
+        ForeignKey("outgoing_email.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    ok: Mapped[bool] = mapped_column(default=False)
+    error: Mapped[str] = mapped_column(Text, default="")
+
+    email: Mapped[OutgoingEmail] = relationship(back_populates="delivery_attempts")
+
+
+class RegistrationNotice(Base):
+    """A one-off message (reminder, thank-you) queued for a registration: the primary key makes
+    "exactly once, however often the scheduler runs" a rule of the database."""
+
+    __tablename__ = "registration_notice"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(40), primary_key=True)
+    queued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,114 @@
+"""The calls domain code makes: ``notify`` a participant, or ``queue_templated`` a message that
+belongs to no registration (a password reset, an erasure's confirmation).
+
+Each adds a row to the caller's transaction (flush, never commit): a change that rolls back
+sends nothing. The recipient, the calendar method and its SEQUENCE are decided at once; the
+text and the calendar are rendered later by the worker (``content``), outside any lock.
+
+Calendar rules (iTIP, RFC 5546): one UID per registration for ever; SEQUENCE follows the
+event's revision and never goes down for that UID, so a cancellation (and any invitation after
+it) outranks everything sent before. A CANCEL goes out only where an invitation did.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from koosloome.extensions import db
+from koosloome.messaging.invites import calendar_sequence, calendar_uid, holds_invite
+from koosloome.messaging.kinds import CalendarAction, MessageKind
+from koosloome.messaging.models import OutgoingEmail
+from koosloome.messaging.outbox import queue_email
+from koosloome.registrations.models import Registration
+
+
+def _calendar_method(registration: Registration, action: CalendarAction) -> str | None:
+    if action is CalendarAction.REQUEST:
+        return "REQUEST"
+    if action is CalendarAction.CANCEL and holds_invite(registration):
+        # Only withdraw what is there: a waiting-list place never had an invitation.
+        return "CANCEL"
+    return None
+
+
+def language_of(registration: Registration) -> str:
+    """The language the person registered in (Estonian when it is not one we write in)."""
+    languages = tuple(current_app.config["LANGUAGES"])
+    return registration.language if registration.language in languages else "et"
+
+
+def notify(
+    registration: Registration,
+    kind: MessageKind,
+    *,
+    calendar: CalendarAction = CalendarAction.NONE,
+    **context: Any,
+) -> OutgoingEmail | None:
+    """Queue a message of ``kind`` to the participant, carrying ``calendar``; flushes.
+
+    Returns None for a registration without e-mail (registered by phone). ``context`` (JSON
+    values) reaches the template: ``WAITLISTED`` takes ``position=``, ``ORGANISER_MESSAGE``
+    ``subject=`` and ``body=``.
+    """
+    if not registration.email:
+        return None
+    if registration.id is None:  # the UID and the outbox row need it: a new registration
+        db.session.flush()
+    method = _calendar_method(registration, CalendarAction(calendar))
+    return queue_email(
+        kind=MessageKind(kind).value,
+        to_address=registration.email,
+        to_name=registration.name,
+        language=language_of(registration),
+        calendar_method=method,
+        calendar_sequence=calendar_sequence(registration, method) if method else None,
+        event_id=registration.event_id,
+        registration_id=registration.id,
+        pending=dict(context),
+    )
+
+
+def notify_erased(registration: Registration) -> OutgoingEmail | None:
+    """Confirm an erasure to the person and withdraw their invitation; call it before the
+    registration is deleted. The message keeps only what its text and calendar need (name,
+    address, the invitation's UID), as it outlives the registration."""
+    if not registration.email:
+        return None
+    method = _calendar_method(registration, CalendarAction.CANCEL)
+    return queue_templated(
+        MessageKind.ERASED,
+        to_address=registration.email,
+        to_name=registration.name,
+        language=language_of(registration),
+        event_id=registration.event_id,
+        calendar_method=method,
+        calendar_sequence=calendar_sequence(registration, method) if method else None,
+        name=registration.name,
+        uid=calendar_uid(registration),
+    )
+
+
+def queue_templated(
+    kind: MessageKind,
+    *,
+    to_address: str,
+    to_name: str,
+    language: str,
+    event_id: int | None = None,
+    calendar_method: str | None = None,
+    calendar_sequence: int | None = None,
+    **context: Any,
+) -> OutgoingEmail:
+    """Queue ``email/<kind>`` rendered from ``context`` alone (JSON values); flushes."""
+    return queue_email(
+        kind=MessageKind(kind).value,
+        to_address=to_address,
+        to_name=to_name,
+        language=language,
+        calendar_method=calendar_method,
+        calendar_sequence=calendar_sequence,
+        event_id=event_id,
+        pending=dict(context),
+    )

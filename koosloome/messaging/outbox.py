@@ -1,0 +1,55 @@
+"""Queueing a message: a row of ``outgoing_email`` written in the caller's transaction.
+
+A change that rolls back sends nothing; one that commits is never lost. The row holds what
+was decided (recipient, language, calendar method and SEQUENCE) and the template values in
+``pending``; the worker (``delivery``) renders it outside any lock, delivers and records.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app
+
+from koosloome.db import utcnow
+from koosloome.extensions import db
+from koosloome.messaging.mime import header_text, new_message_id
+from koosloome.messaging.models import EmailStatus, OutgoingEmail
+
+
+def queue_email(
+    *,
+    kind: str,
+    to_address: str,
+    pending: dict[str, Any],
+    to_name: str = "",
+    language: str = "et",
+    calendar_method: str | None = None,
+    calendar_sequence: int | None = None,
+    event_id: int | None = None,
+    registration_id: int | None = None,
+) -> OutgoingEmail:
+    """Add a message to the outbox in the caller's transaction (flushed, not committed): it is
+    sent only if that transaction commits, and never lost once it has. ``pending`` holds the
+    template values (JSON); the subject, bodies and calendar are filled in by the worker."""
+    if (calendar_method is None) != (calendar_sequence is None):
+        raise ValueError("a calendar method and its SEQUENCE go together")
+    email = OutgoingEmail(
+        kind=kind,
+        to_address=header_text(to_address, 254),
+        to_name=header_text(to_name, 200),
+        language=language,
+        subject="",
+        body_text="",
+        calendar_method=calendar_method,
+        calendar_sequence=calendar_sequence,
+        message_id=new_message_id(current_app.config["BASE_URL"]),
+        event_id=event_id,
+        registration_id=registration_id,
+        pending=pending,
+        status=EmailStatus.QUEUED,
+        next_attempt_at=utcnow(),
+    )
+    db.session.add(email)
+    db.session.flush()
+    return email

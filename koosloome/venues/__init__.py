@@ -1,0 +1,1 @@
+"""Venues and what people need to know to reach them and get in."""
