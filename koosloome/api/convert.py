@@ -14,21 +14,16 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from koosloome.registrations.choices import NEEDS
+from koosloome.registrations.fields import TIMED_CONSENTS, Shape, by_shape
 from koosloome.registrations.forms import RegistrationForm
 
 Errors = dict[str, list[str]]
 
 _NEED_FIELD = {need.code: ("diet" if need.group == "diet" else f"needs_{need.group}")
                for need in NEEDS}
-REGISTRATION_STRINGS = (
-    "name", "email", "phone", "organisation_name", "sector", "county", "municipality",
-    "language", "needs_note", "companion_name", "allergies", "transport_pickup", "gender",
-    "age_band",
-)
-REGISTRATION_BOOLEANS = (
-    "companion", "transport_needed", "transport_wheelchair", "phone_me", "consent_privacy",
-    "consent_health", "consent_photos", "consent_future_events",
-)
+REGISTRATION_STRINGS = by_shape(Shape.TEXT, Shape.OPTIONAL_TEXT)
+REGISTRATION_BOOLEANS = (*by_shape(Shape.FLAG, Shape.YES_NO), *TIMED_CONSENTS)
+_YES_NO_FIELDS = frozenset(by_shape(Shape.YES_NO))
 REGISTRATION_KEYS = frozenset(
     {*REGISTRATION_STRINGS, *REGISTRATION_BOOLEANS, "needs", "has_disability", "answers"}
 )
@@ -62,7 +57,7 @@ def registration_formdata(payload: dict[str, Any]) -> tuple[MultiDict, Errors]:
             continue
         if not isinstance(value, bool):
             _type_error(errors, key, _("Must be true or false"))
-        elif key == "transport_needed":
+        elif key in _YES_NO_FIELDS:
             data.add(key, "yes" if value else "no")
         elif value:
             data.add(key, "y")

@@ -9,6 +9,8 @@ from flask import current_app
 from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS, VENUE_FIELDS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
+from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
+from koosloome.registrations.models import RegistrationSource
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -134,18 +136,33 @@ def _event_input(required: list[str]) -> dict[str, Any]:
     }
 
 
+_OUTPUT_SHAPES = {
+    Shape.TEXT: STRING, Shape.OPTIONAL_TEXT: NULLABLE_STRING, Shape.FLAG: {"type": "boolean"},
+    Shape.YES_NO: {"type": "boolean"}, Shape.YES_NO_UNSAID: {"type": ["boolean", "null"]},
+}
+_HEALTH_NOTE = "Only for organisers allowed to see health data."
+
+
 def _registration() -> dict[str, Any]:
+    properties: dict[str, Any] = {
+        "id": INTEGER, "event_id": INTEGER,
+        "status": {"enum": ["confirmed", "waitlisted", "pending", "rejected", "cancelled"]},
+        "source": {"enum": [source.value for source in RegistrationSource]},
+        "waitlist_position": {"type": ["integer", "null"]},
+        "seats": INTEGER,
+    }
+    for detail in PERSON_FIELDS:
+        schema = dict(_OUTPUT_SHAPES[detail.shape])
+        if detail.health:
+            schema["description"] = _HEALTH_NOTE
+        properties[detail.name] = schema
+    properties.update({name: NULLABLE_DATETIME for name in RECORD_TIMES})
+    properties["created_at"] = DATETIME
+    properties["needs"] = {"type": "array", "items": STRING, "description": _HEALTH_NOTE}
+    properties["answers"] = {"type": "object", "description": _HEALTH_NOTE}
     return {
         "type": "object",
-        "properties": {
-            "id": INTEGER, "event_id": INTEGER,
-            "status": {"enum": ["confirmed", "waitlisted", "pending", "rejected", "cancelled"]},
-            "waitlist_position": {"type": ["integer", "null"]},
-            "name": STRING, "email": NULLABLE_STRING, "phone": NULLABLE_STRING,
-            "seats": INTEGER, "created_at": DATETIME,
-            "needs": {"type": "array", "items": STRING,
-                      "description": "Only for organisers allowed to see health data."},
-        },
+        "properties": properties,
         "required": ["id", "event_id", "status", "name", "seats"],
     }
 

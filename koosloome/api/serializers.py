@@ -10,6 +10,7 @@ from flask import current_app
 
 from koosloome.api.convert import VENUE_FIELDS
 from koosloome.events.models import Event
+from koosloome.registrations.fields import RECORD_TIMES, person_values
 from koosloome.registrations.models import Registration
 from koosloome.seating.counts import SeatCount
 
@@ -62,29 +63,18 @@ def event_json(event: Event, seats: SeatCount) -> dict[str, Any]:
 def registration_json(
     registration: Registration, position: int | None, with_needs: bool
 ) -> dict[str, Any]:
-    """A registration; access needs and answers only for those allowed to see health data."""
+    """A registration; health data (needs, answers, …) only for those allowed to see it."""
     body: dict[str, Any] = {
         "id": registration.id,
         "event_id": registration.event_id,
         "status": registration.status.value,
+        "source": registration.source.value,
         "waitlist_position": position,
-        "name": registration.name,
-        "email": registration.email,
-        "phone": registration.phone,
         "seats": registration.seats,
-        "created_at": iso(registration.created_at),
+        **person_values(registration, with_health=with_needs),
+        **{name: iso(getattr(registration, name)) for name in RECORD_TIMES},
     }
     if with_needs:
-        body.update(
-            needs=sorted(registration.need_codes),
-            needs_note=registration.needs_note,
-            companion=registration.companion,
-            companion_name=registration.companion_name,
-            allergies=registration.allergies,
-            transport_needed=registration.transport_needed,
-            transport_pickup=registration.transport_pickup,
-            transport_wheelchair=registration.transport_wheelchair,
-            phone_me=registration.phone_me,
-            answers={str(a.question_id): a.value for a in registration.answers},
-        )
+        body["needs"] = sorted(registration.need_codes)
+        body["answers"] = {str(a.question_id): a.value for a in registration.answers}
     return body

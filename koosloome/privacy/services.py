@@ -30,6 +30,7 @@ from koosloome import audit
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.messaging.models import EmailStatus, OutgoingEmail
+from koosloome.registrations.fields import CLEARED_HEALTH_FIELDS
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.settings import ConfigError
@@ -115,13 +116,8 @@ def _drop_answers(registration: Registration, question_ids: set[int]) -> None:
 
 def _clear_health_data(registration: Registration, sensitive_ids: set[int], now: datetime) -> None:
     registration.needs.clear()
-    registration.needs_note = ""
-    registration.allergies = ""
-    registration.transport_needed = False
-    registration.transport_pickup = ""
-    registration.transport_wheelchair = False
-    registration.companion_name = ""
-    registration.phone_me = False
+    for detail in CLEARED_HEALTH_FIELDS:
+        setattr(registration, detail.name, detail.empty())
     registration.consent_health_at = None
     _drop_answers(registration, sensitive_ids)
     registration.health_purged_at = now

@@ -41,6 +41,7 @@ from koosloome.registrations.choices import (
     NEEDS,
     SECTORS,
 )
+from koosloome.registrations.fields import PERSON_FIELDS
 from koosloome.registrations.services import RegistrationData
 
 
@@ -184,32 +185,11 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
         needs: set[str] = set()
         for name in self.NEED_FIELDS:
             needs.update(self[name].data or [])
-        disability = {"yes": True, "no": False}.get(self.has_disability.data or "")
         return RegistrationData(
-            name=self.name.data or "",
-            email=(self.email.data or "").strip() or None,
-            phone=(self.phone.data or "").strip() or None,
-            organisation_name=self.organisation_name.data or "",
-            sector=self.sector.data or None,
-            county=self.county.data or None,
-            municipality=self.municipality.data or None,
-            language=self.language.data or "et",
+            **{detail.name: detail.from_form(self[detail.name].data) for detail in PERSON_FIELDS},
             needs=needs,
-            needs_note=self.needs_note.data or "",
-            companion=bool(self.companion.data),
-            companion_name=self.companion_name.data or "",
-            allergies=self.allergies.data or "",
-            transport_needed=self.transport_needed.data == "yes",
-            transport_pickup=self.transport_pickup.data or "",
-            transport_wheelchair=bool(self.transport_wheelchair.data),
-            phone_me=bool(self.phone_me.data),
-            gender=self.gender.data or None,
-            age_band=self.age_band.data or None,
-            has_disability=disability,
             consent_privacy=bool(self.consent_privacy.data),
             consent_health=bool(self.consent_health.data),
-            consent_photos=bool(self.consent_photos.data),
-            consent_future_events=bool(self.consent_future_events.data),
             answers={q.id: _answer_value(q, field) for q, field in self.question_fields()},
         )
 
@@ -267,35 +247,17 @@ def form_data(data: RegistrationData, event: Event) -> dict[str, Any]:
         for group, _ in NEED_GROUPS
     }
     values: dict[str, Any] = {
-        "name": data.name,
-        "email": data.email,
-        "phone": data.phone,
-        "organisation_name": data.organisation_name,
-        "sector": data.sector,
-        "county": data.county or "",
-        "municipality": data.municipality or "",
-        "language": data.language,
+        detail.name: detail.to_form(getattr(data, detail.name)) for detail in PERSON_FIELDS
+    }
+    values.update({
         "needs_mobility": groups["mobility"],
         "needs_communication": groups["communication"],
         "needs_materials": groups["materials"],
         "needs_wellbeing": groups["wellbeing"],
         "diet": groups["diet"],
-        "needs_note": data.needs_note,
-        "companion": data.companion,
-        "companion_name": data.companion_name,
-        "allergies": data.allergies,
-        "transport_needed": "yes" if data.transport_needed else "no",
-        "transport_pickup": data.transport_pickup,
-        "transport_wheelchair": data.transport_wheelchair,
-        "phone_me": data.phone_me,
-        "gender": data.gender,
-        "age_band": data.age_band,
-        "has_disability": {True: "yes", False: "no"}.get(data.has_disability, ""),  # type: ignore[arg-type]
         "consent_privacy": data.consent_privacy,
         "consent_health": data.consent_health,
-        "consent_photos": data.consent_photos,
-        "consent_future_events": data.consent_future_events,
-    }
+    })
     kinds = {question.id: question.kind for question in event.questions}
     for question_id, value in data.answers.items():
         if isinstance(value, bool):

@@ -4,6 +4,7 @@ a copy (GDPR art. 15), withdrawing consent to health data (art. 7(3), art. 9), e
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
@@ -12,6 +13,7 @@ from koosloome import audit
 from koosloome.extensions import db
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.messaging.notify import notify_erased
+from koosloome.registrations.fields import CLEARED_HEALTH_FIELDS, RECORD_TIMES, person_values
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from koosloome.seating.lifecycle import change, lock_event, promote_waiting
 
@@ -19,55 +21,36 @@ from koosloome.seating.lifecycle import change, lock_event, promote_waiting
 def withdraw_health_consent(registration: Registration) -> None:
     """Withdrawing consent deletes the health data at once (GDPR art. 7(3), art. 9)."""
     registration.needs = []
-    registration.needs_note = ""
-    registration.allergies = ""
-    registration.transport_needed = False
-    registration.transport_pickup = ""
-    registration.transport_wheelchair = False
+    for detail in CLEARED_HEALTH_FIELDS:
+        setattr(registration, detail.name, detail.empty())
     registration.consent_health_at = None
     db.session.flush()
 
 
 def personal_data(registration: Registration) -> dict[str, Any]:
-    """Everything we hold about the person in this registration (GDPR art. 15), as JSON data."""
+    """Everything we hold about the person in this registration (GDPR art. 15), as JSON data:
+    every detail of ``fields.PERSON_FIELDS``, the record's own times and notes included."""
     event = registration.event
     return {
         "event": {"title": event.title_et, "starts_at": event.starts_at.isoformat(),
                   "venue": event.venue_name},
         "status": registration.status.value,
-        "registered_at": registration.created_at.isoformat(),
-        "name": registration.name,
-        "email": registration.email,
-        "phone": registration.phone,
-        "organisation": registration.organisation_name,
-        "sector": registration.sector,
-        "county": registration.county,
-        "municipality": registration.municipality,
-        "language": registration.language,
+        "source": registration.source.value,
+        "seats": registration.seats,
+        **person_values(registration),
         "needs": sorted(registration.need_codes),
-        "needs_note": registration.needs_note,
-        "companion": registration.companion,
-        "companion_name": registration.companion_name,
-        "allergies": registration.allergies,
-        "transport": {"needed": registration.transport_needed,
-                      "pickup": registration.transport_pickup,
-                      "wheelchair_vehicle": registration.transport_wheelchair},
-        "phone_me": registration.phone_me,
-        "gender": registration.gender,
-        "age_band": registration.age_band,
-        "has_disability": registration.has_disability,
         "consents": {
-            "privacy": registration.consent_privacy_at.isoformat()
-            if registration.consent_privacy_at else None,
-            "health": registration.consent_health_at.isoformat()
-            if registration.consent_health_at else None,
-            "photos": registration.consent_photos,
-            "future_events": registration.consent_future_events,
+            "privacy": _when(registration.consent_privacy_at),
+            "health": _when(registration.consent_health_at),
         },
         "answers": {answer.question.label_et: answer.value for answer in registration.answers},
-        "checked_in_at": registration.checked_in_at.isoformat()
-        if registration.checked_in_at else None,
+        **{name: _when(getattr(registration, name)) for name in RECORD_TIMES},
+        "internal_note": registration.internal_note,
     }
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
 
 
 def erase(registration: Registration) -> list[Registration]:

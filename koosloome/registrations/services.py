@@ -25,6 +25,7 @@ from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.notify import notify
 from koosloome.registrations.choices import MUNICIPALITIES
+from koosloome.registrations.fields import PERSON_FIELDS, person_values
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import (
     ACTIVE_STATUSES,
@@ -191,28 +192,16 @@ def check_rules(
 
 def _apply(registration: Registration, data: RegistrationData) -> None:
     """Copy the person's details onto the registration (needs and answers replaced)."""
-    registration.name = data.name.strip()
+    for detail in PERSON_FIELDS:
+        setattr(registration, detail.name, detail.clean(getattr(data, detail.name)))
     registration.email = normalise_email(data.email) if data.email else None
-    registration.phone = (data.phone or "").strip() or None
-    registration.organisation_name = data.organisation_name.strip()
-    registration.sector = data.sector or None
-    registration.county = data.county or None
-    registration.municipality = data.municipality or None
-    registration.language = data.language
-    registration.companion = data.companion
-    registration.companion_name = data.companion_name.strip() if data.companion else ""
+    # Details that only make sense with their yes: a companion's name, a pick-up's place.
+    if not registration.companion:
+        registration.companion_name = ""
+    if not registration.transport_needed:
+        registration.transport_pickup = ""
+        registration.transport_wheelchair = False
     registration.seats = data.seats
-    registration.needs_note = data.needs_note.strip()
-    registration.allergies = data.allergies.strip()
-    registration.transport_needed = data.transport_needed
-    registration.transport_pickup = data.transport_pickup.strip() if data.transport_needed else ""
-    registration.transport_wheelchair = data.transport_needed and data.transport_wheelchair
-    registration.phone_me = data.phone_me
-    registration.gender = data.gender or None
-    registration.age_band = data.age_band or None
-    registration.has_disability = data.has_disability
-    registration.consent_photos = data.consent_photos
-    registration.consent_future_events = data.consent_future_events
     now = utcnow()
     if data.consent_privacy and registration.consent_privacy_at is None:
         registration.consent_privacy_at = now
@@ -385,29 +374,9 @@ def resend_links(email: str) -> int:
 def data_from_registration(registration: Registration) -> RegistrationData:
     """The registration's details as ``RegistrationData`` (to pre-fill the edit form)."""
     return RegistrationData(
-        name=registration.name,
-        email=registration.email,
-        phone=registration.phone,
-        organisation_name=registration.organisation_name,
-        sector=registration.sector,
-        county=registration.county,
-        municipality=registration.municipality,
-        language=registration.language,
+        **person_values(registration),
         needs=registration.need_codes,
-        needs_note=registration.needs_note,
-        companion=registration.companion,
-        companion_name=registration.companion_name,
-        allergies=registration.allergies,
-        transport_needed=registration.transport_needed,
-        transport_pickup=registration.transport_pickup,
-        transport_wheelchair=registration.transport_wheelchair,
-        phone_me=registration.phone_me,
-        gender=registration.gender,
-        age_band=registration.age_band,
-        has_disability=registration.has_disability,
         consent_privacy=registration.consent_privacy_at is not None,
         consent_health=registration.consent_health_at is not None,
-        consent_photos=registration.consent_photos,
-        consent_future_events=registration.consent_future_events,
         answers={answer.question_id: answer.value for answer in registration.answers},
     )
