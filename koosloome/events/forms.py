@@ -42,7 +42,7 @@ from koosloome.events.models import (
     QuestionKind,
     RegistrationMode,
 )
-from koosloome.form_dates import FIRST_YEAR, LAST_YEAR, year_error
+from koosloome.form_dates import FIRST_YEAR, LAST_YEAR, local_moment, year_error
 
 KIND_LABELS = {
     EventKind.SEMINAR: _l("Inspiration seminar"),
@@ -83,7 +83,11 @@ class ZonedDateTimeField(StringField):
             self.data = None
             raise ValueError(year_error())
         if value.tzinfo is None:
-            value = value.replace(tzinfo=ZoneInfo(current_app.config["TIMEZONE"]))
+            try:
+                value = local_moment(value, ZoneInfo(current_app.config["TIMEZONE"]))
+            except ValueError:
+                self.data = None
+                raise
         self.data = value
 
     def _value(self) -> str:
