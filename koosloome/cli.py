@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
+from typing import Any
 
 import click
 from flask import Flask, current_app
@@ -79,21 +81,34 @@ def create_token_command(email: str, label: str) -> None:
 
 @demo_cli.command("load")
 @click.option("--if-empty", is_flag=True, help="Only when the database has no events yet.")
-def demo_load_command(if_empty: bool) -> None:
-    """Load realistic demo data (idempotent) and print the demo admin's login."""
-    from koosloome.demo import database_is_empty, existing_demo_login, load_demo
+@click.option("--force", is_flag=True, help="Load even where BASE_URL is https (a demo server).")
+def demo_load_command(if_empty: bool, force: bool) -> None:
+    """Load realistic demo data (idempotent) and print the demo accounts' logins."""
+    from koosloome.demo import (
+        database_is_empty,
+        existing_demo_logins,
+        load_demo,
+        looks_like_production,
+    )
 
+    if looks_like_production(current_app.config["BASE_URL"]) and not force:
+        raise click.ClickException(
+            "BASE_URL is https: this looks like a real instance, and demo data would put "
+            "made-up people and printed logins on it. Use --force on a demo server.")
     with write_intent():
         if if_empty and not database_is_empty():
             click.echo("The database has events already; demo data not loaded.")
-            login = existing_demo_login(current_app.instance_path)
-            if login:
-                click.echo(f"Demo admin: {login[0]} / password: {login[1]}")
+            _echo_logins(existing_demo_logins(current_app.instance_path))
             return
         result = load_demo(current_app.instance_path, current_app.config["TIMEZONE"])
         db.session.commit()
     click.echo(f"Demo data: {result.created} new item(s).")
-    click.echo(f"Demo admin: {result.admin_email} / password: {result.admin_password}")
+    _echo_logins(result.logins)
+
+
+def _echo_logins(logins: Iterable[Any]) -> None:
+    for login in logins:
+        click.echo(f"Demo {login.role.value}: {login.email} / password: {login.password}")
 
 
 @translate_cli.command("update")

@@ -51,19 +51,45 @@ from koosloome.registrations.models import (
 )
 
 DEMO_ADMIN_EMAIL = "admin@koosloome.example"
-DEMO_PASSWORD_FILE = "demo-admin-password"  # noqa: S105  (a file name)
+#: Each demo account's own password, generated once per instance and kept beside it (0600).
+DEMO_LOGINS_FILE = "demo-logins"
+#: (e-mail, name, role, partner): the admin, an organiser per partner and a facilitator.
+DEMO_PEOPLE = (
+    (DEMO_ADMIN_EMAIL, "Demo Admin", Role.ADMIN, "vpk"),
+    ("kadri.organiser@koosloome.example", "Kadri Kuusk", Role.ORGANISER, "vpk"),
+    ("tiina.organiser@koosloome.example", "Tiina Saar", Role.ORGANISER, "tas"),
+    ("margus.facilitator@koosloome.example", "Margus Mets", Role.FACILITATOR, "vpk"),
+)
 DEMO_BOARD_CODE = "KUVR24"
 #: A second board, still collecting ideas, to try posting (and for the accessibility tests).
 DEMO_COLLECTING_BOARD_CODE = "TUBA25"
 
 
 @dataclass(frozen=True)
-class DemoResult:
-    """What ``demo load`` prints: the admin's login and whether anything was added."""
+class DemoLogin:
+    """A demo account's login, as ``demo load`` prints it."""
 
-    admin_email: str
-    admin_password: str
+    email: str
+    role: Role
+    password: str
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What ``demo load`` prints: the logins and whether anything was added."""
+
+    logins: tuple[DemoLogin, ...]
     created: int
+
+    @property
+    def admin_email(self) -> str:
+        """The demo admin's e-mail address."""
+        return self.logins[0].email
+
+    @property
+    def admin_password(self) -> str:
+        """The demo admin's password."""
+        return self.logins[0].password
 
 
 def _local(tz: ZoneInfo, days: int, hour: int, minute: int = 0) -> datetime:
@@ -72,35 +98,39 @@ def _local(tz: ZoneInfo, days: int, hour: int, minute: int = 0) -> datetime:
     return datetime.combine(day, time(hour, minute), tzinfo=tz)
 
 
-def _admin_password(instance_path: str) -> str:
-    """The demo admin's password: generated once and kept in the instance folder."""
-    path = Path(instance_path) / DEMO_PASSWORD_FILE
-    if path.exists():
-        return path.read_text().strip()
-    password = "demo-" + secrets.token_urlsafe(9)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(password + "\n")
-    path.chmod(0o600)
-    return password
+def _passwords(instance_path: str) -> dict[str, str]:
+    """Each demo account's password: generated once per instance, kept in the instance folder
+    (readable by its owner only), so a demo never shares one password between accounts."""
+    path = Path(instance_path) / DEMO_LOGINS_FILE
+    kept = dict(line.split(" ", 1) for line in path.read_text().splitlines() if " " in line) \
+        if path.exists() else {}
+    passwords = {email: kept.get(email) or "demo-" + secrets.token_urlsafe(9)
+                 for email, *_rest in DEMO_PEOPLE}
+    if passwords != kept:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch(mode=0o600)
+        path.chmod(0o600)
+        path.write_text("".join(f"{email} {password}\n" for email, password in passwords.items()))
+    return passwords
 
 
-def _users(orgs: dict[str, Organisation], password: str) -> int:
-    """The demo admin, an organiser per partner and a facilitator."""
-    people = [
-        (DEMO_ADMIN_EMAIL, "Demo Admin", Role.ADMIN, "vpk"),
-        ("kadri.organiser@koosloome.example", "Kadri Kuusk", Role.ORGANISER, "vpk"),
-        ("tiina.organiser@koosloome.example", "Tiina Saar", Role.ORGANISER, "tas"),
-        ("margus.facilitator@koosloome.example", "Margus Mets", Role.FACILITATOR, "vpk"),
-    ]
+def _users(orgs: dict[str, Organisation], passwords: dict[str, str]) -> int:
+    """The demo accounts, each with its own password (reset to the printed one if it exists)."""
     created = 0
-    for email, name, role, org in people:
+    for email, name, role, org in DEMO_PEOPLE:
         user = user_by_email(email)
         if user is None:
-            create_user(email, name, role, orgs[org].slug, password)
+            create_user(email, name, role, orgs[org].slug, passwords[email])
             created += 1
-        elif email == DEMO_ADMIN_EMAIL:
-            set_password(user, password)  # keep the printed password true
+        else:
+            set_password(user, passwords[email])  # keep the printed password true
     return created
+
+
+def _logins(passwords: dict[str, str]) -> tuple[DemoLogin, ...]:
+    return tuple(
+        DemoLogin(email, role, passwords[email]) for email, _name, role, _org in DEMO_PEOPLE
+    )
 
 
 VORU_VENUE: dict[str, Any] = {
@@ -523,24 +553,30 @@ def _ensure_collecting_board(orgs: dict[str, Organisation]) -> int:
 def load_demo(instance_path: str, timezone: str) -> DemoResult:
     """Create whatever demo data is missing; the caller commits."""
     tz = ZoneInfo(timezone)
-    password = _admin_password(instance_path)
+    passwords = _passwords(instance_path)
     orgs = ensure_partners()
-    created = _users(orgs, password)
+    created = _users(orgs, passwords)
     events, new_events = _ensure_events(tz, orgs)
     created += new_events
     created += _ensure_registrations(events)
     created += _ensure_board(events, orgs)
     created += _ensure_feedback(events)
     created += _ensure_collecting_board(orgs)
-    return DemoResult(DEMO_ADMIN_EMAIL, password, created)
+    return DemoResult(_logins(passwords), created)
 
 
-def existing_demo_login(instance_path: str) -> tuple[str, str] | None:
-    """The demo admin's e-mail and password, when the demo data was loaded here before."""
-    path = Path(instance_path) / DEMO_PASSWORD_FILE
+def existing_demo_logins(instance_path: str) -> tuple[DemoLogin, ...]:
+    """The demo logins, when the demo data was loaded here before (else none)."""
+    path = Path(instance_path) / DEMO_LOGINS_FILE
     if not path.exists() or user_by_email(DEMO_ADMIN_EMAIL) is None:
-        return None
-    return DEMO_ADMIN_EMAIL, path.read_text().strip()
+        return ()
+    return _logins(_passwords(instance_path))
+
+
+def looks_like_production(base_url: str) -> bool:
+    """An instance served over https is taken for a real one: demo data (made-up people,
+    logins printed on a terminal) must not land there by accident."""
+    return base_url.lower().startswith("https://")
 
 
 def database_is_empty() -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash
 
@@ -127,7 +129,7 @@ def test_demo_load_is_realistic_and_idempotent(runner, app):
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     assert {model: _count(model) for model in counts} == counts
-    assert first.output.splitlines()[-1] == second.output.splitlines()[-1]  # same login
+    assert first.output.splitlines()[1:] == second.output.splitlines()[1:]  # same logins
 
     events = db.session.scalars(select(Event)).all()
     assert {e.status for e in events} == {EventStatus.PUBLISHED}
@@ -154,11 +156,31 @@ def test_demo_load_is_realistic_and_idempotent(runner, app):
     assert board.event is not None and len(board.columns) == 4 and _count(Vote) > 0
 
 
-def test_demo_admin_can_be_used_with_the_printed_password(runner):
+def _printed_logins(output: str) -> dict[str, str]:
+    return {line.split()[2]: line.rsplit(" ", 1)[-1]
+            for line in output.splitlines() if line.startswith("Demo ") and "/ password:" in line}
+
+
+def test_each_demo_account_has_its_own_printed_password(runner, app):
     output = runner.invoke(args=["demo", "load"]).output
-    password = output.strip().rsplit(" ", 1)[-1]
-    admin = db.session.scalars(select(User).where(User.role == Role.ADMIN)).one()
-    assert check_password_hash(admin.password_hash, password)
+    logins = _printed_logins(output)
+    users = db.session.scalars(select(User)).all()
+    assert set(logins) == {user.email for user in users} and len(logins) == 4
+    assert len(set(logins.values())) == 4  # no shared password
+    for user in users:
+        assert check_password_hash(user.password_hash, logins[user.email])
+    kept = Path(app.instance_path) / "demo-logins"
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
+def test_demo_load_refuses_an_https_instance_unless_forced(runner, app):
+    app.config["BASE_URL"] = "https://koosloome.example.ee"
+    refused = runner.invoke(args=["demo", "load"])
+    assert refused.exit_code != 0 and "--force" in refused.output
+    assert _count(Event) == 0 and _count(User) == 0
+    forced = runner.invoke(args=["demo", "load", "--force"])
+    assert forced.exit_code == 0, forced.output
+    assert _count(Event) > 0
 
 
 def test_demo_load_if_empty_leaves_a_used_database_alone(runner, make_event):
