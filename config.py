@@ -50,9 +50,14 @@ class Config:
     LANGUAGES = ("et", "en")
     TIMEZONE = "Europe/Tallinn"
 
-    #: Shown in the footer of every page (WCAG 3.2.6 consistent help).
-    CONTACT_EMAIL = "info@koosloome.ee"
+    #: Shown in the footer of every page (WCAG 3.2.6 consistent help). Example addresses until
+    #: configured: a default must never be someone's real mailbox.
+    CONTACT_EMAIL = "info@koosloome.example"
     CONTACT_PHONE = "+372 5555 0000"
+    #: Each partner's contact address (organiser of its invitations, "questions?" in its
+    #: e-mails), by partner: ``KOOSLOOME_PARTNER_EMAILS='{"vpk": "…", "tas": "…"}'``. Unset,
+    #: the address stored for the partner is used (an example address on a new install).
+    PARTNER_EMAILS: dict[str, str] = {}
 
     #: Days after an event ends before its health data (access needs, diets, transport…) is
     #: deleted by ``flask privacy purge``.

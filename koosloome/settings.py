@@ -124,6 +124,10 @@ def _check_values(app: Flask) -> None:
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{ENV_PREFIX}_BASE_URL must start with http:// or https://")
     app.config["BASE_URL"] = base_url.rstrip("/")
+    for partner, address in app.config["PARTNER_EMAILS"].items():
+        if not isinstance(address, str) or "@" not in address:
+            raise ConfigError(
+                f"{ENV_PREFIX}_PARTNER_EMAILS: the address of {partner!r} is not an e-mail address")
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri.startswith(("sqlite", "postgresql")):
         raise ConfigError(

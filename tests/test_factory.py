@@ -71,6 +71,8 @@ def test_database_url_is_honoured_and_postgres_scheme_gets_the_psycopg_driver(
         ("DEFAULT_LOCALE", "fr", "KOOSLOOME_DEFAULT_LOCALE must be one of et, en"),
         ("BASE_URL", "koosloome.ee", "KOOSLOOME_BASE_URL must start with http"),
         ("SQLALCHEMY_DATABASE_URI", "mysql://x/y", "must be an SQLite or PostgreSQL URL"),
+        ("PARTNER_EMAILS", '["info@x.example"]', "KOOSLOOME_PARTNER_EMAILS must be a JSON obj"),
+        ("PARTNER_EMAILS", '{"vpk": "vorumaa"}', "the address of 'vpk' is not an e-mail"),
     ],
 )
 def test_malformed_environment_value_stops_start_up_naming_the_key(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -34,6 +35,13 @@ class Organisation(Base):
     website: Mapped[str | None] = mapped_column(String(300))
 
     users: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def contact_email(self) -> str:
+        """Where people write to this partner: the configured address, else the stored one,
+        else the project's (``PARTNER_EMAILS``, ``CONTACT_EMAIL``)."""
+        config = current_app.config
+        return config["PARTNER_EMAILS"].get(self.slug) or self.email or config["CONTACT_EMAIL"]
 
     def __repr__(self) -> str:
         return f"<Organisation {self.slug}>"

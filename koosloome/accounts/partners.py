@@ -12,14 +12,14 @@ PARTNERS = (
         "slug": "vpk",
         "name": "Võrumaa Partnerluskogu",
         "short_name": "VPK",
-        "email": "info@vorumaa.ee",
+        "email": "vpk@koosloome.example",
         "website": "https://www.vorumaa.ee",
     },
     {
         "slug": "tas",
         "name": "Tartumaa Arendusselts",
         "short_name": "TAS",
-        "email": "tas@tartumaa.ee",
+        "email": "tas@koosloome.example",
         "website": "https://www.tartumaa.ee",
     },
 )

@@ -31,7 +31,7 @@ def event_url(event: Event) -> str:
 def organiser_person(event: Event) -> Person:
     """The organising team as the invitation's ORGANIZER."""
     organisation = event.organisation
-    return Person(organisation.name, organisation.email or current_app.config["CONTACT_EMAIL"])
+    return Person(organisation.name, organisation.contact_email)
 
 
 def location_text(event: Event) -> str:

@@ -100,7 +100,7 @@ def message_context(
             "event_url": event_url(event),
             "manage_url": manage_link,
             "organiser": event.organisation.name,
-            "contact_email": event.organisation.email or config["CONTACT_EMAIL"],
+            "contact_email": event.organisation.contact_email,
             "contact_phone": event.access_contact_phone or event.organisation.phone
             or config["CONTACT_PHONE"],
         }

@@ -403,9 +403,9 @@ def upgrade():
     )
     op.bulk_insert(organisation, [
         {"slug": "vpk", "name": "Võrumaa Partnerluskogu", "short_name": "VPK",
-         "email": "info@vorumaa.ee", "website": "https://www.vorumaa.ee"},
+         "email": "vpk@koosloome.example", "website": "https://www.vorumaa.ee"},
         {"slug": "tas", "name": "Tartumaa Arendusselts", "short_name": "TAS",
-         "email": "tas@tartumaa.ee", "website": "https://www.tartumaa.ee"},
+         "email": "tas@koosloome.example", "website": "https://www.tartumaa.ee"},
     ])
 
 

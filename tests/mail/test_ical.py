@@ -25,7 +25,7 @@ def _entry(**fields) -> ical.CalendarEntry:
         "starts_at": datetime(2025, 3, 5, 12, 0, tzinfo=UTC),
         "ends_at": datetime(2025, 3, 5, 16, 0, tzinfo=UTC),
         "location": "Võru Kultuurimaja Kannel, Liiva 13, Võru",
-        "organizer": ical.Person("Võrumaa Partnerluskogu", "info@vorumaa.ee"),
+        "organizer": ical.Person("Võrumaa Partnerluskogu", "vpk@koosloome.example"),
         "attendee": ical.Person("Mari Maasikas", "mari@example.ee"),
     }
     values.update(fields)
@@ -108,7 +108,7 @@ def test_invite_has_the_required_properties():
     assert invite.sequence == 3
     assert event.dtstamp.value == STAMP
     assert event.status.value == "CONFIRMED"
-    assert event.organizer.value == "mailto:info@vorumaa.ee"
+    assert event.organizer.value == "mailto:vpk@koosloome.example"
     assert event.organizer.params["CN"] == ["Võrumaa Partnerluskogu"]
     assert event.attendee.value == "mailto:mari@example.ee"
     assert event.attendee.params["PARTSTAT"] == ["ACCEPTED"]
