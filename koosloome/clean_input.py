@@ -3,8 +3,10 @@
 PostgreSQL refuses NUL in text (a search or a form with one would fail with an error page),
 XLSX (XML) cannot hold the other C0 controls, and an escape sequence in a name would colour
 the terminal of whoever reads the logs. Nobody types them; they come from a bad paste or a
-probe. So they are removed where the text enters: form fields, the query string and JSON
-bodies; a URL whose path has one names nothing we have (404).
+probe. So they are removed where people's text enters: form fields and the query string; a
+URL whose path has one names nothing we have (404). The JSON API is written to by programs
+and is strict instead: a string with one is a field error (422), so what a client sends is
+exactly what is stored and checked (``maxLength`` included).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from flask import Flask, abort
+from flask import Flask, abort, jsonify, make_response
 from flask.wrappers import Request
+from flask_babel import gettext as _
 from werkzeug.datastructures import ImmutableMultiDict, iter_multi_items
 
 #: C0 controls except tab, line feed and carriage return, and DEL.
@@ -53,8 +56,36 @@ class CleanRequest(Request):
     parameter_storage_class = CleanMultiDict
 
     def get_json(self, force: bool = False, silent: bool = False, cache: bool = True) -> Any:
-        """The JSON body with its strings cleaned (``request.json`` reads through this)."""
-        return clean_value(super().get_json(force=force, silent=silent, cache=cache))
+        """The JSON body; a string with a control character is refused (422) in the API and
+        cleaned elsewhere (``request.json`` reads through this)."""
+        body = super().get_json(force=force, silent=silent, cache=cache)
+        if self.path.startswith("/api/"):
+            _refuse_control_characters_in(body)
+            return body
+        return clean_value(body)
+
+
+def _holds_control_characters(value: Any) -> bool:
+    if isinstance(value, str):
+        return CONTROL_CHARACTERS.search(value) is not None
+    if isinstance(value, list):
+        return any(_holds_control_characters(item) for item in value)
+    if isinstance(value, dict):
+        return any(_holds_control_characters(k) or _holds_control_characters(v)
+                   for k, v in value.items())
+    return False
+
+
+def _refuse_control_characters_in(body: Any) -> None:
+    """422 naming each top-level field whose text holds a control character."""
+    if not _holds_control_characters(body):
+        return
+    message = _("Text may not contain control characters")
+    fields = {str(key): [message] for key, value in body.items()
+              if _holds_control_characters(key) or _holds_control_characters(value)} \
+        if isinstance(body, dict) else {"body": [message]}
+    abort(make_response(jsonify(error="invalid", message=_("Some fields are not right"),
+                                fields=fields), 422))
 
 
 def init_clean_input(app: Flask) -> None:
