@@ -16,6 +16,8 @@ from pathlib import Path
 
 from sqlalchemy import URL, make_url
 
+from koosloome.private_files import private_file, private_folder
+
 
 class BackupError(RuntimeError):
     """A backup or restore could not be made; the message says why."""
@@ -53,9 +55,11 @@ def backup_database(database_url: str, target: Path) -> Path:
     a half-written backup never takes the name)."""
     url = make_url(database_url)
     target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.exists():
+        private_folder(target.parent)
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    private_file(partial)  # a backup holds everyone's data: 0600 before a byte is written
     try:
         if url.get_backend_name() == "sqlite":
             source_file = _sqlite_file(url)

@@ -12,6 +12,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Flask
+from sqlalchemy import make_url
+
+from koosloome.private_files import private_file, private_folder
 
 ENV_PREFIX = "KOOSLOOME"
 CONFIG_FILE = Path(__file__).resolve().parent.parent / "config.py"
@@ -34,9 +37,11 @@ def load_config(app: Flask, config: Mapping[str, Any] | type | None) -> None:
     _check_types(app, defaults)
     if app.config.get("INSTANCE_PATH"):
         app.instance_path = str(app.config["INSTANCE_PATH"])
+    private_folder(Path(app.instance_path))
     _fill_database_uri(app)
     _fill_secret_key(app)
     _check_values(app)
+    _make_sqlite_file_private(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
 def _defaults_class() -> type:
@@ -89,12 +94,22 @@ def _fill_database_uri(app: Flask) -> None:
     """Default to SQLite in the instance folder; accept postgres:// URLs from hosting platforms."""
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not uri:
-        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
         uri = "sqlite:///" + str(Path(app.instance_path) / "koosloome.sqlite3")
     for prefix in ("postgres://", "postgresql://"):
         if uri.startswith(prefix):
             uri = "postgresql+psycopg://" + uri[len(prefix) :]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+
+
+def _make_sqlite_file_private(uri: str) -> None:
+    """Create the SQLite file 0600 before SQLite does (it would follow the umask); its WAL
+    and shared-memory files take the database file's mode."""
+    url = make_url(uri)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    database = Path(url.database)
+    if database.parent.is_dir():
+        private_file(database)
 
 
 def _fill_secret_key(app: Flask) -> None:
@@ -103,7 +118,6 @@ def _fill_secret_key(app: Flask) -> None:
         return
     path = Path(app.instance_path) / "secret_key"
     if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_urlsafe(48))
