@@ -30,9 +30,9 @@ from koosloome import audit
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.messaging.models import EmailStatus, OutgoingEmail
-from koosloome.registrations.fields import CLEARED_HEALTH_FIELDS
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
+from koosloome.registrations.personal_data import clear_health_data
 from koosloome.settings import ConfigError
 
 ANONYMISED_NAME = "anonymised"
@@ -114,15 +114,6 @@ def _drop_answers(registration: Registration, question_ids: set[int]) -> None:
     ]
 
 
-def _clear_health_data(registration: Registration, sensitive_ids: set[int], now: datetime) -> None:
-    registration.needs.clear()
-    for detail in CLEARED_HEALTH_FIELDS:
-        setattr(registration, detail.name, detail.empty())
-    registration.consent_health_at = None
-    _drop_answers(registration, sensitive_ids)
-    registration.health_purged_at = now
-
-
 def _clear_personal_data(
     registration: Registration, free_text_ids: set[int], now: datetime
 ) -> None:
@@ -142,7 +133,8 @@ def _registrations(condition) -> list[Registration]:
         select(Registration)
         .join(Event, Registration.event_id == Event.id)
         .where(condition)
-        .options(selectinload(Registration.needs), selectinload(Registration.answers))
+        .options(selectinload(Registration.needs),
+                 selectinload(Registration.answers).joinedload(Answer.question))
         .order_by(Registration.event_id, Registration.id)
     )
     return list(db.session.scalars(query))
@@ -159,9 +151,8 @@ def purge_health_data(now: datetime, policy: RetentionPolicy, result: PurgeResul
     """Delete the health data of events that ended ``policy.health_days`` or more ago."""
     cutoff = now - timedelta(days=policy.health_days)
     due = _registrations(and_(Event.ends_at <= cutoff, Registration.health_purged_at.is_(None)))
-    sensitive = _question_ids({r.event_id for r in due}, ExtraQuestion.sensitive.is_(True))
     for registration in due:
-        _clear_health_data(registration, sensitive, now)
+        clear_health_data(registration, now)
         result.health_purged[registration.event_id] += 1
     ended = select(Event.id).where(Event.ends_at <= cutoff)
     finished_emails = select(OutgoingEmail.event_id, func.count()).where(
@@ -183,11 +174,10 @@ def anonymise_registrations(now: datetime, policy: RetentionPolicy, result: Purg
     cutoff = subtract_months(now, policy.personal_months)
     due = _registrations(and_(Event.ends_at <= cutoff, Registration.anonymised_at.is_(None)))
     event_ids = {r.event_id for r in due}
-    sensitive = _question_ids(event_ids, ExtraQuestion.sensitive.is_(True))
     free_text = _question_ids(event_ids, ExtraQuestion.kind.in_(FREE_TEXT_KINDS))
     for registration in due:
         if registration.health_purged_at is None:  # a retention shorter for health than this
-            _clear_health_data(registration, sensitive, now)
+            clear_health_data(registration, now)
             result.health_purged[registration.event_id] += 1
         _clear_personal_data(registration, free_text, now)
         result.anonymised[registration.event_id] += 1

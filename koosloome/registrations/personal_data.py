@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete
 
 from koosloome import audit
+from koosloome.db import utcnow
 from koosloome.extensions import db
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.messaging.notify import notify_erased
@@ -18,12 +19,26 @@ from koosloome.registrations.models import ACTIVE_STATUSES, Registration, Regist
 from koosloome.seating.lifecycle import change, lock_event, promote_waiting
 
 
-def withdraw_health_consent(registration: Registration) -> None:
-    """Withdrawing consent deletes the health data at once (GDPR art. 7(3), art. 9)."""
+def clear_health_data(registration: Registration, now: datetime) -> None:
+    """Delete the registration's health data (GDPR art. 9): access needs, diet, transport,
+    the companion's name, "please phone me", answers to sensitive questions. The same for a
+    withdrawn consent and for the end of the retention period."""
     registration.needs = []
     for detail in CLEARED_HEALTH_FIELDS:
         setattr(registration, detail.name, detail.empty())
+    registration.answers = [answer for answer in registration.answers
+                            if not answer.question.sensitive]
     registration.consent_health_at = None
+    registration.health_purged_at = now
+
+
+def withdraw_health_consent(registration: Registration) -> None:
+    """Withdrawing consent deletes the health data at once (GDPR art. 7(3), art. 9), and the
+    audit log keeps that it happened (not what was deleted)."""
+    clear_health_data(registration, utcnow())
+    audit.record("registration.health_consent_withdrawn", actor="participant",
+                 object_type="registration", object_id=registration.id,
+                 event_id=registration.event_id)
     db.session.flush()
 
 
