@@ -5,6 +5,10 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app koosloome
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in e-mails, invites, QR codes and the board's join link point here: derived from
+# HOST and PORT unless KOOSLOOME_BASE_URL is set (a server on 0.0.0.0 is reached locally).
+LINK_HOST := $(if $(filter 0.0.0.0 ::,$(HOST)),127.0.0.1,$(HOST))
+RUN_BASE_URL := $(or $(KOOSLOOME_BASE_URL),http://$(LINK_HOST):$(PORT))
 PO_FILES := $(wildcard koosloome/translations/*/LC_MESSAGES/messages.po)
 MO_FILES := $(PO_FILES:.po=.mo)
 
@@ -12,6 +16,7 @@ MO_FILES := $(PO_FILES:.po=.mo)
 
 # The outbox worker runs beside the server and delivers the mail it queues: as .eml files
 # under instance/mail/ unless KOOSLOOME_MAIL_SERVER is set. It stops when the server stops.
+run: export KOOSLOOME_BASE_URL = $(RUN_BASE_URL)
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load --if-empty
