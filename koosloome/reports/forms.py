@@ -11,7 +11,7 @@ from wtforms import DateField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from koosloome.form_dates import within_years
-from koosloome.reports.leader import PROJECT_END, PROJECT_START
+from koosloome.reports.leader import default_period
 
 PARTNER_CHOICES = [
     SelectChoice("all", _l("Both partners")),
@@ -33,9 +33,10 @@ class LeaderReportForm(GetForm):
     """The period and the partner of the LEADER report."""
 
     start = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day")),
-                                              within_years], default=PROJECT_START)
+                                              within_years],
+                      default=lambda: default_period()[0])
     end = DateField(_l("To"), validators=[InputRequired(_l("Enter the last day")),
-                                          within_years], default=PROJECT_END)
+                                          within_years], default=lambda: default_period()[1])
     partner = RadioField(_l("Partner"), choices=PARTNER_CHOICES, default="all",
                          validators=[InputRequired(_l("Choose a partner"))])
 

@@ -4,7 +4,8 @@
 pure function from those rows to the report's tables, which the page, CSV, XLSX and PDF share.
 
 Counting rules (judgements, stated on the page too):
-- an event is *held* when it is published (not a draft, not cancelled) and starts in the period;
+- an event is *held* when it is published (not a draft, not cancelled), starts in the period
+  and has ended; one still to come is *planned* and counted apart;
 - *participants* of an event are those checked in when check-in was used there, otherwise the
   confirmed registrations; people at several events count once per event;
 - self-declared reach and accommodations are health-related or personal: any cell under 3 is
@@ -29,6 +30,7 @@ from sqlalchemy import and_, func, or_, select
 
 from koosloome.accounts.models import Organisation
 from koosloome.boards.models import Board, BoardParticipant, Idea, Vote
+from koosloome.db import utcnow
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
 from koosloome.i18n import format_date, format_money, format_number
@@ -125,6 +127,13 @@ class EventRow:
     organiser_slug: str
     cancelled: bool
     actual_cost: Decimal | None
+    #: False while the event is still to come (or under way): planned, not held
+    ended: bool = True
+
+    @property
+    def held(self) -> bool:
+        """Took place: not cancelled, and over."""
+        return self.ended and not self.cancelled
 
 
 @dataclass(frozen=True)
@@ -188,6 +197,17 @@ class LeaderReport:
 # --- loading ----------------------------------------------------------------------------
 
 
+def default_period() -> tuple[date, date]:
+    """The period the report opens with: from the first event's day (the project's start
+    when there is none) to today, so that it shows what has happened so far."""
+    zone = ZoneInfo(current_app.config["TIMEZONE"])
+    first = db.session.scalar(select(func.min(Event.starts_at)).where(
+        Event.status != EventStatus.DRAFT))
+    today = utcnow().astimezone(zone).date()
+    start = first.astimezone(zone).date() if first else PROJECT_START
+    return min(start, today), today
+
+
 def _utc_bounds(start: date, end: date) -> tuple[datetime, datetime]:
     """The period's local dates as UTC instants: [start 00:00, end + 1 day 00:00)."""
     zone = ZoneInfo(current_app.config["TIMEZONE"])
@@ -210,6 +230,7 @@ def load_inputs(report_filter: ReportFilter) -> Inputs:
         (org.id for org in organisations.values() if org.slug == report_filter.partner), None
     )
     begin, end = _utc_bounds(report_filter.start, report_filter.end)
+    now = utcnow()
     event_condition = and_(
         Event.starts_at >= begin,
         Event.starts_at < end,
@@ -221,16 +242,18 @@ def load_inputs(report_filter: ReportFilter) -> Inputs:
             id=event_id, title=title, kind=kind, starts_at=starts_at,
             organiser=organisations[organisation_id].short_name,
             organiser_slug=organisations[organisation_id].slug,
-            cancelled=status is EventStatus.CANCELLED, actual_cost=cost,
+            cancelled=status is EventStatus.CANCELLED, actual_cost=cost, ended=ends_at <= now,
         )
-        for event_id, title, kind, starts_at, organisation_id, status, cost in db.session.execute(
-            select(Event.id, Event.title_et, Event.kind, Event.starts_at, Event.organisation_id,
-                   Event.status, Event.actual_cost)
+        for event_id, title, kind, starts_at, ends_at, organisation_id, status, cost
+        in db.session.execute(
+            select(Event.id, Event.title_et, Event.kind, Event.starts_at, Event.ends_at,
+                   Event.organisation_id, Event.status, Event.actual_cost)
             .where(event_condition)
             .order_by(Event.starts_at, Event.id)
         )
     ]
-    held_ids = select(Event.id).where(event_condition, Event.status == EventStatus.PUBLISHED)
+    held_ids = select(Event.id).where(event_condition, Event.status == EventStatus.PUBLISHED,
+                                      Event.ends_at <= now)
     attending = and_(
         Registration.event_id.in_(held_ids),
         or_(
@@ -324,15 +347,20 @@ def _money(value: Decimal) -> Money:
 
 def _events_table(inputs: Inputs) -> ReportTable:
     held: Counter[EventKind] = Counter()
+    planned: Counter[EventKind] = Counter()
     cancelled: Counter[EventKind] = Counter()
     for event in inputs.events:
-        (cancelled if event.cancelled else held)[event.kind] += 1
+        tally = cancelled if event.cancelled else held if event.ended else planned
+        tally[event.kind] += 1
     rows: list[list[Any]] = [
-        [str(KIND_LABELS[kind]), held[kind], cancelled[kind]] for kind in EventKind
+        [str(KIND_LABELS[kind]), held[kind], planned[kind], cancelled[kind]]
+        for kind in EventKind
     ]
-    rows.append([_("Total"), sum(held.values()), sum(cancelled.values())])
+    rows.append([_("Total"), sum(held.values()), sum(planned.values()), sum(cancelled.values())])
     return ReportTable("events", _("Events held by kind"),
-                       [_("Kind"), _("Held"), _("Cancelled")], rows)
+                       [_("Kind"), _("Held"), _("Planned"), _("Cancelled")], rows,
+                       note=_("Held: published, not cancelled, and over by the time of the "
+                              "report. Planned: still to come."))
 
 
 def _attendance_table(inputs: Inputs) -> ReportTable:
@@ -340,7 +368,7 @@ def _attendance_table(inputs: Inputs) -> ReportTable:
     rows: list[list[Any]] = []
     registered_total = attended_total = 0
     for event in inputs.events:
-        if event.cancelled:
+        if not event.held:
             continue
         people = by_event.get(event.id, [])
         registered = len(people)
@@ -444,13 +472,13 @@ def _boards_table(inputs: Inputs) -> ReportTable:
 def _budget_table(inputs: Inputs, partner: str) -> ReportTable:
     slugs = ["vpk", "tas"] if partner == "all" else [partner]
     rows: list[list[Any]] = []
-    missing = sum(1 for event in inputs.events if not event.cancelled and event.actual_cost is None)
+    missing = sum(1 for event in inputs.events if event.held and event.actual_cost is None)
     for slug in slugs:
         budget = BUDGETS[slug]
         organiser = slug.upper()
         costs: dict[EventKind | None, Decimal] = defaultdict(Decimal)
         for event in inputs.events:
-            if (event.organiser_slug == slug and not event.cancelled
+            if (event.organiser_slug == slug and event.held
                     and event.actual_cost is not None):
                 line = event.kind if event.kind in budget.lines else None
                 costs[line] += event.actual_cost

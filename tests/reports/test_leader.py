@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -14,6 +15,7 @@ from openpyxl import load_workbook
 from koosloome.accounts.models import Role
 from koosloome.boards.models import Board, BoardParticipant, Idea, Vote
 from koosloome.boards.services import add_default_columns
+from koosloome.db import utcnow
 from koosloome.events.models import EventKind, EventStatus
 from koosloome.extensions import db
 from koosloome.registrations.models import RegistrationSource, RegistrationStatus
@@ -102,8 +104,8 @@ def test_csv_has_counts_by_kind_attendance_and_breakdowns(staff_client, project)
     text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=all"))
     rows = list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
     as_text = [";".join(row) for row in rows]
-    assert "Inspiratsiooniseminar;1;1" in as_text  # one held, one cancelled
-    assert "Õppereis;1;0" in as_text and "Koosloome töötuba;1;0" in as_text
+    assert "Inspiratsiooniseminar;1;0;1" in as_text  # one held, none planned, one cancelled
+    assert "Õppereis;1;0;0" in as_text and "Koosloome töötuba;1;0;0" in as_text
     seminar = next(row for row in rows if len(row) > 1 and row[1] == "Inspiratsiooniseminar")
     assert seminar[-2:] == ["12", "9"]  # 11 confirmed + 1 walk-in; 9 checked in
     assert "Tartumaa;14;6" in as_text  # seminar 6 came + 3 did not; trip 5
@@ -180,9 +182,27 @@ def test_report_runs_a_fixed_number_of_queries(staff_client, make_event):
     assert len(many) == 2 * len(few)
 
 
-def test_default_report_covers_the_whole_project(staff_client, project):
+def test_default_period_runs_from_the_first_event_to_today(staff_client, project):
+    # The project's own period (2024–2025) held none of the demo's events: the report
+    # opened on zeros.
     html = staff_client(Role.ADMIN).get("/admin/reports/leader").get_data(as_text=True)
-    assert "01.07.2024–30.06.2025" in html and 'value="2024-07-01"' in html
+    first = min(event.starts_at for event in project.values()).date()
+    today = datetime.now(ZoneInfo("Europe/Tallinn")).date()
+    assert f'value="{first.isoformat()}"' in html and f'value="{today.isoformat()}"' in html
+
+
+def test_an_event_still_to_come_is_planned_not_held(staff_client, make_event):
+    ended = make_event(title_et="Möödunud", starts_at=utcnow() - timedelta(days=3))
+    coming = make_event(title_et="Tulemas", starts_at=utcnow() + timedelta(days=3))
+    add_registrations(ended, 4)
+    add_registrations(coming, 5)
+    today = datetime.now(ZoneInfo("Europe/Tallinn")).date()
+    period = f"start={today - timedelta(days=10)}&end={today + timedelta(days=10)}&partner=all"
+    text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{period}"))
+    rows = [";".join(row) for row in csv.reader(io.StringIO(text[1:]), delimiter=";")]
+    assert "Inspiratsiooniseminar;1;1;0" in rows  # one held, one planned
+    assert not any("Tulemas" in row for row in rows)  # no attendance for what is to come
+    assert any(row.startswith(("Kokku;;;;4;", "Kokku;;;;4")) for row in rows), rows
 
 
 def test_invalid_period_shows_the_error_summary_and_keeps_input(staff_client):
