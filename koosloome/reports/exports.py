@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from koosloome.bilingual import localised
 from koosloome.events.models import ExtraQuestion, QuestionKind
-from koosloome.registrations.choices import NEEDS
+from koosloome.registrations.choices import LANGUAGE_CHOICES, NEEDS
 from koosloome.reports.labels import (
     COUNTY_LABELS,
     NEED_LABELS,
@@ -79,7 +79,8 @@ def registrations_sheet(
 
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     stamp = STAMP_FORMATS.get(language, STAMP_FORMATS["et"])
-    yes = _("yes")
+    yes, no = _("yes"), _("no")
+    languages = dict(LANGUAGE_CHOICES)
     sectors, counties = _resolved(SECTOR_LABELS), _resolved(COUNTY_LABELS)
     statuses, sources = _resolved(STATUS_LABELS), _resolved(SOURCE_LABELS)
     need_labels = _resolved(NEED_LABELS)
@@ -90,6 +91,10 @@ def registrations_sheet(
     def flag(value: bool | None) -> str:
         return yes if value else ""
 
+    def consent(value: bool) -> str:
+        # A consent is a decision either way: "no" is an answer, not a blank.
+        return yes if value else no
+
     def rows() -> Iterator[list[Any]]:
         for number, reg in enumerate(data.registrations, start=1):
             row: list[Any] = [
@@ -97,8 +102,9 @@ def registrations_sheet(
                 sectors.get(reg.sector or "", reg.sector or ""),
                 counties.get(reg.county or "", reg.county or ""),
                 reg.municipality or "", statuses[reg.status], sources[reg.source],
-                when(reg.created_at), when(reg.checked_in_at), reg.language,
-                flag(reg.consent_photos), flag(reg.consent_future_events),
+                when(reg.created_at), when(reg.checked_in_at),
+                languages.get(reg.language, reg.language),
+                consent(reg.consent_photos), consent(reg.consent_future_events),
             ]
             if health:
                 codes = sorted(data.needs.get(reg.id, ()), key=lambda c: NEED_ORDER.get(c, 99))

@@ -1,5 +1,9 @@
 """Writing rows as CSV or XLSX, with spreadsheet formula injection neutralised.
 
+CSV has no cell types, so text that a spreadsheet would run as a formula gets an apostrophe
+(OWASP's advice). XLSX has them: text is written as a text cell, never a formula, and shows
+exactly as it was typed (a phone number "+372 …" without a stray apostrophe).
+
 Pure functions: they take rows of plain values and give text or bytes, whatever produced them.
 """
 
@@ -81,13 +85,14 @@ def _safe_title(title: str, used: set[str]) -> str:
     return name
 
 
-def _xlsx_cell(value: Any) -> Any:
-    """A cell value XLSX can hold: formula-looking text neutralised, and without the control
-    characters XML forbids (openpyxl refuses them; older rows or other sources may have them)."""
-    value = neutralise(value)
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+def _xlsx_cell(worksheet: Any, value: Any) -> Any:
+    """A cell XLSX can hold: text as a text cell (openpyxl would make "=…" a formula), without
+    the control characters XML forbids (older rows or other sources may have them)."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(worksheet, value=ILLEGAL_CHARACTERS_RE.sub("", value))
+    cell.data_type = "s"
+    return cell
 
 
 def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> None:
@@ -99,14 +104,14 @@ def write_xlsx(sheets: Sequence[Sheet], out: IO[bytes]) -> None:
         bold = Font(bold=True)
         header_cells = []
         for text in sheet.header:
-            cell = WriteOnlyCell(worksheet, value=_xlsx_cell(text))
+            cell = _xlsx_cell(worksheet, str(text))
             cell.font = bold
             header_cells.append(cell)
         worksheet.append(header_cells)
         worksheet.freeze_panes = "A2"
         for row in sheet.rows:
             # An empty string would still write a cell; None writes nothing.
-            worksheet.append([None if cell == "" else _xlsx_cell(cell) for cell in row])
+            worksheet.append([None if cell == "" else _xlsx_cell(worksheet, cell) for cell in row])
     workbook.save(out)
 
 

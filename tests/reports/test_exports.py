@@ -72,6 +72,8 @@ def test_csv_export_lists_registrations_without_health_columns(
     assert row[header.index("Nimi")] == "'=cmd|' /C calc'!A0"
     assert row[header.index("Telefon")] == "'+372 5123 4567"
     assert row[header.index("Valdkond")] == "Kogukond või MTÜ"
+    assert row[header.index("Keel")] == "Eesti keel"
+    assert row[header.index("Pildistamine lubatud")] == "ei"  # a consent is an answer either way
     assert "pähklid" not in response.get_data(as_text=True)
     assert "Ratastool" not in response.get_data(as_text=True)
 
@@ -101,7 +103,7 @@ def test_plain_export_is_audited_as_personal_data(staff_client, make_event):
     assert db.session.query(AuditLog).filter_by(action="export.health").count() == 0
 
 
-def test_xlsx_export_reads_back_with_answers_and_neutralised_cells(
+def test_xlsx_export_reads_back_with_answers_and_text_as_text(
     staff_client, make_event, make_registration
 ):
     event = make_event()
@@ -111,16 +113,22 @@ def test_xlsx_export_reads_back_with_answers_and_neutralised_cells(
                            sensitive=True)
     db.session.add_all([question, secret])
     db.session.commit()
-    registration = make_registration(event, name="@SUM(1)", organisation_name="Küla")
+    registration = make_registration(event, name="@SUM(1)", organisation_name="Küla",
+                                     phone="+372 5002 0014")
     db.session.add_all([
         Answer(registration_id=registration.id, question_id=question.id, value="single"),
         Answer(registration_id=registration.id, question_id=secret.id, value="1950-04-03"),
     ])
     db.session.commit()
     client = staff_client(Role.ADMIN)
-    rows = _xlsx_rows(client.get(f"/admin/events/{event.id}/registrations.xlsx"))
+    response = client.get(f"/admin/events/{event.id}/registrations.xlsx")
+    book = load_workbook(io.BytesIO(response.data))
+    assert not [c.value for r in book.active.iter_rows() for c in r if c.data_type == "f"]
+    rows = _xlsx_rows(response)
     header, row = rows[0], rows[1]
-    assert row[header.index("Nimi")] == "'@SUM(1)"
+    # XLSX has cell types: text is a text cell, never run, and shows as typed.
+    assert row[header.index("Nimi")] == "@SUM(1)"
+    assert row[header.index("Telefon")] == "+372 5002 0014"
     assert row[header.index("Toad")] == "Üksik"
     assert "Sünniaeg" not in header
     rows = _xlsx_rows(client.get(f"/admin/events/{event.id}/registrations.xlsx?health=1"))
