@@ -187,9 +187,7 @@ def _heading(pdf: ReportPDF, text: str) -> None:
     if pdf.get_y() > pdf.h - 50:
         pdf.add_page()
     pdf.ln(4)
-    pdf.set_font(FONT, "B", 13)
-    pdf.multi_cell(pdf.content_width, 7, text)
-    pdf.set_font(FONT, "", 10)
+    pdf.heading(text, size=13)
 
 
 def _lines(pdf: ReportPDF, lines: list[str]) -> None:

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 
 from koosloome.events.models import Event
 from koosloome.i18n import format_date, format_time
+from koosloome.registrations.models import Registration
 from koosloome.reports.labels import SECTOR_LABELS, label
 from koosloome.reports.participants import EventRegistrations
 from koosloome.reports.pdf import FONT, PROJECT_NAME, ReportPDF
@@ -58,15 +59,8 @@ def sheet_for_event(data: EventRegistrations, *, mark_checked_in: bool) -> Atten
         if event.co_organiser is not None:
             organisers.append(event.co_organiser.name)
         place = ", ".join(part for part in (event.venue_name, event.venue_address) if part)
-        rows = [
-            SheetRow(
-                name=reg.name,
-                organisation=organisation_and_sector(reg.organisation_name, reg.sector),
-                municipality=reg.municipality or "",
-                checked_in=format_time(reg.checked_in_at) if mark_checked_in else "",
-            )
-            for reg in data.registrations
-        ]
+        rows = [row for reg in data.registrations
+                for row in _rows_of(reg, mark_checked_in=mark_checked_in)]
         return AttendanceSheet(
             title=event.title_et,
             date=f"{format_date(event.starts_at, 'et')} {format_time(event.starts_at)}"
@@ -76,6 +70,19 @@ def sheet_for_event(data: EventRegistrations, *, mark_checked_in: bool) -> Atten
             rows=rows,
             mark_checked_in=mark_checked_in,
         )
+
+
+def _rows_of(reg: Registration, *, mark_checked_in: bool) -> list[SheetRow]:
+    """The participant's row, and their companion's (who comes too and signs too)."""
+    arrived = format_time(reg.checked_in_at) if mark_checked_in else ""
+    rows = [SheetRow(name=reg.name,
+                     organisation=organisation_and_sector(reg.organisation_name, reg.sector),
+                     municipality=reg.municipality or "", checked_in=arrived)]
+    if reg.companion:
+        rows.append(SheetRow(name=reg.companion_name,
+                             organisation=_("Companion of %(name)s", name=reg.name),
+                             municipality=reg.municipality or "", checked_in=arrived))
+    return rows
 
 
 class _SheetPDF(ReportPDF):

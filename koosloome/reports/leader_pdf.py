@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from koosloome.reports.leader import (
@@ -15,16 +16,16 @@ from koosloome.reports.pdf import FONT, PROJECT_NAME, ReportPDF
 
 
 class _ReportPDF(ReportPDF):
-    def __init__(self, heading: str) -> None:
-        super().__init__(orientation="landscape")
-        self.heading = heading
+    def __init__(self, heading: str, language: str) -> None:
+        super().__init__(orientation="landscape", language=language)
+        self.running_title = heading
 
     def header(self) -> None:
         """Logo placeholders and the report's name on every page."""
         self.logo_placeholders(self.w - self.r_margin - 56, self.t_margin)
         self.set_xy(self.l_margin, self.t_margin)
         self.set_font(FONT, "B", 12)
-        self.cell(self.content_width - 60, 7, self.heading, new_x="LMARGIN", new_y="NEXT")
+        self.cell(self.content_width - 60, 7, self.running_title, new_x="LMARGIN", new_y="NEXT")
         self.set_y(self.t_margin + 16)
 
     def footer(self) -> None:
@@ -42,10 +43,16 @@ def _widths(pdf: ReportPDF, table: ReportTable) -> list[float]:
     return [free / len(text_columns) if i in text_columns else narrow for i in range(count)]
 
 
+def get_locale_language() -> str:
+    """The language the report is rendered in ("et" or "en")."""
+    locale = get_locale()
+    return locale.language if locale else "et"
+
+
 def leader_pdf(report: LeaderReport) -> bytes:
     """Render every table with its title and note; headings repeat after a page break."""
     heading = _("LEADER report") + f": {report.partner_name}, {period_text(report.filter)}"
-    pdf = _ReportPDF(heading)
+    pdf = _ReportPDF(heading, get_locale_language())
     pdf.set_title(heading)
     pdf.add_page()
     pdf.set_font(FONT, "", 9)
@@ -56,8 +63,7 @@ def leader_pdf(report: LeaderReport) -> bytes:
         if pdf.will_page_break(24):
             pdf.add_page()
         pdf.ln(4)
-        pdf.set_font(FONT, "B", 11)
-        pdf.cell(0, 7, table.title, new_x="LMARGIN", new_y="NEXT")
+        pdf.heading(table.title, size=11)
         pdf.set_fill_color(230, 230, 230)
         pdf.table_row(widths, table.header, 7, bold=True, fill=True, size=9)
         for row in table.rows:

@@ -1,10 +1,14 @@
-"""The PDF base: A4, the shipped DejaVu Sans fonts (õ ä ö ü š ž on any machine), helpers."""
+"""The PDF base: A4, the shipped DejaVu Sans fonts (õ ä ö ü š ž on any machine), helpers.
+
+For organisers who read with a screen reader, every document states its language and title,
+and its headings are sections: they become the PDF's outline (bookmarks) and structure tags.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fpdf import FPDF
+from fpdf import FPDF, TextStyle
 
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
 FONT = "DejaVu"
@@ -14,8 +18,10 @@ PROJECT_NAME = "Koosloomest koostööni"
 class ReportPDF(FPDF):
     """An A4 document with our fonts; subclasses draw their own header."""
 
-    def __init__(self, orientation: str = "portrait") -> None:
+    def __init__(self, orientation: str = "portrait", language: str = "et") -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.set_lang(language)
+        self.set_display_mode("fullwidth")
         # Fonts come with the project (static/fonts, DejaVu licence) rather than the system,
         # so Estonian letters render the same on a fresh server.
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
@@ -48,6 +54,14 @@ class ReportPDF(FPDF):
     def _width_at(self, text: str, size: float) -> float:
         self.set_font_size(size)
         return self.get_string_width(text)
+
+    def heading(self, text: str, size: float = 11, level: int = 0) -> None:
+        """A heading that is also a section of the outline and the structure tree."""
+        self.section_title_styles = {level: TextStyle(
+            font_family=FONT, font_style="B", font_size_pt=size, t_margin=0, l_margin=0,
+            b_margin=1)}
+        self.start_section(" ".join(text.split()), level=level, strict=False)
+        self.set_font(FONT, "", 10)
 
     def logo_placeholders(self, x: float, y: float) -> None:
         """Boxed LEADER and EU labels where the printed logos go."""

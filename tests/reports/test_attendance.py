@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 
 import pytest
@@ -130,3 +131,35 @@ def test_a_name_with_line_breaks_prints_on_one_line(staff_client, make_event,
     text = pdf_text(response.data)
     assert "Mari Tamm" in text and "MTÜ Küla" in text
     assert "missing the following glyphs" not in caplog.text
+
+
+def test_a_companion_has_a_signature_row_of_their_own(staff_client, make_event,
+                                                      make_registration):
+    event = make_event()
+    make_registration(event, name="Maie Mets", companion=True, seats=2,
+                      companion_name="Tiit Mets")
+    make_registration(event, name="Ilma Saatjata")
+    text = pdf_text(staff_client(Role.ADMIN).get(f"/admin/events/{event.id}/attendance.pdf").data)
+    assert "Tiit Mets" in text and "Maie Mets saatja" in text
+    assert "\n13" in text or " 13" in text  # three people + ten blank numbered rows
+
+
+def test_the_pdfs_state_their_language_title_and_headings(staff_client, make_event,
+                                                         make_registration):
+    # For organisers who read with a screen reader: the language, the title, and headings
+    # as the outline (bookmarks) and structure tags.
+    event = make_event(title_et="Kaasav seminar")
+    make_registration(event)
+    client = staff_client(Role.ADMIN)
+    for path in (f"/admin/events/{event.id}/attendance.pdf",
+                 f"/admin/events/{event.id}/evidence.pdf",
+                 "/admin/reports/leader.pdf?start=2024-01-01&end=2030-12-31&partner=all"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        reader = PdfReader(io.BytesIO(response.data))
+        root = reader.trailer["/Root"]
+        assert root["/Lang"] == "et", path
+        assert reader.metadata.title, path
+        if "attendance" not in path:  # a one-table sheet has no sections
+            assert reader.outline, path
+            assert "/StructTreeRoot" in root and root["/MarkInfo"]["/Marked"], path
