@@ -20,9 +20,15 @@ def private_folder(path: Path) -> Path:
 
 
 def private_file(path: Path) -> Path:
-    """``path`` as a file only its owner may read (made empty if missing, kept if present)."""
-    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT, PRIVATE_FILE)
-    os.close(descriptor)
+    """``path`` as a file only its owner may read (made empty if missing, kept if present).
+
+    An existing file is never opened here: closing any descriptor of an SQLite database
+    drops the POSIX locks the process's connections hold on it (SQLite's "disk I/O error")."""
+    if not path.exists():
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+        except FileExistsError:  # made meanwhile by another process: tighten it below
+            pass
     _restrict(path, PRIVATE_FILE)
     return path
 
