@@ -5,6 +5,7 @@ readable by every account on the server."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -25,10 +26,9 @@ def private_file(path: Path) -> Path:
     An existing file is never opened here: closing any descriptor of an SQLite database
     drops the POSIX locks the process's connections hold on it (SQLite's "disk I/O error")."""
     if not path.exists():
-        try:
+        # Made meanwhile by another process: it is tightened below all the same.
+        with contextlib.suppress(FileExistsError):
             os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
-        except FileExistsError:  # made meanwhile by another process: tighten it below
-            pass
     _restrict(path, PRIVATE_FILE)
     return path
 

@@ -23,7 +23,9 @@ PACKAGE = Path(__file__).resolve().parent.parent / "koosloome"
 DOMAINS = ("accounts", "admin", "api", "boards", "events", "evidence", "feedback", "privacy",
            "registrations", "reports", "site", "venues")
 #: Besides the tables, what messaging may read of a domain: pure descriptions of its models.
-DESCRIPTIONS = frozenset({"koosloome.venues.facts"})
+#: Presentational modules (how a venue or a registration is described in words) that
+#: messaging may read, like models: they import no service.
+DESCRIPTIONS = frozenset({"koosloome.venues.facts", "koosloome.registrations.summary"})
 
 
 def _module_name(path: Path) -> str:
@@ -92,12 +94,15 @@ def _cycle(graph: dict[str, set[str]]) -> list[str] | None:
 
 
 def _package_edges() -> dict[str, dict[str, set[str]]]:
-    """package → imported package → the imports that make the edge (``a -> b``)."""
+    """package → imported package → the imports that make the edge (``a -> b``). Imports of
+    another package's models and descriptions are leaves (they import no service), so they
+    make no package depend on another's behaviour."""
     edges: dict[str, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for module, imported in GRAPH.items():
         for target in imported:
             source, destination = _package(module), _package(target)
-            if source != destination and not target.endswith(".models"):
+            if source != destination and not target.endswith(".models") \
+                    and target not in DESCRIPTIONS:
                 edges[source][destination].add(f"{module} -> {target}")
     return edges
 
@@ -130,3 +135,12 @@ def test_the_checks_see_the_imports():
     vacuously)."""
     assert "koosloome.messaging.models" in GRAPH["koosloome.messaging.outbox"]
     assert _cycle({"a": {"b"}, "b": {"a"}}) == ["a", "b", "a"]
+
+
+def test_descriptions_are_leaves():
+    # What lets messaging and other packages read them without depending on behaviour.
+    for module in DESCRIPTIONS:
+        behaviour = {target for target in GRAPH[module]
+                     if target.endswith((".services", ".routes", ".api"))
+                     or target.startswith("koosloome.messaging")}
+        assert not behaviour, f"{module} imports {sorted(behaviour)}"

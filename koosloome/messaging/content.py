@@ -26,6 +26,7 @@ from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.mime import header_text
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration
+from koosloome.registrations.summary import manage_summary, next_steps
 from koosloome.venues.facts import Fact, venue_facts
 
 SUBJECTS = {
@@ -132,6 +133,12 @@ def _board_links(event: Event) -> list[str]:
     return [f"{base}/b/{board.join_code}/results" for board in boards]
 
 
+#: Messages that confirm a registration repeat what the person asked for.
+RECAP_KINDS = frozenset({MessageKind.CONFIRMED, MessageKind.WAITLISTED, MessageKind.PROMOTED,
+                         MessageKind.APPLICATION_RECEIVED, MessageKind.APPLICATION_ACCEPTED,
+                         MessageKind.CHANGED})
+
+
 def render_registration_message(
     registration: Registration,
     kind: MessageKind,
@@ -151,6 +158,11 @@ def render_registration_message(
                           if feedback_open_for(registration) else event.feedback_url)
     if kind is MessageKind.REMINDER:
         values.setdefault("agenda", _agenda(event, language))
+    if kind in RECAP_KINDS:
+        # Confirm what the person asked for, and what happens about it.
+        with force_locale(language):
+            values.setdefault("recap", manage_summary(registration, language)["access"])
+            values.setdefault("next_steps", next_steps(registration, language))
     values.setdefault("position", None)
     values["calendar_method"] = method
     rendered = render_email(kind.value, language, subject_for(kind, language, values), values)

@@ -30,7 +30,7 @@ from koosloome.registrations.form_cache import blank_fields_html
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
 from koosloome.registrations.links import registration_for_token
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
-from koosloome.registrations.summary import manage_summary
+from koosloome.registrations.summary import manage_summary, next_steps
 from koosloome.seating import counts
 
 bp = Blueprint("registrations", __name__)
@@ -106,6 +106,7 @@ def manage(token: str) -> str:
         event=registration.event,
         token=token,
         summary=manage_summary(registration, current_language()),
+        next_steps=next_steps(registration, current_language()),
         position=counts.waitlist_position(registration),
         just_registered=request.args.get("new") == "1",
         active=registration.status in ACTIVE_STATUSES,

@@ -1,9 +1,10 @@
-"""A registration's details as readable label/value rows, for the participant's own pages."""
+"""A registration's details as readable label/value rows, and what happens next, for the
+participant's own pages and the e-mails that confirm what they asked for."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 
@@ -82,3 +83,28 @@ def manage_summary(registration: Registration, language: str) -> dict[str, list[
         "reporting": reporting,
     }
     return {name: [row for row in rows if row.value] for name, rows in sections.items()}
+
+
+#: Needs the organisers arrange ahead (an interpreter booked, materials printed…).
+ARRANGED_AHEAD = frozenset({"sign_language", "captions", "hearing_loop", "audio_description",
+                            "easy_read", "large_print", "braille", "files_in_advance"})
+#: How long before the event we call about a pick-up at the latest.
+PICKUP_CALL_DAYS = 2
+
+
+def next_steps(registration: Registration, language: str) -> list[str]:
+    """What the organisers do next about what the person asked for, in plain words."""
+    event = registration.event
+    steps = []
+    if registration.transport_needed:
+        by = format_date(event.starts_at - timedelta(days=PICKUP_CALL_DAYS), language)
+        steps.append(_("We will phone you by %(date)s to agree the pick-up time and place.",
+                       date=by))
+    if registration.phone_me and not registration.transport_needed:
+        steps.append(_("We will phone you to talk about what you need."))
+    if registration.need_codes & ARRANGED_AHEAD:
+        steps.append(_("We arrange what you asked for. If something cannot be arranged, we "
+                       "tell you in good time."))
+    if registration.companion:
+        steps.append(_("Your companion's seat is free of charge."))
+    return steps
