@@ -30,6 +30,9 @@ class Config:
     MAIL_USERNAME: str | None = None
     MAIL_PASSWORD: str | None = None
     MAIL_DEFAULT_SENDER = "Koosloome <koosloome@localhost>"
+    #: Seconds an outbox worker holds a claimed message before others take it for abandoned;
+    #: renewed before each message. Far longer than one SMTP exchange.
+    OUTBOX_CLAIM_SECONDS = 600
 
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

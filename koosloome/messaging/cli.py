@@ -3,20 +3,33 @@ queueing scheduled messages."""
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any
 
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from sqlalchemy.exc import SQLAlchemyError
 
 from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
-from koosloome.messaging.delivery import BATCH_SIZE, DeliveryReport, send_due
+from koosloome.messaging.delivery import (
+    BATCH_SIZE,
+    Courier,
+    DeliveryReport,
+    claim_lease,
+    send_due,
+)
 from koosloome.messaging.scheduled import queue_due_reminders, queue_thank_yous
+
+log = logging.getLogger(__name__)
+
+#: After a database error the worker waits 1, 2, 4 … seconds, at most this long, and goes on.
+LONGEST_PAUSE = 30.0
 
 outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
 reminders_cli = AppGroup("reminders", help="Scheduled messages to participants.")
@@ -31,7 +44,10 @@ def _summary(report: DeliveryReport) -> str:
 @outbox_cli.command("send")
 def outbox_send_command() -> None:
     """Deliver every message that is due, then exit (for cron or a one-off run)."""
-    report = send_due()
+    try:
+        report = send_due()
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"The database did not answer: {exc}") from exc
     click.echo(_summary(report))
 
 
@@ -58,16 +74,35 @@ def _stop_on_signals() -> Iterator[threading.Event]:
     "--batch-size", default=BATCH_SIZE, show_default=True, help="Messages claimed at a time."
 )
 def outbox_work_command(interval: float, batch_size: int) -> None:
-    """Keep delivering: check the outbox every few seconds until SIGTERM or Ctrl-C."""
+    """Keep delivering: check the outbox every few seconds until SIGTERM or Ctrl-C. A database
+    that stops answering pauses the worker, growing to 30 s; it never ends it."""
+    courier = Courier(batch_size=batch_size, lease=claim_lease())
+    pause = 0.0
     with _stop_on_signals() as stop:
         click.echo(f"Delivering e-mail every {interval:g} s; stop with Ctrl-C.")
         while not stop.is_set():
-            report = send_due(should_stop=stop.is_set, batch_size=batch_size)
+            try:
+                report = courier.send_due(should_stop=stop.is_set)
+            except SQLAlchemyError as exc:
+                pause = min(max(pause * 2, 1.0), LONGEST_PAUSE)
+                log.warning("database error, trying again in %g s: %s", pause, exc)
+                click.echo(f"The database did not answer; trying again in {pause:g} s.")
+                _forget_the_connection()
+                stop.wait(pause)
+                continue
+            pause = 0.0
             if report.total:
                 click.echo(_summary(report))
             db.session.remove()  # no connection or snapshot held while idle
             stop.wait(interval)
     click.echo("Stopped.")
+
+
+def _forget_the_connection() -> None:
+    """Drop the session and its connection: a broken one must not be handed out again."""
+    with suppress(SQLAlchemyError):
+        db.session.rollback()
+    db.session.remove()
 
 
 @reminders_cli.command("send")

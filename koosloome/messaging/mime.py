@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import re
+import secrets
 from email.charset import QP, Charset
 from email.encoders import encode_base64
 from email.header import Header
@@ -26,7 +27,7 @@ from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.policy import compat32
-from email.utils import format_datetime, formataddr, make_msgid, parseaddr
+from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import urlsplit
 
 import segno
@@ -50,8 +51,10 @@ def site_domain(base_url: str) -> str:
 
 
 def new_message_id(base_url: str) -> str:
-    """A unique Message-ID on the site's own domain."""
-    return make_msgid(domain=site_domain(base_url))
+    """A unique Message-ID on the site's own domain: 128 random bits from ``secrets``
+    (``make_msgid`` draws from the ``random`` module, whose state others may reset) and short
+    enough that the header is never folded."""
+    return f"<{secrets.token_hex(16)}@{site_domain(base_url)}>"
 
 
 def address_header(name: str, address: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from secrets import token_hex
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
@@ -44,7 +45,12 @@ class OutgoingEmail(Base):
     calendar_method: Mapped[str | None] = mapped_column(String(10))
     #: The calendar's SEQUENCE: the next calendar for the same UID must never go lower.
     calendar_sequence: Mapped[int | None]
-    message_id: Mapped[str] = mapped_column(String(200), default="")
+    #: Unique: the same message keeps it over every attempt, so a receiving system can drop
+    #: a copy that a lost connection made us send again.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True,
+                                            default=lambda: f"<{token_hex(16)}@koosloome.invalid>")
+    #: The claim that holds the message while it is *sending* (see ``delivery``).
+    claim_token: Mapped[str | None] = mapped_column(String(32))
     #: Set while the message awaits rendering: the template values decided when it was queued
     #: (the worker renders; see ``delivery.render_pending``). None once the subject, bodies
     #: and calendar are filled in.

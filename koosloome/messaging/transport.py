@@ -1,4 +1,5 @@
-"""Handing built messages to their next hop: an SMTP server, or .eml files in ``instance/mail/``.
+"""Handing built messages to their next hop: an SMTP server through Flask-Mail, or .eml files
+in ``instance/mail/``.
 
 A transport is a context manager for one batch; ``deliver`` raises ``PermanentFailure`` when
 the server refused the message for good (5xx) and an ``SMTPException``/``OSError`` when another
@@ -10,14 +11,18 @@ from __future__ import annotations
 import re
 import smtplib
 import ssl
-from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from flask import Flask
+from flask_mail import Connection
 
-#: Seconds to wait for the SMTP server before treating the attempt as failed (and retrying).
+from koosloome.extensions import mail
+from koosloome.private_files import private_file, private_folder
+
+#: Seconds to wait for the SMTP server (per socket operation) before treating the attempt as
+#: failed and retrying later.
 SMTP_TIMEOUT = 60
 
 
@@ -36,21 +41,38 @@ class Transport(Protocol):
         """Deliver one message or raise (``PermanentFailure`` for 5xx refusals)."""
 
 
+class _TimedConnection(Connection):
+    """Flask-Mail's connection, opened with a timeout and a verifying TLS context: its own
+    waits for ever on a server that stops answering, and a worker must not."""
+
+    def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
+        """Connect, say STARTTLS if configured, and log in."""
+        state = self.mail
+        host: smtplib.SMTP
+        if state.use_ssl:
+            host = smtplib.SMTP_SSL(state.server, state.port, timeout=SMTP_TIMEOUT,
+                                    context=ssl.create_default_context())
+        else:
+            host = smtplib.SMTP(state.server, state.port, timeout=SMTP_TIMEOUT)
+            if state.use_tls:
+                host.starttls(context=ssl.create_default_context())
+        if state.username and state.password:
+            host.login(state.username, state.password)
+        return host
+
+
 class SmtpTransport:
-    """Delivery over SMTP, configured by Flask-Mail's keys (MAIL_SERVER, MAIL_PORT,
+    """Delivery over SMTP with Flask-Mail, configured by its keys (MAIL_SERVER, MAIL_PORT,
     MAIL_USE_TLS / MAIL_USE_SSL, MAIL_USERNAME / MAIL_PASSWORD).
 
-    Flask-Mail's own connection has no timeout and only sends its own Message class, so the
-    socket is opened here, with a timeout, and the prepared bytes are sent as they are."""
+    One connection serves the batch (opened on first use, dropped after an error). Messages
+    are built by ``mime`` as bytes and go out as they are, each with its own envelope."""
 
-    def __init__(self, config: Mapping[str, Any]) -> None:
-        self.server: str = config["MAIL_SERVER"]
-        self.port: int = config.get("MAIL_PORT") or 25
-        self.use_tls = bool(config.get("MAIL_USE_TLS"))
-        self.use_ssl = bool(config.get("MAIL_USE_SSL"))
-        self.username: str | None = config.get("MAIL_USERNAME")
-        self.password: str | None = config.get("MAIL_PASSWORD")
-        self.smtp: smtplib.SMTP | None = None
+    def __init__(self, app: Flask) -> None:
+        # Read the configuration now, not at start-up: it may have changed since (and
+        # Flask-Mail's "testing" default would suppress sending in the test suite).
+        self.state = mail.init_mail(app.config, debug=False, testing=False)
+        self.connection: _TimedConnection | None = None
 
     def __enter__(self) -> SmtpTransport:
         return self
@@ -58,35 +80,28 @@ class SmtpTransport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _connect(self) -> smtplib.SMTP:
-        smtp: smtplib.SMTP
-        if self.use_ssl:
-            smtp = smtplib.SMTP_SSL(
-                self.server, self.port, timeout=SMTP_TIMEOUT, context=ssl.create_default_context()
-            )
-        else:
-            smtp = smtplib.SMTP(self.server, self.port, timeout=SMTP_TIMEOUT)
-            if self.use_tls:
-                smtp.starttls(context=ssl.create_default_context())
-        if self.username and self.password:
-            smtp.login(self.username, self.password)
-        return smtp
+    def _host(self) -> smtplib.SMTP:
+        if self.connection is None or self.connection.host is None:
+            connection = _TimedConnection(self.state)
+            connection.host = connection.configure_host()
+            self.connection = connection
+        assert self.connection.host is not None
+        return self.connection.host
 
     def close(self) -> None:
         """Say goodbye to the server, ignoring a connection that is already gone."""
-        if self.smtp is not None:
+        if self.connection is not None and self.connection.host is not None:
+            host = self.connection.host
             try:
-                self.smtp.quit()
+                host.quit()
             except (smtplib.SMTPException, OSError):
-                self.smtp.close()
-            self.smtp = None
+                host.close()
+        self.connection = None
 
     def deliver(self, data: bytes, sender: str, recipient: str, message_id: str) -> None:
-        """Send over the batch's connection (opened on first use, dropped after an error)."""
+        """Send over the batch's connection."""
         try:
-            if self.smtp is None:
-                self.smtp = self._connect()
-            self.smtp.sendmail(sender, [recipient], data)
+            self._host().sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             self._reset()
@@ -105,8 +120,8 @@ class SmtpTransport:
     def _reset(self) -> None:
         """After a refused message, make the connection usable for the next one."""
         try:
-            if self.smtp is not None:
-                self.smtp.rset()
+            if self.connection is not None and self.connection.host is not None:
+                self.connection.host.rset()
         except (smtplib.SMTPException, OSError):
             self.close()
 
@@ -117,30 +132,41 @@ def _decode(reason: bytes | str) -> str:
 
 class FileTransport:
     """With no SMTP server configured: each message becomes an .eml file in ``folder``
-    (``instance/mail/``), which any mail program opens."""
+    (``instance/mail/``), which any mail program opens. The files hold personal data: the
+    folder is 0700 and every file 0600."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
 
     def __enter__(self) -> FileTransport:
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         return self
 
     def __exit__(self, *exc: object) -> None:
         return None
 
     def deliver(self, data: bytes, sender: str, recipient: str, message_id: str) -> None:
-        """Write ``<time>-<message id>.eml``; the Message-ID keeps the name unique."""
-        local_part = message_id.strip("<>").split("@", 1)[0]
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        name = re.sub(r"[^A-Za-z0-9.-]", "_", f"{stamp}-{local_part}") + ".eml"
-        temporary = self.folder / (name + ".part")
+        """Write ``<time>-<message id>.eml`` (the Message-ID is unique, so is the name)."""
+        name = file_name(message_id, datetime.now())
+        temporary = private_file(self.folder / (name + ".part"))
         temporary.write_bytes(data)
         temporary.replace(self.folder / name)  # readers never see half a file
+
+
+def file_name(message_id: str, moment: datetime) -> str:
+    """The .eml file name of a message: sortable by time, unique by its Message-ID."""
+    local_part = message_id.strip("<>").split("@", 1)[0]
+    stamp = moment.strftime("%Y%m%d-%H%M%S")
+    return re.sub(r"[^A-Za-z0-9.-]", "_", f"{stamp}-{local_part}") + ".eml"
+
+
+def mail_folder(app: Flask) -> Path:
+    """Where the file transport writes: ``instance/mail/``."""
+    return Path(app.instance_path) / "mail"
 
 
 def transport_for(app: Flask) -> Transport:
     """SMTP when MAIL_SERVER is set, else .eml files under ``instance/mail/``."""
     if app.config.get("MAIL_SERVER"):
-        return SmtpTransport(app.config)
-    return FileTransport(Path(app.instance_path) / "mail")
+        return SmtpTransport(app)
+    return FileTransport(mail_folder(app))

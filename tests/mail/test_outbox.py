@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import timedelta
 from email import message_from_bytes
 from email.policy import default
@@ -10,8 +12,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
+from koosloome.accounts.models import Role
+from koosloome.accounts.password_reset import queue_reset_email
 from koosloome.db import utcnow
 from koosloome.extensions import db
+from koosloome.messaging import transport
 from koosloome.messaging.delivery import (
     ABANDONED,
     CLAIM_LEASE,
@@ -230,11 +235,40 @@ def test_a_message_whose_registration_is_gone_fails_for_good(smtp_server, make_e
     email = db.session.scalars(select(OutgoingEmail)).one()
     email.registration_id = None  # as if the registration were deleted some other way
     db.session.commit()
-    assert render_pending() == 0
-    report = send_due()
-    assert (report.sent, report.failed) == (0, 1)
+    assert render_pending() == 0  # fails for good when rendered, with the reason
     db.session.refresh(email)
     assert email.status is EmailStatus.FAILED
     assert "no longer exists" in email.last_error
+    assert [a.error for a in email.delivery_attempts] == [email.last_error]
+    assert send_due().total == 0
     assert smtp_server.messages == []
     assert registration.id is not None
+
+
+def test_six_password_resets_in_one_second_are_six_files_with_six_message_ids(
+    app, make_user, monkeypatch
+):
+    # Found: reset messages had an empty Message-ID and files were named by time and
+    # Message-ID, so "6 sent" left 5 files.
+    previous = os.umask(0o022)  # a careless shell's: files readable by everyone
+    try:
+        user = make_user(Role.ORGANISER, "vpk")
+        with app.test_request_context():
+            for _ in range(6):
+                queue_reset_email(user, "et")
+        db.session.commit()
+        frozen = transport.datetime(2026, 12, 3, 9, 0, 0)
+        monkeypatch.setattr(transport, "datetime", type("Frozen", (), {
+            "now": staticmethod(lambda: frozen)}))
+        assert send_due().sent == 6
+    finally:
+        os.umask(previous)
+    ids = db.session.scalars(select(OutgoingEmail.message_id)).all()
+    assert len(set(ids)) == 6 and all(ids)
+    folder = Path(app.instance_path) / "mail"
+    files = sorted(folder.glob("*.eml"))
+    assert len(files) == 6
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert {stat.S_IMODE(path.stat().st_mode) for path in files} == {0o600}
+    assert {message_from_bytes(path.read_bytes(), policy=default)["Message-ID"]
+            for path in files} == set(ids)
