@@ -73,15 +73,15 @@ def sheet_for_event(data: EventRegistrations, *, mark_checked_in: bool) -> Atten
 
 
 def _rows_of(reg: Registration, *, mark_checked_in: bool) -> list[SheetRow]:
-    """The participant's row, and their companion's (who comes too and signs too)."""
+    """The participant's row, and a row for their companion (who comes and signs too)."""
     arrived = format_time(reg.checked_in_at) if mark_checked_in else ""
     rows = [SheetRow(name=reg.name,
                      organisation=organisation_and_sector(reg.organisation_name, reg.sector),
                      municipality=reg.municipality or "", checked_in=arrived)]
     if reg.companion:
-        rows.append(SheetRow(name=reg.companion_name,
-                             organisation=_("Companion of %(name)s", name=reg.name),
-                             municipality=reg.municipality or "", checked_in=arrived))
+        # The companion's name is health data (it says who needs one): they write it in.
+        rows.append(SheetRow(name="", organisation=_("Companion, writes their own name"),
+                             municipality="", checked_in=arrived))
     return rows
 
 
