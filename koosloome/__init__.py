@@ -29,6 +29,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_unit_of_work(app)
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
@@ -102,6 +103,13 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(boards_api_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(users_bp)
+
+
+def register_unit_of_work(app: Flask) -> None:
+    """Each request commits in one place, or rolls back (see ``koosloome.unit_of_work``)."""
+    from koosloome.unit_of_work import init_unit_of_work
+
+    init_unit_of_work(app)
 
 
 def register_request_hooks(app: Flask) -> None:

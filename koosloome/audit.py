@@ -55,3 +55,13 @@ def record(
     )
     db.session.add(entry)
     return entry
+
+
+def record_access(action: str, **fields: Any) -> AuditLog:
+    """Record a read of personal data (an export, a list of needs) and commit it at once: the
+    access is on record even if producing the page fails afterwards, and on SQLite the write
+    lock is not held while a large export is made. The one commit outside a request's unit
+    of work, and why."""
+    entry = record(action, **fields)
+    db.session.commit()
+    return entry

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
@@ -12,16 +14,71 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from koosloome.extensions import db
+from koosloome.unit_of_work import note_refusal
 
 log = logging.getLogger(__name__)
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class DomainError(Exception):
-    """A business rule refused an action; views turn it into a translated message."""
+    """A business rule refused an action. Each kind carries its answer: an HTTP status, a code
+    for the JSON API and a translated message. Raised in a request, it also means the
+    request's writes are not kept (``unit_of_work``); one handler answers it (see
+    ``init_error_handlers``)."""
+
+    status = 409
+    code = "not_possible"
+    message: Any = _l("This is not possible. Check what you entered and try again.")
+    #: field name → translated messages, for form-like refusals
+    fields: dict[str, list[str]] | None = None
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*args)
+        note_refusal()
+
+    def describe(self) -> str:
+        """The translated message for the person (a kind may word it by its details)."""
+        return str(self.message)
 
 
 class NotAllowed(DomainError):
     """The actor may not do this."""
+
+    status = 403
+    code = "not_allowed"
+    message = _l("You cannot change this.")
+
+
+def back_to(endpoint: str, *, anchor: str = "", **from_view_args: str) -> Callable[[F], F]:
+    """Where a person goes when a business rule refuses their action: back to ``endpoint``,
+    with the reason shown there. Its URL values come from the view's own, by name
+    (``back_to(".detail", registration_id="registration_id")``); ``anchor`` may name them
+    too (``anchor="idea-{idea_id}"``)."""
+
+    def decorate(view: F) -> F:
+        view.back_to = (endpoint, anchor, from_view_args)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def _refused(error: DomainError) -> ResponseReturnValue:
+    """JSON under /api/; a message and the page the view names (``back_to``); else the error
+    page with the rule's own status and message."""
+    if wants_json():
+        body: dict[str, Any] = {"error": error.code, "message": error.describe()}
+        if error.fields:
+            body["fields"] = error.fields
+        return jsonify(body), error.status
+    view = current_app.view_functions.get(request.endpoint or "")
+    target = getattr(view, "back_to", None)
+    if target is None:
+        return error_response(error.status, error.describe())
+    endpoint, anchor, from_view_args = target
+    view_args = request.view_args or {}
+    values = {name: view_args[source] for name, source in from_view_args.items()}
+    flash(error.describe(), "error")
+    return redirect(url_for(endpoint, _anchor=anchor.format(**view_args) or None, **values))
 
 
 ERROR_TEXTS = {
@@ -36,6 +93,12 @@ ERROR_TEXTS = {
     )),
     405: (_l("This action is not possible here"), _l(
         "Go back to the previous page and try again."
+    )),
+    409: (_l("This is not possible now"), _l(
+        "Go back to the previous page: what you asked for cannot be done at the moment."
+    )),
+    422: (_l("Some details are not right"), _l(
+        "Go back to the previous page, check what you entered and try again."
     )),
     413: (_l("The request was too large"), _l("Send less data and try again.")),
     429: (_l("Too many attempts"), _l(
@@ -72,6 +135,8 @@ def error_response(code: int, message: str | None = None) -> ResponseReturnValue
 
 def init_error_handlers(app: Flask) -> None:
     """Register handlers for HTTP errors, CSRF failures and an unreachable database."""
+
+    app.register_error_handler(DomainError, _refused)
 
     @app.errorhandler(CSRFError)
     def _csrf_error(_error: CSRFError) -> ResponseReturnValue:

@@ -11,7 +11,7 @@ from koosloome import audit
 from koosloome.accounts import password_reset, services
 from koosloome.accounts.forms import LoginForm
 from koosloome.accounts.staff_forms import ForgotPasswordForm, NewPasswordForm
-from koosloome.extensions import db, limiter
+from koosloome.extensions import limiter
 from koosloome.i18n import current_language
 from koosloome.urls import safe_next
 
@@ -30,7 +30,6 @@ def login() -> ResponseReturnValue:
         if user is not None:
             login_user(user)
             audit.record("login", user_id=user.id, object_type="user", object_id=user.id)
-            db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
         form.form_errors.append(_("The e-mail address or the password is not right."))
     return render_template("accounts/login.html", form=form)
@@ -51,7 +50,6 @@ def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         password_reset.request_reset(form.email.data or "", current_language())
-        db.session.commit()
         return render_template("accounts/forgot_password_sent.html", email=form.email.data)
     status = 422 if form.errors else 200
     return render_template("accounts/forgot_password.html", form=form), status
@@ -69,11 +67,9 @@ def reset_password(token: str) -> ResponseReturnValue:
         try:
             password_reset.complete_reset(user, form.password.data or "")
         except services.WeakPassword:
-            db.session.rollback()
             form.password.errors.append(
                 _("Use at least %(num)s characters", num=services.MIN_PASSWORD_LENGTH))
         else:
-            db.session.commit()
             flash(_("Your new password is set. Sign in with it."), "success")
             return redirect(url_for(".login"))
     status = 422 if form.errors else 200

@@ -59,10 +59,8 @@ def create_user() -> ResponseReturnValue:
         try:
             user = staff.create_staff_user(_data(form), current_user, current_language())
         except EmailTaken:
-            db.session.rollback()
             form.email.errors.append(_("Another account already uses this e-mail address"))
         else:
-            db.session.commit()
             flash(_("Account created. %(name)s has been sent a link to set a password.",
                     name=user.name), "success")
             return redirect(url_for(".user_list"))
@@ -85,14 +83,11 @@ def edit_user(user_id: int) -> ResponseReturnValue:
         try:
             staff.update_staff_user(user, _data(form), current_user)
         except EmailTaken:
-            db.session.rollback()
             form.email.errors.append(_("Another account already uses this e-mail address"))
         except staff.LockedOut:
-            db.session.rollback()
             form.form_errors.append(
                 _("You cannot take away your own administrator role or deactivate yourself"))
         else:
-            db.session.commit()
             flash(_("Changes saved."), "success")
             return redirect(url_for(".user_list"))
     status = 422 if form.errors else 200
@@ -108,6 +103,5 @@ def send_password_link(user_id: int) -> ResponseReturnValue:
         flash(_("The account is not active: activate it first."), "info")
         return redirect(url_for(".edit_user", user_id=user.id))
     staff.send_password_link(user, current_user, current_language())
-    db.session.commit()
     flash(_("A link to set a new password was sent to %(email)s.", email=user.email), "success")
     return redirect(url_for(".edit_user", user_id=user.id))

@@ -109,27 +109,14 @@ def create_registration(event_id: int) -> ResponseReturnValue:
     if not form.validate() or errors:
         errors = {**form_errors(form), **errors}
         return json_error(422, "invalid", _("Some fields are not right"), errors)
-    try:
-        outcome = registrations.register(event, form.to_data(), RegistrationSource.API)
-    except registrations.AlreadyRegistered:
-        db.session.rollback()
-        return json_error(409, "already_registered",
-                          _("This e-mail address is already registered for this event"))
-    except registrations.RegistrationClosed as closed:
-        db.session.rollback()
-        return json_error(409, "registration_closed",
-                          _("This event takes no registrations now (%(state)s)",
-                            state=closed.state.value))
-    except registrations.InvalidRegistration as invalid:
-        db.session.rollback()
-        return json_error(422, "invalid", _("Some fields are not right"), invalid.errors)
+    # Refusals (already registered, closed, a rule broken) answer as ``DomainError``s do.
+    outcome = registrations.register(event, form.to_data(), RegistrationSource.API)
     registration = outcome.registration
     # Read before the commit expires the row: reading after it would reload the registration
     # in a second transaction (on SQLite, a second turn at the write lock).
     body = {"id": registration.id, "status": registration.status.value,
             "waitlist_position": outcome.waitlist_position,
             "manage_url": registration.manage_url}
-    db.session.commit()
     return jsonify(body), 201
 
 
@@ -158,12 +145,7 @@ def create_event() -> ResponseReturnValue:
         values["slug"] = slug
     organisation = user.organisation
     co_organiser = _organisation(co_slug) if co_slug else None
-    try:
-        event = events.create_event(values, user, organisation, co_organiser)
-    except events.InvalidEvent as invalid:
-        db.session.rollback()
-        return json_error(422, "invalid", _("Some fields are not right"), invalid.errors)
-    db.session.commit()
+    event = events.create_event(values, user, organisation, co_organiser)
     response = _event_response(event, 201)
     body, code = response  # type: ignore[misc]
     return body, code, {"Location": url_for(".get_event", event_id=event.id)}
@@ -199,14 +181,9 @@ def update_event(event_id: int) -> ResponseReturnValue:
     assert user is not None
     values = form.values()
     values.pop("co_organiser", None)
-    try:
-        change = events.update_event(event, values, user)
-        if publish == "published":
-            events.publish_event(event, user)
-    except events.InvalidEvent as invalid:
-        db.session.rollback()
-        return json_error(422, "invalid", _("Some fields are not right"), invalid.errors)
-    db.session.commit()
+    change = events.update_event(event, values, user)
+    if publish == "published":
+        events.publish_event(event, user)
     body, code = _event_response(event)  # type: ignore[misc]
     body.headers["X-Koosloome-Invites-Sent"] = str(change.invites_sent)
     return body, code
@@ -220,7 +197,6 @@ def cancel_event(event_id: int) -> ResponseReturnValue:
     user = api_user()
     assert user is not None
     events.cancel_event(event, user)
-    db.session.commit()
     return _event_response(event)
 
 
@@ -272,15 +248,6 @@ def update_registration(registration_id: int) -> ResponseReturnValue:
     if not isinstance(payload.get("status"), str) or payload["status"] not in allowed:
         return json_error(422, "invalid", _("Some fields are not right"),
                           {"status": [_("Must be confirmed, rejected or cancelled")]})
-    try:
-        registrations.change_status(registration, RegistrationStatus(payload["status"]))
-    except registrations.EventFull:
-        db.session.rollback()
-        return json_error(409, "event_full", _("There is no free seat for this registration"))
-    except registrations.TransitionNotAllowed:
-        db.session.rollback()
-        return json_error(409, "not_allowed",
-                          _("The registration cannot change to that status"))
-    db.session.commit()
+    registrations.change_status(registration, RegistrationStatus(payload["status"]))
     return jsonify(registration_json(registration, waitlist_position(registration),
                                      can_see_health_data(user, registration.event)))

@@ -35,10 +35,9 @@ from koosloome.boards.forms import (
     ThemeChoiceForm,
     choice,
 )
-from koosloome.boards.messages import error_message
 from koosloome.boards.models import Board, BoardColumn, BoardPhase, Idea, IdeaComment, Theme
 from koosloome.boards.queries import BoardView, boards_for_user, load_board, load_comments
-from koosloome.errors import DomainError
+from koosloome.errors import DomainError, back_to
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.i18n import format_date
@@ -116,7 +115,6 @@ def admin_new_board() -> ResponseReturnValue:
         board = services.create_board(
             current_user, _settings(form), (form.columns.data or "").splitlines()
         )
-        db.session.commit()
         flash(_("The board has been created. Its code is %(code)s.", code=board.join_code),
               "success")
         return redirect(_admin_url(board))
@@ -140,10 +138,8 @@ def admin_settings(board_id: int) -> ResponseReturnValue:
         try:
             services.update_settings(board, _settings(form), current_user)
         except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error_message(error))
+            form.form_errors.append(error.describe())
         else:
-            db.session.commit()
             flash(_("The settings have been saved."), "success")
             return redirect(_admin_url(board))
     return render_template("boards/admin/form.html", form=form, board=board), \
@@ -182,41 +178,31 @@ def admin_board(board_id: int) -> ResponseReturnValue:
 
 @bp.post("/admin/boards/<int:board_id>/phase")
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+@back_to("boards.admin_board", board_id="board_id")
 def admin_phase(board_id: int) -> ResponseReturnValue:
     """Move the board to another phase."""
     board = _facilitated(board_id)
     form = PhaseForm(prefix="phase")
     if not form.validate_on_submit():
         return _render_admin_board(board, phase_form=form, status=400)
-    try:
-        services.set_phase(board, BoardPhase(form.phase.data))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error), "error")
-    else:
-        db.session.commit()
-        labels = {c.value: c.label for c in form.phase.choices}  # type: ignore[union-attr]
-        flash(_("The board is now in the phase: %(phase)s.", phase=labels[form.phase.data]),
-              "success")
+    services.set_phase(board, BoardPhase(form.phase.data))
+    labels = {c.value: c.label for c in form.phase.choices}  # type: ignore[union-attr]
+    flash(_("The board is now in the phase: %(phase)s.", phase=labels[form.phase.data]),
+          "success")
     return redirect(_admin_url(board))
 
 
 @bp.post("/admin/boards/<int:board_id>/paper-ideas")
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+@back_to("boards.admin_board", board_id="board_id")
 def admin_paper_idea(board_id: int) -> ResponseReturnValue:
     """Enter an idea from a paper note (someone without a device)."""
     board = _facilitated(board_id)
     form = _paper_form(board)
     if not form.validate_on_submit():
         return _render_admin_board(board, paper_form=form, status=400)
-    try:
-        idea = facilitation.post_on_behalf(board, current_user, form.column.data,
-                                           form.text.data or "")
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error), "error")
-        return redirect(_admin_url(board))
-    db.session.commit()
+    idea = facilitation.post_on_behalf(board, current_user, form.column.data,
+                                       form.text.data or "")
     flash(_("The paper note has been added to the board."), "success")
     return redirect(url_for("boards.admin_board", board_id=board.id, _anchor=f"idea-{idea.id}"))
 
@@ -307,6 +293,7 @@ IDEA_ACTIONS: dict[str, tuple[str, IdeaAction, Callable[[Any], str]]] = {
 
 @bp.post("/admin/boards/<int:board_id>/ideas/<int:idea_id>/<action>")
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+@back_to("boards.admin_idea", board_id="board_id", idea_id="idea_id")
 def admin_idea_action(board_id: int, idea_id: int, action: str) -> ResponseReturnValue:
     """Apply one facilitator action to an idea (see ``IDEA_ACTIONS``)."""
     board = _facilitated(board_id)
@@ -317,13 +304,7 @@ def admin_idea_action(board_id: int, idea_id: int, action: str) -> ResponseRetur
     form = _idea_forms(board, idea, load_board(board, facilitator=True))[key]
     if not form.validate_on_submit():
         return _render_idea(board, idea, failed={key: form}, status=400)
-    try:
-        result = apply(idea, form)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error), "error")
-        return redirect(url_for("boards.admin_idea", board_id=board.id, idea_id=idea.id))
-    db.session.commit()
+    result = apply(idea, form)
     flash(success(result), "success")
     target = idea.merged_into_id or idea.id
     return redirect(url_for("boards.admin_idea", board_id=board.id, idea_id=target))
@@ -340,10 +321,8 @@ def admin_comment(board_id: int, comment_id: int, action: str) -> ResponseReturn
     try:
         facilitation.set_comment_hidden(comment, current_user, action == "hide")
     except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error), "error")
+        flash(error.describe(), "error")
     else:
-        db.session.commit()
         flash(_("The comment is now hidden.") if action == "hide"
               else _("The comment is shown again."), "success")
     return redirect(url_for("boards.admin_idea", board_id=board.id, idea_id=comment.idea_id,
@@ -385,19 +364,14 @@ def _structure_change(board: Board, key: str | None, change: Callable[[str], Any
         if not form.validate_on_submit():
             return _render_structure(board, failed={key: form}, status=400)
         name = form.name.data or ""
-    try:
-        change(name)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error), "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+    change(name)  # refused: back to the structure page, with the reason (``back_to``)
+    flash(message, "success")
     return redirect(url_for("boards.admin_structure", board_id=board.id))
 
 
 @bp.post("/admin/boards/<int:board_id>/columns")
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+@back_to("boards.admin_structure", board_id="board_id")
 def admin_add_column(board_id: int) -> ResponseReturnValue:
     """Add a column."""
     board = _facilitated(board_id)
@@ -410,6 +384,7 @@ def admin_add_column(board_id: int) -> ResponseReturnValue:
     "/admin/boards/<int:board_id>/columns/<int:column_id>/<any(rename, up, down, delete):action>"
 )
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+@back_to("boards.admin_structure", board_id="board_id")
 def admin_column(board_id: int, column_id: int, action: str) -> ResponseReturnValue:
     """Rename, move or remove a column."""
     board = _facilitated(board_id)
@@ -429,6 +404,7 @@ def admin_column(board_id: int, column_id: int, action: str) -> ResponseReturnVa
 
 @bp.post("/admin/boards/<int:board_id>/themes")
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+@back_to("boards.admin_structure", board_id="board_id")
 def admin_add_theme(board_id: int) -> ResponseReturnValue:
     """Add a theme to group ideas under."""
     board = _facilitated(board_id)
@@ -438,6 +414,7 @@ def admin_add_theme(board_id: int) -> ResponseReturnValue:
 
 @bp.post("/admin/boards/<int:board_id>/themes/<int:theme_id>/<any(rename, delete):action>")
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
+@back_to("boards.admin_structure", board_id="board_id")
 def admin_theme(board_id: int, theme_id: int, action: str) -> ResponseReturnValue:
     """Rename or remove a theme."""
     board = _facilitated(board_id)

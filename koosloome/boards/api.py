@@ -18,11 +18,9 @@ from koosloome.accounts.models import User
 from koosloome.accounts.permissions import can_facilitate_board, can_link_board_to_event
 from koosloome.boards import facilitation, services
 from koosloome.boards.identity import api_participant, participant_rate_key
-from koosloome.boards.messages import error_message
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea
 from koosloome.boards.queries import BoardView, load_board
 from koosloome.db import MAX_ID
-from koosloome.errors import DomainError, NotAllowed
 from koosloome.events.models import Event
 from koosloome.extensions import csrf, db, limiter
 from koosloome.json_api import ApiProblem, api_user, json_error, token_required
@@ -30,29 +28,7 @@ from koosloome.json_api import ApiProblem, api_user, json_error, token_required
 bp = Blueprint("boards_api", __name__, url_prefix="/api/v1/boards")
 csrf.exempt(bp)
 bp.register_error_handler(ApiProblem, lambda problem: problem.response())
-
-#: domain error → (HTTP status, error code)
-ERROR_CODES: list[tuple[type[DomainError], int, str]] = [
-    (services.BoardClosed, 409, "board_closed"),
-    (services.WrongPhase, 409, "wrong_phase"),
-    (services.BudgetExhausted, 409, "budget_exhausted"),
-    (services.AlreadyVoted, 409, "already_voted"),
-    (services.NoVoteToTakeBack, 404, "no_vote"),
-    (services.IdeaNotVotable, 409, "idea_not_votable"),
-    (services.InvalidText, 422, "invalid_text"),
-    (services.NameRequired, 422, "name_required"),
-    (facilitation.CannotMerge, 409, "cannot_merge"),
-    (NotAllowed, 403, "not_allowed"),
-]
-
-
-def _domain_error(error: DomainError) -> ResponseReturnValue:
-    db.session.rollback()
-    for kind, status, code in ERROR_CODES:
-        if isinstance(error, kind):
-            return json_error(status, code, error_message(error))
-    return json_error(422, "invalid", error_message(error))
-
+# A refused action (``DomainError``) answers as every API refusal does (``errors``).
 
 def _body() -> dict[str, Any]:
     """The JSON object sent; no body at all is an empty one, anything else is a 400."""
@@ -187,7 +163,6 @@ def create_board() -> ResponseReturnValue:
         event_id=event_id, votes_per_participant=votes, **switches,
     )
     board = services.create_board(user, settings, columns)
-    db.session.commit()
     return _board_json(load_board(board, facilitator=True), None), 201
 
 
@@ -217,11 +192,7 @@ def join(code: str) -> ResponseReturnValue:
     name = "" if name is None else name
     if not isinstance(name, str):
         return _invalid({"display_name": [_("Give a text.")]})
-    try:
-        participant, token = services.join_board(board, name)
-    except DomainError as error:
-        return _domain_error(error)
-    db.session.commit()
+    participant, token = services.join_board(board, name)
     return {
         "participant": {"id": participant.id, "display_name": participant.display_name},
         "token": token,
@@ -255,16 +226,12 @@ def post_idea(code: str) -> ResponseReturnValue:
         fields["anonymous"] = [_("Must be true or false")]
     if fields:
         return _invalid(fields)
-    try:
-        if participant is not None:
-            idea = services.post_idea(board, participant, column_id, text or "",
-                                      bool(data.get("anonymous")))
-        else:
-            assert user is not None
-            idea = facilitation.post_on_behalf(board, user, column_id, text or "")
-    except DomainError as error:
-        return _domain_error(error)
-    db.session.commit()
+    if participant is not None:
+        idea = services.post_idea(board, participant, column_id, text or "",
+                                  bool(data.get("anonymous")))
+    else:
+        assert user is not None
+        idea = facilitation.post_on_behalf(board, user, column_id, text or "")
     return {"id": idea.id, "column_id": idea.column_id, "text": idea.text}, 201
 
 
@@ -285,11 +252,7 @@ def vote(code: str) -> ResponseReturnValue:
     idea = db.session.get(Idea, idea_id)
     if idea is None or idea.board_id != board.id:
         return json_error(404, "not_found", _("There is no such idea on this board."))
-    try:
-        new_vote, left = services.cast_vote(board, participant, idea)
-    except DomainError as error:
-        return _domain_error(error)
-    db.session.commit()
+    new_vote, left = services.cast_vote(board, participant, idea)
     return {"id": new_vote.id, "idea_id": idea.id, "votes_left": left}, 201
 
 
@@ -303,11 +266,7 @@ def take_back_vote(code: str, vote_id: int) -> ResponseReturnValue:
     participant = api_participant(board)
     if participant is None:
         return _unauthorized_participant()
-    try:
-        left = services.take_back_vote(board, participant, vote_id=vote_id)
-    except DomainError as error:
-        return _domain_error(error)
-    db.session.commit()
+    left = services.take_back_vote(board, participant, vote_id=vote_id)
     return {"votes_left": left}
 
 
@@ -352,14 +311,9 @@ def _facilitator_action(
         if idea is None or idea.board_id != board.id:
             return json_error(404, "not_found", _("There is no such idea on this board."))
     fields: dict[str, list[str]] = {}
-    try:
-        result = action(Act(board, idea, user, _body(), fields))
-    except DomainError as error:
-        return _domain_error(error)
+    result = action(Act(board, idea, user, _body(), fields))
     if fields:
-        db.session.rollback()
         return _invalid(fields)
-    db.session.commit()
     if isinstance(result, tuple):
         return result
     return _board_json(load_board(board, facilitator=True), None)

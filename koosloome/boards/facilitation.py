@@ -4,6 +4,7 @@ and arrange columns and themes. Access is checked by the caller (``can_facilitat
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from koosloome import audit
@@ -39,13 +40,21 @@ MAX_PAPER_VOTES = 500
 class CannotMerge(BoardError):
     """An idea cannot be merged into itself, a merged idea or another board's idea."""
 
+    status = 409
+    code = "cannot_merge"
+    message = _l("These ideas cannot be merged. Choose another idea.")
+
 
 class ColumnNotEmpty(BoardError):
     """A column that still holds ideas cannot be removed."""
 
+    message = _l("Move the ideas out of this column before removing it.")
+
 
 class LastColumn(BoardError):
     """A board needs at least one column."""
+
+    message = _l("A board needs at least one column.")
 
 
 def _open(board: Board) -> None:

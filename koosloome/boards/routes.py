@@ -47,10 +47,10 @@ from koosloome.boards.identity import (
     remember_participant,
     web_participant,
 )
-from koosloome.boards.messages import error_message, vote_saved, vote_taken_back
+from koosloome.boards.messages import vote_saved, vote_taken_back
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea
 from koosloome.boards.queries import load_board, load_comments
-from koosloome.errors import DomainError
+from koosloome.errors import DomainError, back_to
 from koosloome.extensions import db, limiter
 from koosloome.i18n import current_language
 from koosloome.registrations.links import registration_for_token
@@ -136,7 +136,7 @@ def join_code() -> ResponseReturnValue:
         try:
             board = services.board_by_code(form.code.data or "")
         except services.UnknownJoinCode as error:
-            form.code.errors = [error_message(error)]
+            form.code.errors = [error.describe()]
         else:
             return redirect(url_for("boards.join", code=board.join_code))
     return render_template("boards/join_code.html", form=form), 400 if form.errors else 200
@@ -166,11 +166,10 @@ def join(code: str) -> ResponseReturnValue:
                 board, form.display_name.data or "", registration if linked else None
             )
         except services.NameRequired as error:
-            form.display_name.errors = [error_message(error)]
+            form.display_name.errors = [error.describe()]
         except DomainError as error:
-            form.form_errors.append(error_message(error))
+            form.form_errors.append(error.describe())
         else:
-            db.session.commit()
             flash(_("Welcome! You have joined the board."), "success")
             response = redirect(_board_url(board))
             remember_participant(response, board, secret)
@@ -232,6 +231,7 @@ def live(code: str) -> ResponseReturnValue:
 
 @bp.post("/b/<code>/ideas")
 @limiter.limit(POST_LIMIT, key_func=participant_rate_key)
+@back_to("boards.board_page", code="code")
 def post_idea(code: str) -> ResponseReturnValue:
     """Post an idea into a column."""
     board = _board(code)
@@ -242,14 +242,8 @@ def post_idea(code: str) -> ResponseReturnValue:
     form.column.choices = _column_choices(board)
     if not form.validate_on_submit():
         return _render_board(board, participant, form, 400)
-    try:
-        idea = services.post_idea(board, participant, form.column.data, form.text.data or "",
-                                  bool(form.anonymous.data))
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error), "error")
-        return redirect(_board_url(board))
-    db.session.commit()
+    idea = services.post_idea(board, participant, form.column.data, form.text.data or "",
+                              bool(form.anonymous.data))
     flash(_("Your idea has been posted."), "success")
     return redirect(_board_url(board, idea.id))
 
@@ -274,10 +268,8 @@ def idea_page(code: str, idea_id: int) -> ResponseReturnValue:
         try:
             services.add_comment(idea, participant, form.text.data or "")
         except DomainError as error:
-            db.session.rollback()
-            form.form_errors.append(error_message(error))
+            form.form_errors.append(error.describe())
         else:
-            db.session.commit()
             flash(_("Your comment has been added."), "success")
             return redirect(url_for("boards.idea_page", code=board.join_code, idea_id=idea.id,
                                     _anchor="comments"))
@@ -289,6 +281,7 @@ def idea_page(code: str, idea_id: int) -> ResponseReturnValue:
 
 
 @bp.route("/b/<code>/ideas/<int:idea_id>/edit", methods=["GET", "POST"])
+@back_to("boards.board_page", code="code", anchor="idea-{idea_id}")
 def edit_idea(code: str, idea_id: int) -> ResponseReturnValue:
     """Edit one's own idea while the board collects ideas."""
     board = _board(code)
@@ -300,13 +293,7 @@ def edit_idea(code: str, idea_id: int) -> ResponseReturnValue:
         abort(403)
     form = IdeaForm(obj=idea)
     if form.validate_on_submit():
-        try:
-            services.edit_own_idea(idea, participant, form.text.data or "")
-        except DomainError as error:
-            db.session.rollback()
-            flash(error_message(error), "error")
-            return redirect(_board_url(board, idea.id))
-        db.session.commit()
+        services.edit_own_idea(idea, participant, form.text.data or "")
         flash(_("Your idea has been saved."), "success")
         return redirect(_board_url(board, idea.id))
     return render_template(
@@ -315,6 +302,7 @@ def edit_idea(code: str, idea_id: int) -> ResponseReturnValue:
 
 
 @bp.post("/b/<code>/ideas/<int:idea_id>/delete")
+@back_to("boards.board_page", code="code", anchor="idea-{idea_id}")
 def delete_idea(code: str, idea_id: int) -> ResponseReturnValue:
     """Delete one's own idea while the board collects ideas."""
     board = _board(code)
@@ -322,13 +310,7 @@ def delete_idea(code: str, idea_id: int) -> ResponseReturnValue:
     if participant is None:
         return _join_redirect(board)
     idea = _idea(board, idea_id)
-    try:
-        services.delete_own_idea(idea, participant)
-    except DomainError as error:
-        db.session.rollback()
-        flash(error_message(error), "error")
-        return redirect(_board_url(board, idea.id))
-    db.session.commit()
+    services.delete_own_idea(idea, participant)
     flash(_("Your idea has been deleted."), "success")
     return redirect(_board_url(board))
 
@@ -357,9 +339,7 @@ def vote(code: str, idea_id: int) -> ResponseReturnValue:
     try:
         _vote, left = services.cast_vote(board, participant, idea)
     except DomainError as error:
-        db.session.rollback()
-        return _vote_response(board, idea_id, error_message(error), ok=False)
-    db.session.commit()
+        return _vote_response(board, idea_id, error.describe(), ok=False)
     return _vote_response(board, idea_id, vote_saved(left), ok=True, left=left)
 
 
@@ -375,9 +355,7 @@ def unvote(code: str, idea_id: int) -> ResponseReturnValue:
     try:
         left = services.take_back_vote(board, participant, idea)
     except DomainError as error:
-        db.session.rollback()
-        return _vote_response(board, idea_id, error_message(error), ok=False)
-    db.session.commit()
+        return _vote_response(board, idea_id, error.describe(), ok=False)
     return _vote_response(board, idea_id, vote_taken_back(left), ok=True, left=left)
 
 

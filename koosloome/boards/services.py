@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, bindparam, func, select, update
 
 from koosloome.accounts.models import User
@@ -51,45 +52,96 @@ PHASE_TRANSITIONS = {
 class BoardError(DomainError):
     """A board rule refused the action."""
 
+    status = 422
+    code = "invalid"
+
 
 class UnknownJoinCode(BoardError):
     """No board has that join code."""
+
+    status = 404
+    code = "not_found"
+    message = _l("There is no board with this code. Check the code and try again.")
 
 
 class NameRequired(BoardError):
     """This board does not allow anonymous participants."""
 
+    code = "name_required"
+    message = _l("Enter your name: this board does not allow anonymous participants.")
+
 
 class WrongPhase(BoardError):
     """The action is not possible in the board's current phase."""
+
+    status = 409
+    code = "wrong_phase"
+    message = _l("This is not possible in the board's current phase.")
+    BY_PHASE = {
+        BoardPhase.COLLECTING: _l("Voting has not started yet. You can post ideas now."),
+        BoardPhase.VOTING: _l("Ideas cannot be posted or changed now: the board is in the "
+                              "voting phase."),
+    }
 
     def __init__(self, phase: BoardPhase) -> None:
         super().__init__(phase.value)
         self.phase = phase
 
+    def describe(self) -> str:
+        """What the phase allows instead."""
+        return str(self.BY_PHASE.get(self.phase, self.message))
+
 
 class BoardClosed(WrongPhase):
     """A closed board is read-only."""
+
+    code = "board_closed"
+    message = _l("This board is closed. Its results can be read but nothing can be changed.")
+
+    def describe(self) -> str:
+        """Closed, whatever the phase."""
+        return str(self.message)
 
 
 class InvalidText(BoardError):
     """Empty or longer than allowed."""
 
+    code = "invalid_text"
+    message = _l("Write your idea in at most 500 characters.")
+
 
 class IdeaNotVotable(BoardError):
     """Hidden, merged or from another board."""
+
+    status = 409
+    code = "idea_not_votable"
+    message = _l("This idea cannot be voted for or commented on.")
 
 
 class BudgetExhausted(BoardError):
     """The participant has used every vote."""
 
+    status = 409
+    code = "budget_exhausted"
+    message = _l("You have used all your votes. Take a vote back from another idea to vote "
+                 "for this one.")
+
 
 class AlreadyVoted(BoardError):
     """This board allows one vote per idea and the participant has given it."""
 
+    status = 409
+    code = "already_voted"
+    message = _l("You have already voted for this idea. On this board each idea can get one "
+                 "vote from you.")
+
 
 class NoVoteToTakeBack(BoardError):
     """The participant has no vote on that idea."""
+
+    status = 404
+    code = "no_vote"
+    message = _l("You have no vote on this idea to take back.")
 
 
 # --- creating and configuring boards -------------------------------------------------------

@@ -67,10 +67,8 @@ def new_event() -> ResponseReturnValue:
             event = services.create_event(values, current_user, current_user.organisation,
                                           co_organiser)
         except services.InvalidEvent as invalid:
-            db.session.rollback()
             _add_errors(form, invalid.errors)
         else:
-            db.session.commit()
             flash(_("The event is saved."), "success")
             return redirect(url_for(".overview", event_id=event.id))
     return render_template("admin/events/form.html", form=form, event=None), \
@@ -115,10 +113,8 @@ def edit_event(event_id: int) -> ResponseReturnValue:
         try:
             change = services.update_event(event, values, current_user)
         except services.InvalidEvent as invalid:
-            db.session.rollback()
             _add_errors(form, invalid.errors)
         else:
-            db.session.commit()
             flash(_("The event is saved."), "success")
             if change.invites_sent:
                 flash(_("%(count)d participants will receive an updated invitation.",
@@ -133,7 +129,6 @@ def edit_event(event_id: int) -> ResponseReturnValue:
 def duplicate(event_id: int) -> ResponseReturnValue:
     """Copy the event into a new draft and open it for editing."""
     copy = services.duplicate_event(_managed(event_id), current_user)
-    db.session.commit()
     flash(_("A copy was made as a draft. Check the dates before publishing."), "success")
     return redirect(url_for(".edit_event", event_id=copy.id))
 
@@ -146,10 +141,8 @@ def publish(event_id: int) -> ResponseReturnValue:
     try:
         services.publish_event(event, current_user)
     except services.InvalidEvent:
-        db.session.rollback()
         flash(_("A cancelled event cannot be published"), "error")
     else:
-        db.session.commit()
         flash(_("The event is published."), "success")
     return redirect(url_for(".overview", event_id=event.id))
 
@@ -161,7 +154,6 @@ def cancel(event_id: int) -> ResponseReturnValue:
     event = _managed(event_id)
     if request.method == "POST":
         sent = services.cancel_event(event, current_user)
-        db.session.commit()
         flash(_("The event is cancelled. %(count)d participants were told.", count=sent),
               "success")
         return redirect(url_for(".overview", event_id=event.id))
@@ -178,7 +170,6 @@ def questions(event_id: int) -> ResponseReturnValue:
     form = QuestionForm()
     if form.validate_on_submit():
         services.add_question(event, form.question_values(), current_user)
-        db.session.commit()
         flash(_("The question is added."), "success")
         return redirect(url_for(".questions", event_id=event.id))
     return render_template("admin/events/questions.html", event=event, form=form), \
@@ -199,7 +190,6 @@ def move_question(event_id: int, question_id: int) -> ResponseReturnValue:
     event = _managed(event_id)
     step = -1 if request.form.get("direction") == "up" else 1
     services.move_question(event, _question(event, question_id), step)
-    db.session.commit()
     return redirect(url_for(".questions", event_id=event.id))
 
 
@@ -211,7 +201,6 @@ def delete_question(event_id: int, question_id: int) -> ResponseReturnValue:
     question = _question(event, question_id)
     if request.method == "POST":
         services.remove_question(event, question, current_user)
-        db.session.commit()
         flash(_("The question is removed."), "success")
         return redirect(url_for(".questions", event_id=event.id))
     return render_template("admin/events/delete_question.html", event=event, question=question)
@@ -231,7 +220,6 @@ def agenda(event_id: int) -> ResponseReturnValue:
             "speaker": (form.speaker.data or "").strip(),
             "room": (form.room.data or "").strip(),
         }, current_user)
-        db.session.commit()
         flash(_("The programme item is added."), "success")
         return redirect(url_for(".agenda", event_id=event.id))
     return render_template("admin/events/agenda.html", event=event, form=form), \
@@ -247,7 +235,6 @@ def delete_agenda_item(event_id: int, item_id: int) -> ResponseReturnValue:
     if item is None or item.event_id != event.id:
         abort(404)
     services.remove_agenda_item(event, item, current_user)
-    db.session.commit()
     flash(_("The programme item is removed."), "success")
     return redirect(url_for(".agenda", event_id=event.id))
 
@@ -265,13 +252,11 @@ def message(event_id: int) -> ResponseReturnValue:
             if request.form.get("send"):
                 sent = send_organiser_message(event, form.subject.data, form.body.data,
                                               audience, user_id=current_user.id)
-                db.session.commit()
                 flash(_("The message is on its way to %(count)d people.", count=sent), "success")
                 return redirect(url_for(".overview", event_id=event.id))
             preview = preview_organiser_message(event, form.subject.data, form.body.data,
                                                 audience, current_language())
         except InvalidMessage as invalid:
-            db.session.rollback()
             form.form_errors.append(str(invalid.args[0]))
     return render_template("admin/events/message.html", event=event, form=form,
                            preview=preview), 422 if form.errors else 200

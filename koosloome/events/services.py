@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from slugify import slugify
 from sqlalchemy import select, true
 from sqlalchemy.orm import joinedload
@@ -70,9 +71,13 @@ TIME_OR_PLACE = frozenset({"starts_at", "ends_at", "venue_name", "venue_address"
 class InvalidEvent(DomainError):
     """The event's values break a rule; ``errors`` maps field names to messages."""
 
+    status = 422
+    code = "invalid"
+    message = _l("Some fields are not right")
+
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__(errors)
-        self.errors = errors
+        self.errors = self.fields = errors
 
 
 @dataclass(frozen=True)

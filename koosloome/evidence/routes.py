@@ -11,15 +11,13 @@ from koosloome.accounts.permissions import staff_required
 from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.events.models import Event
 from koosloome.evidence.pack import gather, pack_pdf, pack_zip
-from koosloome.extensions import db
 
 bp = Blueprint("evidence", __name__, url_prefix="/admin/events")
 
 
 def _download(event: Event, body: bytes, kind: str, mimetype: str) -> Response:
-    audit.record("evidence.download", user_id=current_user.id, object_type="event",
+    audit.record_access("evidence.download", user_id=current_user.id, object_type="event",
                  object_id=event.id, event_id=event.id, format=kind)
-    db.session.commit()
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=toendid-{event.slug}.{kind}",
         "Cache-Control": "no-store",

@@ -58,11 +58,9 @@ def _answer_page(survey: FeedbackSurvey, source: ResponseSource, registration=No
         try:
             services.submit(survey, form.answers(), source, registration)
         except services.InvalidFeedback as invalid:
-            db.session.rollback()
             for question_id, message in invalid.errors.items():
                 form[f"q_{question_id}"].errors = [message]
         else:
-            db.session.commit()
             return render_template("feedback/thanks.html", event=survey.event,
                                    again=existing is not None)
     return render_template("feedback/form.html", survey=survey, event=survey.event, form=form,
@@ -132,7 +130,6 @@ def overview(event_id: int) -> str:
 def open_survey(event_id: int) -> ResponseReturnValue:
     """Switch the survey on (or reopen it)."""
     services.enable_survey(_event(event_id), current_user)
-    db.session.commit()
     flash(_("The feedback survey is open."), "success")
     return redirect(url_for(".overview", event_id=event_id))
 
@@ -142,7 +139,6 @@ def open_survey(event_id: int) -> ResponseReturnValue:
 def close_survey(event_id: int) -> ResponseReturnValue:
     """Stop taking answers."""
     services.close_survey(_survey(_event(event_id)), current_user)
-    db.session.commit()
     flash(_("The feedback survey is closed."), "success")
     return redirect(url_for(".overview", event_id=event_id))
 
@@ -156,7 +152,6 @@ def add_question(event_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         services.add_question(survey, FeedbackKind(form.kind.data), form.label_et.data or "",
                               form.label_en.data or "")
-        db.session.commit()
         flash(_("The question is added."), "success")
     else:
         flash(_("Write the question in Estonian."), "error")
@@ -174,11 +169,9 @@ def paper(event_id: int) -> ResponseReturnValue:
         try:
             services.submit(survey, form.answers(), ResponseSource.PAPER)
         except services.InvalidFeedback as invalid:
-            db.session.rollback()
             for question_id, message in invalid.errors.items():
                 form[f"q_{question_id}"].errors = [message]
         else:
-            db.session.commit()
             flash(_("The answers are saved. You can type in the next form."), "success")
             return redirect(url_for(".paper", event_id=event_id))
     return render_template("feedback/paper.html", event=event, survey=survey, form=form), \
@@ -194,7 +187,6 @@ def hide_answer(answer_id: int) -> ResponseReturnValue:
         abort(404)
     event = _event(answer.response.survey.event_id)
     services.set_hidden(answer, request.form.get("hidden") == "1", current_user)
-    db.session.commit()
     return redirect(url_for(".overview", event_id=event.id) + "#texts")
 
 

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import can_manage_event, can_see_health_data, staff_required
+from koosloome.errors import back_to
 from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
@@ -64,7 +65,6 @@ def detail(registration_id: int) -> str:
     summary = manage_summary(registration, current_language())
     if show_health and summary["access"]:
         staff.record_health_view(registration, current_user)
-        db.session.commit()
     return render_template(
         "admin/registrations/detail.html",
         registration=registration,
@@ -87,6 +87,7 @@ DECISIONS = {
 
 @bp.route("/registrations/<int:registration_id>/status", methods=["GET", "POST"])
 @staff_required(*ORGANISERS)
+@back_to(".detail", registration_id="registration_id")
 def change_status(registration_id: int) -> ResponseReturnValue:
     """Approve, promote, reject or cancel; rejecting and cancelling ask first."""
     registration = _registration(registration_id)
@@ -96,20 +97,11 @@ def change_status(registration_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("admin/registrations/confirm_status.html",
                                registration=registration, target=target)
-    try:
-        promoted = services.change_status(registration, target)
-    except services.EventFull:
-        db.session.rollback()
-        flash(_("There is no free seat. Raise the number of seats first."), "error")
-    except services.TransitionNotAllowed:
-        db.session.rollback()
-        flash(_("The registration cannot change to that status"), "error")
-    else:
-        db.session.commit()
-        flash(_("Saved. The participant will be told."), "success")
-        if promoted:
-            flash(_("%(count)d people from the waiting list got a seat.", count=len(promoted)),
-                  "success")
+    promoted = services.change_status(registration, target)
+    flash(_("Saved. The participant will be told."), "success")
+    if promoted:
+        flash(_("%(count)d people from the waiting list got a seat.", count=len(promoted)),
+              "success")
     return redirect(url_for(".detail", registration_id=registration.id))
 
 
@@ -121,7 +113,6 @@ def note(registration_id: int) -> ResponseReturnValue:
     form = NoteForm()
     if form.validate_on_submit():
         staff.set_note(registration, form.note.data or "", current_user)
-        db.session.commit()
         flash(_("The note is saved."), "success")
         return redirect(url_for(".detail", registration_id=registration.id))
     flash(_("The note is too long."), "error")
@@ -138,17 +129,13 @@ def phone_registration(event_id: int) -> ResponseReturnValue:
         try:
             outcome = services.register(event, form.to_data(), RegistrationSource.PHONE)
         except services.AlreadyRegistered as already:
-            db.session.rollback()
             flash(_("This e-mail address is already registered for this event"), "error")
             return redirect(url_for(".detail", registration_id=already.registration.id))
         except services.RegistrationClosed:
-            db.session.rollback()
             form.form_errors.append(_("This event takes no registrations any more."))
         except services.InvalidRegistration as invalid:
-            db.session.rollback()
             form.add_rule_errors(invalid.errors)
         else:
-            db.session.commit()
             return redirect(url_for(".confirmation", registration_id=outcome.registration.id))
     return render_template("admin/registrations/phone.html", event=event, form=form,
                            availability=counts.availability([event])[event.id]), \
@@ -191,10 +178,8 @@ def check_in(registration_id: int) -> ResponseReturnValue:
     try:
         staff.check_in(registration, current_user)
     except staff.NotCheckedIn:
-        db.session.rollback()
         flash(_("Only confirmed participants can be checked in."), "error")
     else:
-        db.session.commit()
         flash(_("%(name)s is checked in.", name=registration.name), "success")
     return redirect(_back_to_check_in(registration))
 
@@ -205,7 +190,6 @@ def undo_check_in(registration_id: int) -> ResponseReturnValue:
     """Take a check-in back."""
     registration = _registration(registration_id)
     staff.undo_check_in(registration, current_user)
-    db.session.commit()
     flash(_("The check-in of %(name)s is undone.", name=registration.name), "success")
     return redirect(_back_to_check_in(registration))
 
@@ -228,21 +212,16 @@ def walk_in(event_id: int) -> ResponseReturnValue:
                 raise services.EventFull(event.id)
             staff.check_in(outcome.registration, current_user)
         except services.EventFull:
-            db.session.rollback()
             form.form_errors.append(
                 _("All seats are taken. Raise the number of seats in the event first.")
             )
         except services.AlreadyRegistered as already:
-            db.session.rollback()
             return redirect(url_for(".check_in", registration_id=already.registration.id))
         except services.InvalidRegistration as invalid:
-            db.session.rollback()
             form.form_errors.extend(m for messages in invalid.errors.values() for m in messages)
         except services.RegistrationClosed:
-            db.session.rollback()
             form.form_errors.append(_("This person cannot be registered for this event."))
         else:
-            db.session.commit()
             flash(_("%(name)s is registered and checked in.", name=outcome.registration.name),
                   "success")
             return redirect(url_for(".check_in_list", event_id=event.id))

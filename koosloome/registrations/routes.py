@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from koosloome.boards.models import boards_open_to_event
 from koosloome.db import late_write_lock
 from koosloome.events import services as event_services
-from koosloome.extensions import db, limiter
+from koosloome.extensions import limiter
 from koosloome.feedback.models import feedback_open_for
 from koosloome.i18n import current_language
 from koosloome.messaging.invites import registration_calendar
@@ -73,18 +73,14 @@ def register(slug: str) -> ResponseReturnValue:
         try:
             outcome = services.register(event, form.to_data())
         except services.AlreadyRegistered:
-            db.session.rollback()
             return render_template("registrations/already.html", event=event,
                                    email=form.email.data), 409
         except services.RegistrationClosed:
-            db.session.rollback()
             return render_template("registrations/closed.html", event=event,
                                    availability=counts.availability([event])[event.id])
         except services.InvalidRegistration as error:
-            db.session.rollback()
             form.add_rule_errors(error.errors)
         else:
-            db.session.commit()
             return redirect(url_for(".manage", token=outcome.token, new=1))
     status = 422 if form.errors else 200
     blank = request.method == "GET"
@@ -143,10 +139,8 @@ def edit(token: str) -> ResponseReturnValue:
         try:
             services.update_details(registration, form.to_data())
         except services.InvalidRegistration as error:
-            db.session.rollback()
             form.add_rule_errors(error.errors)
         else:
-            db.session.commit()
             flash(_("Your changes are saved."), "success")
             return redirect(url_for(".manage", token=token))
     status = 422 if form.errors else 200
@@ -162,7 +156,6 @@ def cancel(token: str) -> ResponseReturnValue:
         return redirect(url_for(".manage", token=token))
     if request.method == "POST":
         services.cancel(registration)
-        db.session.commit()
         flash(_("Your registration is cancelled."), "success")
         return redirect(url_for(".manage", token=token))
     return render_template("registrations/cancel.html", registration=registration,
@@ -177,7 +170,6 @@ def withdraw_consent(token: str) -> ResponseReturnValue:
         return redirect(url_for(".manage", token=token))
     if request.method == "POST":
         personal_data.withdraw_health_consent(registration)
-        db.session.commit()
         flash(_("We have deleted what you told us about your needs, diet and transport."),
               "success")
         return redirect(url_for(".manage", token=token))
@@ -195,7 +187,6 @@ def lost_link() -> ResponseReturnValue:
         form = LostLinkForm(formdata=None, data={"email": request.args.get("email", "")})
     if form.validate_on_submit():
         services.resend_links(form.email.data or "")
-        db.session.commit()
         return render_template("registrations/lost_link_sent.html", email=form.email.data)
     status = 422 if form.errors else 200
     return render_template("registrations/lost_link.html", form=form), status
@@ -218,7 +209,6 @@ def erase(token: str) -> ResponseReturnValue:
     if request.method == "POST":
         event = registration.event
         personal_data.erase(registration)
-        db.session.commit()
         return render_template("registrations/erased.html", event=event)
     return render_template("registrations/erase.html", registration=registration,
                            event=registration.event, token=token)

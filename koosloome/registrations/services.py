@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from koosloome.accounts.services import normalise_email
@@ -58,13 +59,22 @@ Status = RegistrationStatus
 class RegistrationClosed(DomainError):
     """The event takes no registrations now (not yet open, closed, past, cancelled, draft)."""
 
+    code = "registration_closed"
+
     def __init__(self, state: RegistrationState) -> None:
         super().__init__(state.value)
         self.state = state
 
+    def describe(self) -> str:
+        """Says which state, for the API's programs."""
+        return _("This event takes no registrations now (%(state)s)", state=self.state.value)
+
 
 class AlreadyRegistered(DomainError):
     """This e-mail address has an active registration for the event already."""
+
+    code = "already_registered"
+    message = _l("This e-mail address is already registered for this event")
 
     def __init__(self, registration: Registration) -> None:
         super().__init__(registration.id)
@@ -74,13 +84,20 @@ class AlreadyRegistered(DomainError):
 class InvalidRegistration(DomainError):
     """The details break a rule; ``errors`` maps field names to translated messages."""
 
+    status = 422
+    code = "invalid"
+    message = _l("Some fields are not right")
+
     def __init__(self, errors: dict[str, list[str]]) -> None:
         super().__init__(errors)
-        self.errors = errors
+        self.errors = self.fields = errors
 
 
 class EventFull(DomainError):
     """No seat is free for this registration."""
+
+    code = "event_full"
+    message = _l("There is no free seat. Raise the number of seats first.")
 
 
 # --- Data -------------------------------------------------------------------------------------

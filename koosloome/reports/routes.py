@@ -22,7 +22,6 @@ from koosloome.accounts.permissions import (
 )
 from koosloome.events.access import managed_event_or_abort as _managed_event
 from koosloome.events.models import Event
-from koosloome.extensions import db
 from koosloome.i18n import current_language
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.reports import audit_log as audit_log_service
@@ -60,9 +59,8 @@ def attendance_sheet(event_id: int) -> ResponseReturnValue:
     """The attendance sheet; ``?checked_in=1`` marks who checked in and when."""
     event = _managed_event(event_id)
     marked = _flag("checked_in")
-    audit.record("export.attendance", user_id=current_user.id, object_type="event",
+    audit.record_access("export.attendance", user_id=current_user.id, object_type="event",
                  object_id=event.id, event_id=event.id, checked_in=marked)
-    db.session.commit()
     event = _managed_event(event_id)
     data = participants.load(event, attending_only=True)
     pdf = attendance_pdf(sheet_for_event(data, mark_checked_in=marked))
@@ -78,10 +76,9 @@ def _export_data(event_id: int, file_format: str) -> tuple[participants.EventReg
     health = _flag("health")
     if health and not can_see_health_data(current_user, event):
         abort(403)
-    audit.record("export.health" if health else "export.registrations",
+    audit.record_access("export.health" if health else "export.registrations",
                  user_id=current_user.id, object_type="event", object_id=event.id,
                  event_id=event.id, format=file_format)
-    db.session.commit()
     event = _managed_event(event_id)
     return participants.load(event, with_needs=health, with_answers=True), health
 
@@ -126,9 +123,8 @@ def needs_overview(event_id: int) -> ResponseReturnValue:
     people = []
     if show_names:
         people = needs.named_list(data.registrations, data.needs)
-        audit.record("view.health", user_id=current_user.id, object_type="event",
+        audit.record_access("view.health", user_id=current_user.id, object_type="event",
                      object_id=event.id, event_id=event.id, people=len(people))
-        db.session.commit()
     return render_template(
         "reports/needs.html", event=event, summary=summary, people=people,
         show_names=show_names, may_see_names=allowed,
@@ -144,9 +140,8 @@ def transport(event_id: int) -> ResponseReturnValue:
         abort(403)
     data = participants.load(event, statuses=[RegistrationStatus.CONFIRMED])
     rows = needs.transport_list(data.registrations)
-    audit.record("view.transport", user_id=current_user.id, object_type="event",
+    audit.record_access("view.transport", user_id=current_user.id, object_type="event",
                  object_id=event.id, event_id=event.id, people=len(rows))
-    db.session.commit()
     return render_template("reports/transport.html", event=event, rows=rows)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from koosloome.db import take_write_lock, utcnow
@@ -72,6 +73,9 @@ ERASURE = Effect(Kind.ERASED, Calendar.CANCEL)
 
 class TransitionNotAllowed(DomainError):
     """The registration cannot move from its status to the one asked for."""
+
+    code = "not_allowed"
+    message = _l("The registration cannot change to that status")
 
 
 def allowed(current: Status, new: Status) -> bool:

@@ -1,0 +1,57 @@
+"""One unit of work per request: what a view changed is committed in one place, or nothing is.
+
+- A view that returns normally has its session committed *inside* the request's dispatch, so
+  a commit that fails (the database went away) reaches the error handlers — a translated 503
+  — instead of being lost in teardown after the page said "saved".
+- A view that raises (a ``DomainError``, an ``abort``, a bug) has everything rolled back.
+- So does one that answers with an error status (a form shown again with its errors, a 403
+  from the API): a refused request changes nothing, not even a token's "last used".
+- A request in which a business rule refused something (a ``DomainError`` was raised, even
+  if the view caught it to show a form error) commits nothing: services check before they
+  write, and this makes a refusal half-way through harmless as well.
+
+Views therefore hold no ``commit()`` or ``rollback()``; worker loops and commands, which are
+not requests, keep their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context
+
+from koosloome.extensions import db
+
+
+def note_refusal() -> None:
+    """Called when a ``DomainError`` is raised: this request's writes are not to be kept."""
+    if has_request_context():
+        g.refused = True
+
+
+def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Wrap ``view`` so that its request commits or rolls back here, and only here."""
+
+    @wraps(view)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()
+            raise
+        if g.pop("refused", False) or response.status_code >= 400:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        return response
+
+    return run
+
+
+def init_unit_of_work(app: Flask) -> None:
+    """Wrap every view of ``app`` (call after the blueprints are registered)."""
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint != "static":
+            app.view_functions[endpoint] = unit_of_work(view)

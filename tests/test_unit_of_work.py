@@ -1,0 +1,139 @@
+"""One unit of work per request: a view's writes are committed in one place after it returns,
+rolled back when it raises or when a business rule refused something, and a commit that
+fails answers 503; a refusal (DomainError) is answered in one place."""
+
+from __future__ import annotations
+
+import pytest
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
+
+from koosloome import unit_of_work as unit_of_work_module
+from koosloome.accounts.models import Organisation
+from koosloome.errors import DomainError, back_to
+from koosloome.extensions import db
+from koosloome.unit_of_work import unit_of_work
+
+
+class TooLate(DomainError):
+    status = 422
+    code = "too_late"
+    message = _l("Enter the last day")  # any translated text of the catalogue
+
+
+def _add_organisation() -> None:
+    db.session.add(Organisation(slug="uus", name="Uus partner", short_name="UP"))
+    db.session.flush()
+
+
+def _organisations() -> int:
+    db.session.rollback()
+    return db.session.scalar(select(func.count(Organisation.id)).where(Organisation.slug == "uus"))
+
+
+@pytest.fixture
+def routes(app):
+    """Test views, wrapped as create_app wraps every view."""
+
+    def writes() -> str:
+        _add_organisation()
+        return "ok"
+
+    def writes_then_fails() -> str:
+        _add_organisation()
+        raise RuntimeError("a bug after the write")
+
+    def writes_then_is_refused() -> str:
+        _add_organisation()
+        raise TooLate()
+
+    def writes_then_catches_a_refusal() -> str:
+        _add_organisation()
+        try:
+            raise TooLate()
+        except TooLate:
+            return "the form again, with the error"
+
+    @back_to("site.help_page")
+    def refused_with_a_way_back() -> str:
+        raise TooLate()
+
+    for path, view in (("/t/writes", writes), ("/t/fails", writes_then_fails),
+                       ("/t/refused", writes_then_is_refused),
+                       ("/api/t/refused", writes_then_is_refused),
+                       ("/t/caught", writes_then_catches_a_refusal),
+                       ("/t/back", refused_with_a_way_back)):
+        app.add_url_rule(path, endpoint=path, view_func=unit_of_work(view),
+                         methods=["GET", "POST"])
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app.test_client()
+
+
+def test_every_view_of_the_app_is_wrapped(app):
+    unwrapped = [endpoint for endpoint, view in app.view_functions.items()
+                 if endpoint != "static" and not hasattr(view, "__wrapped__")]
+    assert unwrapped == []
+
+
+def test_a_view_that_returns_has_its_writes_committed(routes):
+    assert routes.post("/t/writes").status_code == 200
+    assert _organisations() == 1
+
+
+def test_a_view_that_raises_after_writing_leaves_nothing(routes):
+    assert routes.post("/t/fails").status_code == 500
+    assert _organisations() == 0
+
+
+def test_a_refusal_is_answered_in_one_place_and_leaves_nothing(routes):
+    page = routes.post("/t/refused")
+    assert page.status_code == 422 and "Sisesta viimane päev" in page.get_data(as_text=True)
+    api = routes.post("/api/t/refused", headers={"Accept-Language": "en"})
+    assert api.status_code == 422
+    assert api.get_json() == {"error": "too_late", "message": "Enter the last day"}
+    assert _organisations() == 0
+
+
+def test_a_refusal_caught_by_the_view_still_keeps_nothing(routes):
+    response = routes.post("/t/caught")
+    assert response.status_code == 200
+    assert _organisations() == 0
+
+
+def test_a_refusal_with_a_way_back_flashes_and_redirects(routes):
+    response = routes.post("/t/back")
+    assert response.status_code == 302 and response.headers["Location"] == "/help"
+    assert "Sisesta viimane päev" in routes.get("/help").get_data(as_text=True)
+
+
+def test_a_commit_that_fails_answers_503_not_a_saved_page(routes, monkeypatch):
+    class GoneAtCommit:
+        """The database, as the unit of work sees it, dies at the commit."""
+
+        class session:
+            @staticmethod
+            def commit() -> None:
+                raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+
+            @staticmethod
+            def rollback() -> None:
+                db.session.rollback()
+
+    monkeypatch.setattr(unit_of_work_module, "db", GoneAtCommit)
+    page = routes.post("/t/writes")
+    assert page.status_code == 503
+    assert "Teenus ei ole ajutiselt kättesaadav" in page.get_data(as_text=True)
+    monkeypatch.undo()
+    assert _organisations() == 0
+
+
+def test_an_answer_with_an_error_status_keeps_nothing(app, routes):
+    def writes_then_answers_403():
+        _add_organisation()
+        return {"error": "forbidden"}, 403
+
+    app.add_url_rule("/t/403", endpoint="t403", view_func=unit_of_work(writes_then_answers_403),
+                     methods=["POST"])
+    assert routes.post("/t/403").status_code == 403
+    assert _organisations() == 0
