@@ -10,6 +10,10 @@
   if the view caught it to show a form error) commits nothing: services check before they
   write, and this makes a refusal half-way through harmless as well.
 
+A request that wrote nothing is left alone: its read transaction ends when the session is
+removed after the response — after a streamed export has been read, without expiring (and
+reloading, row by row) what the view loaded for it.
+
 Views therefore hold no ``commit()`` or ``rollback()``; worker loops and commands, which are
 not requests, keep their own.
 """
@@ -21,8 +25,13 @@ from functools import wraps
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 from koosloome.extensions import db
+
+#: ``Session.info`` key: the transaction has flushed a change
+WROTE = "unit_of_work_wrote"
 
 
 def note_refusal() -> None:
@@ -41,17 +50,38 @@ def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
         except BaseException:
             db.session.rollback()
             raise
+        session = db.session()
+        if not _wrote(session):
+            return response
         if g.pop("refused", False) or response.status_code >= 400:
-            db.session.rollback()
+            session.rollback()
         else:
-            db.session.commit()
+            session.commit()
         return response
 
     return run
 
 
+def _wrote(session: Session) -> bool:
+    """Whether the session's transaction holds changes, flushed or not."""
+    return bool(session.info.get(WROTE) or session.new or session.dirty or session.deleted)
+
+
+def _note_flush(session: Session, _context: Any) -> None:
+    session.info[WROTE] = True
+
+
+def _forget_writes(session: Session, *_args: Any) -> None:
+    session.info.pop(WROTE, None)
+
+
 def init_unit_of_work(app: Flask) -> None:
     """Wrap every view of ``app`` (call after the blueprints are registered)."""
+    factory = db.session.session_factory
+    for name, listener in (("after_flush", _note_flush), ("after_commit", _forget_writes),
+                           ("after_soft_rollback", _forget_writes)):
+        if not event.contains(factory, name, listener):
+            event.listen(factory, name, listener)
     for endpoint, view in list(app.view_functions.items()):
         if endpoint != "static":
             app.view_functions[endpoint] = unit_of_work(view)

@@ -4,6 +4,7 @@ codes and the board's join link point where the server listens, unless BASE_URL 
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -24,7 +25,8 @@ def _run_links(*assignments: str, base_url: str | None = None) -> set[str]:
         cwd=ROOT, capture_output=True, text=True, timeout=120, check=False, env=env,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    return {line for line in result.stdout.splitlines() if line.startswith("http")}
+    # The server and the worker print side by side: their lines may run into each other.
+    return set(re.findall(r"https?://[\w.-]+:\d+|https?://[\w.-]+", result.stdout))
 
 
 @pytest.mark.parametrize(("assignments", "expected"), [

@@ -6,10 +6,9 @@ from __future__ import annotations
 
 import pytest
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
-from koosloome import unit_of_work as unit_of_work_module
 from koosloome.accounts.models import Organisation
 from koosloome.errors import DomainError, back_to
 from koosloome.extensions import db
@@ -107,24 +106,22 @@ def test_a_refusal_with_a_way_back_flashes_and_redirects(routes):
     assert "Sisesta viimane päev" in routes.get("/help").get_data(as_text=True)
 
 
-def test_a_commit_that_fails_answers_503_not_a_saved_page(routes, monkeypatch):
-    class GoneAtCommit:
-        """The database, as the unit of work sees it, dies at the commit."""
+def test_a_commit_that_fails_answers_503_not_a_saved_page(app, routes):
+    def writes_and_the_database_goes() -> str:
+        _add_organisation()
+        session = db.session()
 
-        class session:
-            @staticmethod
-            def commit() -> None:
-                raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
+        def gone() -> None:
+            raise OperationalError("COMMIT", {}, Exception("server closed the connection"))
 
-            @staticmethod
-            def rollback() -> None:
-                db.session.rollback()
+        session.commit = gone  # this request's session only
+        return "saved"
 
-    monkeypatch.setattr(unit_of_work_module, "db", GoneAtCommit)
-    page = routes.post("/t/writes")
+    app.add_url_rule("/t/gone", endpoint="tgone", methods=["POST"],
+                     view_func=unit_of_work(writes_and_the_database_goes))
+    page = routes.post("/t/gone")
     assert page.status_code == 503
     assert "Teenus ei ole ajutiselt kättesaadav" in page.get_data(as_text=True)
-    monkeypatch.undo()
     assert _organisations() == 0
 
 
@@ -137,3 +134,26 @@ def test_an_answer_with_an_error_status_keeps_nothing(app, routes):
                      methods=["POST"])
     assert routes.post("/t/403").status_code == 403
     assert _organisations() == 0
+
+
+def test_a_request_that_only_reads_is_left_alone(app, routes):
+    # A streamed export reads after the view has returned: committing would expire what
+    # the view loaded and reload it row by row.
+    def reads() -> str:
+        db.session.scalar(select(func.count(Organisation.id)))
+        app.config["SEEN_SESSION"] = db.session()
+        return "read"
+
+    app.add_url_rule("/t/reads", endpoint="treads", view_func=unit_of_work(reads))
+    committed = []
+
+    def count_commit(session):
+        committed.append(session)
+
+    session_factory = db.session.session_factory
+    event.listen(session_factory, "after_commit", count_commit)
+    try:
+        routes.get("/t/reads")
+    finally:
+        event.remove(session_factory, "after_commit", count_commit)
+    assert app.config["SEEN_SESSION"] not in committed
