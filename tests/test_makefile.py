@@ -13,7 +13,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Stands in for ``flask`` in each step of ``make run``: prints the link base it was given.
-PRINT_BASE_URL = f"{sys.executable} -c 'import os; print(os.environ[\"KOOSLOOME_BASE_URL\"])'"
+PRINT_BASE_URL = (f"{sys.executable} -c "
+                  "'import os; print(\"<\" + os.environ[\"KOOSLOOME_BASE_URL\"] + \">\")'")
 
 
 def _run_links(*assignments: str, base_url: str | None = None) -> set[str]:
@@ -26,7 +27,7 @@ def _run_links(*assignments: str, base_url: str | None = None) -> set[str]:
     )
     assert result.returncode == 0, result.stdout + result.stderr
     # The server and the worker print side by side: their lines may run into each other.
-    return set(re.findall(r"https?://[\w.-]+:\d+|https?://[\w.-]+", result.stdout))
+    return set(re.findall(r"<(https?://[^<>]+)>", result.stdout))
 
 
 @pytest.mark.parametrize(("assignments", "expected"), [

@@ -11,7 +11,6 @@ from wtforms import DateField, RadioField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from koosloome.form_dates import within_years
-from koosloome.reports.leader import default_period
 
 PARTNER_CHOICES = [
     SelectChoice("all", _l("Both partners")),
@@ -33,10 +32,9 @@ class LeaderReportForm(GetForm):
     """The period and the partner of the LEADER report."""
 
     start = DateField(_l("From"), validators=[InputRequired(_l("Enter the first day")),
-                                              within_years],
-                      default=lambda: default_period()[0])
+                                              within_years])
     end = DateField(_l("To"), validators=[InputRequired(_l("Enter the last day")),
-                                          within_years], default=lambda: default_period()[1])
+                                          within_years])
     partner = RadioField(_l("Partner"), choices=PARTNER_CHOICES, default="all",
                          validators=[InputRequired(_l("Choose a partner"))])
 

@@ -149,7 +149,8 @@ def _leader_form() -> LeaderReportForm:
     """The filter from the query string, or the defaults (the whole project, both partners)."""
     if request.args:
         return LeaderReportForm(formdata=request.args)
-    return LeaderReportForm(formdata=None)
+    start, end = leader.default_period()  # only when no period was asked for: one query
+    return LeaderReportForm(formdata=None, start=start, end=end)
 
 
 def _leader_filter(form: LeaderReportForm) -> leader.ReportFilter:
