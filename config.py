@@ -70,6 +70,9 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     #: Strict-Transport-Security max-age (seconds) when BASE_URL is https; 0 sends none.
     HSTS_MAX_AGE = 31536000
+    #: Add ``includeSubDomains`` to Strict-Transport-Security: every host under the domain
+    #: must then serve https. Only for an operator who owns the whole domain.
+    HSTS_INCLUDE_SUBDOMAINS = False
 
 
 class TestConfig(Config):
