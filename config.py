@@ -45,6 +45,9 @@ class Config:
     TRUSTED_PROXIES = 0
     #: Per client address, on the registration form and the registration API (Flask-Limiter).
     REGISTRATION_RATE_LIMIT = "30 per minute; 300 per hour"
+    #: Per client address, the look-ups of board join codes and feedback codes that find nothing
+    #: (the codes are short: this keeps guessing them slow).
+    CODE_LOOKUP_RATE_LIMIT = "30 per minute; 200 per hour"
 
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")
