@@ -56,9 +56,20 @@ def port_open(port: int) -> Callable[[], bool]:
     return check
 
 
-def line_logged(path: Path, needle: str) -> Callable[[], bool]:
-    """A condition: a line holding ``needle`` has been written to ``path``."""
-    return lambda: path.exists() and needle in path.read_text(errors="replace")
+def lines_logged(path: Path, *needles: str) -> Callable[[], bool]:
+    """A condition: lines holding each of ``needles`` have been written to ``path`` (a server
+    may log a request after the client has its answer, and not always in order)."""
+
+    def check() -> bool:
+        text = path.read_text(errors="replace") if path.exists() else ""
+        return all(needle in text for needle in needles)
+
+    return check
+
+
+def line_count(path: Path, count: int) -> Callable[[], bool]:
+    """A condition: at least ``count`` lines have been written to ``path``."""
+    return lambda: path.exists() and len(path.read_text(errors="replace").splitlines()) >= count
 
 
 def app_environment(database_url: str, instance: Path, **extra: str) -> dict[str, str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import urllib.error
 import urllib.request
 
-from tests.deploy.servers import app_environment, gunicorn, line_logged, wait_until
+from tests.deploy.servers import app_environment, gunicorn, lines_logged, wait_until
 
 
 def _get(url: str) -> int:
@@ -29,7 +29,7 @@ def test_gunicorn_access_log_keeps_the_path_but_not_the_token(
         base = f"http://127.0.0.1:{port}"
         assert _get(f"{base}/r/{token}") == 200
         assert _get(f"{base}/reset-password/{token}") == 410  # not a reset token: expired
-        wait_until(line_logged(access_log, "/reset-password/"), "the access log lines")
+        wait_until(lines_logged(access_log, "GET /r/", "GET /reset-password/"), "the log lines")
     logged = access_log.read_text()
     assert token not in logged
     assert 'GET /r/[redacted] HTTP/1.1" 200' in logged
