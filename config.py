@@ -48,6 +48,9 @@ class Config:
     TRUSTED_PROXIES = 0
     #: Per client address, on the registration form and the registration API (Flask-Limiter).
     REGISTRATION_RATE_LIMIT = "30 per minute; 300 per hour"
+    #: Per client address, the look-ups of board join codes and feedback codes that find nothing
+    #: (the codes are short: this keeps guessing them slow).
+    CODE_LOOKUP_RATE_LIMIT = "30 per minute; 200 per hour"
 
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")
@@ -78,6 +81,9 @@ class Config:
     MAX_CONTENT_LENGTH = 1024 * 1024
     #: Strict-Transport-Security max-age (seconds) when BASE_URL is https; 0 sends none.
     HSTS_MAX_AGE = 31536000
+    #: Add ``includeSubDomains`` to Strict-Transport-Security: every host under the domain
+    #: must then serve https. Only for an operator who owns the whole domain.
+    HSTS_INCLUDE_SUBDOMAINS = False
 
 
 class TestConfig(Config):

@@ -26,6 +26,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
         instance_relative_config=True,
     )
     load_config(app, config)
+    register_logging(app)
     register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
@@ -34,6 +35,13 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_logging(app: Flask) -> None:
+    """No secret token of a manage or reset link in any request log (dev server, gunicorn)."""
+    from koosloome.log_redaction import install_log_redaction
+
+    install_log_redaction(app)
 
 
 def register_url_converters(app: Flask) -> None:

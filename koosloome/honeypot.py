@@ -44,9 +44,10 @@ class HoneypotMixin:
         if field.data and str(field.data).strip():
             self.caught_in_honeypot = True
             field.data = ""  # never echo the bot's text back into the page
+            # The endpoint, not the path: a path such as /r/<token>/feedback holds a secret.
             log.info(
                 "honeypot filled on %s; submission ignored",
-                request.path if has_request_context() else type(self).__name__,
+                request.endpoint if has_request_context() else type(self).__name__,
             )
             return False
         return valid

@@ -2,9 +2,34 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import Response, current_app
+
+from koosloome.extensions import limiter
+
+#: The answers of a look-up that found nothing: 404 for an address with an unknown code, 400
+#: for the "type the board code" form shown again with its error.
+MISSED_LOOKUP = frozenset({400, 404})
 
 
 def registration_rate_limit() -> str:
     """The limit on registering per client address (form and API): REGISTRATION_RATE_LIMIT."""
     return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def code_lookup_rate_limit() -> str:
+    """The limit on unknown board and feedback codes per client address: CODE_LOOKUP_RATE_LIMIT."""
+    return current_app.config["CODE_LOOKUP_RATE_LIMIT"]
+
+
+def _missed(response: Response) -> bool:
+    return response.status_code in MISSED_LOOKUP
+
+
+#: For every public view that finds a board by its join code or a survey by its feedback code.
+#: Codes are short (six characters, typed from a screen), so guessing them must be slow; only
+#: misses count, so a room of people behind one address polling a board they have joined is
+#: never stopped. Boards and surveys share one count ("code-lookup"): guessing on one does not
+#: get a fresh allowance on the other. Once the count is spent, hits are refused too.
+limit_code_lookups = limiter.shared_limit(
+    code_lookup_rate_limit, scope="code-lookup", deduct_when=_missed
+)

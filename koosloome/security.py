@@ -2,6 +2,10 @@
 
 The pages need no inline script or style (``static/js/koosloome.js`` is progressive
 enhancement loaded from a file), so the Content-Security-Policy allows only our own origin.
+
+Behind nginx (docs/deploy/nginx-koosloome.conf) the app is the one owner of these headers on
+everything it answers; nginx adds HSTS, nosniff and Referrer-Policy only to the static files
+it serves itself, so no response carries one of them twice.
 """
 
 from __future__ import annotations
@@ -10,7 +14,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, Response, g
+from flask import Flask, Response, g, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -47,6 +51,16 @@ PERMISSIONS_POLICY = ", ".join(
     )
 )
 
+#: Methods that carry what a person typed; their answers may echo it back (a form re-shown
+#: with its errors holds the access needs and diets just entered).
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+#: A browser accepts a ``__Host-`` cookie only if it is Secure, for Path=/ and without Domain,
+#: set by this very host: a sibling subdomain can neither plant nor overwrite it.
+HOST_PREFIX = "__Host-"
+#: The cookies that sign a person in (Flask's session, which also holds the CSRF token, and
+#: Flask-Login's remember cookie): config key prefix and default name.
+SIGN_IN_COOKIES = (("SESSION_COOKIE", "session"), ("REMEMBER_COOKIE", "remember_token"))
+
 
 def uses_https(app: Flask) -> bool:
     """True when the public address of the app is https (it sits behind a TLS proxy)."""
@@ -74,10 +88,36 @@ def security_headers(app: Flask) -> dict[str, str]:
         "Permissions-Policy": PERMISSIONS_POLICY,
         "Cross-Origin-Opener-Policy": "same-origin",
     }
-    max_age = app.config["HSTS_MAX_AGE"]
-    if uses_https(app) and max_age > 0:
-        headers["Strict-Transport-Security"] = f"max-age={max_age}"
+    hsts = hsts_value(app)
+    if hsts:
+        headers["Strict-Transport-Security"] = hsts
     return headers
+
+
+def hsts_value(app: Flask) -> str | None:
+    """Strict-Transport-Security for this configuration, or None (plain http, or turned off).
+
+    ``includeSubDomains`` only when HSTS_INCLUDE_SUBDOMAINS says so: it binds every host under
+    the domain to https for a year, which only the domain's owner can promise."""
+    max_age = app.config["HSTS_MAX_AGE"]
+    if not uses_https(app) or max_age <= 0:
+        return None
+    if app.config["HSTS_INCLUDE_SUBDOMAINS"]:
+        return f"max-age={max_age}; includeSubDomains"
+    return f"max-age={max_age}"
+
+
+def use_host_prefix(app: Flask) -> None:
+    """Name the sign-in cookies ``__Host-…`` (for https only: the prefix requires Secure).
+
+    A cookie given a Domain on purpose (shared with other hosts) keeps its name: the prefix
+    forbids a Domain, and browsers would drop the cookie."""
+    for key, default_name in SIGN_IN_COOKIES:
+        name = app.config.get(f"{key}_NAME") or default_name
+        if name.startswith(HOST_PREFIX) or app.config.get(f"{key}_DOMAIN"):
+            continue
+        app.config[f"{key}_NAME"] = HOST_PREFIX + name
+        app.config[f"{key}_PATH"] = "/"
 
 
 def init_security(app: Flask) -> None:
@@ -91,6 +131,7 @@ def init_security(app: Flask) -> None:
     if https:
         app.config["SESSION_COOKIE_SECURE"] = True
         app.config["REMEMBER_COOKIE_SECURE"] = True
+        use_host_prefix(app)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
     app.config["REMEMBER_COOKIE_HTTPONLY"] = True
     app.config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
@@ -102,11 +143,21 @@ def init_security(app: Flask) -> None:
         for name, value in headers.items():
             # setdefault: a view that needs a different policy can set its own header.
             response.headers.setdefault(name, value)
-        # Staff pages show personal and health data: keep them out of shared and browser caches.
-        if g.get("no_store") or _staff_signed_in():
+        if _holds_personal_data():
             response.headers["Cache-Control"] = "no-store"
             response.headers.pop("Expires", None)
         return response
+
+
+def _holds_personal_data() -> bool:
+    """Whether this response may hold personal or health data, and so must not be cached (not
+    by a shared cache, not in the browser's cache or its back/forward history)."""
+    return bool(
+        g.get("no_store")  # the view said so (@no_store)
+        or request.method in UNSAFE_METHODS  # echoes what was sent: a form shown again
+        or "Authorization" in request.headers  # an API answer for a token holder
+        or _staff_signed_in()  # staff pages list people and their needs
+    )
 
 
 def _staff_signed_in() -> bool:

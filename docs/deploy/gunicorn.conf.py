@@ -25,7 +25,11 @@ graceful_timeout = 30
 # Heartbeat files on tmpfs: a slow disk must not make the arbiter kill healthy workers.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108
 
-# nginx logs every request; gunicorn logs errors only unless asked.
+# nginx logs every request; gunicorn logs errors only unless asked. Either way no token of a
+# manage or reset link (/r/<token>, /reset-password/<token>, ?r=<token>) is written: the app
+# puts a filter on the "gunicorn.access" and "gunicorn.error" loggers when a worker loads it
+# (koosloome/log_redaction.py), so any access_log_format or handler logs "/r/[redacted]".
+# (access_log_format itself cannot redact: its atoms are the raw request.)
 accesslog = os.environ.get("GUNICORN_ACCESSLOG") or None
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")

@@ -24,6 +24,7 @@ from koosloome.db import MAX_ID
 from koosloome.events.models import Event
 from koosloome.extensions import csrf, db, limiter
 from koosloome.json_api import ApiProblem, api_user, json_error, token_required
+from koosloome.ratelimits import limit_code_lookups
 
 bp = Blueprint("boards_api", __name__, url_prefix="/api/v1/boards")
 csrf.exempt(bp)
@@ -167,6 +168,7 @@ def create_board() -> ResponseReturnValue:
 
 
 @bp.get("/<code>")
+@limit_code_lookups
 def get_board(code: str) -> ResponseReturnValue:
     """The board: columns, ideas with vote counts, phase (participant or staff token)."""
     board = _board(code)

@@ -53,6 +53,7 @@ from koosloome.boards.queries import load_board, load_comments
 from koosloome.errors import DomainError, back_to
 from koosloome.extensions import db, limiter
 from koosloome.i18n import current_language
+from koosloome.ratelimits import limit_code_lookups
 from koosloome.registrations.links import registration_for_token
 
 __all__ = ["bp"]
@@ -126,6 +127,7 @@ def _join_redirect(board: Board) -> ResponseReturnValue:
 
 
 @bp.route("/join", methods=["GET", "POST"])
+@limit_code_lookups
 @limiter.limit(JOIN_LIMIT, methods=["POST"])
 def join_code() -> ResponseReturnValue:
     """Type the board code shown by the facilitator."""
@@ -143,6 +145,7 @@ def join_code() -> ResponseReturnValue:
 
 
 @bp.route("/b/<code>/join", methods=["GET", "POST"])
+@limit_code_lookups
 @limiter.limit(JOIN_LIMIT, methods=["POST"])
 def join(code: str) -> ResponseReturnValue:
     """Join a board with a display name (or without, when the board allows it)."""
@@ -184,6 +187,7 @@ def join(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/b/<code>")
+@limit_code_lookups
 def board_page(code: str) -> ResponseReturnValue:
     """The board: columns of ideas, the form to post one, vote buttons while voting."""
     board = _board(code)
@@ -198,6 +202,7 @@ def board_page(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/b/<code>/live")
+@limit_code_lookups
 def live(code: str) -> ResponseReturnValue:
     """The board's changing part as an HTML fragment for polling; 304 when nothing changed."""
     present = request.args.get("view") == "present"
@@ -363,6 +368,7 @@ def unvote(code: str, idea_id: int) -> ResponseReturnValue:
 
 
 @bp.get("/b/<code>/results")
+@limit_code_lookups
 def results(code: str) -> ResponseReturnValue:
     """Ranked results: for everyone once closed, for facilitators at any time."""
     board = _board(code)
@@ -382,6 +388,7 @@ def join_url(board: Board) -> str:
 
 
 @bp.get("/b/<code>/present")
+@limit_code_lookups
 def present(code: str) -> ResponseReturnValue:
     """The big-screen view: question, code, address and QR code; top ideas once closed."""
     board = _board(code)
@@ -391,6 +398,7 @@ def present(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/b/<code>/qr.svg")
+@limit_code_lookups
 def qr_code(code: str) -> ResponseReturnValue:
     """The join address as a QR code (SVG)."""
     board = _board(code)

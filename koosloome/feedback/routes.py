@@ -35,6 +35,7 @@ from koosloome.feedback.models import (
     ResponseSource,
 )
 from koosloome.i18n import current_language
+from koosloome.ratelimits import limit_code_lookups
 from koosloome.registrations.links import registration_for_token
 from koosloome.spreadsheet import neutralise
 
@@ -81,6 +82,7 @@ def personal(token: str) -> ResponseReturnValue:
 
 
 @bp.route("/f/<code>", methods=["GET", "POST"])
+@limit_code_lookups
 @limiter.limit("20 per minute", methods=["POST"])
 def anonymous(code: str) -> ResponseReturnValue:
     """The short link shown on the screen at the end of a seminar."""
@@ -91,6 +93,7 @@ def anonymous(code: str) -> ResponseReturnValue:
 
 
 @bp.get("/f/<code>/qr.svg")
+@limit_code_lookups
 def qr_code(code: str) -> Response:
     """The anonymous link as a QR code, for the screen at the end of a seminar."""
     survey = services.survey_by_code(code)

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from flask_login import login_user
 
 from koosloome.accounts.models import Role
+from koosloome.accounts.services import create_api_token
 
 
 def _directives(policy: str) -> dict[str, str]:
@@ -65,13 +67,19 @@ def test_hsts_when_base_url_is_https(https_app):
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000"
 
 
+def test_hsts_includes_subdomains_only_when_configured(make_app):
+    app = make_app(BASE_URL="https://koosloome.example.ee", HSTS_INCLUDE_SUBDOMAINS=True)
+    response = app.test_client().get("/", base_url="https://koosloome.example.ee")
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
 def test_hsts_can_be_turned_off(make_app):
     app = make_app(BASE_URL="https://koosloome.example.ee", HSTS_MAX_AGE=0)
     assert "Strict-Transport-Security" not in app.test_client().get("/").headers
 
 
-def _session_cookie(response) -> str:
-    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+def _session_cookie(response, name: str = "session") -> str:
+    cookies = [c for c in response.headers.getlist("Set-Cookie") if c.startswith(f"{name}=")]
     assert cookies, response.headers
     return cookies[0]
 
@@ -96,7 +104,7 @@ def test_session_and_remember_cookies_are_secure_when_base_url_is_https(https_ap
         data={"email": user.email, "password": "correct horse battery"},
         base_url="https://koosloome.example.ee",
     )
-    cookie = _session_cookie(response)
+    cookie = _session_cookie(response, "__Host-session")
     assert "Secure" in cookie
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
@@ -123,3 +131,75 @@ def test_staff_pages_are_not_cached(login, make_user):
 
 def test_public_pages_stay_cacheable(client):
     assert client.get("/help").headers.get("Cache-Control") != "no-store"
+
+
+def test_session_cookie_takes_the_host_prefix_under_https(https_app, make_user):
+    # __Host-: the browser refuses it unless Secure, Path=/ and without Domain, so no sibling
+    # subdomain can plant a session (fixation) or overwrite this one.
+    user = make_user(Role.ORGANISER)
+    client = https_app.test_client()
+    response = client.post("/login", base_url="https://koosloome.example.ee",
+                           data={"email": user.email, "password": "correct horse battery"})
+    cookie = _session_cookie(response, "__Host-session")
+    assert "Secure" in cookie
+    assert "Path=/;" in cookie or cookie.endswith("Path=/")
+    assert "Domain=" not in cookie
+    admin = client.get("/admin/", base_url="https://koosloome.example.ee")
+    assert admin.status_code == 200  # the renamed cookie signs the person in
+
+
+def test_remember_cookie_takes_the_host_prefix_under_https(https_app, make_user):
+    user = make_user(Role.ORGANISER)
+    with https_app.test_request_context(base_url="https://koosloome.example.ee"):
+        login_user(user, remember=True)
+        response = https_app.process_response(https_app.response_class())
+    cookies = response.headers.getlist("Set-Cookie")
+    remember = [c for c in cookies if c.startswith("__Host-remember_token=")]
+    assert remember, cookies
+    assert "Secure" in remember[0]
+    assert "Path=/" in remember[0]
+    assert "Domain=" not in remember[0]
+
+
+def test_cookies_keep_their_plain_names_over_http(client, make_user):
+    user = make_user(Role.ORGANISER)
+    response = client.post("/login", data={"email": user.email,
+                                           "password": "correct horse battery"})
+    assert _session_cookie(response).startswith("session=")
+
+
+def test_a_registration_form_shown_again_with_errors_is_not_cached(client, make_event):
+    event = make_event()
+    response = client.post(f"/events/{event.slug}/register",
+                           data={"name": "Mari", "needs_note": "ratastool, pähkliallergia"})
+    assert response.status_code == 422
+    assert "pähkliallergia" in response.get_data(as_text=True)
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_empty_registration_form_stays_cacheable(client, make_event):
+    event = make_event()
+    response = client.get(f"/events/{event.slug}/register")
+    assert response.status_code == 200
+    assert response.headers.get("Cache-Control") != "no-store"
+
+
+def test_api_answers_for_a_staff_token_are_not_cached(client, make_user, make_event,
+                                                      make_registration):
+    user = make_user(Role.ORGANISER)
+    event = make_event()
+    make_registration(event, needs_note="ratastool")
+    headers = {"Authorization": f"Bearer {create_api_token(user)}"}
+    listing = client.get(f"/api/v1/events/{event.id}/registrations", headers=headers)
+    assert listing.status_code == 200
+    assert "ratastool" in listing.get_data(as_text=True)
+    assert listing.headers["Cache-Control"] == "no-store"
+    detail = client.get(f"/api/v1/events/{event.id}", headers=headers)
+    assert detail.headers["Cache-Control"] == "no-store"
+
+
+def test_public_api_answers_stay_cacheable(client, make_event):
+    event = make_event()
+    response = client.get(f"/api/v1/events/{event.id}")
+    assert response.status_code == 200
+    assert response.headers.get("Cache-Control") != "no-store"

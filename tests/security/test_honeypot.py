@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from flask import render_template_string
@@ -78,3 +79,13 @@ def test_the_mixin_works_on_any_form_and_keeps_other_errors(app):
         form = ContactForm()
         assert form.validate()
         assert not form.caught_in_honeypot
+
+
+def test_the_note_of_a_filled_honeypot_names_the_page_without_its_token(app, caplog):
+    caplog.set_level(logging.INFO, logger="koosloome.honeypot")
+    token = "secret-manage-token-1234567890"
+    with app.test_request_context(f"/r/{token}/feedback", method="POST",
+                                  data={"name": "Bot", "homepage": "x"}):
+        assert not ContactForm().validate()
+    assert "honeypot filled on feedback.personal" in caplog.text
+    assert token not in caplog.text

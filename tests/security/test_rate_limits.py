@@ -151,3 +151,55 @@ def test_redis_storage_shares_counts_between_processes(redis_client, tmp_path):
     finally:
         for key in redis_client.scan_iter(f"*{prefix}*"):
             redis_client.delete(key)
+
+
+# --- look-ups of board join codes and feedback codes ---------------------------------------
+
+CODE_MISSES_PER_MINUTE = 30
+
+
+def _unknown_codes(count: int) -> list[str]:
+    """Six-character codes that no board or survey has (factories never make these)."""
+    return [f"ZZZ{number:03d}" for number in range(count)]
+
+
+@pytest.fixture
+def limited_client(make_app):
+    return make_app(RATELIMIT_ENABLED=True).test_client()
+
+
+def test_guessing_board_codes_is_refused_after_the_misses_of_a_minute(limited_client,
+                                                                      make_board):
+    board = make_board()
+    misses = [limited_client.get(f"/b/{code}/join").status_code
+              for code in _unknown_codes(CODE_MISSES_PER_MINUTE)]
+    assert set(misses) == {404}
+    refused = limited_client.get("/b/ZZZ999/join")
+    assert refused.status_code == 429
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    # Spent: from this address even a right guess waits.
+    assert limited_client.get(f"/b/{board.join_code}/join").status_code == 429
+
+
+def test_opening_a_known_board_code_again_and_again_is_not_limited(limited_client,
+                                                                   make_board):
+    board = make_board()
+    statuses = {limited_client.get(f"/b/{board.join_code}/join").status_code
+                for _ in range(CODE_MISSES_PER_MINUTE + 10)}
+    assert statuses == {200}
+
+
+def test_boards_feedback_and_the_board_api_share_one_count_of_misses(limited_client):
+    codes = _unknown_codes(CODE_MISSES_PER_MINUTE)
+    for code in codes[:10]:
+        assert limited_client.get(f"/b/{code}").status_code == 404
+    for code in codes[10:20]:
+        assert limited_client.get(f"/f/{code}").status_code == 404
+    for code in codes[20:25]:
+        assert limited_client.get(f"/api/v1/boards/{code}").status_code == 404
+    for code in codes[25:]:  # the "type the code" form: a miss is the form shown again
+        assert limited_client.post("/join", data={"code": code}).status_code == 400
+    assert limited_client.get("/f/ZZZ999/qr.svg").status_code == 429
+    api = limited_client.get("/api/v1/boards/ZZZ999")
+    assert api.status_code == 429
+    assert api.is_json
