@@ -115,7 +115,7 @@ def _event_input(required: list[str]) -> dict[str, Any]:
         "properties": {
             "kind": {"enum": EVENT_KINDS},
             "status": {"enum": ["draft", "published"]},
-            "slug": {"type": "string", "maxLength": 120},
+            "slug": {"type": "string", "maxLength": 120, "pattern": "^[a-z0-9-]{1,120}$"},
             "title_et": {"type": "string", "maxLength": 200},
             "title_en": {"type": "string", "maxLength": 200},
             "summary_et": {"type": "string", "maxLength": 500},

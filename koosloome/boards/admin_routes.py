@@ -37,6 +37,7 @@ from koosloome.boards.forms import (
 )
 from koosloome.boards.models import Board, BoardColumn, BoardPhase, Idea, IdeaComment, Theme
 from koosloome.boards.queries import BoardView, boards_for_user, load_board, load_comments
+from koosloome.downloads import content_disposition
 from koosloome.errors import DomainError, back_to
 from koosloome.events.models import Event
 from koosloome.extensions import db
@@ -452,7 +453,7 @@ def _export_labels() -> dict[str, str]:
 def _download(body: str, mimetype: str, filename: str) -> ResponseReturnValue:
     return body, 200, {
         "Content-Type": f"{mimetype}; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Content-Disposition": content_disposition(filename),
     }
 
 

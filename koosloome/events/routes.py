@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 
+from koosloome.downloads import content_disposition
 from koosloome.events import services
 from koosloome.events.models import Event
 from koosloome.i18n import current_language
@@ -60,7 +61,7 @@ def event_ics(slug: str) -> Response:
     if event is None:
         abort(404)
     response = Response(public_calendar([event], current_language()), mimetype="text/calendar")
-    response.headers["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'
+    response.headers["Content-Disposition"] = content_disposition(f"{event.slug}.ics")
     response.headers["Cache-Control"] = CALENDAR_CACHE
     return response
 

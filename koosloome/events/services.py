@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -108,6 +109,19 @@ def check_event_rules(values: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+#: A URL name: lower-case letters, digits and hyphens (it goes into paths, file names,
+#: calendar UIDs; a line break in one once broke the calendar feed for everyone).
+SLUG = re.compile(r"[a-z0-9-]{1,120}")
+
+
+def _slug_errors(slug: Any) -> dict[str, list[str]]:
+    if not isinstance(slug, str) or not SLUG.fullmatch(slug):
+        return {"slug": [_("Use 1 to 120 lower-case letters a–z, digits and hyphens")]}
+    if db.session.scalar(select(Event.id).where(Event.slug == slug)) is not None:
+        return {"slug": [_("Another event has this web address already")]}
+    return {}
+
+
 def unique_slug(title: str) -> str:
     """A URL name from the Estonian title, made unique with -2, -3…"""
     base = slugify(title, max_length=80, word_boundary=True) or "sundmus"
@@ -130,6 +144,8 @@ def create_event(
 ) -> Event:
     """A new event (a draft unless ``values`` says otherwise); the caller commits."""
     errors = check_event_rules(values)
+    if values.get("slug") is not None:
+        errors.update(_slug_errors(values["slug"]))
     if co_organiser is not None and co_organiser.id == organisation.id:
         errors.setdefault("co_organiser", []).append(
             _("The co-organiser must be the other partner")

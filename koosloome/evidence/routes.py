@@ -8,6 +8,7 @@ from flask_login import current_user
 from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import staff_required
+from koosloome.downloads import content_disposition
 from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.events.models import Event
 from koosloome.evidence.pack import gather, pack_pdf, pack_zip
@@ -19,7 +20,7 @@ def _download(event: Event, body: bytes, kind: str, mimetype: str) -> Response:
     audit.record_access("evidence.download", user_id=current_user.id, object_type="event",
                  object_id=event.id, event_id=event.id, format=kind)
     return Response(body, mimetype=mimetype, headers={
-        "Content-Disposition": f"attachment; filename=toendid-{event.slug}.{kind}",
+        "Content-Disposition": content_disposition(f"toendid-{event.slug}.{kind}"),
         "Cache-Control": "no-store",
     })
 

@@ -23,6 +23,7 @@ from flask_login import current_user
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import staff_required
+from koosloome.downloads import content_disposition
 from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.events.models import Event
 from koosloome.extensions import db, limiter
@@ -205,6 +206,6 @@ def export_csv(event_id: int) -> Response:
     return Response(
         "\ufeff" + buffer.getvalue(),
         mimetype="text/csv",
-        headers={"Content-Disposition": f"attachment; filename=feedback-{event_id}.csv"},
+        headers={"Content-Disposition": content_disposition(f"feedback-{event_id}.csv")},
     )
 

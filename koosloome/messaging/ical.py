@@ -11,6 +11,7 @@ March change an hour off, and a calendar trusts the VTIMEZONE over its own rules
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -32,6 +33,8 @@ PRODID = "-//Koosloome//Koosloome events//ET"
 #: How often subscribed calendars should fetch the public feed again.
 FEED_REFRESH = timedelta(hours=6)
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,7 @@ def _calendar(
     tzid: str,
     stamp: datetime,
     properties: Iterable[tuple[str, object]] = (),
+    skip_broken: bool = False,
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -253,7 +257,13 @@ def _calendar(
         years += [entry.ends_at.astimezone(zone).year for entry in entries]
         calendar.add_component(vtimezone(tzid, min(years) - 1, max(years) + 1))
     for entry in entries:
-        calendar.add_component(_vevent(entry, zone, stamp))
+        try:
+            calendar.add_component(_vevent(entry, zone, stamp))
+        except ValueError as exc:
+            if not skip_broken:
+                raise
+            # One bad record must not take the feed down for everyone: leave it out, say so.
+            log.error("calendar entry %s left out of the feed: %s", entry.uid, exc)
     return calendar.to_ical()
 
 
@@ -289,7 +299,7 @@ def published(
         refresh.params["VALUE"] = "DURATION"
         properties.append(("refresh-interval", refresh))
         properties.append(("x-published-ttl", vDuration(FEED_REFRESH)))
-    return _calendar("PUBLISH", entries, tzid, stamp, properties)
+    return _calendar("PUBLISH", entries, tzid, stamp, properties, skip_broken=len(entries) > 1)
 
 
 # --- "Add to calendar" links ----------------------------------------------------------------

@@ -19,6 +19,7 @@ from flask_babel import gettext as _
 
 from koosloome.boards.models import boards_open_to_event
 from koosloome.db import late_write_lock
+from koosloome.downloads import content_disposition
 from koosloome.events import services as event_services
 from koosloome.extensions import limiter
 from koosloome.feedback.models import feedback_open_for
@@ -119,7 +120,7 @@ def invite(token: str) -> Response:
         abort(404)
     calendar, _sequence = registration_calendar(registration, "REQUEST", current_language())
     return Response(calendar, mimetype="text/calendar", headers={
-        "Content-Disposition": f"attachment; filename={registration.event.slug}.ics",
+        "Content-Disposition": content_disposition(f"{registration.event.slug}.ics"),
     })
 
 
@@ -198,7 +199,7 @@ def download_data(token: str) -> Response:
     registration = _registration_or_404(token)
     body = json.dumps(personal_data.personal_data(registration), ensure_ascii=False, indent=2)
     return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": "attachment; filename=koosloome-registration.json",
+        "Content-Disposition": content_disposition("koosloome-registration.json"),
     })
 
 

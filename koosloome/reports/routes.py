@@ -20,6 +20,7 @@ from koosloome.accounts.permissions import (
     can_see_reports,
     staff_required,
 )
+from koosloome.downloads import content_disposition
 from koosloome.events.access import managed_event_or_abort as _managed_event
 from koosloome.events.models import Event
 from koosloome.i18n import current_language
@@ -50,7 +51,7 @@ def _flag(name: str) -> bool:
 
 
 def _attachment(filename: str) -> dict[str, str]:
-    return {"Content-Disposition": f'attachment; filename="{filename}"'}
+    return {"Content-Disposition": content_disposition(filename)}
 
 
 @bp.get("/events/<int:event_id>/attendance.pdf")
@@ -66,7 +67,7 @@ def attendance_sheet(event_id: int) -> ResponseReturnValue:
     pdf = attendance_pdf(sheet_for_event(data, mark_checked_in=marked))
     suffix = "-checked-in" if marked else ""
     return Response(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{event.slug}-attendance{suffix}.pdf"'
+        "Content-Disposition": content_disposition(f"{event.slug}-attendance{suffix}.pdf")
     })
 
 
@@ -214,7 +215,7 @@ def leader_pdf_download() -> ResponseReturnValue:
     """The LEADER report as an A4 PDF."""
     report = _leader_download()
     return Response(leader_pdf(report), mimetype="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="{_leader_filename(report, "pdf")}"'
+        "Content-Disposition": content_disposition(_leader_filename(report, "pdf"))
     })
 
 

@@ -49,7 +49,7 @@ def test_one_event_as_a_calendar_file(client, make_event):
     response = client.get("/events/kaasav-planeerimine.ics")
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == (
-        'attachment; filename="kaasav-planeerimine.ics"'
+        'attachment; filename="kaasav-planeerimine.ics"; filename*=UTF-8\'\'kaasav-planeerimine.ics'
     )
     _calendar, parsed = _parse(response.get_data())
     assert parsed.method.value == "PUBLISH"
