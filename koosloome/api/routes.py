@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms.fields.core import UnboundField
 
+from koosloome import audit
 from koosloome.accounts.models import Organisation, Role
 from koosloome.accounts.permissions import can_manage_event, can_see_health_data
 from koosloome.api.convert import (
@@ -214,6 +215,10 @@ def list_registrations(event_id: int) -> ResponseReturnValue:
     )
     rows = list(db.session.scalars(query))
     with_needs = can_see_health_data(user, event)
+    if with_needs:
+        # Health data read through the API is on record, as on the pages.
+        audit.record("api.view_health", user_id=user.id, object_type="event",
+                     object_id=event.id, event_id=event.id, registrations=len(rows))
     positions = _waitlist_positions(rows)
     return jsonify({"registrations": [
         registration_json(r, positions.get(r.id), with_needs) for r in rows
@@ -248,6 +253,10 @@ def update_registration(registration_id: int) -> ResponseReturnValue:
     if not isinstance(payload.get("status"), str) or payload["status"] not in allowed:
         return json_error(422, "invalid", _("Some fields are not right"),
                           {"status": [_("Must be confirmed, rejected or cancelled")]})
-    registrations.change_status(registration, RegistrationStatus(payload["status"]))
+    registrations.change_status(registration, RegistrationStatus(payload["status"]), user)
+    with_needs = can_see_health_data(user, registration.event)
+    if with_needs:
+        audit.record("registration.view_health", user_id=user.id, object_type="registration",
+                     object_id=registration.id, event_id=registration.event_id)
     return jsonify(registration_json(registration, waitlist_position(registration),
-                                     can_see_health_data(user, registration.event)))
+                                     with_needs))

@@ -97,7 +97,7 @@ def change_status(registration_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         return render_template("admin/registrations/confirm_status.html",
                                registration=registration, target=target)
-    promoted = services.change_status(registration, target)
+    promoted = services.change_status(registration, target, current_user)
     flash(_("Saved. The participant will be told."), "success")
     if promoted:
         flash(_("%(count)d people from the waiting list got a seat.", count=len(promoted)),

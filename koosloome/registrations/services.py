@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from koosloome import audit
+from koosloome.accounts.models import User
 from koosloome.accounts.services import normalise_email
 from koosloome.db import utcnow
 from koosloome.errors import DomainError
@@ -312,16 +314,21 @@ def cancel(registration: Registration) -> list[Registration]:
     return promote_waiting(event)
 
 
-def change_status(registration: Registration, new_status: Status) -> list[Registration]:
+def change_status(registration: Registration, new_status: Status, by: User) -> list[Registration]:
     """An organiser approves, promotes, rejects or cancels; returns any promoted in turn.
 
     Confirming needs a free seat (``EventFull`` otherwise); rejecting or cancelling a
-    confirmed registration frees its seats for the waiting list.
+    confirmed registration frees its seats for the waiting list. Every decision is in the
+    audit log with who made it, whatever the path (page or API).
     """
+    before = registration.status
     if new_status is Status.CANCELLED:
-        return cancel(registration)
+        promoted = cancel(registration)
+        _audit_decision(registration, before, by)
+        return promoted
     event = lock_event(registration.event_id)
     db.session.refresh(registration)
+    before = registration.status
     if registration.status is new_status:
         return []
     if not allowed(registration.status, new_status):
@@ -331,7 +338,16 @@ def change_status(registration: Registration, new_status: Status) -> list[Regist
             seats_taken(event) + registration.seats > event.capacity:
         raise EventFull(event.id)
     move(registration, new_status)
+    _audit_decision(registration, before, by)
     return promote_waiting(event) if freed else []
+
+
+def _audit_decision(registration: Registration, before: Status, by: User) -> None:
+    if registration.status is before:
+        return
+    audit.record("registration.status", user_id=by.id, object_type="registration",
+                 object_id=registration.id, event_id=registration.event_id,
+                 status_from=before.value, status_to=registration.status.value)
 
 
 def update_details(registration: Registration, data: RegistrationData) -> list[Registration]:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
+from koosloome.accounts.models import Role
+from koosloome.accounts.services import create_api_token
+from koosloome.audit import AuditLog
 from koosloome.events.models import RegistrationMode
 from koosloome.extensions import db
 from koosloome.messaging.kinds import CalendarAction, MessageKind
@@ -14,9 +17,15 @@ from koosloome.registrations import services
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.registrations.services import RegistrationData
 from koosloome.seating.lifecycle import ERASURE, TRANSITIONS, TransitionNotAllowed, allowed
-from tests.factories import writing
+from tests.factories import organisation, writing
 
 Status = RegistrationStatus
+
+
+@pytest.fixture
+def decider(make_user):
+    """The organiser whose decisions the tests make (they are audited)."""
+    return make_user(Role.ORGANISER, "vpk")
 
 
 def test_an_invitation_goes_out_exactly_when_a_seat_is_given_and_is_withdrawn_when_taken():
@@ -59,39 +68,61 @@ def _last_message(registration) -> OutgoingEmail:
      (RegistrationMode.APPLICATION, MessageKind.APPLICATION_REJECTED)],
 )
 def test_rejecting_a_confirmed_registration_says_so_and_cancels_the_invitation(
-    make_event, mode, message
+    decider, make_event, mode, message
 ):
     event = make_event(registration_mode=mode)
     registration = _register(event, "Mari")
     if mode is RegistrationMode.APPLICATION:
         with writing():
-            services.change_status(registration, Status.CONFIRMED)
+            services.change_status(registration, Status.CONFIRMED, decider)
             db.session.commit()
     with writing():
-        services.change_status(registration, Status.REJECTED)
+        services.change_status(registration, Status.REJECTED, decider)
         db.session.commit()
     email = _last_message(registration)
     assert (email.kind, email.calendar_method) == (message.value, "CANCEL")
 
 
-def test_rejecting_from_the_waiting_list_withdraws_nothing(make_event):
+def test_rejecting_from_the_waiting_list_withdraws_nothing(decider, make_event):
     event = make_event(capacity=1)
     _register(event, "Mari")
     waiting = _register(event, "Jaan")
     with writing():
-        services.change_status(waiting, Status.REJECTED)
+        services.change_status(waiting, Status.REJECTED, decider)
         db.session.commit()
     email = _last_message(waiting)
     assert (email.kind, email.calendar_method) == ("registration_declined", None)
 
 
-def test_a_change_the_table_does_not_hold_is_refused_and_tells_nobody(make_event):
+def test_a_change_the_table_does_not_hold_is_refused_and_tells_nobody(decider, make_event):
     registration = _register(make_event(), "Mari")
     with writing():
-        services.change_status(registration, Status.CANCELLED)
+        services.change_status(registration, Status.CANCELLED, decider)
         db.session.commit()
     before = db.session.scalars(select(OutgoingEmail.id)).all()
     with writing(), pytest.raises(TransitionNotAllowed):
-        services.change_status(registration, Status.REJECTED)
+        services.change_status(registration, Status.REJECTED, decider)
     db.session.rollback()
     assert db.session.scalars(select(OutgoingEmail.id)).all() == before
+
+
+def test_every_decision_is_audited_on_the_page_and_in_the_api(client, login, make_event,
+                                                              make_user):
+    # Found: rejecting or cancelling wrote no audit entry, and neither did reading health
+    # data through the API.
+    event = make_event(organisation=organisation("vpk"))
+    first, second = _register(event, "Mari"), _register(event, "Jaan")
+    organiser = make_user(Role.ORGANISER, "vpk")
+    token = create_api_token(organiser)
+    db.session.commit()
+    login(organiser).post(f"/admin/registrations/{first.id}/status", data={"to": "rejected"})
+    api = {"Authorization": f"Bearer {token}"}
+    assert client.patch(f"/api/v1/registrations/{second.id}", headers=api,
+                        json={"status": "cancelled"}).status_code == 200
+    assert client.get(f"/api/v1/events/{event.id}/registrations", headers=api).status_code == 200
+    entries = db.session.scalars(select(AuditLog).order_by(AuditLog.id)).all()
+    decisions = [(e.object_id, e.details.get("status_to")) for e in entries
+                 if e.action == "registration.status"]
+    assert decisions == [(first.id, "rejected"), (second.id, "cancelled")]
+    assert all(e.user_id == organiser.id for e in entries if e.action != "login")
+    assert {"registration.view_health", "api.view_health"} <= {e.action for e in entries}

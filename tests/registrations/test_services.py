@@ -29,6 +29,14 @@ from tests.factories import writing
 Status = RegistrationStatus
 
 
+@pytest.fixture
+def decider(make_user):
+    """The organiser whose decisions the tests make (they are audited)."""
+    from koosloome.accounts.models import Role
+
+    return make_user(Role.ORGANISER, "vpk")
+
+
 def person(name: str = "Mari Tamm", **fields) -> RegistrationData:
     email = fields.pop("email", name.lower().replace(" ", ".") + "@example.ee")
     return RegistrationData(name=name, email=email, consent_privacy=True, **fields)
@@ -68,18 +76,18 @@ def test_companion_takes_a_seat(make_event):
     assert register(event, person("Jaan Kask")).registration.status is Status.WAITLISTED
 
 
-def test_application_mode_waits_for_the_organiser(make_event):
+def test_application_mode_waits_for_the_organiser(decider, make_event):
     event = make_event(registration_mode=RegistrationMode.APPLICATION, capacity=1)
     outcome = register(event, person())
     assert outcome.registration.status is Status.PENDING
     assert messages_to("mari.tamm@example.ee") == ["application_received"]
     with writing():
-        services.change_status(outcome.registration, Status.CONFIRMED)
+        services.change_status(outcome.registration, Status.CONFIRMED, decider)
         db.session.commit()
     assert outcome.registration.status is Status.CONFIRMED
     second = register(event, person("Jaan Kask"))
     with writing(), pytest.raises(EventFull):
-        services.change_status(second.registration, Status.CONFIRMED)
+        services.change_status(second.registration, Status.CONFIRMED, decider)
     db.session.rollback()
 
 
@@ -167,16 +175,16 @@ def test_cancelling_frees_seats_and_promotes_the_first_waiting_that_fits(make_ev
         db.session.commit()
 
 
-def test_rejecting_a_confirmed_registration_promotes(make_event):
+def test_rejecting_a_confirmed_registration_promotes(decider, make_event):
     event = make_event(capacity=1)
     first = register(event, person("Mari Tamm"))
     waiting = register(event, person("Jaan Kask"))
     with writing():
-        promoted = services.change_status(first.registration, Status.REJECTED)
+        promoted = services.change_status(first.registration, Status.REJECTED, decider)
         db.session.commit()
     assert promoted == [waiting.registration]
     with writing(), pytest.raises(TransitionNotAllowed):
-        services.change_status(first.registration, Status.CONFIRMED)
+        services.change_status(first.registration, Status.CONFIRMED, decider)
     db.session.rollback()
 
 
