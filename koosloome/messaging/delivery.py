@@ -33,6 +33,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
 from koosloome.messaging.content import render_pending_email
+from koosloome.messaging.kinds import FORGOTTEN_ONCE_SENT
 from koosloome.messaging.mime import build_message, message_bytes, sender_address
 from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
 from koosloome.messaging.transport import PermanentFailure, Transport, transport_for
@@ -291,6 +292,8 @@ def _record(outcome: Outcome) -> EmailStatus | None:
             email.status = EmailStatus.SENT
             email.sent_at = outcome.at
             email.last_error = ""
+            if email.kind in FORGOTTEN_ONCE_SENT:
+                _forget_recipient(email)
         elif outcome.permanent or email.attempts >= MAX_ATTEMPTS:
             email.status = EmailStatus.FAILED
             email.last_error = outcome.error
@@ -301,6 +304,15 @@ def _record(outcome: Outcome) -> EmailStatus | None:
         status = email.status
         db.session.commit()
     return status
+
+
+def _forget_recipient(email: OutgoingEmail) -> None:
+    """Keep that the message went, not to whom or what it said (an erasure's confirmation)."""
+    email.to_address = email.to_name = email.body_text = email.body_html = ""
+    email.calendar = None
+    email.pending = None
+    for attempt in email.delivery_attempts:
+        attempt.error = ""  # an SMTP refusal may quote the address
 
 
 def _release(held: list[Claimed]) -> None:

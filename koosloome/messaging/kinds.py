@@ -29,6 +29,11 @@ class MessageKind(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name, not a secret)
 
 
+#: Messages about a person the database must not keep once they are delivered: only that
+#: they were (the erasure confirmation: the person's data is gone everywhere else).
+FORGOTTEN_ONCE_SENT = frozenset({MessageKind.ERASED.value})
+
+
 class CalendarAction(enum.StrEnum):
     """What a message does to the entry in the person's calendar (iTIP, RFC 5546)."""
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import delete, select
 
 from koosloome.db import utcnow
 from koosloome.extensions import db
 from koosloome.messaging.mime import header_text, new_message_id
 from koosloome.messaging.models import EmailStatus, OutgoingEmail
+from koosloome.messaging.transport import file_name_pattern, mail_folder
 
 
 def queue_email(
@@ -53,3 +55,22 @@ def queue_email(
     db.session.add(email)
     db.session.flush()
     return email
+
+
+def forget_messages(registration_id: int, keep: int | None = None) -> int:
+    """Delete every message to a registration, whatever its status, and the .eml file the
+    file transport wrote for it (an erasure leaves the person in no sent mail); ``keep`` is
+    the one that confirms the erasure. Returns how many went."""
+    query = select(OutgoingEmail.id, OutgoingEmail.message_id).where(
+        OutgoingEmail.registration_id == registration_id)
+    if keep is not None:
+        query = query.where(OutgoingEmail.id != keep)
+    rows = db.session.execute(query).all()
+    folder = mail_folder(current_app)
+    for _email_id, message_id in rows:
+        for path in folder.glob(file_name_pattern(message_id)):
+            path.unlink(missing_ok=True)
+    if rows:
+        db.session.execute(delete(OutgoingEmail).where(
+            OutgoingEmail.id.in_([email_id for email_id, _message_id in rows])))
+    return len(rows)

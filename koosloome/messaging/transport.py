@@ -155,9 +155,16 @@ class FileTransport:
 
 def file_name(message_id: str, moment: datetime) -> str:
     """The .eml file name of a message: sortable by time, unique by its Message-ID."""
-    local_part = message_id.strip("<>").split("@", 1)[0]
-    stamp = moment.strftime("%Y%m%d-%H%M%S")
-    return re.sub(r"[^A-Za-z0-9.-]", "_", f"{stamp}-{local_part}") + ".eml"
+    return f"{moment.strftime('%Y%m%d-%H%M%S')}-{_local_part(message_id)}.eml"
+
+
+def file_name_pattern(message_id: str) -> str:
+    """A glob that finds the message's .eml file whenever it was written."""
+    return f"*-{_local_part(message_id)}.eml"
+
+
+def _local_part(message_id: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "_", message_id.strip("<>").split("@", 1)[0])
 
 
 def mail_folder(app: Flask) -> Path:

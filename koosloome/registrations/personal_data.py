@@ -7,13 +7,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 
 from koosloome import audit
+from koosloome.boards.models import BoardParticipant
 from koosloome.db import utcnow
 from koosloome.extensions import db
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.messaging.notify import notify_erased
+from koosloome.messaging.outbox import forget_messages
 from koosloome.registrations.fields import CLEARED_HEALTH_FIELDS, RECORD_TIMES, person_values
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from koosloome.seating.lifecycle import change, lock_event, promote_waiting
@@ -68,6 +70,12 @@ def _when(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
 
+def _forget_on_boards(registration: Registration) -> None:
+    """Ideas and votes stay with the workshop's results; the name they were given under goes."""
+    db.session.execute(update(BoardParticipant).where(
+        BoardParticipant.registration_id == registration.id).values(display_name=""))
+
+
 def erase(registration: Registration) -> list[Registration]:
     """Erase the registration at the person's request (GDPR art. 17): its seats go to the
     waiting list first, the person is told (their invitation withdrawn), then the row and
@@ -83,7 +91,10 @@ def erase(registration: Registration) -> list[Registration]:
     # invitation that never left needs no cancelling).
     db.session.execute(delete(OutgoingEmail).where(
         OutgoingEmail.registration_id == registration.id, OutgoingEmail.pending.is_not(None)))
-    notify_erased(registration)
+    erased = notify_erased(registration)
+    # Sent mail holds the person too (name, address, links, an ATTENDEE line).
+    forget_messages(registration.id, keep=erased.id if erased else None)
+    _forget_on_boards(registration)
     audit.record("registration.erase", actor="participant", object_type="registration",
                  object_id=registration.id, event_id=event_id)
     db.session.delete(registration)
