@@ -10,16 +10,20 @@ from koosloome.accounts.models import User
 from koosloome.extensions import db
 
 
-def load_user(user_id: str) -> User | None:
-    """The active staff user with this id, or None (which signs the session out)."""
-    if not user_id.isdigit():
+def load_user(sign_in: str) -> User | None:
+    """The active staff user of a sign-in (``"<id>:<session version>"``), or None (which
+    signs the session out): a version raised since (``User.end_sessions``) opens nothing."""
+    user_id, _sep, version = sign_in.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
         return None
     try:
         user = db.session.get(User, int(user_id))
     except SQLAlchemyError:  # database down: render the 503 page as an anonymous visitor
         db.session.rollback()
         return None
-    return user if user is not None and user.active else None
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
 
 
 def init_login(login_manager: LoginManager) -> None:

@@ -60,6 +60,9 @@ class User(UserMixin, TimestampMixin, Base):
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
+    #: Part of every sign-in (session and remember cookie); raising it ends them all —
+    #: on signing out, a new password, deactivation, "sign out everywhere".
+    session_version: Mapped[int] = mapped_column(default=0, server_default="0")
 
     organisation: Mapped[Organisation] = relationship(back_populates="users")
     api_tokens: Mapped[list[ApiToken]] = relationship(
@@ -69,6 +72,14 @@ class User(UserMixin, TimestampMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login: deactivated staff cannot sign in
         return self.active
+
+    def get_id(self) -> str:
+        """Flask-Login's id of a sign-in: the user and the session version it belongs to."""
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign the user out everywhere: every cookie signed so far stops opening anything."""
+        self.session_version = (self.session_version or 0) + 1
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role.value}>"

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 
 from koosloome import audit
 from koosloome.accounts import password_reset, services
@@ -28,6 +28,9 @@ def login() -> ResponseReturnValue:
     if form.validate_on_submit():
         user = services.authenticate(form.email.data or "", form.password.data or "")
         if user is not None:
+            # A fresh session: nothing from before signing in (a planted session id, the
+            # CSRF token the sign-in form was served with) carries over.
+            session.clear()
             login_user(user)
             audit.record("login", user_id=user.id, object_type="user", object_id=user.id)
             return redirect(safe_next(request.args.get("next"), url_for("admin.dashboard")))
@@ -37,10 +40,23 @@ def login() -> ResponseReturnValue:
 
 @bp.post("/logout")
 def logout() -> ResponseReturnValue:
-    """Sign out (a POST with CSRF, so that a link elsewhere cannot sign anyone out)."""
+    """Sign out (a POST with CSRF, so that a link elsewhere cannot sign anyone out). A copy
+    of the cookie taken before stops working too: signing out ends every sign-in."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("events.home"))
+
+
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere() -> ResponseReturnValue:
+    """For a computer left signed in somewhere: every sign-in of this account ends."""
+    current_user.end_sessions()
+    logout_user()
+    flash(_("You have been signed out on every device."), "success")
+    return redirect(url_for(".login"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

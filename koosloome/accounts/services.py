@@ -56,6 +56,7 @@ def set_password(user: User, password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise WeakPassword(MIN_PASSWORD_LENGTH)
     user.password_hash = generate_password_hash(password)
+    user.end_sessions()  # whoever held a sign-in under the old password holds nothing now
 
 
 def create_user(

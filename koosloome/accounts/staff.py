@@ -79,6 +79,8 @@ def update_staff_user(user: User, data: StaffData, admin: User) -> None:
         if getattr(user, field) != value:
             changes[field] = str(value.value if isinstance(value, Role) else value)
             setattr(user, field, value)
+    if "active" in changes and not user.active:
+        user.end_sessions()
     if changes:
         audit.record("user.update", user_id=admin.id, object_type="user", object_id=user.id,
                      **changes)
