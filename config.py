@@ -51,6 +51,8 @@ class Config:
     #: Per client address, the look-ups of board join codes and feedback codes that find nothing
     #: (the codes are short: this keeps guessing them slow).
     CODE_LOOKUP_RATE_LIMIT = "30 per minute; 200 per hour"
+    #: Failed sign-ins per staff account, whatever the address (besides the per-address one).
+    LOGIN_ACCOUNT_RATE_LIMIT = "20 per 15 minutes; 100 per day"
 
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")

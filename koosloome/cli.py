@@ -12,7 +12,6 @@ from flask.cli import AppGroup
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.services import (
-    MIN_PASSWORD_LENGTH,
     EmailTaken,
     UnknownOrganisation,
     WeakPassword,
@@ -59,9 +58,7 @@ def create_user_command(email: str, name: str, role: str, organisation: str, pas
         raise click.ClickException(f"A user with the e-mail {exc} exists already.") from exc
     except WeakPassword as exc:
         db.session.rollback()
-        raise click.ClickException(
-            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long."
-        ) from exc
+        raise click.ClickException(exc.reason) from exc
     click.echo(f"Created {user.role.value} {user.email} ({user.organisation.slug}).")
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app
+from flask import Response, current_app, request
 
 from koosloome.extensions import limiter
 
@@ -32,4 +32,25 @@ def _missed(response: Response) -> bool:
 #: get a fresh allowance on the other. Once the count is spent, hits are refused too.
 limit_code_lookups = limiter.shared_limit(
     code_lookup_rate_limit, scope="code-lookup", deduct_when=_missed
+)
+
+
+def login_account_rate_limit() -> str:
+    """Failed sign-ins per account, from any address: LOGIN_ACCOUNT_RATE_LIMIT."""
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _login_account() -> str:
+    return "account:" + (request.form.get("email") or "").strip().casefold()[:254]
+
+
+def _failed_sign_in(response: Response) -> bool:
+    return response.status_code != 302  # a sign-in that worked redirects
+
+
+#: Guessing one account's password from many addresses is slowed as well as guessing from
+#: one address: only failed attempts count, so the owner who gets it right is not stopped.
+limit_login_per_account = limiter.limit(
+    login_account_rate_limit, key_func=_login_account, methods=["POST"],
+    deduct_when=_failed_sign_in,
 )

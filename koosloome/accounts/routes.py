@@ -13,6 +13,7 @@ from koosloome.accounts.forms import LoginForm
 from koosloome.accounts.staff_forms import ForgotPasswordForm, NewPasswordForm
 from koosloome.extensions import limiter
 from koosloome.i18n import current_language
+from koosloome.ratelimits import limit_login_per_account
 from koosloome.urls import safe_next
 
 bp = Blueprint("accounts", __name__)
@@ -20,6 +21,7 @@ bp = Blueprint("accounts", __name__)
 
 @bp.route("/login", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limit_login_per_account
 def login() -> ResponseReturnValue:
     """Sign in with e-mail and password."""
     if current_user.is_authenticated:
@@ -82,9 +84,8 @@ def reset_password(token: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             password_reset.complete_reset(user, form.password.data or "")
-        except services.WeakPassword:
-            form.password.errors.append(
-                _("Use at least %(num)s characters", num=services.MIN_PASSWORD_LENGTH))
+        except services.WeakPassword as weak:
+            form.password.errors.append(weak.describe())
         else:
             flash(_("Your new password is set. Sign in with it."), "success")
             return redirect(url_for(".login"))

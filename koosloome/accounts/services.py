@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
+from zxcvbn import zxcvbn
 
 from koosloome.accounts.models import ApiToken, Organisation, Role, User
 from koosloome.db import utcnow
@@ -25,7 +30,18 @@ class EmailTaken(DomainError):
 
 
 class WeakPassword(DomainError):
-    """The password is too short."""
+    """The password is too short, or too easy to guess; says which."""
+
+    status = 422
+    code = "weak_password"
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+    def describe(self) -> str:
+        """Why the password is refused, in the person's language."""
+        return self.reason
 
 
 class UnknownUser(DomainError):
@@ -51,10 +67,31 @@ def user_by_email(email: str) -> User | None:
     return db.session.scalars(query).first()
 
 
+#: zxcvbn's scale 0–4: 3 is "safely unguessable: moderate protection from offline attacks".
+MIN_PASSWORD_SCORE = 3
+#: Words an attacker tries first against this site, besides the person's own details.
+SITE_WORDS = ("koosloome", "leader", "vorumaa", "võrumaa", "tartumaa", "partnerluskogu",
+              "arendusselts", "koostöö", "seminar")
+
+
+def password_problem(password: str, *, about: Iterable[str] = ()) -> str | None:
+    """Why ``password`` will not do (too short, common or guessable from ``about``: the
+    person's name and address, and the site's own words), or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return _("Use at least %(num)s characters", num=MIN_PASSWORD_LENGTH)
+    words = [word for text in about for word in re.split(r"[\s@.]+", text) if word]
+    inputs = [*SITE_WORDS, *about, *words, "".join(words)]
+    if zxcvbn(password[:100], user_inputs=inputs)["score"] < MIN_PASSWORD_SCORE:
+        return _("This password is too easy to guess. Use a few unrelated words, or a "
+                 "longer mix of letters, digits and signs.")
+    return None
+
+
 def set_password(user: User, password: str) -> None:
     """Hash and store a new password (scrypt, Werkzeug's default)."""
-    if len(password) < MIN_PASSWORD_LENGTH:
-        raise WeakPassword(MIN_PASSWORD_LENGTH)
+    problem = password_problem(password, about=(user.email or "", user.name or ""))
+    if problem:
+        raise WeakPassword(problem)
     user.password_hash = generate_password_hash(password)
     user.end_sessions()  # whoever held a sign-in under the old password holds nothing now
 

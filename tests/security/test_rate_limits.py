@@ -51,7 +51,9 @@ def test_rate_limits_can_be_switched_off_for_load_tests(make_app):
 
 
 def test_behind_a_trusted_proxy_each_client_address_has_its_own_limit(make_app):
-    client = make_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1).test_client()
+    # (the per-account limit is set apart: this is about addresses)
+    client = make_app(RATELIMIT_ENABLED=True, TRUSTED_PROXIES=1,
+                      LOGIN_ACCOUNT_RATE_LIMIT="1000 per minute").test_client()
     first = _post_logins(client, LOGIN_LIMIT_PER_MINUTE + 1,
                          headers={"X-Forwarded-For": "198.51.100.1"})
     assert first[-1].status_code == 429
@@ -203,3 +205,26 @@ def test_boards_feedback_and_the_board_api_share_one_count_of_misses(limited_cli
     api = limited_client.get("/api/v1/boards/ZZZ999")
     assert api.status_code == 429
     assert api.is_json
+
+
+def test_failed_sign_ins_are_limited_per_account_from_any_address(make_app, make_user):
+    # Found: only the client address was limited; many addresses could guess one password.
+    app = make_app(RATELIMIT_ENABLED=True, LOGIN_ACCOUNT_RATE_LIMIT="5 per 15 minutes")
+    with app.app_context():
+        from koosloome.accounts.models import Role
+        from tests import factories
+
+        user = factories.make_user(Role.ORGANISER, "vpk")
+        email = user.email
+    client = app.test_client()
+    wrong = {"email": email, "password": "vale parool 123"}
+    statuses = [client.post("/login", data=wrong,
+                            environ_base={"REMOTE_ADDR": f"10.0.0.{n}"}).status_code
+                for n in range(6)]
+    assert statuses == [200] * 5 + [429]
+    right = client.post("/login", data={"email": email, "password": "correct horse battery"},
+                        environ_base={"REMOTE_ADDR": "10.0.0.99"})
+    assert right.status_code == 429  # the account waits, whoever knocks
+    other = client.post("/login", data={"email": "keegi@example.ee", "password": "x" * 10},
+                        environ_base={"REMOTE_ADDR": "10.0.0.98"})
+    assert other.status_code == 200  # another account is not affected
