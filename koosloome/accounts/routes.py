@@ -58,7 +58,7 @@ def sign_out_everywhere() -> ResponseReturnValue:
     current_user.end_sessions()
     logout_user()
     flash(_("You have been signed out on every device."), "success")
-    return redirect(url_for(".login"))
+    return redirect(url_for("events.home"))
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])

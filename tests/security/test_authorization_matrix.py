@@ -107,7 +107,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal"""),
-    (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board"""),
+    (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
+        accounts.sign_out_everywhere"""),
     (ORGANISERS, """event_admin.list_events event_admin.new_event reports.leader_report
         reports.leader_csv reports.leader_xlsx reports.leader_pdf_download"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
@@ -253,7 +254,8 @@ def send(world: World, endpoint: str, method: str, role: str) -> Any:
     """Request ``endpoint`` with ``method`` as ``role`` (an empty form or JSON object)."""
     url = url_of(world, endpoint, role)
     client = world.clients[role]
-    if endpoint == "accounts.logout":  # sign out a copy, so that the role stays signed in
+    if endpoint in ("accounts.logout", "accounts.sign_out_everywhere"):
+        # sign out a copy, so that the role stays signed in (the database is restored after)
         client = world.app.test_client()
         session = world.clients[role].get_cookie("session")
         if session is not None:

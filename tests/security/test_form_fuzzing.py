@@ -185,6 +185,7 @@ ROUTES: dict[str, Route] = {
     "users.edit_user": Route("/admin/users/{other}"),
     "users.send_password_link": Route("/admin/users/{other}"),
     "accounts.logout": Route("/admin/"),
+    "accounts.sign_out_everywhere": Route("/admin/"),
     # back office: idea boards
     "boards.admin_new_board": Route("/admin/boards/new",
                                     valid={"title": "Uus tahvel", "question": "Mida teha?"}),
