@@ -281,6 +281,16 @@ def join_board(
     if not name and not board.allow_anonymous:
         raise NameRequired()
     token = new_token()
+    if registration is not None:
+        # One registration, one participant: joining again (another browser, cleared
+        # cookies) gets the same participant back, with its votes, not a fresh budget.
+        earlier = db.session.scalars(select(BoardParticipant).where(
+            BoardParticipant.board_id == board.id,
+            BoardParticipant.registration_id == registration.id)).first()
+        if earlier is not None:
+            earlier.token_hash = hash_token(token)
+            earlier.display_name = name or earlier.display_name
+            return earlier, token
     participant = BoardParticipant(
         board=board,
         display_name=name,

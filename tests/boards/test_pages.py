@@ -67,6 +67,24 @@ def test_registrant_joins_from_the_manage_link_with_the_name_filled_in(
     assert board.participants[-1].registration_id == registration.id
 
 
+def test_joining_again_with_the_same_manage_link_gets_the_same_participant_back(
+    app, client, make_board, make_event, make_registration
+):
+    # Found: re-joining gave a fresh vote budget each time (5 joins, 5 times the votes).
+    event = make_event()
+    registration = make_registration(event, name="Helju Rebane")
+    token = registration.manage_token
+    board = make_board(event_id=event.id)
+    client.post(f"/b/{board.join_code}/join", data={"display_name": "Helju", "r": token})
+    other_browser = app.test_client()
+    response = other_browser.post(f"/b/{board.join_code}/join",
+                                  data={"display_name": "Helju", "r": token})
+    assert response.status_code == 302
+    db.session.refresh(board)
+    assert [p.registration_id for p in board.participants] == [registration.id]
+    assert "Helju" in _text(other_browser.get(f"/b/{board.join_code}"))  # it is theirs
+
+
 def test_manage_link_of_another_event_fills_nothing(client, make_board, make_event,
                                                     make_registration):
     registration = make_registration(make_event(), name="Helju Rebane")
