@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from email.message import Message
 from typing import Any
@@ -86,3 +87,18 @@ def rendered(*emails: Any) -> Any:
     for email in emails:
         db.session.refresh(email)
     return emails[0] if len(emails) == 1 else emails
+
+
+def worker_environment(app: Any, smtp_port: int, instance: Any, **extra: str) -> dict[str, str]:
+    """The environment of a real ``outbox work`` process on the test database and SMTP server."""
+    return {
+        **os.environ,
+        "KOOSLOOME_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "KOOSLOOME_SECRET_KEY": app.config["SECRET_KEY"],
+        "KOOSLOOME_BASE_URL": app.config["BASE_URL"],
+        "KOOSLOOME_MAIL_SERVER": "127.0.0.1",
+        "KOOSLOOME_MAIL_PORT": str(smtp_port),
+        "KOOSLOOME_MAIL_DEFAULT_SENDER": app.config["MAIL_DEFAULT_SENDER"],
+        "KOOSLOOME_INSTANCE_PATH": str(instance),
+        **extra,
+    }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
 from koosloome.messaging.notify import notify
+from tests.mail.helpers import worker_environment
 
 FLASK = [sys.executable, "-m", "flask", "--app", "koosloome"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,16 +49,7 @@ def test_reminders_send_queues_each_reminder_once(runner, make_event, make_regis
 
 
 def _worker(app, smtp_port: int, instance: Path) -> subprocess.Popen:
-    environment = {
-        **os.environ,
-        "KOOSLOOME_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "KOOSLOOME_SECRET_KEY": app.config["SECRET_KEY"],
-        "KOOSLOOME_BASE_URL": app.config["BASE_URL"],
-        "KOOSLOOME_MAIL_SERVER": "127.0.0.1",
-        "KOOSLOOME_MAIL_PORT": str(smtp_port),
-        "KOOSLOOME_MAIL_DEFAULT_SENDER": app.config["MAIL_DEFAULT_SENDER"],
-        "KOOSLOOME_INSTANCE_PATH": str(instance),
-    }
+    environment = worker_environment(app, smtp_port, instance)
     return subprocess.Popen(
         [*FLASK, "outbox", "work", "--interval", "0.2", "--batch-size", "3"],
         cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

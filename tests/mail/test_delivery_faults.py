@@ -4,7 +4,6 @@ cannot be rendered fails alone, and an SMTP outcome is never lost to a database 
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -25,6 +24,7 @@ from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
 from koosloome.messaging.notify import notify
 from koosloome.messaging.outbox import queue_email
+from tests.mail.helpers import worker_environment
 
 FLASK = [sys.executable, "-m", "flask", "--app", "koosloome"]
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,18 +34,10 @@ WORKER_NAME = "koosloome-test-worker"
 def start_worker(app, smtp_port: int, instance: Path, *, batch_size: int,
                  lease_seconds: int = 600) -> subprocess.Popen:
     """A real ``outbox work`` process on the test database; returns once it polls."""
-    environment = {
-        **os.environ,
-        "KOOSLOOME_SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-        "KOOSLOOME_SECRET_KEY": app.config["SECRET_KEY"],
-        "KOOSLOOME_BASE_URL": app.config["BASE_URL"],
-        "KOOSLOOME_MAIL_SERVER": "127.0.0.1",
-        "KOOSLOOME_MAIL_PORT": str(smtp_port),
-        "KOOSLOOME_MAIL_DEFAULT_SENDER": app.config["MAIL_DEFAULT_SENDER"],
-        "KOOSLOOME_INSTANCE_PATH": str(instance),
-        "KOOSLOOME_OUTBOX_CLAIM_SECONDS": str(lease_seconds),
-        "PGAPPNAME": WORKER_NAME,  # how the test finds the worker's connections
-    }
+    environment = worker_environment(
+        app, smtp_port, instance, KOOSLOOME_OUTBOX_CLAIM_SECONDS=str(lease_seconds),
+        PGAPPNAME=WORKER_NAME,  # how the test finds the worker's connections
+    )
     worker = subprocess.Popen(
         [*FLASK, "outbox", "work", "--interval", "0.2", "--batch-size", str(batch_size)],
         cwd=ROOT, env=environment, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,

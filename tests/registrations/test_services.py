@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from koosloome.accounts.models import Role
 from koosloome.db import utcnow
 from koosloome.events.models import EventStatus, RegistrationMode
 from koosloome.extensions import db
@@ -32,8 +33,6 @@ Status = RegistrationStatus
 @pytest.fixture
 def decider(make_user):
     """The organiser whose decisions the tests make (they are audited)."""
-    from koosloome.accounts.models import Role
-
     return make_user(Role.ORGANISER, "vpk")
 
 
