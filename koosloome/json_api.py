@@ -46,6 +46,13 @@ def api_user() -> User | None:
     return g.api_user
 
 
+def peek_api_user() -> User | None:
+    """``api_user`` without recording the token's use: for a request that must take its
+    write lock before it writes anything (a registration on SQLite)."""
+    token = bearer_token()
+    return user_for_api_token(token, record_use=False) if token else None
+
+
 def token_required(view: F) -> F:
     """401 unless the request carries a valid staff API token."""
 

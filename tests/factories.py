@@ -68,6 +68,20 @@ def make_user(role: Role = Role.ORGANISER, organisation_slug: str = "vpk", **fie
     return user
 
 
+def manage_path_of(address: str) -> str:
+    """The manage link of the newest registration with this e-mail address.
+
+    The confirmation page of a registration with an address shows no link (it goes by
+    e-mail), so that a new address and a registered one are answered alike.
+    """
+    registration = db.session.scalars(
+        select(Registration).where(Registration.email == address.strip().lower())
+        .order_by(Registration.id.desc())
+    ).first()
+    assert registration is not None, f"no registration for {address}"
+    return f"/r/{registration.manage_token}"
+
+
 def make_registration(event: Event, **fields: Any) -> Registration:
     """A confirmed registration for ``event``, written directly (no capacity rules); committed."""
     number = next(_counter)

@@ -27,6 +27,10 @@ end
 
 function response(status, headers, body)
   count(status)
+  -- The POST is answered 200 with the confirmation (not a redirect to the manage link).
+  if status == 200 and body:find("data-receipt", 1, true) then
+    count("registered")
+  end
   if status == 200 then
     local found = body:match('name="csrf_token"[^>]-value="([^"]+)"')
     local set_cookie = headers["Set-Cookie"] or headers["set-cookie"]

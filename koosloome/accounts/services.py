@@ -132,8 +132,9 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def user_for_api_token(token: str) -> User | None:
-    """The active user owning this API token (not revoked), or None; records its use."""
+def user_for_api_token(token: str, *, record_use: bool = True) -> User | None:
+    """The active user owning this API token (not revoked), or None; records its use
+    unless told not to (a lookup that must not write yet)."""
     if len(token) > 200:
         return None
     query = select(ApiToken).where(
@@ -142,5 +143,6 @@ def user_for_api_token(token: str) -> User | None:
     api_token = db.session.scalars(query).first()
     if api_token is None or not api_token.user.active:
         return None
-    api_token.last_used_at = utcnow()
+    if record_use:
+        api_token.last_used_at = utcnow()
     return api_token.user

@@ -202,6 +202,11 @@ def _paths() -> dict[str, Any]:
                "properties": {"id": INTEGER, "status": STRING,
                               "waitlist_position": {"type": ["integer", "null"]},
                               "manage_url": {"type": "string", "format": "uri"}}}
+    accepted = {"type": "object",
+                "required": ["status", "waitlist_position", "confirmation_sent_to"],
+                "properties": {"status": STRING,
+                               "waitlist_position": {"type": ["integer", "null"]},
+                               "confirmation_sent_to": {"type": "string", "format": "email"}}}
     return {
         "/events": {
             "get": {"summary": "Published events", "operationId": "listEvents",
@@ -244,13 +249,24 @@ def _paths() -> dict[str, Any]:
         "/events/{event_id}/registrations": {
             "parameters": [EVENT_ID],
             "post": {"summary": "Register for an event", "operationId": "register",
+                     "description": (
+                         "With an e-mail address, the answer is 202 and the personal link goes "
+                         "by e-mail, whether the address was new or registered already (its "
+                         "owner gets their link again): the answer tells nobody who attends. "
+                         "Without one (a phone number only), the answer is 201 with the "
+                         "link. A token of someone who manages the event gets 201 with the "
+                         "link, and 409 for an address registered already."),
                      "requestBody": {"required": True, "content": _json("RegistrationCreate")},
                      "responses": {
                          "201": {"description": "Registered (confirmed, waitlisted or pending)",
                                  "content": {"application/json": {"schema": created}}},
+                         "202": {"description": "Accepted: the confirmation and the link go "
+                                                "by e-mail (confirmed, waitlisted or pending)",
+                                 "content": {"application/json": {"schema": accepted}}},
                          "400": _error_response("Not a JSON object"),
                          "404": _error_response("No such event"),
-                         "409": _error_response("Already registered, or registration closed"),
+                         "409": _error_response("Registration closed; for organisers, "
+                                                "already registered"),
                          "422": _error_response("Invalid fields"),
                          "429": _error_response("Too many requests")}},
             "get": {"summary": "The event's registrations (organisers)",

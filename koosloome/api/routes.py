@@ -29,7 +29,7 @@ from koosloome.events.forms import EventForm
 from koosloome.events.models import Event, EventStatus
 from koosloome.extensions import csrf, db, limiter
 from koosloome.i18n import current_language
-from koosloome.json_api import ApiProblem, api_user, json_error, token_required
+from koosloome.json_api import ApiProblem, api_user, json_error, peek_api_user, token_required
 from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import services as registrations
 from koosloome.registrations.forms import form_for_event
@@ -110,15 +110,37 @@ def create_registration(event_id: int) -> ResponseReturnValue:
     if not form.validate() or errors:
         errors = {**form_errors(form), **errors}
         return json_error(422, "invalid", _("Some fields are not right"), errors)
-    # Refusals (already registered, closed, a rule broken) answer as ``DomainError``s do.
-    outcome = registrations.register(event, form.to_data(), RegistrationSource.API)
-    registration = outcome.registration
+    data = form.to_data()
+    # Refusals (closed, a rule broken; already registered, for staff) answer as
+    # ``DomainError``s do.
+    if _caller_manages(event):
+        outcome = registrations.register(event, data, RegistrationSource.API)
+        api_user()  # the token's use, recorded now that the seat lock is held
+        return jsonify(_registration_created(outcome)), 201
+    receipt = registrations.register_in_public(event, data, RegistrationSource.API)
+    if receipt.email is None:
+        assert receipt.outcome is not None  # only an address can be registered already
+        return jsonify(_registration_created(receipt.outcome)), 201
+    # Accepted, the link sent by e-mail: the same answer for a new address and a registered
+    # one, so that nobody learns who attends.
+    return jsonify({"status": receipt.status.value,
+                    "waitlist_position": receipt.waitlist_position,
+                    "confirmation_sent_to": receipt.email}), 202
+
+
+def _caller_manages(event: Event) -> bool:
+    """The caller sent a token of someone who manages the event (they see its list anyway)."""
+    user = peek_api_user()
+    return user is not None and can_manage_event(user, event)
+
+
+def _registration_created(outcome: registrations.Outcome) -> dict[str, Any]:
     # Read before the commit expires the row: reading after it would reload the registration
     # in a second transaction (on SQLite, a second turn at the write lock).
-    body = {"id": registration.id, "status": registration.status.value,
+    registration = outcome.registration
+    return {"id": registration.id, "status": registration.status.value,
             "waitlist_position": outcome.waitlist_position,
             "manage_url": registration.manage_url}
-    return jsonify(body), 201
 
 
 @bp.post("/events")

@@ -39,6 +39,7 @@ SUBJECTS = {
     MessageKind.CHANGED: _l("Your registration details were changed: %(title)s"),
     MessageKind.CANCELLED: _l("Your registration is cancelled: %(title)s"),
     MessageKind.LOST_LINK: _l("Your registration link: %(title)s"),
+    MessageKind.ALREADY_REGISTERED: _l("You are already registered: %(title)s"),
     MessageKind.EVENT_CHANGED: _l("New time or place: %(title)s"),
     MessageKind.EVENT_CANCELLED: _l("The event is cancelled: %(title)s"),
     MessageKind.REMINDER: _l("Reminder: %(title)s on %(date)s"),

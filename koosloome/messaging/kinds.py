@@ -21,6 +21,9 @@ class MessageKind(enum.StrEnum):
     #: The person erased their registration: confirms it and withdraws the invitation.
     ERASED = "erased"
     LOST_LINK = "lost_link"
+    #: Someone registered again with an address that has a registration: its link, and no
+    #: word on the page about it (the page answers as for a new registration).
+    ALREADY_REGISTERED = "already_registered"
     EVENT_CHANGED = "event_changed"
     EVENT_CANCELLED = "event_cancelled"
     REMINDER = "reminder"

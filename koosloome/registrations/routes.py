@@ -30,8 +30,13 @@ from koosloome.registrations import personal_data, services
 from koosloome.registrations.form_cache import blank_fields_html
 from koosloome.registrations.forms import LostLinkForm, form_data, form_for_event
 from koosloome.registrations.links import registration_for_token
-from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
-from koosloome.registrations.summary import manage_summary, next_steps
+from koosloome.registrations.models import (
+    ACTIVE_STATUSES,
+    Registration,
+    RegistrationSource,
+    RegistrationStatus,
+)
+from koosloome.registrations.summary import details_summary, manage_summary, next_steps
 from koosloome.seating import counts
 
 bp = Blueprint("registrations", __name__)
@@ -71,18 +76,16 @@ def register(slug: str) -> ResponseReturnValue:
                                availability=counts.availability([event])[event.id])
     form = form_for_event(event, current_language(), data={"language": current_language()})
     if form.validate_on_submit():
+        data = form.to_data()
         try:
-            outcome = services.register(event, form.to_data())
-        except services.AlreadyRegistered:
-            return render_template("registrations/already.html", event=event,
-                                   email=form.email.data), 409
+            receipt = services.register_in_public(event, data, RegistrationSource.WEB)
         except services.RegistrationClosed:
             return render_template("registrations/closed.html", event=event,
                                    availability=counts.availability([event])[event.id])
         except services.InvalidRegistration as error:
             form.add_rule_errors(error.errors)
         else:
-            return redirect(url_for(".manage", token=outcome.token, new=1))
+            return _registered(event, receipt)
     status = 422 if form.errors else 200
     blank = request.method == "GET"
     # Counted only for a page that shows the form: a registration counts again, locked.
@@ -91,6 +94,23 @@ def register(slug: str) -> ResponseReturnValue:
         "registrations/form.html", event=event, form=form, availability=availability,
         fields_html=blank_fields_html(form, current_language()) if blank else None,
     ), status
+
+
+def _registered(event, receipt: services.Receipt) -> ResponseReturnValue:
+    """The answer to a registration that went through.
+
+    With an e-mail address, the confirmation is shown from what was submitted and the link
+    goes by e-mail: a new address and a registered one are answered alike. Without one, the
+    manage page is the only way to the registration, so the person is sent there.
+    """
+    if receipt.email is None:
+        assert receipt.outcome is not None  # only an address can be registered already
+        return redirect(url_for(".manage", token=receipt.outcome.token, new=1))
+    language = current_language()
+    html = render_template("registrations/registered.html", event=event, receipt=receipt,
+                           summary=details_summary(receipt.recap, language),
+                           next_steps=next_steps(receipt.recap, language))
+    return html, 200, {"Cache-Control": "no-store"}
 
 
 @bp.get("/r/<token>")

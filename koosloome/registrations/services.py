@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -26,6 +26,7 @@ from koosloome.errors import DomainError
 from koosloome.events.models import Event, QuestionKind
 from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
+from koosloome.messaging.models import OutgoingEmail
 from koosloome.messaging.notify import notify
 from koosloome.registrations.choices import MUNICIPALITIES
 from koosloome.registrations.fields import PERSON_FIELDS, person_values
@@ -38,7 +39,13 @@ from koosloome.registrations.models import (
     RegistrationSource,
     RegistrationStatus,
 )
-from koosloome.seating.counts import RegistrationState, registration_state, waitlist_position
+from koosloome.registrations.summary import Recap
+from koosloome.seating.counts import (
+    RegistrationState,
+    registration_state,
+    waiting_count,
+    waitlist_position,
+)
 from koosloome.seating.lifecycle import (
     TransitionNotAllowed,
     allowed,
@@ -282,16 +289,27 @@ def register(
     Raises ``RegistrationClosed``, ``AlreadyRegistered`` or ``InvalidRegistration``.
     Organisers (phone, walk-in) may register outside the registration window.
     """
+    event = _open_and_valid(event, data, source)
+    if data.email and (existing := active_registration(event.id, data.email)):
+        raise AlreadyRegistered(existing)
+    return _create(event, data, source)
+
+
+def _open_and_valid(event: Event, data: RegistrationData, source: RegistrationSource) -> Event:
+    """Lock the event; raise if it takes no registration now or ``data`` breaks a rule."""
     event = lock_event(event.id)
     state = registration_state(event)
     if state not in _OPEN_STATES_FOR.get(source, _OPEN_STATES):
         raise RegistrationClosed(state)
-    if data.email and (existing := active_registration(event.id, data.email)):
-        raise AlreadyRegistered(existing)
+    # Every rule before the address is looked at: a request that cannot succeed must not
+    # tell whether the address is registered (409 against 422 would).
     errors = check_rules(data, source)
     if errors:
         raise InvalidRegistration(errors)
+    return event
 
+
+def _create(event: Event, data: RegistrationData, source: RegistrationSource) -> Outcome:
     registration = Registration(event=event, source=source, status=Status.PENDING)
     _apply(registration, data)
     token = assign_manage_token(registration)
@@ -299,6 +317,63 @@ def register(
     position = waitlist_position(registration)
     tell(registration, effect, position=position)
     return Outcome(registration, token, position)
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """How a public registration is answered, whether the address was new or registered.
+
+    Built from what was submitted, so the answer tells nobody who attends. ``outcome`` is
+    there only for a new registration: code that shows it to the public must not branch on
+    it for a registration with an e-mail address.
+    """
+
+    status: Status
+    waitlist_position: int | None
+    recap: Recap
+    email: str | None
+    outcome: Outcome | None
+
+
+#: One "you are already registered" message per registration in this time, however often
+#: someone submits the form again with the address.
+ALREADY_REGISTERED_QUIET = timedelta(minutes=10)
+
+
+def register_in_public(event: Event, data: RegistrationData, source: RegistrationSource) -> (
+    Receipt
+):
+    """Register from the public form or API without revealing registered addresses.
+
+    An address with an active registration is answered as a new one would be (the status
+    and waiting-list place a new registration would get now); its owner gets their link by
+    e-mail instead. Raises ``RegistrationClosed`` or ``InvalidRegistration``.
+    """
+    recap = Recap.of_data(data, event)
+    event = _open_and_valid(event, data, source)
+    existing = active_registration(event.id, data.email) if data.email else None
+    if existing is not None:
+        # Not raised as ``AlreadyRegistered``: a refusal rolls the request back, and the
+        # owner's message must be sent.
+        status = status_for_new(event, data.seats, source)
+        position = waiting_count(event.id) + 1 if status is Status.WAITLISTED else None
+        _send_link_again(existing)
+        return Receipt(status, position, recap, data.email, None)
+    outcome = _create(event, data, source)
+    return Receipt(outcome.registration.status, outcome.waitlist_position, recap, data.email,
+                   outcome)
+
+
+def _send_link_again(registration: Registration) -> None:
+    recent = db.session.scalar(
+        select(OutgoingEmail.id).where(
+            OutgoingEmail.registration_id == registration.id,
+            OutgoingEmail.kind == MessageKind.ALREADY_REGISTERED.value,
+            OutgoingEmail.created_at > utcnow() - ALREADY_REGISTERED_QUIET,
+        ).limit(1)
+    )
+    if recent is None:
+        notify(registration, MessageKind.ALREADY_REGISTERED)
 
 
 def cancel(registration: Registration) -> list[Registration]:

@@ -5,14 +5,53 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 
 from koosloome.bilingual import localised
-from koosloome.events.models import QuestionKind
+from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.i18n import format_date
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
+from koosloome.registrations.fields import person_values
 from koosloome.registrations.models import Registration
+
+if TYPE_CHECKING:
+    from koosloome.registrations.services import RegistrationData
+
+
+@dataclass(frozen=True)
+class Recap:
+    """What the person told us: stored in a registration, or just submitted.
+
+    The confirmation of a new registration is built from what was submitted, so that it reads
+    the same whether or not the address was registered already (no registration oracle).
+    """
+
+    event: Event
+    values: dict[str, Any]
+    need_codes: frozenset[str]
+    answers: tuple[tuple[ExtraQuestion, Any], ...]
+
+    @classmethod
+    def of_registration(cls, registration: Registration) -> Recap:
+        """A stored registration's details."""
+        answers = tuple((answer.question, answer.value) for answer in registration.answers)
+        return cls(registration.event, person_values(registration),
+                   frozenset(registration.need_codes), answers)
+
+    @classmethod
+    def of_data(cls, data: RegistrationData, event: Event) -> Recap:
+        """Submitted details, in the order of the event's questions."""
+        answers = tuple(
+            (question, _stored(data.answers[question.id])) for question in event.questions
+            if data.answers.get(question.id) not in (None, "", [])
+        )
+        return cls(event, person_values(data), frozenset(data.needs), answers)
+
+
+def _stored(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date) else value
 
 
 @dataclass(frozen=True)
@@ -27,11 +66,9 @@ def _label(choices: tuple, code: str | None) -> str:
     return str(dict(choices).get(code, code or ""))
 
 
-def _answer_text(registration: Registration, language: str) -> list[Row]:
+def _answer_text(recap: Recap, language: str) -> list[Row]:
     rows = []
-    for answer in registration.answers:
-        question = answer.question
-        value = answer.value
+    for question, value in recap.answers:
         if question.kind is QuestionKind.YES_NO:
             text = _("Yes") if value else _("No")
         elif question.kind is QuestionKind.DATE and isinstance(value, str):
@@ -47,39 +84,41 @@ def _answer_text(registration: Registration, language: str) -> list[Row]:
 
 
 def manage_summary(registration: Registration, language: str) -> dict[str, list[Row]]:
+    """A stored registration's ``details_summary``."""
+    return details_summary(Recap.of_registration(registration), language)
+
+
+def details_summary(recap: Recap, language: str) -> dict[str, list[Row]]:
     """Sections of rows: contact details, needs, answers, reporting; empty values left out."""
-    needs = [str(need.label) for need in NEEDS if need.code in registration.need_codes]
-    place = ", ".join(
-        part for part in (registration.municipality, _label(COUNTIES, registration.county)) if part
-    )
+    v = recap.values
+    needs = [str(need.label) for need in NEEDS if need.code in recap.need_codes]
+    place = ", ".join(part for part in (v["municipality"], _label(COUNTIES, v["county"])) if part)
     contact = [
-        Row(_("Name"), registration.name),
-        Row(_("E-mail address"), registration.email or ""),
-        Row(_("Phone number"), registration.phone or ""),
-        Row(_("Organisation"), registration.organisation_name),
-        Row(_("Sector"), _label(SECTORS, registration.sector)),
+        Row(_("Name"), v["name"]),
+        Row(_("E-mail address"), v["email"] or ""),
+        Row(_("Phone number"), v["phone"] or ""),
+        Row(_("Organisation"), v["organisation_name"]),
+        Row(_("Sector"), _label(SECTORS, v["sector"])),
         Row(_("Where you live or work"), place),
     ]
+    pickup = v["transport_pickup"] + (
+        " – " + _("wheelchair-accessible vehicle") if v["transport_wheelchair"] else "")
     access = [
         Row(_("Needs"), ", ".join(needs)),
-        Row(_("Anything else"), registration.needs_note),
-        Row(_("Companion"), (registration.companion_name or _("Yes"))
-            if registration.companion else ""),
-        Row(_("Allergies or other diet"), registration.allergies),
-        Row(_("Lift to the event"), registration.transport_pickup
-            + (" – " + _("wheelchair-accessible vehicle")
-               if registration.transport_wheelchair else "")
-            if registration.transport_needed else ""),
-        Row(_("Please phone me"), _("Yes") if registration.phone_me else ""),
+        Row(_("Anything else"), v["needs_note"]),
+        Row(_("Companion"), (v["companion_name"] or _("Yes")) if v["companion"] else ""),
+        Row(_("Allergies or other diet"), v["allergies"]),
+        Row(_("Lift to the event"), pickup if v["transport_needed"] else ""),
+        Row(_("Please phone me"), _("Yes") if v["phone_me"] else ""),
     ]
     reporting = [
-        Row(_("Gender"), _label(GENDERS, registration.gender)),
-        Row(_("Age"), _label(AGE_BANDS, registration.age_band)),
+        Row(_("Gender"), _label(GENDERS, v["gender"])),
+        Row(_("Age"), _label(AGE_BANDS, v["age_band"])),
     ]
     sections = {
         "contact": contact,
         "access": access,
-        "answers": _answer_text(registration, language),
+        "answers": _answer_text(recap, language),
         "reporting": reporting,
     }
     return {name: [row for row in rows if row.value] for name, rows in sections.items()}
@@ -92,19 +131,20 @@ ARRANGED_AHEAD = frozenset({"sign_language", "captions", "hearing_loop", "audio_
 PICKUP_CALL_DAYS = 2
 
 
-def next_steps(registration: Registration, language: str) -> list[str]:
+def next_steps(source: Registration | Recap, language: str) -> list[str]:
     """What the organisers do next about what the person asked for, in plain words."""
-    event = registration.event
+    recap = source if isinstance(source, Recap) else Recap.of_registration(source)
+    v = recap.values
     steps = []
-    if registration.transport_needed:
-        by = format_date(event.starts_at - timedelta(days=PICKUP_CALL_DAYS), language)
+    if v["transport_needed"]:
+        by = format_date(recap.event.starts_at - timedelta(days=PICKUP_CALL_DAYS), language)
         steps.append(_("We will phone you by %(date)s to agree the pick-up time and place.",
                        date=by))
-    if registration.phone_me and not registration.transport_needed:
+    if v["phone_me"] and not v["transport_needed"]:
         steps.append(_("We will phone you to talk about what you need."))
-    if registration.need_codes & ARRANGED_AHEAD:
+    if recap.need_codes & ARRANGED_AHEAD:
         steps.append(_("We arrange what you asked for. If something cannot be arranged, we "
                        "tell you in good time."))
-    if registration.companion:
+    if v["companion"]:
         steps.append(_("Your companion's seat is free of charge."))
     return steps

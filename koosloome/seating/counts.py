@@ -108,6 +108,16 @@ def availability(events: list[Event], now: datetime | None = None) -> dict[int, 
     }
 
 
+def waiting_count(event_id: int) -> int:
+    """How many registrations wait for a seat at the event."""
+    return int(db.session.scalar(
+        select(func.count(Registration.id)).where(
+            Registration.event_id == event_id,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+    ) or 0)
+
+
 def waitlist_position(registration: Registration) -> int | None:
     """1 for the first in line; None when not on the waiting list."""
     if (registration.status is not RegistrationStatus.WAITLISTED

@@ -244,6 +244,22 @@ def test_form_with_errors_has_no_axe_violations(page, live_server, language, pat
 
 
 @pytest.mark.parametrize("language", ["et", "en"])
+def test_the_registration_confirmation_has_no_axe_violations(page, live_server, language):
+    """The page a registration with an e-mail address is answered with (its details, what
+    happens next; the link goes by e-mail)."""
+    page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    page.goto(live_server("/events/eakate-kaasamine-voru/register"))
+    page.fill("#name", "Axe Kontroll")
+    page.fill("#email", f"axe-{language}@example.ee")
+    page.check("#needs_mobility-0")
+    page.check("#consent_privacy")
+    page.check("#consent_health")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-receipt]")
+    _assert_no_violations(page, language)
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
 @pytest.mark.parametrize(("path", "submit"), STAFF_ERROR_STATES)
 def test_staff_form_with_errors_has_no_axe_violations(page, live_server, language, path, submit):
     page.context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])

@@ -7,6 +7,7 @@ import itertools
 import pytest
 
 from tests.browser.conftest import LiveServer
+from tests.factories import manage_path_of
 
 _counter = itertools.count(1)
 
@@ -45,6 +46,11 @@ def tab_to(page, selector: str, limit: int = 400) -> None:
     raise AssertionError(f"Tab never reached {selector}")
 
 
+def _manage_path_of(live_server: LiveServer, email: str) -> str:
+    with live_server.app.app_context():
+        return manage_path_of(email)
+
+
 def _keyboard_page(browser, live_server: LiveServer):
     context = browser.new_context()
     context.add_cookies([{"name": "lang", "value": "et", "url": live_server.url}])
@@ -74,10 +80,13 @@ def test_register_with_access_needs_and_a_companion_then_cancel(browser, live_se
     page.keyboard.press("Space")
     tab_to(page, 'main form button[type="submit"]')
     page.keyboard.press("Enter")
-    page.wait_for_url("**/r/**")
+    page.wait_for_selector("[data-receipt]")
     assert "Oled registreeritud" in page.inner_text("h1")
     assert "Abiline Aino" in page.inner_text("main")
     assert "Kasutan ratastooli" in page.inner_text("main")
+    assert email in page.inner_text("main")  # the link went there
+
+    page.goto(live_server(_manage_path_of(live_server, email)))  # as from the e-mail
 
     tab_to(page, 'a[href$="/cancel"]')
     page.keyboard.press("Enter")

@@ -12,6 +12,7 @@ from koosloome.events.models import ExtraQuestion, QuestionKind, RegistrationMod
 from koosloome.extensions import db
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration, RegistrationStatus
+from tests.factories import manage_path_of
 
 Status = RegistrationStatus
 FORM = {"name": "Mari Tamm", "email": "mari@example.ee", "language": "et",
@@ -23,10 +24,11 @@ def post_form(client, event, **fields):
     return client.post(f"/events/{event.slug}/register", data=data)
 
 
-def manage_path(response) -> str:
-    location = response.headers["Location"]
-    assert location.startswith("/r/")
-    return location
+def manage_path(response, email: str = FORM["email"]) -> str:
+    """The manage link of the registration ``response`` confirmed (it went by e-mail)."""
+    assert response.status_code == 200, response.status_code
+    assert "Location" not in response.headers
+    return manage_path_of(email)
 
 
 def test_registration_form_has_every_section_and_no_ticked_consent(client, make_event):
@@ -56,11 +58,12 @@ def test_registering_shows_the_confirmation_and_queues_an_email(client, make_eve
     response = post_form(client, event, needs_mobility=["wheelchair"], diet=["vegan"],
                          consent_health="y", companion="y", companion_name="Peeter Tamm")
     path = manage_path(response)
-    assert "new=1" in path
-    html = client.get(path).get_data(as_text=True)
+    html = response.get_data(as_text=True)
     assert "Oled registreeritud" in html
     assert "Kasutan ratastooli" in html and "Vegan" in html
     assert "Peeter Tamm" in html
+    assert "mari@example.ee" in html and path not in html  # the link goes by e-mail only
+    assert response.headers["Cache-Control"] == "no-store"  # it shows health data
     registration = db.session.scalars(select(Registration)).one()
     assert registration.status is Status.CONFIRMED and registration.seats == 2
     email = db.session.scalars(select(OutgoingEmail)).one()
@@ -72,20 +75,25 @@ def test_full_event_puts_people_on_the_waiting_list_with_their_position(client, 
                                                                        make_registration):
     event = make_event(capacity=1)
     make_registration(event)
-    html = client.get(manage_path(post_form(client, event))).get_data(as_text=True)
-    assert "Oled ootenimekirjas, järjekorras 1" in html
+    response = post_form(client, event)
+    assert "Oled ootenimekirjas, järjekorras 1" in response.get_data(as_text=True)
+    html = client.get(manage_path(response)).get_data(as_text=True)
+    assert "Ootenimekirjas, järjekorras 1" in html
 
 
 def test_application_mode_says_application_received(client, make_event):
     event = make_event(registration_mode=RegistrationMode.APPLICATION)
-    html = client.get(manage_path(post_form(client, event))).get_data(as_text=True)
+    html = post_form(client, event).get_data(as_text=True)
     assert "Taotlus on kätte saadud" in html
 
 
 def test_phone_only_registration(client, make_event):
     event = make_event()
     response = post_form(client, event, email="", phone="+372 5123 4567")
-    assert response.status_code == 302
+    # No e-mail to carry the link: the manage page is the confirmation.
+    assert response.status_code == 302 and response.headers["Location"].startswith("/r/")
+    assert "Oled registreeritud" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
     assert db.session.scalars(select(Registration.phone)).one() == "+372 5123 4567"
 
 
@@ -119,15 +127,52 @@ def test_rules_across_fields_show_their_messages(client, make_event):
         or re.search(r'<input[^>]*checked[^>]*value="wheelchair"', html)
 
 
-def test_same_email_again_says_already_registered_and_offers_the_link(client, make_event):
-    event = make_event()
-    post_form(client, event)
-    response = post_form(client, event, email="MARI@example.ee")
-    assert response.status_code == 409
+def _page_text(response) -> str:
+    """The page's words without its per-request tokens (CSRF, nonces)."""
     html = response.get_data(as_text=True)
-    assert "Oled juba registreerunud" in html
-    assert 'action="/lost-link"' in html
+    html = re.sub(r'name="csrf_token" value="[^"]*"', "", html)
+    return re.sub(r'nonce="[^"]*"', "", html)
+
+
+def test_same_email_again_is_answered_as_a_new_registration_and_mails_the_link(
+    client, make_event
+):
+    """Nobody can learn from the answer whether an address attends (issue 15.3)."""
+    event = make_event(capacity=1)
+    post_form(client, event, email="mari@example.ee")   # confirmed
+    post_form(client, event, email="jaan@example.ee")   # waiting, number 1
+    again = post_form(client, event, email="MARI@example.ee")      # registered already
+    stranger = post_form(client, event, email="kati@example.ee")   # a new address: number 2
+    assert again.status_code == stranger.status_code == 200
+    # The page a new address gets at that moment, but for the address itself.
+    assert _page_text(again) == _page_text(stranger).replace("kati@example.ee",
+                                                             "MARI@example.ee")
+    assert "Oled ootenimekirjas, järjekorras 2" in _page_text(again)
+    assert db.session.query(Registration).count() == 3
+    kinds = db.session.scalars(
+        select(OutgoingEmail.kind).where(OutgoingEmail.to_address == "mari@example.ee")
+        .order_by(OutgoingEmail.id)).all()
+    assert kinds == ["confirmed", "already_registered"]
+    # Submitting again and again sends the link once in a while, not every time.
+    post_form(client, event, email="mari@example.ee")
+    assert db.session.query(OutgoingEmail).filter_by(kind="already_registered").count() == 1
+
+
+def test_a_request_that_cannot_succeed_answers_the_same_for_a_registered_address(
+    client, make_event
+):
+    """No privacy consent, or needs without health consent: 422 whoever the address is."""
+    event = make_event()
+    post_form(client, event, email="mari@example.ee")
+    for broken in ({"consent_privacy": ""},
+                   {"needs_mobility": ["wheelchair"]}):
+        known = post_form(client, event, email="mari@example.ee", **broken)
+        unknown = post_form(client, event, email="jaan@example.ee", **broken)
+        assert known.status_code == unknown.status_code == 422
+        assert _page_text(known) == _page_text(unknown).replace("jaan@example.ee",
+                                                                "mari@example.ee")
     assert db.session.query(Registration).count() == 1
+    assert db.session.query(OutgoingEmail).count() == 1
 
 
 def test_closed_registration_offers_no_form(client, make_event):

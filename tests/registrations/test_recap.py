@@ -33,11 +33,13 @@ def test_the_confirmation_page_and_email_repeat_the_needs_and_what_happens_next(
 ):
     event = make_event(capacity=10)
     response = post_form(client, event, **ASKED)
+    confirmation = response.get_data(as_text=True)
     page = client.get(manage_path(response)).get_data(as_text=True)
     email = db.session.scalars(select(OutgoingEmail)).one()
     with app.test_request_context():
         expected = _expected(event)
     for text in expected:
+        assert text in confirmation, text
         assert text in page, text
         assert text in email.body_text, text
         assert text in email.body_html.replace("&#39;", "'"), text

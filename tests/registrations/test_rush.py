@@ -51,7 +51,7 @@ def test_sixty_clients_rush_ten_seats_through_the_api(app, make_event):
         thread.join(timeout=5)
 
     codes = Counter(code for code, _ in results)
-    assert codes == {201: 60}, codes
+    assert codes == {202: 60}, codes
     assert Counter(body["status"] for _, body in results) == {"confirmed": 10, "waitlisted": 50}
     db.session.commit()
     seats = db.session.scalar(select(func.sum(Registration.seats)).where(

@@ -26,7 +26,7 @@ def test_nul_in_the_registration_form_is_removed_not_an_error(client, make_event
     response = client.post(f"/events/{event.slug}/register", data={
         "name": "Mari\x00 Tamm", "email": "mari@example.ee", "language": "et",
         "consent_privacy": "y", "consent_health": "y", "needs_note": "Ratas\x00tool\x07"})
-    assert response.status_code == 302
+    assert response.status_code == 200
     registration = db.session.scalars(select(Registration)).one()
     assert (registration.name, registration.needs_note) == ("Mari Tamm", "Ratastool")
 
