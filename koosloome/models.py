@@ -28,6 +28,7 @@ from koosloome.feedback.models import (
     FeedbackSurvey,
 )
 from koosloome.messaging.models import DeliveryAttempt, OutgoingEmail, RegistrationNotice
+from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "FeedbackQuestion",
     "FeedbackResponse",
     "FeedbackSurvey",
+    "HealthTally",
     "Idea",
     "IdeaComment",
     "IdeaRevision",

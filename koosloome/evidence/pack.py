@@ -25,6 +25,8 @@ from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind
 from koosloome.i18n import format_date, format_long_date, format_time
+from koosloome.privacy import tally
+from koosloome.privacy.tally import tallies
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, SECTORS
 from koosloome.registrations.models import Registration
 from koosloome.reports.attendance import attendance_pdf, sheet_for_event
@@ -80,8 +82,15 @@ def _figures(people: list[Registration], attribute: str, labels: tuple) -> list[
     return rows
 
 
-def _disability_figures(people: list[Registration]) -> list[Figure]:
-    counts = Counter(person.has_disability for person in people)
+def _disability_figures(event: Event, people: list[Registration],
+                        checked_in_only: bool) -> list[Figure]:
+    """Answers still held, plus the counts kept of answers the retention purge deleted."""
+    counts = Counter(person.has_disability for person in people
+                     if person.health_purged_at is None)
+    for kept in tallies([event.id]):
+        if kept.dimension == tally.DISABILITY:
+            answer = {"yes": True, "no": False}.get(kept.value)
+            counts[answer] += kept.checked_in if checked_in_only else kept.count
     return [Figure(_("Yes"), _count_cell(counts.get(True, 0))),
             Figure(_("No"), _count_cell(counts.get(False, 0))),
             Figure(_("Not stated"), _count_cell(counts.get(None, 0)))]
@@ -162,6 +171,7 @@ def gather(event: Event) -> Pack:
              person.municipality or "", format_time(person.checked_in_at))
             for person in people
         ]
+        checked_in_only = any(person.checked_in_at for person in people)
         counted = [person for person in people if person.checked_in_at] or people
         pack.figures = {
             _("County"): _figures(counted, "county", COUNTIES),
@@ -169,7 +179,8 @@ def gather(event: Event) -> Pack:
             _("Sector"): _figures(counted, "sector", SECTORS),
             _("Gender"): _figures(counted, "gender", GENDERS),
             _("Age"): _figures(counted, "age_band", AGE_BANDS),
-            _("Participants with a disability"): _disability_figures(counted),
+            _("Participants with a disability"): _disability_figures(
+                event, counted, checked_in_only),
         }
         pack.feedback_total, pack.feedback_lines, pack.feedback_csv = _feedback_lines(event)
         pack.board_lines = _board_lines(event)

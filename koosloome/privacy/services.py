@@ -3,12 +3,13 @@
 Two deadlines count from the end of each event:
 
 * ``HEALTH_DATA_RETENTION_DAYS`` (default 30) after it, the health data goes: access needs,
-  diets and allergies, transport details, the companion's name, "please phone me", the health
-  consent, answers to questions marked ``sensitive``, and the sent e-mails (which may repeat
-  those needs).
+  diets and allergies, transport details, the companion's name, "please phone me", the
+  self-declared disability, the health consent, answers to questions marked ``sensitive``,
+  and the sent e-mails (which may repeat those needs). The LEADER report's counts of them
+  are kept first, with no link to a person (``privacy.tally``).
 * ``PERSONAL_DATA_RETENTION_MONTHS`` (default 84) after it, the registration is anonymised.
   What the LEADER funder needs survives: status, seats, county, municipality, sector, the
-  self-declared gender / age band / disability fields (reported only in aggregate), and the
+  self-declared gender and age band (reported only in aggregate), and the
   check-in time, so counts and attendance stay provable.
 
 Both are idempotent (they only touch rows not yet done) and flush without committing.
@@ -30,6 +31,7 @@ from koosloome import audit
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.messaging.models import EmailStatus, OutgoingEmail
+from koosloome.privacy.tally import add_to_tally
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.registrations.personal_data import clear_health_data
@@ -151,6 +153,7 @@ def purge_health_data(now: datetime, policy: RetentionPolicy, result: PurgeResul
     """Delete the health data of events that ended ``policy.health_days`` or more ago."""
     cutoff = now - timedelta(days=policy.health_days)
     due = _registrations(and_(Event.ends_at <= cutoff, Registration.health_purged_at.is_(None)))
+    add_to_tally(due)  # the report's counts, before the answers go
     for registration in due:
         clear_health_data(registration, now)
         result.health_purged[registration.event_id] += 1
@@ -175,6 +178,7 @@ def anonymise_registrations(now: datetime, policy: RetentionPolicy, result: Purg
     due = _registrations(and_(Event.ends_at <= cutoff, Registration.anonymised_at.is_(None)))
     event_ids = {r.event_id for r in due}
     free_text = _question_ids(event_ids, ExtraQuestion.kind.in_(FREE_TEXT_KINDS))
+    add_to_tally(r for r in due if r.health_purged_at is None)
     for registration in due:
         if registration.health_purged_at is None:  # a retention shorter for health than this
             clear_health_data(registration, now)
@@ -227,6 +231,7 @@ HOLDS_HEALTH_DATA = or_(
     Registration.transport_wheelchair.is_(True),
     Registration.companion_name != "",
     Registration.phone_me.is_(True),
+    Registration.has_disability.is_not(None),
     Registration.consent_health_at.is_not(None),
     exists().where(
         Answer.registration_id == Registration.id,

@@ -105,9 +105,9 @@ RECORD_TIMES = ("created_at", "confirmed_at", "waitlisted_at", "cancelled_at",
 
 HEALTH_FIELDS = tuple(f for f in PERSON_FIELDS if f.health)
 
-#: What withdrawing consent and the health-data retention clear. ``has_disability`` stays
-#: until the LEADER report keeps its count in an aggregate of its own.
-CLEARED_HEALTH_FIELDS = tuple(f for f in HEALTH_FIELDS if f.name != "has_disability")
+#: What withdrawing consent and the health-data retention clear (the LEADER report keeps the
+#: counts it needs in ``privacy.tally``, taken before the retention purge).
+CLEARED_HEALTH_FIELDS = HEALTH_FIELDS
 
 
 def by_shape(*shapes: Shape) -> tuple[str, ...]:

@@ -11,7 +11,6 @@ from sqlalchemy import delete, update
 
 from koosloome import audit
 from koosloome.boards.models import BoardParticipant
-from koosloome.db import utcnow
 from koosloome.extensions import db
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.messaging.notify import notify_erased
@@ -21,23 +20,26 @@ from koosloome.registrations.models import ACTIVE_STATUSES, Registration, Regist
 from koosloome.seating.lifecycle import change, lock_event, promote_waiting
 
 
-def clear_health_data(registration: Registration, now: datetime) -> None:
+def clear_health_data(registration: Registration, purged_at: datetime | None) -> None:
     """Delete the registration's health data (GDPR art. 9): access needs, diet, transport,
-    the companion's name, "please phone me", answers to sensitive questions. The same for a
-    withdrawn consent and for the end of the retention period."""
+    the companion's name, "please phone me", the self-declared disability, answers to
+    sensitive questions. The same for a withdrawn consent and for the end of the retention
+    period; only the latter sets ``purged_at`` (its counts are then in ``privacy.tally``)."""
     registration.needs = []
     for detail in CLEARED_HEALTH_FIELDS:
         setattr(registration, detail.name, detail.empty())
     registration.answers = [answer for answer in registration.answers
                             if not answer.question.sensitive]
     registration.consent_health_at = None
-    registration.health_purged_at = now
+    if purged_at is not None:
+        registration.health_purged_at = purged_at
 
 
 def withdraw_health_consent(registration: Registration) -> None:
     """Withdrawing consent deletes the health data at once (GDPR art. 7(3), art. 9), and the
     audit log keeps that it happened (not what was deleted)."""
-    clear_health_data(registration, utcnow())
+    # Not counted for the report: the person withdrew their consent to its use.
+    clear_health_data(registration, None)
     audit.record("registration.health_consent_withdrawn", actor="participant",
                  object_type="registration", object_id=registration.id,
                  event_id=registration.event_id)

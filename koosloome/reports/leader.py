@@ -34,6 +34,8 @@ from koosloome.db import utcnow
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
 from koosloome.i18n import format_date, format_money, format_number
+from koosloome.privacy import tally
+from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.choices import AGE_BANDS, GENDERS
 from koosloome.registrations.models import (
     Registration,
@@ -151,6 +153,19 @@ class ParticipantRow:
     has_disability: bool | None
     companion: bool
     transport: bool
+    #: the health answers are deleted; their counts are in ``Inputs.tallies``
+    health_purged: bool = False
+
+
+@dataclass(frozen=True)
+class TallyRow:
+    """Counts of health answers kept for an event after the answers were deleted."""
+
+    event_id: int
+    dimension: str
+    value: str
+    count: int
+    checked_in: int
 
 
 @dataclass(frozen=True)
@@ -172,6 +187,7 @@ class Inputs:
     participants: list[ParticipantRow] = field(default_factory=list)
     needs: list[tuple[int, str]] = field(default_factory=list)
     boards: list[BoardRow] = field(default_factory=list)
+    tallies: list[TallyRow] = field(default_factory=list)
 
 
 @dataclass
@@ -263,15 +279,21 @@ def load_inputs(report_filter: ReportFilter) -> Inputs:
         ),
     )
     participants = [
-        ParticipantRow(row[0], row[1], row[2] is not None, *row[3:])
+        ParticipantRow(row[0], row[1], row[2] is not None, *row[3:-1], row[-1] is not None)
         for row in db.session.execute(
             select(
                 Registration.id, Registration.event_id, Registration.checked_in_at,
                 Registration.county, Registration.municipality, Registration.sector,
                 Registration.gender, Registration.age_band, Registration.has_disability,
                 Registration.companion, Registration.transport_needed,
+                Registration.health_purged_at,
             ).where(attending)
         )
+    ]
+    tallies = [
+        TallyRow(kept.event_id, kept.dimension, kept.value, kept.count, kept.checked_in)
+        for kept in db.session.scalars(
+            select(HealthTally).where(HealthTally.event_id.in_(held_ids)))
     ]
     needs = [
         (registration_id, code)
@@ -301,7 +323,7 @@ def load_inputs(report_filter: ReportFilter) -> Inputs:
             .order_by(Board.id)
         )
     ]
-    return Inputs(events, participants, needs, boards)
+    return Inputs(events, participants, needs, boards, tallies)
 
 
 # --- pure aggregation -------------------------------------------------------------------
@@ -404,7 +426,24 @@ def _breakdown(inputs: Inputs, key: str, title: str, heading: str,
     return ReportTable(key, title, [heading, _("Registered"), _("Attended")], rows)
 
 
-def _reach_table(participants: list[ParticipantRow]) -> ReportTable:
+def _kept_counts(inputs: Inputs, participants: list[ParticipantRow],
+                 dimension: str) -> dict[str, Counter[int]]:
+    """value → {event: count} of the answers kept in tallies, chosen as
+    ``counted_participants`` chooses people (only the checked-in where check-in was used)."""
+    check_in_used = {row.event_id for row in participants if row.checked_in}
+    kept: dict[str, Counter[int]] = defaultdict(Counter)
+    for row in inputs.tallies:
+        if row.dimension == dimension:
+            count = row.checked_in if row.event_id in check_in_used else row.count
+            if count:
+                kept[row.value][row.event_id] += count
+    return kept
+
+
+_DISABILITY_ANSWER = {"yes": True, "no": False, "unsaid": None}
+
+
+def _reach_table(inputs: Inputs, participants: list[ParticipantRow]) -> ReportTable:
     rows: list[list[Any]] = []
     dimensions: list[tuple[str, list[tuple[Any, str]], str]] = [
         (_("Gender"), [(code, str(GENDER_LABELS[code])) for code, _label in GENDERS], "gender"),
@@ -412,8 +451,13 @@ def _reach_table(participants: list[ParticipantRow]) -> ReportTable:
          "age_band"),
         (_("Has a disability"), [(True, _("yes")), (False, _("no"))], "has_disability"),
     ]
+    kept = _kept_counts(inputs, participants, tally.DISABILITY)
     for dimension, options, attribute in dimensions:
-        counts = Counter(getattr(row, attribute) for row in participants)
+        counts = Counter(getattr(row, attribute) for row in participants
+                         if attribute != "has_disability" or not row.health_purged)
+        if attribute == "has_disability":
+            for value, per_event in kept.items():
+                counts[_DISABILITY_ANSWER.get(value)] += per_event.total()
         values = [code for code, _name in options]
         cells = [counts[code] for code in values]
         cells.append(sum(count for code, count in counts.items() if code not in values))
@@ -437,10 +481,14 @@ def _accommodations_table(inputs: Inputs, participants: list[ParticipantRow]) ->
             people[code] += 1
             events[code].add(counted[registration_id].event_id)
     for row in participants:
-        for code, wanted in (("transport", row.transport), ("companion", row.companion)):
+        for code, wanted in (("transport", row.transport and not row.health_purged),
+                             ("companion", row.companion)):
             if wanted:
                 people[code] += 1
                 events[code].add(row.event_id)
+    for code, per_event in _kept_counts(inputs, participants, tally.NEED).items():
+        people[code] += per_event.total()
+        events[code].update(per_event)
     shown = suppress([people[code] for code, _label in ACCOMMODATIONS])
     rows: list[list[Any]] = [
         [str(name), len(events[code]), count]
@@ -449,8 +497,8 @@ def _accommodations_table(inputs: Inputs, participants: list[ParticipantRow]) ->
     return ReportTable(
         "accommodations", _("Accommodations provided"),
         [_("Accommodation"), _("Events"), _("Participants")], rows,
-        note=_("From the needs people told us; answers about needs are deleted some time "
-               "after each event, so make this report soon after the events."),
+        note=_("From the needs people told us. The answers themselves are deleted some time "
+               "after each event; their counts are kept for this report."),
     )
 
 
@@ -524,7 +572,7 @@ def build_report(report_filter: ReportFilter, inputs: Inputs, partner_name: str)
         _breakdown(inputs, "county", _("By county"), _("County"), COUNTY_LABELS),
         _breakdown(inputs, "municipality", _("By municipality"), _("Municipality"), None),
         _breakdown(inputs, "sector", _("By sector"), _("Sector"), SECTOR_LABELS),
-        _reach_table(participants),
+        _reach_table(inputs, participants),
         _accommodations_table(inputs, participants),
         _boards_table(inputs),
         _budget_table(inputs, report_filter.partner),

@@ -17,7 +17,9 @@ from koosloome.db import utcnow
 from koosloome.events.models import AgendaItem
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
-from tests.factories import organisation
+from koosloome.privacy.services import RetentionPolicy, purge
+from koosloome.registrations.models import Registration
+from tests.factories import organisation, writing
 
 
 def pdf_text(data: bytes) -> str:
@@ -134,3 +136,22 @@ def test_feedback_csv_in_the_zip_neutralises_every_formula_trigger(
     assert "'=cmd|" in text  # stored stripped of the tab, then made inert
     assert not any(cell.startswith(("=", "+", "-", "@", "\t"))
                    for line in text.splitlines() for cell in line.split(","))
+
+
+def test_the_disability_figures_survive_the_health_data_purge(
+    login, make_user, make_event, make_registration
+):
+    """Issue 15.2: the purge deletes the answers; the pack counts them from the tally."""
+    start = utcnow().replace(microsecond=0) - timedelta(days=40)
+    event = make_event(starts_at=start, ends_at=start + timedelta(hours=4))
+    for number in range(4):
+        make_registration(event, has_disability=number < 3, checked_in_at=start)
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    before = pdf_text(client.get(f"/admin/events/{event.id}/evidence.pdf").data)
+    with writing():
+        purge(utcnow(), RetentionPolicy(health_days=30, personal_months=84))
+        db.session.commit()
+    assert db.session.scalars(select(Registration.has_disability)).all() == [None] * 4
+    after = pdf_text(client.get(f"/admin/events/{event.id}/evidence.pdf").data)
+    assert "Jah: 3" in before
+    assert after.split("Puudega osalejad")[1][:60] == before.split("Puudega osalejad")[1][:60]

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from koosloome.accounts.models import Role
 from koosloome.boards.models import Board, BoardParticipant, Idea, Vote
@@ -18,9 +19,11 @@ from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
 from koosloome.events.models import EventKind, EventStatus
 from koosloome.extensions import db
-from koosloome.registrations.models import RegistrationSource, RegistrationStatus
+from koosloome.privacy.services import RetentionPolicy, purge
+from koosloome.registrations.models import Registration, RegistrationSource, RegistrationStatus
+from koosloome.registrations.personal_data import withdraw_health_consent
 from koosloome.reports.leader import suppress
-from tests.factories import organisation
+from tests.factories import organisation, writing
 from tests.reports.conftest import add_registrations, counted_queries, pdf_text
 
 PERIOD = "start=2025-01-01&end=2025-06-30"
@@ -130,6 +133,43 @@ def test_accommodations_count_interpreters_transport_and_companions(staff_client
     assert "Eesti viipekeele tõlge;1;6" in lines
     assert "Transport kodust;1;<3" in lines
     assert "Saatjad või isiklikud abistajad (tasuta koht);1;<3" in lines
+
+
+def test_the_report_is_the_same_after_the_health_data_is_purged(staff_client, project):
+    """Issue 15.2: the purge deletes the self-declared disability and the needs; the report
+    keeps its counts from the tally taken just before."""
+    client = staff_client(Role.ADMIN)
+    before = _csv(client.get(f"/admin/reports/leader.csv?{PERIOD}&partner=all"))
+    with writing():
+        result = purge(utcnow(), RetentionPolicy(health_days=30, personal_months=84))
+        db.session.commit()
+    assert result.health_purged_total == 25
+    left = db.session.scalars(select(Registration).where(
+        (Registration.has_disability.is_not(None)) | (Registration.transport_needed.is_(True))
+        | Registration.needs.any())).all()
+    assert left == []
+    after = _csv(client.get(f"/admin/reports/leader.csv?{PERIOD}&partner=all"))
+    assert after == before
+    assert "Eesti viipekeele tõlge;1;6" in after.splitlines()
+    # Running the purge again counts nobody twice.
+    with writing():
+        purge(utcnow(), RetentionPolicy(health_days=30, personal_months=84))
+        db.session.commit()
+    assert _csv(client.get(f"/admin/reports/leader.csv?{PERIOD}&partner=all")) == before
+
+
+def test_a_withdrawn_consent_is_counted_as_not_stated(staff_client, make_event):
+    event = make_event(starts_at=MARCH)
+    add_registrations(event, 4, has_disability=True, needs=("sign_language",))
+    withdrawn = db.session.scalars(select(Registration)).first()
+    with writing():
+        withdraw_health_consent(withdrawn)
+        purge(utcnow(), RetentionPolicy(health_days=30, personal_months=84))
+        db.session.commit()
+    lines = _csv(staff_client(Role.ADMIN).get(
+        f"/admin/reports/leader.csv?{PERIOD}&partner=all")).splitlines()
+    assert "Puue;jah;3" in lines and "Puue;Märkimata;<3" in lines
+    assert "Eesti viipekeele tõlge;1;3" in lines
 
 
 def test_board_outcomes_count_visible_ideas_votes_and_participants(staff_client, project):
