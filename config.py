@@ -51,6 +51,11 @@ class Config:
     #: Per client address, the look-ups of board join codes and feedback codes that find nothing
     #: (the codes are short: this keeps guessing them slow).
     CODE_LOOKUP_RATE_LIMIT = "30 per minute; 200 per hour"
+    #: Joins of one board from one client address (web and API). Joining again gives a fresh
+    #: vote budget, so this is tight; a room whose people all share one address (the venue's
+    #: Wi-Fi) joins a few a minute. Participants who join through their registration link get
+    #: the same participant back however often they join.
+    BOARD_JOIN_RATE_LIMIT = "6 per minute; 40 per hour"
     #: Failed sign-ins per staff account, whatever the address (besides the per-address one).
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per 15 minutes; 100 per day"
 

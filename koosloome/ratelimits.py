@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Response, current_app, request
+from flask_limiter.util import get_remote_address
 
 from koosloome.extensions import limiter
 
@@ -14,6 +17,25 @@ MISSED_LOOKUP = frozenset({400, 404})
 def registration_rate_limit() -> str:
     """The limit on registering per client address (form and API): REGISTRATION_RATE_LIMIT."""
     return current_app.config["REGISTRATION_RATE_LIMIT"]
+
+
+def _board_join_rate_limit() -> str:
+    return current_app.config["BOARD_JOIN_RATE_LIMIT"]
+
+
+def _board_join_key() -> str:
+    # The board and the client address: another board's joins from the same room do not
+    # count against this one.
+    code = (request.view_args or {}).get("code", "").upper()
+    return f"{code}:{get_remote_address()}"
+
+
+def limit_board_joins(joined_status: int) -> Any:
+    """BOARD_JOIN_RATE_LIMIT on joining one board from one client address, shared by the
+    page and the API; only answers with ``joined_status`` (a participant made) count."""
+    return limiter.shared_limit(
+        _board_join_rate_limit, scope="board-join", key_func=_board_join_key, methods=["POST"],
+        deduct_when=lambda response: response.status_code == joined_status)
 
 
 def code_lookup_rate_limit() -> str:

@@ -24,7 +24,7 @@ from koosloome.db import MAX_ID
 from koosloome.events.models import Event
 from koosloome.extensions import csrf, db, limiter
 from koosloome.json_api import ApiProblem, api_user, json_error, token_required
-from koosloome.ratelimits import limit_code_lookups
+from koosloome.ratelimits import limit_board_joins, limit_code_lookups
 
 bp = Blueprint("boards_api", __name__, url_prefix="/api/v1/boards")
 csrf.exempt(bp)
@@ -185,6 +185,7 @@ def get_board(code: str) -> ResponseReturnValue:
 
 @bp.post("/<code>/participants")
 @limiter.limit("30 per minute; 300 per hour")
+@limit_board_joins(201)
 def join(code: str) -> ResponseReturnValue:
     """Join the board; the answer carries the participant's token (shown once)."""
     board = _board(code)

@@ -53,7 +53,7 @@ from koosloome.boards.queries import load_board, load_comments
 from koosloome.errors import DomainError, back_to
 from koosloome.extensions import db, limiter
 from koosloome.i18n import current_language
-from koosloome.ratelimits import limit_code_lookups
+from koosloome.ratelimits import limit_board_joins, limit_code_lookups
 from koosloome.registrations.links import registration_for_token
 
 __all__ = ["bp"]
@@ -147,6 +147,7 @@ def join_code() -> ResponseReturnValue:
 @bp.route("/b/<code>/join", methods=["GET", "POST"])
 @limit_code_lookups
 @limiter.limit(JOIN_LIMIT, methods=["POST"])
+@limit_board_joins(302)
 def join(code: str) -> ResponseReturnValue:
     """Join a board with a display name (or without, when the board allows it)."""
     board = _board(code)

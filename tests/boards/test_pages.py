@@ -407,6 +407,36 @@ def test_join_and_vote_are_rate_limited_per_participant(make_config, make_board)
         db.engine.dispose()
 
 
+def test_joins_of_a_board_from_one_address_are_limited_tightly(make_config, make_board):
+    """Issue 15.11: every join is a fresh vote budget; one address cannot join a board over
+    and over (a refused form does not count), while another board is not affected."""
+    from koosloome import create_app
+    from koosloome.extensions import limiter
+
+    app = create_app(make_config(RATELIMIT_ENABLED=True))
+    with app.app_context():
+        db.session.remove()
+        board, other_board = make_board(), make_board()
+        try:
+            def join_fresh(code: str, name: str = "Mari") -> int:
+                return app.test_client().post(f"/b/{code}/join",
+                                              data={"display_name": name}).status_code
+
+            assert join_fresh(board.join_code, name="x" * 500) == 400  # not counted
+            codes = [join_fresh(board.join_code) for _ in range(7)]
+            assert codes == [302] * 6 + [429]
+            assert join_fresh(other_board.join_code) == 302
+            api = app.test_client().post(f"/api/v1/boards/{board.join_code}/participants",
+                                         json={"display_name": "Skript"})
+            assert api.status_code == 429
+            db.session.expire_all()
+            assert len(board.participants) == 6
+        finally:
+            limiter.reset()
+            db.session.remove()
+            db.engine.dispose()
+
+
 def board_creator(board):
     """The facilitator who created ``board``."""
     from koosloome.accounts.models import User
