@@ -42,7 +42,8 @@ from koosloome.registrations.choices import (
     SECTORS,
 )
 from koosloome.registrations.fields import PERSON_FIELDS
-from koosloome.registrations.services import RegistrationData
+from koosloome.registrations.models import RegistrationSource
+from koosloome.registrations.services import RegistrationData, check_rules
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -175,6 +176,16 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
         "needs_wellbeing",
         "diet",
     )
+
+    #: Whose rules apply (``check_rules``): a walk-in's registration needs no contact.
+    rules_source: RegistrationSource = RegistrationSource.WEB
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Every field, then the rules across fields, in one pass: all mistakes are shown at
+        once, not a few per submit."""
+        fields_valid = super().validate(extra_validators)
+        self.add_rule_errors(check_rules(self.to_data(), self.rules_source))
+        return fields_valid and not self.errors
 
     def question_fields(self) -> list[tuple[ExtraQuestion, Field]]:
         """The event's extra questions with their fields, in order."""

@@ -350,3 +350,30 @@ def test_a_form_with_errors_keeps_what_was_typed_after_blank_ones_were_served(cl
     assert 'value="not-an-address"' in html and 'value="Mari Tamm"' in html
     again = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "not-an-address" not in again and "Mari Tamm" not in again
+
+
+def test_every_mistake_is_shown_at_once_and_the_summary_comes_first(client, make_event):
+    """Issue 16.2: only "wheelchair" ticked gives the name, contact, privacy-consent and
+    health-consent errors in one answer, not one submit after another."""
+    event = make_event()
+    response = client.post(f"/events/{event.slug}/register",
+                           data={"language": "et", "needs_mobility": ["wheelchair"]})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<title>Viga:" in html
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    for field in ("name", "email", "consent_privacy", "consent_health"):
+        assert f'href="#{field}"' in summary, field
+    # With JavaScript off, the skip link leads to the summary before anything else.
+    main = html.split('<main id="main"')[1]
+    assert main.index('class="error-summary"') < main.index("<h1")
+    assert main.index('class="error-summary"') < main.index('href="/events/')
+
+
+def test_the_api_answers_every_mistake_at_once(client, make_event):
+    event = make_event()
+    response = client.post(f"/api/v1/events/{event.id}/registrations",
+                           json={"needs": ["wheelchair"]})
+    assert response.status_code == 422
+    assert set(response.get_json()["fields"]) >= {"name", "email", "consent_privacy",
+                                                  "consent_health"}

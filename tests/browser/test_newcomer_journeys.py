@@ -1,0 +1,43 @@
+"""The journeys a newcomer tripped on (issue 16), in both languages, with JavaScript on and
+off: what they see and where the keyboard takes them."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import LiveServer
+
+LANGUAGES = {"et": ("Viga:", "Midagi on puudu või valesti"), "en": ("Error:", "There is a problem")}
+
+
+def _context(browser, live_server: LiveServer, language: str, javascript: bool):
+    context = browser.new_context(java_script_enabled=javascript)
+    context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+    return context, context.new_page()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_every_mistake_is_listed_at_once_and_read_first(browser, live_server, language,
+                                                        javascript):
+    context, page = _context(browser, live_server, language, javascript)
+    page.goto(live_server("/events/eakate-kaasamine-voru/register"))
+    page.check("#needs_mobility-0")  # only "I use a wheelchair"
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".error-summary")
+    prefix, heading = LANGUAGES[language]
+    assert page.title().startswith(prefix)
+    summary = page.locator(".error-summary")
+    assert heading in summary.inner_text()
+    targets = summary.locator("a").evaluate_all("links => links.map(a => a.hash)")
+    assert targets == ["#name", "#email", "#consent_privacy", "#consent_health"]
+    if javascript:
+        assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    else:
+        # The skip link, then the first error: nothing stands between them.
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "skip-link"
+        page.keyboard.press("Enter")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.hash") == "#name"
+    context.close()
