@@ -135,6 +135,9 @@ def _board_links(event: Event) -> list[str]:
 
 
 #: Messages that confirm a registration repeat what the person asked for.
+#: Messages about a registration that has ended: no "change or cancel" link.
+OVER_KINDS = frozenset({MessageKind.CANCELLED, MessageKind.REGISTRATION_DECLINED,
+                        MessageKind.APPLICATION_REJECTED, MessageKind.EVENT_CANCELLED})
 RECAP_KINDS = frozenset({MessageKind.CONFIRMED, MessageKind.WAITLISTED, MessageKind.PROMOTED,
                          MessageKind.APPLICATION_RECEIVED, MessageKind.APPLICATION_ACCEPTED,
                          MessageKind.CHANGED})
@@ -159,6 +162,8 @@ def render_registration_message(
                           if feedback_open_for(registration) else event.feedback_url)
     if kind is MessageKind.REMINDER:
         values.setdefault("agenda", _agenda(event, language))
+    # Nothing left to change or cancel: the link only shows the record and the person's data.
+    values.setdefault("registration_over", kind in OVER_KINDS)
     if kind in RECAP_KINDS:
         # Confirm what the person asked for, and what happens about it.
         with force_locale(language):

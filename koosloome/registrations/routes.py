@@ -117,16 +117,23 @@ def _registered(event, receipt: services.Receipt) -> ResponseReturnValue:
 def manage(token: str) -> str:
     """The participant's registration: status, details, what happens next, actions."""
     registration = _registration_or_404(token)
+    active = registration.status in ACTIVE_STATUSES
+    summary = manage_summary(registration, current_language())
+    if not active:
+        # What was asked for a seat that is gone is no longer the point of the page.
+        summary = {"contact": summary["contact"]}
     return render_template(
         "registrations/manage.html",
         registration=registration,
         event=registration.event,
         token=token,
-        summary=manage_summary(registration, current_language()),
+        summary=summary,
         next_steps=next_steps(registration, current_language()),
         position=counts.waitlist_position(registration),
         just_registered=request.args.get("new") == "1",
-        active=registration.status in ACTIVE_STATUSES,
+        active=active,
+        can_register_again=not active and counts.registration_state(registration.event)
+        is counts.RegistrationState.OPEN,
         feedback_open=feedback_open_for(registration),
         boards=boards_open_to_event(registration.event_id),
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.browser.conftest import LiveServer
+from tests.factories import manage_path_of
 
 LANGUAGES = {"et": ("Viga:", "Midagi on puudu või valesti"), "en": ("Error:", "There is a problem")}
 
@@ -40,4 +41,37 @@ def test_every_mistake_is_listed_at_once_and_read_first(browser, live_server, la
         page.keyboard.press("Enter")
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.hash") == "#name"
+    context.close()
+
+
+CANCELLED = {"et": ("See registreering on tühistatud.", "Registreeru uuesti"),
+             "en": ("This registration is cancelled.", "Register again")}
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_a_cancelled_registration_is_plainly_over_with_a_way_back(browser, live_server,
+                                                                   language, javascript):
+    context, page = _context(browser, live_server, language, javascript)
+    email = f"tuhistaja-{language}-{int(javascript)}@example.ee"
+    page.goto(live_server("/events/eakate-kaasamine-voru/register"))
+    page.fill("#name", "Tühistaja Test")
+    page.fill("#email", email)
+    page.check("#companion")
+    page.check("#consent_privacy")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector("[data-receipt]")
+    with live_server.app.app_context():
+        path = manage_path_of(email)
+    page.goto(live_server(f"{path}/cancel"))
+    page.click("main form button[type=submit]")
+    page.wait_for_url(f"**{path}")
+    said, again = CANCELLED[language]
+    main = page.inner_text("main")
+    assert said in main
+    assert page.get_by_role("link", name=again).get_attribute("href") == \
+        "/events/eakate-kaasamine-voru/register"
+    assert page.locator(f'a[href="{path}/edit"]').count() == 0
+    headings = page.locator("main h1, main h2, main h3").all_inner_texts()
+    assert len(headings) == len(set(headings)), headings
     context.close()

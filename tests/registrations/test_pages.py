@@ -10,6 +10,7 @@ from sqlalchemy import select
 from koosloome.db import utcnow
 from koosloome.events.models import ExtraQuestion, QuestionKind, RegistrationMode
 from koosloome.extensions import db
+from koosloome.messaging.delivery import render_pending
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration, RegistrationStatus
 from tests.factories import manage_path_of
@@ -238,6 +239,28 @@ def test_cancel_needs_confirmation_and_promotes_the_waiting(client, make_event,
     db.session.refresh(waiting)
     assert waiting.status is Status.CONFIRMED
     assert "Tühistatud" in client.get(path).get_data(as_text=True)
+
+
+def test_a_cancelled_registration_says_so_plainly_with_a_way_back(app, client, make_event):
+    """Issue 16.5: no seats, needs or change links for what is over; "register again"."""
+    event = make_event(capacity=5)
+    path = manage_path(post_form(client, event, needs_mobility=["wheelchair"],
+                                 consent_health="y", companion="y",
+                                 companion_name="Peeter Tamm"))
+    client.post(f"{path}/cancel")
+    html = client.get(path).get_data(as_text=True)
+    assert "See registreering on tühistatud." in html
+    assert f'href="/events/{event.slug}/register"' in html  # register again
+    assert "sina ja saatja" not in html and "Kasutan ratastooli" not in html
+    assert "Peeter Tamm" not in html and f"{path}/edit" not in html
+    headings = re.findall(r"<h[1-3][^>]*>(.*?)</h[1-3]>", html)
+    assert len(headings) == len(set(headings)), headings
+    render_pending()
+    cancellation = db.session.scalars(select(OutgoingEmail).where(
+        OutgoingEmail.kind == "cancelled")).one()
+    for body in (cancellation.body_text, cancellation.body_html):
+        assert "muuda või tühista" not in body
+        assert path in body  # the record and the person's data stay reachable
 
 
 def test_withdrawing_health_consent_deletes_needs(client, make_event):
