@@ -145,6 +145,7 @@ def make_event(app: Any, slug: str, capacity: int, **fields: Any) -> int:
     from koosloome.db import utcnow, write_intent
     from koosloome.events.models import Event, EventKind, EventStatus
     from koosloome.extensions import db
+    from koosloome.venues.models import Venue
 
     # A write transaction from the start: on SQLite a read that turns into a write fails at
     # once when a server process wrote in between.
@@ -157,8 +158,8 @@ def make_event(app: Any, slug: str, capacity: int, **fields: Any) -> int:
             "slug": slug, "kind": EventKind.SEMINAR, "status": EventStatus.PUBLISHED,
             "title_et": f"Koormustest {slug}", "title_en": f"Load test {slug}",
             "starts_at": starts_at, "ends_at": starts_at + timedelta(hours=4),
-            "capacity": capacity, "venue_name": "Võru Kultuurimaja Kannel",
-            "venue_address": "Liiva 13, Võru", "organisation": organisation,
+            "capacity": capacity, "organisation": organisation,
+            "venue": Venue(name_et="Võru Kultuurimaja Kannel", address="Liiva 13, Võru"),
         }
         values.update(fields)
         event = Event(**values)

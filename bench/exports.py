@@ -83,12 +83,14 @@ def seed(app: Any, events: int, attendees: int, registrations: int) -> dict[str,
         RegistrationStatus,
     )
     from koosloome.tokens import hash_token
+    from koosloome.venues.models import Venue
 
     with app.app_context(), write_intent():
         create_user(ORGANISER, "Kati Korraldaja", Role.ORGANISER, "vpk", PASSWORD)
         vpk = db.session.scalars(select(Organisation).where(Organisation.slug == "vpk")).one()
         first = utcnow().replace(minute=0, second=0, microsecond=0) + timedelta(days=1)
         objects = []
+        kannel = Venue(name_et="Võru Kultuurimaja Kannel", address="Liiva 13, Võru")
         for number in range(events):
             starts = first + timedelta(hours=7 * number)
             objects.append(Event(
@@ -98,8 +100,7 @@ def seed(app: Any, events: int, attendees: int, registrations: int) -> dict[str,
                 summary_et="Arutame, kuidas kogukonnamaja aasta läbi kasutada. " * 3,
                 summary_en="How to use the community house all year round. " * 3,
                 starts_at=starts, ends_at=starts + timedelta(hours=4), capacity=100_000,
-                venue_name="Võru Kultuurimaja Kannel", venue_address="Liiva 13, Võru",
-                organisation=vpk))
+                venue=kannel, organisation=vpk))
         db.session.add_all(objects)
         db.session.flush()
         small, sheet, export = objects[0].id, objects[1].id, objects[2].id

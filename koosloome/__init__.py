@@ -95,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.registrations.routes import bp as registrations_bp
     from koosloome.reports.routes import bp as reports_bp
     from koosloome.site.routes import bp as site_bp
+    from koosloome.venues.api import bp as venues_api_bp
+    from koosloome.venues.routes import bp as venues_bp
 
     app.register_blueprint(site_bp)
     app.register_blueprint(events_bp)
@@ -111,6 +113,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(boards_api_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(users_bp)
+    app.register_blueprint(venues_bp)
+    app.register_blueprint(venues_api_bp)
 
 
 def register_unit_of_work(app: Flask) -> None:

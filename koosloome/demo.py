@@ -24,12 +24,10 @@ from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
 from koosloome.events.models import (
     AgendaItem,
-    Entrance,
     Event,
     EventKind,
     EventStatus,
     ExtraQuestion,
-    HearingLoop,
     QuestionKind,
     RegistrationMode,
 )
@@ -49,6 +47,7 @@ from koosloome.registrations.models import (
     RegistrationSource,
     RegistrationStatus,
 )
+from koosloome.venues.models import Entrance, HearingLoop, Venue
 
 DEMO_ADMIN_EMAIL = "admin@koosloome.example"
 #: Each demo account's own password, generated once per instance and kept beside it (0600).
@@ -133,58 +132,88 @@ def _logins(passwords: dict[str, str]) -> tuple[DemoLogin, ...]:
     )
 
 
-VORU_VENUE: dict[str, Any] = {
-    "venue_name": "Võru Kultuurimaja Kannel",
-    "venue_address": "Liiva 13, 65609 Võru",
-    "venue_map_url": "https://www.openstreetmap.org/search?query=Liiva%2013%2C%20V%C3%B5ru",
-    "transit_stop": "Võru bussijaam",
-    "transit_stop_distance_m": 450,
-    "dropoff_point": "Peaukse ees, Liiva tänaval",
-    "accessible_parking_spaces": 2,
-    "accessible_parking_distance_m": 15,
-    "entrance": Entrance.RAMP,
-    "door_width_cm": 90,
-    "automatic_door": True,
-    "lift": True,
-    "step_free_rooms": True,
-    "accessible_wc": True,
-    "seats_with_armrests": True,
-    "wheelchair_spaces": 4,
-    "hearing_loop": HearingLoop.FIXED,
-    "quiet_room": True,
-    "assistance_dog_area": True,
+#: The demo's venues, each with its own facts. A fact nobody has checked is left empty (the
+#: pages then say so and ask people to call) rather than borrowed from another place.
+VENUES: dict[str, dict[str, Any]] = {
+    "kannel": {
+        "name_et": "Võru Kultuurimaja Kannel",
+        "name_en": "Võru Culture House Kannel",
+        "address": "Liiva 13, 65609 Võru",
+        "map_url": "https://www.openstreetmap.org/search?query=Liiva%2013%2C%20V%C3%B5ru",
+        "transit_stop_et": "Võru bussijaam",
+        "transit_stop_en": "Võru bus station",
+        "transit_stop_distance_m": 450,
+        "dropoff_point_et": "Peaukse ees, Liiva tänaval",
+        "dropoff_point_en": "At the main door, on Liiva street",
+        "accessible_parking_spaces": 2,
+        "accessible_parking_distance_m": 15,
+        "entrance": Entrance.RAMP,
+        "door_width_cm": 90,
+        "automatic_door": True,
+        "lift": True,
+        "step_free_rooms": True,
+        "accessible_wc": True,
+        "seats_with_armrests": True,
+        "wheelchair_spaces": 4,
+        "hearing_loop": HearingLoop.FIXED,
+        "quiet_room": True,
+        "assistance_dog_area": True,
+        "evacuation_et": "Evakuatsioonitool teisel korrusel; töötajad on juhendatud.",
+        "evacuation_en": "Evacuation chair on the first floor; staff are trained to use it.",
+        "facts_checked_by": "Kadri Kuusk, Võrumaa Partnerluskogu",
+    },
+    "loomemajandus": {
+        "name_et": "Tartu Loomemajanduskeskus",
+        "name_en": "Tartu Centre for Creative Industries",
+        "address": "Kastani 42, 50410 Tartu",
+        "transit_stop_et": "Kastani",
+        "transit_stop_en": "Kastani",
+        "transit_stop_distance_m": 120,
+        "accessible_parking_spaces": 1,
+        "accessible_parking_distance_m": 30,
+        "entrance": Entrance.STEPS,
+        "entrance_steps": 2,
+        "door_width_cm": 85,
+        "automatic_door": False,
+        "lift": False,
+        "step_free_rooms": False,
+        "accessible_wc": True,
+        "seats_with_armrests": False,
+        "wheelchair_spaces": 2,
+        "hearing_loop": HearingLoop.PORTABLE,
+        "quiet_room": False,
+        "access_notes_et": "Sissepääsus on 2 astet ja kaldteed ei ole; abi saamiseks helistage "
+        "eelnevalt. Seminariruum on esimesel korrusel.",
+        "access_notes_en": "There are 2 steps at the entrance and no ramp; call ahead and we "
+        "will help. The seminar room is on the ground floor.",
+        "facts_checked_by": "Tiina Saar, Tartumaa Arendusselts",
+    },
+    # Not yet visited: only what is on record (name and address); the pages say that
+    # nobody has checked the rest.
+    "rouge": {
+        "name_et": "Rõuge rahvamaja",
+        "name_en": "Rõuge community house",
+        "address": "Haani tee 1, Rõuge",
+    },
+    "elva": {
+        "name_et": "Elva Kultuurimaja",
+        "name_en": "Elva Culture House",
+        "address": "Kesk 1, Elva",
+    },
+    "tartu-bussijaam": {
+        "name_et": "Tartu bussijaam (väljumine)",
+        "name_en": "Tartu bus station (departure)",
+        "address": "Soola 2, Tartu",
+    },
+}
+#: How long ago the checked venues were visited (the demo's dates are relative to today).
+CHECKED_DAYS_AGO = 20
+
+VORU_CONTACT = {"access_contact_name": "Kadri Kuusk", "access_contact_phone": "+372 5555 1234"}
+TARTU_CONTACT = {"access_contact_name": "Tiina Saar", "access_contact_phone": "+372 5555 5678"}
+VORU_CATERING = {
     "catering_et": "Lõunasöök ja kohvipausid; taimetoit ja gluteenivaba toit küsimisel.",
     "catering_en": "Lunch and coffee breaks; vegetarian and gluten-free food on request.",
-    "evacuation_et": "Evakuatsioonitool teisel korrusel; töötajad on juhendatud.",
-    "evacuation_en": "Evacuation chair on the first floor; staff are trained to use it.",
-    "access_contact_name": "Kadri Kuusk",
-    "access_contact_phone": "+372 5555 1234",
-}
-
-TARTU_VENUE: dict[str, Any] = {
-    "venue_name": "Tartu Loomemajanduskeskus",
-    "venue_address": "Kastani 42, 50410 Tartu",
-    "transit_stop": "Kastani",
-    "transit_stop_distance_m": 120,
-    "accessible_parking_spaces": 1,
-    "accessible_parking_distance_m": 30,
-    "entrance": Entrance.STEPS,
-    "entrance_steps": 2,
-    "door_width_cm": 85,
-    "automatic_door": False,
-    "lift": False,
-    "step_free_rooms": False,
-    "accessible_wc": True,
-    "seats_with_armrests": False,
-    "wheelchair_spaces": 2,
-    "hearing_loop": HearingLoop.PORTABLE,
-    "quiet_room": False,
-    "access_notes_et": "Sissepääsus on 2 astet ja kaldteed ei ole; abi saamiseks helistage "
-    "eelnevalt. Seminariruum on esimesel korrusel.",
-    "access_notes_en": "There are 2 steps at the entrance and no ramp; call ahead and we will "
-    "help. The seminar room is on the ground floor.",
-    "access_contact_name": "Tiina Saar",
-    "access_contact_phone": "+372 5555 5678",
 }
 
 
@@ -214,7 +243,9 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "starts_at": _local(tz, 12, 10),
             "ends_at": _local(tz, 12, 15),
             "capacity": 40,
-            **VORU_VENUE,
+            "venue": "kannel",
+            **VORU_CATERING,
+            **VORU_CONTACT,
         },
         {
             "slug": "ligipaasetav-teenus-tartu",
@@ -229,7 +260,8 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "starts_at": _local(tz, 16, 13),
             "ends_at": _local(tz, 16, 16, 30),
             "capacity": 8,
-            **TARTU_VENUE,
+            "venue": "loomemajandus",
+            **TARTU_CONTACT,
         },
         {
             "slug": "koosloome-tootuba-rouge",
@@ -243,10 +275,8 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "starts_at": _local(tz, 20, 11),
             "ends_at": _local(tz, 20, 15),
             "capacity": 25,
-            **VORU_VENUE,
-            "venue_name": "Rõuge rahvamaja",
-            "venue_address": "Haani tee 1, Rõuge",
-            "venue_map_url": "",
+            "venue": "rouge",
+            **VORU_CONTACT,
         },
         {
             "slug": "oppereis-austria",
@@ -266,8 +296,7 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "ends_at": _local(tz, 62, 22),
             "capacity": 20,
             "registration_closes_at": _local(tz, 40, 23, 59),
-            "venue_name": "Steiermark, Austria",
-            "venue_address": "Väljumine Tartu bussijaamast",
+            "venue": "tartu-bussijaam",
             "access_notes_et": "Buss on tõstukiga. Külastuskohtades tuleb kõndida kuni 500 m; "
             "ühes kohas on trepp ilma liftita.",
             "access_notes_en": "The bus has a lift. At the sites you walk up to 500 m; one site "
@@ -284,9 +313,8 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "starts_at": _local(tz, -20, 10),
             "ends_at": _local(tz, -20, 14),
             "capacity": 30,
-            **TARTU_VENUE,
-            "venue_name": "Elva Kultuurimaja",
-            "venue_address": "Kesk 1, Elva",
+            "venue": "elva",
+            **TARTU_CONTACT,
         },
     ]
 
@@ -294,13 +322,14 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
 def _voru_agenda(tz: ZoneInfo) -> list[dict[str, Any]]:
     return [
         {"starts_at": _local(tz, 12, 10), "title_et": "Tervitus ja tutvustus",
-         "title_en": "Welcome and introductions", "speaker": "Kadri Kuusk", "room": "Suur saal"},
+         "title_en": "Welcome and introductions", "speaker": "Kadri Kuusk",
+         "room_et": "Suur saal", "room_en": "Main hall"},
         {"starts_at": _local(tz, 12, 10, 30), "title_et": "Eakate osalemine kogukonnas: uuring",
          "title_en": "Older people taking part in communities: a study",
-         "speaker": "Tartu Ülikool", "room": "Suur saal"},
+         "speaker": "Tartu Ülikool", "room_et": "Suur saal", "room_en": "Main hall"},
         {"starts_at": _local(tz, 12, 12), "title_et": "Lõuna", "title_en": "Lunch"},
         {"starts_at": _local(tz, 12, 13), "title_et": "Arutelu laudades",
-         "title_en": "Table discussions", "room": "Väike saal"},
+         "title_en": "Table discussions", "room_et": "Väike saal", "room_en": "Small hall"},
     ]
 
 
@@ -346,12 +375,29 @@ PEOPLE = [
 ]
 
 
+def _ensure_venues() -> dict[str, Venue]:
+    """The demo's venues, looked up by name (created once)."""
+    venues: dict[str, Venue] = {}
+    checked_on = (utcnow() - timedelta(days=CHECKED_DAYS_AGO)).date()
+    for key, spec in VENUES.items():
+        venue = db.session.scalars(select(Venue).where(Venue.name_et == spec["name_et"])).first()
+        if venue is None:
+            venue = Venue(**spec)
+            if spec.get("facts_checked_by"):
+                venue.facts_checked_on = checked_on
+            db.session.add(venue)
+        venues[key] = venue
+    return venues
+
+
 def _ensure_events(tz: ZoneInfo, orgs: dict[str, Organisation]) -> tuple[dict[str, Event], int]:
     created = 0
     events: dict[str, Event] = {}
+    venues = _ensure_venues()
     for spec in _event_specs(tz, orgs):
         event = db.session.scalars(select(Event).where(Event.slug == spec["slug"])).first()
         if event is None:
+            spec = {**spec, "venue": venues[spec["venue"]]}
             event = Event(status=EventStatus.PUBLISHED, published_at=utcnow(), **spec)
             if spec["slug"] == "eakate-kaasamine-voru":
                 event.agenda = [AgendaItem(**item) for item in _voru_agenda(tz)]

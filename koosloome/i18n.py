@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
@@ -47,6 +48,15 @@ def format_date(value: datetime | None, language: str | None = None) -> str:
         return ""
     language = language or current_language()
     return babel_format_datetime(value, DATE_PATTERNS.get(language, DATE_PATTERNS["et"]))
+
+
+def format_day(value: date | None, language: str | None = None) -> str:
+    """A calendar day that is no moment in time (no zone): ``5. märts 2025``."""
+    if value is None:
+        return ""
+    language = language or current_language()
+    pattern = {"et": "d. MMMM yyyy", "en": "d MMMM yyyy"}.get(language, "d. MMMM yyyy")
+    return babel_format_date(value, pattern, locale=language)
 
 
 def format_long_date(value: datetime | None, language: str | None = None) -> str:
@@ -94,6 +104,7 @@ def init_i18n(app: Flask, babel: Babel) -> None:
     app.jinja_env.filters.update(
         date=format_date,
         long_date=format_long_date,
+        day=format_day,
         time=format_time,
         number=format_number,
         money=format_money,

@@ -5,13 +5,15 @@ Errors are ``{"error": "<code>", "message": "<translated text>", "fields": {name
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date
 from functools import wraps
 from typing import Any, TypeVar
 
 from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from werkzeug.datastructures import MultiDict
 
 from koosloome.accounts.models import User
 from koosloome.accounts.services import user_for_api_token
@@ -79,3 +81,40 @@ class ApiProblem(Exception):
     def response(self) -> ResponseReturnValue:
         """The JSON error response."""
         return json_error(self.status, self.code, self.message, self.fields)
+
+
+# --- JSON bodies as form data -------------------------------------------------------------
+
+Errors = dict[str, list[str]]
+
+
+def unknown_keys(payload: dict[str, Any], known: Iterable[str]) -> Errors:
+    """An error for every key the endpoint does not take (catches typos early)."""
+    allowed = set(known)
+    return {key: [_("Unknown field")] for key in payload if key not in allowed}
+
+
+def object_formdata(payload: dict[str, Any], known: Iterable[str]) -> tuple[MultiDict, Errors]:
+    """Form data for ``EventForm`` or ``VenueForm`` from a JSON object (true/false as the
+    forms' yes/no, numbers and dates as text)."""
+    payload = dict(payload)
+    errors: Errors = unknown_keys(payload, known)
+    data: MultiDict = MultiDict()
+    for key, value in payload.items():
+        if key in errors or value is None:
+            continue
+        if isinstance(value, bool):
+            data.add(key, "yes" if value else "no")
+        elif isinstance(value, int | float | str):
+            data.add(key, str(value))
+        elif isinstance(value, date):
+            data.add(key, value.isoformat())
+        else:
+            errors.setdefault(key, []).append(_("Has the wrong type"))
+    return data, errors
+
+
+def field_errors(form: Any) -> Errors:
+    """A validated form's errors as the API answers them: field name → messages."""
+    return {name: [str(m) for m in messages] for name, messages in form.errors.items()
+            if messages and name is not None}

@@ -30,6 +30,7 @@ from koosloome.feedback.models import (
 from koosloome.messaging.models import DeliveryAttempt, OutgoingEmail, RegistrationNotice
 from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
+from koosloome.venues.models import Venue
 
 __all__ = [
     "AgendaItem",
@@ -62,5 +63,6 @@ __all__ = [
     "Role",
     "Theme",
     "User",
+    "Venue",
     "Vote",
 ]

@@ -173,6 +173,14 @@ def make_event(app: Flask) -> Callable[..., Any]:
 
 
 @pytest.fixture
+def venue(app: Flask) -> Any:
+    """A committed venue (Võru's Kannel) for events made through forms or the API."""
+    made = factories.make_venue()
+    factories.db.session.commit()
+    return made
+
+
+@pytest.fixture
 def make_user(app: Flask) -> Callable[..., Any]:
     """``make_user(Role.ADMIN, "tas")`` → a committed staff user."""
     return factories.make_user

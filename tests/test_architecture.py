@@ -25,7 +25,8 @@ DOMAINS = ("accounts", "admin", "api", "boards", "events", "evidence", "feedback
 #: Besides the tables, what messaging may read of a domain: pure descriptions of its models.
 #: Presentational modules (how a venue or a registration is described in words) that
 #: messaging may read, like models: they import no service.
-DESCRIPTIONS = frozenset({"koosloome.venues.facts", "koosloome.registrations.summary"})
+DESCRIPTIONS = frozenset({"koosloome.venues.facts", "koosloome.events.place",
+                          "koosloome.registrations.summary"})
 
 
 def _module_name(path: Path) -> str:

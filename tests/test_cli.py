@@ -136,7 +136,8 @@ def test_demo_load_is_realistic_and_idempotent(runner, app):
     assert {e.status for e in events} == {EventStatus.PUBLISHED}
     assert any(e.registration_mode is RegistrationMode.APPLICATION for e in events)
     assert any(e.kind.value == "study_trip" and e.questions for e in events)
-    assert any(e.entrance is not None and e.hearing_loop is not None for e in events)
+    assert any(e.venue.entrance is not None and e.venue.hearing_loop is not None
+               for e in events)
     full = db.session.scalars(select(Event).where(Event.slug == "ligipaasetav-teenus-tartu")).one()
     confirmed_seats = db.session.scalar(
         select(func.sum(Registration.seats)).where(

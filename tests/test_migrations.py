@@ -45,3 +45,59 @@ def test_partial_unique_index_exists_after_migration(empty_database_url, make_co
         indexes = {ix["name"]: ix for ix in inspect(db.engine).get_indexes("registration")}
         assert indexes["uq_registration_active_email"]["unique"]
         db.engine.dispose()
+
+
+def test_venue_facts_move_from_the_events_to_venues_of_their_own(empty_database_url,
+                                                                  make_config):
+    """Migration 0009: each distinct (name, address) becomes one venue with its own facts;
+    the event table keeps its other rules."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade(revision="0008_health_tally")
+        columns = ("slug, kind, status, organisation_id, title_et, title_en, summary_et, "
+                   "summary_en, easy_read_et, easy_read_en, description_et, description_en, "
+                   "starts_at, ends_at, capacity, registration_mode, revision, reminder_days, "
+                   "feedback_url, venue_name, venue_address, venue_map_url, transit_stop, "
+                   "dropoff_point, entrance, entrance_steps, hearing_loop, catering_et, "
+                   "catering_en, evacuation_et, evacuation_en, access_notes_et, access_notes_en, "
+                   "access_contact_name, access_contact_phone, created_at, updated_at")
+        rows = [("voru-1", "Kannel", "Liiva 13", "Võru bussijaam", "ramp", None, "fixed"),
+                ("voru-2", "Kannel", "Liiva 13", "Võru bussijaam", "ramp", None, "fixed"),
+                ("tartu", "LMK", "Kastani 42", "Kastani", "steps", 2, "portable")]
+        with db.engine.begin() as connection:
+            for number, (slug, name, address, stop, entrance, steps, loop) in enumerate(rows):
+                connection.execute(text(
+                    f"INSERT INTO event ({columns}) VALUES (:slug, 'seminar', 'published', "
+                    "(SELECT id FROM organisation WHERE slug = 'vpk'), 'T', '', '', '', '', '', "
+                    "'', '', :starts, :ends, 10, 'open', 0, 2, '', :name, :address, '', :stop, "
+                    "'', :entrance, :steps, :loop, 'Lõuna', 'Lunch', '', '', 'Märkus', '', '', "
+                    "'', :starts, :starts)"),
+                    {"slug": slug, "name": name, "address": address, "stop": stop,
+                     "entrance": entrance, "steps": steps, "loop": loop,
+                     "starts": f"2030-01-0{number + 1} 10:00:00+00:00",
+                     "ends": f"2030-01-0{number + 1} 12:00:00+00:00"})
+        upgrade()
+        with db.engine.connect() as connection:
+            venues = connection.execute(text(
+                "SELECT name_et, address, transit_stop_et, transit_stop_en, entrance, "
+                "entrance_steps, hearing_loop FROM venue ORDER BY name_et")).all()
+            events = connection.execute(text(
+                "SELECT event.slug, venue.name_et, event.catering_en, event.access_notes_et "
+                "FROM event JOIN venue ON venue.id = event.venue_id ORDER BY event.slug")).all()
+        assert [tuple(row) for row in venues] == [
+            ("Kannel", "Liiva 13", "Võru bussijaam", "Võru bussijaam", "ramp", None, "fixed"),
+            ("LMK", "Kastani 42", "Kastani", "Kastani", "steps", 2, "portable")]
+        assert [tuple(row) for row in events] == [("tartu", "LMK", "Lunch", "Märkus"),
+                                                  ("voru-1", "Kannel", "Lunch", "Märkus"),
+                                                  ("voru-2", "Kannel", "Lunch", "Märkus")]
+        checks = {check["name"] for check in inspect(db.engine).get_check_constraints("event")}
+        assert {"ck_event_capacity_not_negative", "ck_event_eventkind"} <= checks
+        downgrade(revision="0008_health_tally")
+        with db.engine.connect() as connection:
+            back = connection.execute(text(
+                "SELECT slug, venue_name, transit_stop, entrance FROM event ORDER BY slug")).all()
+        assert [tuple(row) for row in back] == [("tartu", "LMK", "Kastani", "steps"),
+                                                ("voru-1", "Kannel", "Võru bussijaam", "ramp"),
+                                                ("voru-2", "Kannel", "Võru bussijaam", "ramp")]
+        downgrade(revision="base")
+        db.engine.dispose()

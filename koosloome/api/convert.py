@@ -6,18 +6,15 @@ errors. JSON types are checked first: a string field given a number is an error,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
 from typing import Any
 
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
+from koosloome.json_api import Errors, unknown_keys
 from koosloome.registrations.choices import NEEDS
 from koosloome.registrations.fields import TIMED_CONSENTS, Shape, by_shape
 from koosloome.registrations.forms import RegistrationForm
-
-Errors = dict[str, list[str]]
 
 _NEED_FIELD = {need.code: ("diet" if need.group == "diet" else f"needs_{need.group}")
                for need in NEEDS}
@@ -31,12 +28,6 @@ REGISTRATION_KEYS = frozenset(
 
 def _type_error(errors: Errors, key: str, message: str) -> None:
     errors.setdefault(key, []).append(message)
-
-
-def unknown_keys(payload: dict[str, Any], known: Iterable[str]) -> Errors:
-    """An error for every key the endpoint does not take (catches typos early)."""
-    allowed = set(known)
-    return {key: [_("Unknown field")] for key in payload if key not in allowed}
 
 
 def registration_formdata(payload: dict[str, Any]) -> tuple[MultiDict, Errors]:
@@ -118,43 +109,3 @@ def form_errors(form: RegistrationForm | Any) -> Errors:
             key = "needs"
         errors.setdefault(key, []).extend(str(m) for m in messages)
     return errors
-
-
-def event_formdata(payload: dict[str, Any], known: Iterable[str]) -> tuple[MultiDict, Errors]:
-    """Form data for ``EventForm`` from a JSON event (``venue`` object flattened)."""
-    payload = dict(payload)
-    venue = payload.pop("venue", None)
-    errors: Errors = {}
-    if venue is not None:
-        if not isinstance(venue, dict):
-            errors["venue"] = [_("Must be an object")]
-        else:
-            for key, value in venue.items():
-                payload[key if key.startswith("venue_") or key in _VENUE_PLAIN
-                        else f"venue_{key}"] = value
-    errors.update(unknown_keys(payload, known))
-    data: MultiDict = MultiDict()
-    for key, value in payload.items():
-        if key in errors or value is None:
-            continue
-        if isinstance(value, bool):
-            data.add(key, "yes" if value else "no")
-        elif isinstance(value, int | float | str):
-            data.add(key, str(value))
-        elif isinstance(value, date):
-            data.add(key, value.isoformat())
-        else:
-            errors.setdefault(key, []).append(_("Has the wrong type"))
-    return data, errors
-
-
-#: Venue facts that keep their own names inside the API's ``venue`` object.
-_VENUE_PLAIN = frozenset({
-    "transit_stop", "transit_stop_distance_m", "dropoff_point", "accessible_parking_spaces",
-    "accessible_parking_distance_m", "entrance", "entrance_steps", "door_width_cm",
-    "automatic_door", "lift", "step_free_rooms", "accessible_wc", "seats_with_armrests",
-    "wheelchair_spaces", "hearing_loop", "quiet_room", "assistance_dog_area", "catering_et",
-    "catering_en", "evacuation_et", "evacuation_en", "access_notes_et", "access_notes_en",
-    "access_contact_name", "access_contact_phone",
-})
-VENUE_FIELDS = ("venue_name", "venue_address", "venue_map_url", *sorted(_VENUE_PLAIN))

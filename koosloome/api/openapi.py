@@ -6,11 +6,12 @@ from typing import Any
 
 from flask import current_app
 
-from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS, VENUE_FIELDS
+from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
 from koosloome.registrations.models import RegistrationSource
+from koosloome.venues.openapi import VENUE_PATHS, VENUE_SCHEMAS
 
 STRING = {"type": "string"}
 NULLABLE_STRING = {"type": ["string", "null"]}
@@ -65,24 +66,10 @@ def _registration_input() -> dict[str, Any]:
     }
 
 
-def _venue() -> dict[str, Any]:
-    properties: dict[str, Any] = {}
-    for name in VENUE_FIELDS:
-        key = name.removeprefix("venue_") if name.startswith("venue_") else name
-        if key in ("transit_stop_distance_m", "accessible_parking_spaces",
-                   "accessible_parking_distance_m", "entrance_steps", "door_width_cm",
-                   "wheelchair_spaces"):
-            properties[key] = {"type": ["integer", "null"], "minimum": 0}
-        elif key in ("automatic_door", "lift", "step_free_rooms", "accessible_wc",
-                     "seats_with_armrests", "quiet_room", "assistance_dog_area"):
-            properties[key] = {"type": ["boolean", "null"]}
-        elif key == "entrance":
-            properties[key] = {"enum": ["level", "ramp", "steps", None]}
-        elif key == "hearing_loop":
-            properties[key] = {"enum": ["none", "fixed", "portable", None]}
-        else:
-            properties[key] = {"type": "string"}
-    return {"type": "object", "properties": properties}
+#: What an event says about access beyond its venue's facts.
+_EVENT_ACCESS = {"catering_et": 500, "catering_en": 500, "access_notes_et": 5000,
+                 "access_notes_en": 5000, "access_contact_name": 200,
+                 "access_contact_phone": 40}
 
 
 EVENT_KINDS = ["seminar", "workshop", "study_trip"]
@@ -96,7 +83,8 @@ def _event() -> dict[str, Any]:
             "status": {"enum": ["draft", "published", "cancelled"]},
             "title_et": STRING, "title_en": STRING, "summary_et": STRING, "summary_en": STRING,
             "starts_at": DATETIME, "ends_at": DATETIME,
-            "venue": {"$ref": "#/components/schemas/Venue"},
+            "venue": {"oneOf": [{"$ref": "#/components/schemas/Venue"}, {"type": "null"}]},
+            **{name: STRING for name in _EVENT_ACCESS},
             "capacity": INTEGER, "seats_taken": INTEGER, "waiting_count": INTEGER,
             "registration_mode": {"enum": ["open", "application"]},
             "registration_opens_at": NULLABLE_DATETIME,
@@ -131,7 +119,10 @@ def _event_input(required: list[str]) -> dict[str, Any]:
             "feedback_url": {"type": "string", "format": "uri"},
             "actual_cost": {"type": ["number", "string"]},
             "co_organiser": {"enum": ["vpk", "tas"]},
-            "venue": {"$ref": "#/components/schemas/Venue"},
+            "venue_id": {"type": "integer", "description": "A venue of GET /venues: its "
+                         "accessibility facts are shown with the event"},
+            **{name: {"type": "string", "maxLength": limit}
+               for name, limit in _EVENT_ACCESS.items()},
         },
     }
 
@@ -312,7 +303,7 @@ def openapi_document() -> dict[str, Any]:
             "`flask --app koosloome tokens create EMAIL`.",
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
-        "paths": {**_paths(), **OPENAPI_PATHS},
+        "paths": {**_paths(), **VENUE_PATHS, **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
                                 **OPENAPI_SECURITY_SCHEMES},
@@ -320,9 +311,9 @@ def openapi_document() -> dict[str, Any]:
                 **OPENAPI_SCHEMAS,
                 "Event": _event(),
                 "EventCreate": _event_input(["kind", "title_et", "starts_at", "ends_at",
-                                             "capacity", "venue"]),
+                                             "capacity", "venue_id"]),
                 "EventUpdate": _event_input([]),
-                "Venue": _venue(),
+                **VENUE_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

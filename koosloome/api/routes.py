@@ -17,7 +17,6 @@ from koosloome import audit
 from koosloome.accounts.models import Organisation, Role
 from koosloome.accounts.permissions import can_manage_event, can_see_health_data
 from koosloome.api.convert import (
-    event_formdata,
     form_errors,
     registration_formdata,
 )
@@ -29,7 +28,14 @@ from koosloome.events.forms import EventForm
 from koosloome.events.models import Event, EventStatus
 from koosloome.extensions import csrf, db, limiter
 from koosloome.i18n import current_language
-from koosloome.json_api import ApiProblem, api_user, json_error, peek_api_user, token_required
+from koosloome.json_api import (
+    ApiProblem,
+    api_user,
+    json_error,
+    object_formdata,
+    peek_api_user,
+    token_required,
+)
 from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import services as registrations
 from koosloome.registrations.forms import form_for_event
@@ -42,7 +48,7 @@ bp.register_error_handler(ApiProblem, lambda problem: problem.response())
 
 EVENT_INPUT_KEYS = frozenset(
     name for name, value in vars(EventForm).items() if isinstance(value, UnboundField)
-) | {"venue", "status", "slug"}
+) | {"status", "slug"}
 
 
 def _json_body() -> dict[str, Any]:
@@ -154,7 +160,7 @@ def create_event() -> ResponseReturnValue:
     payload = _json_body()
     status = payload.pop("status", "draft")
     slug = payload.pop("slug", None)
-    formdata, errors = event_formdata(payload, EVENT_INPUT_KEYS)
+    formdata, errors = object_formdata(payload, EVENT_INPUT_KEYS)
     form = EventForm(formdata=formdata, meta={"csrf": False})
     if status not in ("draft", "published"):
         errors["status"] = [_("Must be draft or published")]
@@ -189,7 +195,7 @@ def update_event(event_id: int) -> ResponseReturnValue:
     event = _managed_event(event_id)
     payload = _json_body()
     publish = payload.pop("status", None)
-    formdata, errors = event_formdata(payload, EVENT_INPUT_KEYS - {"slug"})
+    formdata, errors = object_formdata(payload, EVENT_INPUT_KEYS - {"slug"})
     form = EventForm(formdata=formdata, meta={"csrf": False})
     present = set(formdata.keys())
     for name in list(form._fields):

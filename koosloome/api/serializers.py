@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app
 
-from koosloome.api.convert import VENUE_FIELDS
 from koosloome.events.models import Event
 from koosloome.registrations.fields import RECORD_TIMES, person_values
 from koosloome.registrations.models import Registration
 from koosloome.seating.counts import SeatCount
+from koosloome.venues.serializers import venue_json
 
 
 def iso(value: datetime | None) -> str | None:
@@ -26,13 +26,9 @@ def _plain(value: Any) -> Any:
     return value.value if hasattr(value, "value") else value
 
 
-def venue_json(event: Event) -> dict[str, Any]:
-    """The venue and its accessibility facts."""
-    venue = {}
-    for name in VENUE_FIELDS:
-        key = name.removeprefix("venue_") if name.startswith("venue_") else name
-        venue[key] = _plain(getattr(event, name))
-    return venue
+#: What an event says about access beyond its venue's facts.
+EVENT_ACCESS_FIELDS = ("catering_et", "catering_en", "access_notes_et", "access_notes_en",
+                       "access_contact_name", "access_contact_phone")
 
 
 def event_json(event: Event, seats: SeatCount) -> dict[str, Any]:
@@ -48,7 +44,8 @@ def event_json(event: Event, seats: SeatCount) -> dict[str, Any]:
         "summary_en": event.summary_en,
         "starts_at": iso(event.starts_at),
         "ends_at": iso(event.ends_at),
-        "venue": venue_json(event),
+        "venue": venue_json(event.venue) if event.venue is not None else None,
+        **{name: getattr(event, name) for name in EVENT_ACCESS_FIELDS},
         "capacity": event.capacity,
         "seats_taken": seats.taken,
         "waiting_count": seats.waiting,

@@ -24,6 +24,7 @@ from koosloome.messaging.organiser import (
     send_organiser_message,
 )
 from koosloome.seating.counts import availability, seat_counts
+from koosloome.venues.services import venue_choices
 
 bp = Blueprint("event_admin", __name__, url_prefix="/admin/events")
 ORGANISERS = (Role.ADMIN, Role.ORGANISER)
@@ -35,6 +36,7 @@ def _event_form(**kwargs) -> EventForm:
         select(Organisation).where(Organisation.id != current_user.organisation_id)
     )
     form.co_organiser.choices = [("", _("None"))] + [(o.slug, o.name) for o in others]
+    form.venue_id.choices = [("", _("Choose the venue")), *venue_choices()]
     return form
 
 
@@ -218,7 +220,8 @@ def agenda(event_id: int) -> ResponseReturnValue:
             "title_et": form.title_et.data.strip(),
             "title_en": (form.title_en.data or "").strip(),
             "speaker": (form.speaker.data or "").strip(),
-            "room": (form.room.data or "").strip(),
+            "room_et": (form.room_et.data or "").strip(),
+            "room_en": (form.room_en.data or "").strip(),
         }, current_user)
         flash(_("The programme item is added."), "success")
         return redirect(url_for(".agenda", event_id=event.id))

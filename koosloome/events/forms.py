@@ -1,4 +1,4 @@
-"""The event form: texts in both languages, time, capacity, registration and the venue's access.
+"""The event form: texts in both languages, time, capacity, registration, the venue chosen.
 
 Used by the back office and, fed with the JSON body, by the API, so both check the same way.
 """
@@ -35,25 +35,15 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
-from koosloome.events.models import (
-    Entrance,
-    EventKind,
-    HearingLoop,
-    QuestionKind,
-    RegistrationMode,
-)
+from koosloome.events.models import EventKind, QuestionKind, RegistrationMode
 from koosloome.form_dates import FIRST_YEAR, LAST_YEAR, local_moment, year_error
+from koosloome.form_fields import TriStateField, long_text_field, text_field
 
 KIND_LABELS = {
     EventKind.SEMINAR: _l("Inspiration seminar"),
     EventKind.WORKSHOP: _l("Co-creation workshop"),
     EventKind.STUDY_TRIP: _l("Study trip"),
 }
-YES_NO_UNKNOWN = [
-    SelectChoice("", _l("Not stated")),
-    SelectChoice("yes", _l("Yes")),
-    SelectChoice("no", _l("No")),
-]
 
 
 class ZonedDateTimeField(StringField):
@@ -99,34 +89,6 @@ class ZonedDateTimeField(StringField):
         return ""
 
 
-class TriStateField(SelectField):
-    """Yes / no / not stated, stored as True / False / None."""
-
-    def __init__(self, label: Any = None, **kwargs: Any) -> None:
-        super().__init__(label, choices=YES_NO_UNKNOWN, validators=[Optional()], **kwargs)
-
-    def process_data(self, value: Any) -> None:
-        """Accept the model's bool/None."""
-        self.data = {True: "yes", False: "no"}.get(value, value if isinstance(value, str) else "")
-
-    def as_bool(self) -> bool | None:
-        """The answer as stored in the model."""
-        return {"yes": True, "no": False}.get(self.data or "")
-
-
-def _count(label: Any, maximum: int = 100_000) -> IntegerField:
-    return IntegerField(label, validators=[Optional(), NumberRange(min=0, max=maximum)])
-
-
-def _text(label: Any, length: int, required: bool = False) -> StringField:
-    first = InputRequired(_l("This field is required")) if required else Optional()
-    return StringField(label, validators=[first, Length(max=length)])
-
-
-def _long(label: Any, length: int) -> TextAreaField:
-    return TextAreaField(label, validators=[Optional(), Length(max=length)])
-
-
 class EventForm(FlaskForm):
     """Everything an organiser sets about an event."""
 
@@ -135,14 +97,14 @@ class EventForm(FlaskForm):
         choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
         validators=[InputRequired(_l("Choose the kind of event"))],
     )
-    title_et = _text(_l("Title in Estonian"), 200, required=True)
-    title_en = _text(_l("Title in English"), 200)
-    summary_et = _long(_l("Summary in Estonian"), 500)
-    summary_en = _long(_l("Summary in English"), 500)
-    easy_read_et = _long(_l("Easy-to-read summary in Estonian"), 5000)
-    easy_read_en = _long(_l("Easy-to-read summary in English"), 5000)
-    description_et = _long(_l("Description in Estonian"), 20000)
-    description_en = _long(_l("Description in English"), 20000)
+    title_et = text_field(_l("Title in Estonian"), 200, required=True)
+    title_en = text_field(_l("Title in English"), 200)
+    summary_et = long_text_field(_l("Summary in Estonian"), 500)
+    summary_en = long_text_field(_l("Summary in English"), 500)
+    easy_read_et = long_text_field(_l("Easy-to-read summary in Estonian"), 5000)
+    easy_read_en = long_text_field(_l("Easy-to-read summary in English"), 5000)
+    description_et = long_text_field(_l("Description in Estonian"), 20000)
+    description_en = long_text_field(_l("Description in English"), 20000)
     starts_at = ZonedDateTimeField(_l("Starts"), validators=[InputRequired(_l("Enter the start"))])
     ends_at = ZonedDateTimeField(_l("Ends"), validators=[InputRequired(_l("Enter the end"))])
     capacity = IntegerField(
@@ -180,52 +142,18 @@ class EventForm(FlaskForm):
         validate_choice=False,
     )
 
-    venue_name = _text(_l("Venue"), 200, required=True)
-    venue_address = _text(_l("Address"), 300)
-    venue_map_url = URLField(_l("Map link"), validators=[Optional(), Length(max=500), URL()])
-    transit_stop = _text(_l("Nearest public-transport stop"), 200)
-    transit_stop_distance_m = _count(_l("Walking distance from the stop (m)"))
-    dropoff_point = _text(_l("Drop-off point"), 300)
-    accessible_parking_spaces = _count(_l("Accessible parking spaces"), 1000)
-    accessible_parking_distance_m = _count(_l("Distance from parking to the entrance (m)"))
-    entrance = SelectField(
-        _l("Entrance"),
-        choices=[
-            SelectChoice("", _l("Not stated")),
-            SelectChoice(Entrance.LEVEL.value, _l("Level, no steps")),
-            SelectChoice(Entrance.RAMP.value, _l("Ramp")),
-            SelectChoice(Entrance.STEPS.value, _l("Steps, no ramp")),
-        ],
-        validators=[Optional()],
+    venue_id = SelectField(
+        _l("Venue"),
+        validators=[InputRequired(_l("Choose the venue"))],
+        coerce=lambda value: "" if value is None else str(value),  # the event's id is an int
+        validate_choice=False,  # the choices are the venues; the service checks the id
     )
-    entrance_steps = _count(_l("Number of steps"), 1000)
-    door_width_cm = _count(_l("Door width (cm)"), 1000)
-    automatic_door = TriStateField(_l("Automatic door"))
-    lift = TriStateField(_l("Lift"))
-    step_free_rooms = TriStateField(_l("All rooms used are step-free"))
-    accessible_wc = TriStateField(_l("Accessible toilet"))
-    seats_with_armrests = TriStateField(_l("Chairs with armrests"))
-    wheelchair_spaces = _count(_l("Spaces for wheelchair users"), 1000)
-    hearing_loop = SelectField(
-        _l("Hearing loop"),
-        choices=[
-            SelectChoice("", _l("Not stated")),
-            SelectChoice(HearingLoop.NONE.value, _l("No")),
-            SelectChoice(HearingLoop.FIXED.value, _l("Yes, fixed in the room")),
-            SelectChoice(HearingLoop.PORTABLE.value, _l("Yes, portable")),
-        ],
-        validators=[Optional()],
-    )
-    quiet_room = TriStateField(_l("Quiet room"))
-    assistance_dog_area = TriStateField(_l("Relief area for assistance dogs"))
-    catering_et = _text(_l("Catering in Estonian"), 500)
-    catering_en = _text(_l("Catering in English"), 500)
-    evacuation_et = _text(_l("Evacuation of people with disabilities, in Estonian"), 500)
-    evacuation_en = _text(_l("Evacuation of people with disabilities, in English"), 500)
-    access_notes_et = _long(_l("Other access information in Estonian"), 5000)
-    access_notes_en = _long(_l("Other access information in English"), 5000)
-    access_contact_name = _text(_l("Access contact person"), 200)
-    access_contact_phone = _text(_l("Access contact phone"), 40)
+    catering_et = text_field(_l("Catering in Estonian"), 500)
+    catering_en = text_field(_l("Catering in English"), 500)
+    access_notes_et = long_text_field(_l("Access information for this event, in Estonian"), 5000)
+    access_notes_en = long_text_field(_l("Access information for this event, in English"), 5000)
+    access_contact_name = text_field(_l("Access contact person"), 200)
+    access_contact_phone = text_field(_l("Access contact phone"), 40)
 
     def values(self, only: set[str] | None = None) -> dict[str, Any]:
         """Field values ready for the model (enums, booleans, None for "not stated")."""
@@ -240,8 +168,6 @@ class EventForm(FlaskForm):
 _ENUMS = {
     "kind": EventKind,
     "registration_mode": RegistrationMode,
-    "entrance": Entrance,
-    "hearing_loop": HearingLoop,
 }
 _TEXT_DEFAULT_EMPTY = {
     "title_en",
@@ -252,14 +178,8 @@ _TEXT_DEFAULT_EMPTY = {
     "description_et",
     "description_en",
     "feedback_url",
-    "venue_address",
-    "venue_map_url",
-    "transit_stop",
-    "dropoff_point",
     "catering_et",
     "catering_en",
-    "evacuation_et",
-    "evacuation_en",
     "access_notes_et",
     "access_notes_en",
     "access_contact_name",
@@ -268,6 +188,8 @@ _TEXT_DEFAULT_EMPTY = {
 
 
 def _model_value(name: str, field: Field) -> Any:
+    if name == "venue_id":
+        return int(field.data) if str(field.data or "").isdigit() else None
     if isinstance(field, TriStateField):
         return field.as_bool()
     if name in _ENUMS:
@@ -293,10 +215,10 @@ class QuestionForm(FlaskForm):
             SelectChoice(QuestionKind.DATE.value, _l("Date")),
         ],
     )
-    label_et = _text(_l("Question in Estonian"), 300, required=True)
-    label_en = _text(_l("Question in English"), 300)
-    help_et = _text(_l("Hint in Estonian"), 500)
-    help_en = _text(_l("Hint in English"), 500)
+    label_et = text_field(_l("Question in Estonian"), 300, required=True)
+    label_en = text_field(_l("Question in English"), 300)
+    help_et = text_field(_l("Hint in Estonian"), 500)
+    help_en = text_field(_l("Hint in English"), 500)
     choices_text = TextAreaField(
         _l("Choices, one per line: Estonian | English"),
         validators=[Optional(), Length(max=3000)],
@@ -337,10 +259,11 @@ class AgendaForm(FlaskForm):
     """One item of the programme."""
 
     starts_at = ZonedDateTimeField(_l("Time"), validators=[InputRequired(_l("Enter the time"))])
-    title_et = _text(_l("Title in Estonian"), 300, required=True)
-    title_en = _text(_l("Title in English"), 300)
-    speaker = _text(_l("Speaker"), 200)
-    room = _text(_l("Room"), 100)
+    title_et = text_field(_l("Title in Estonian"), 300, required=True)
+    title_en = text_field(_l("Title in English"), 300)
+    speaker = text_field(_l("Speaker"), 200)
+    room_et = text_field(_l("Room in Estonian"), 100)
+    room_en = text_field(_l("Room in English"), 100)
 
 
 class MessageForm(FlaskForm):
@@ -355,6 +278,6 @@ class MessageForm(FlaskForm):
         option_widget=CheckboxInput(),
         validators=[InputRequired(_l("Choose who gets the message"))],
     )
-    subject = _text(_l("Subject"), 200, required=True)
+    subject = text_field(_l("Subject"), 200, required=True)
     body = TextAreaField(_l("Message"), validators=[InputRequired(_l("Write the message")),
                                                      Length(max=10000)])

@@ -1,4 +1,4 @@
-"""Events, the facts about their venue's accessibility, and organisers' extra questions."""
+"""Events (held at a venue), their agenda, and organisers' extra questions."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from koosloome.db import Base, TimestampMixin, enum_column
 
 if TYPE_CHECKING:
     from koosloome.accounts.models import Organisation
+    from koosloome.venues.models import Venue
 
 
 class EventKind(enum.StrEnum):
@@ -37,22 +38,6 @@ class RegistrationMode(enum.StrEnum):
 
     OPEN = "open"
     APPLICATION = "application"
-
-
-class Entrance(enum.StrEnum):
-    """How one gets through the main entrance."""
-
-    LEVEL = "level"
-    RAMP = "ramp"
-    STEPS = "steps"
-
-
-class HearingLoop(enum.StrEnum):
-    """Induction loop in the rooms used."""
-
-    NONE = "none"
-    FIXED = "fixed"
-    PORTABLE = "portable"
 
 
 class Event(TimestampMixin, Base):
@@ -106,38 +91,19 @@ class Event(TimestampMixin, Base):
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
 
-    # The venue and what a person needs to know to decide whether they can get in and around.
-    venue_name: Mapped[str] = mapped_column(String(200))
-    venue_address: Mapped[str] = mapped_column(String(300), default="")
-    venue_map_url: Mapped[str] = mapped_column(String(500), default="")
-    transit_stop: Mapped[str] = mapped_column(String(200), default="")
-    transit_stop_distance_m: Mapped[int | None]
-    dropoff_point: Mapped[str] = mapped_column(String(300), default="")
-    accessible_parking_spaces: Mapped[int | None]
-    accessible_parking_distance_m: Mapped[int | None]
-    entrance: Mapped[Entrance | None] = mapped_column(enum_column(Entrance))
-    entrance_steps: Mapped[int | None]
-    door_width_cm: Mapped[int | None]
-    automatic_door: Mapped[bool | None]
-    lift: Mapped[bool | None]
-    step_free_rooms: Mapped[bool | None]
-    accessible_wc: Mapped[bool | None]
-    seats_with_armrests: Mapped[bool | None]
-    wheelchair_spaces: Mapped[int | None]
-    hearing_loop: Mapped[HearingLoop | None] = mapped_column(enum_column(HearingLoop))
-    quiet_room: Mapped[bool | None]
-    assistance_dog_area: Mapped[bool | None]
+    # Where: the venue's facts are kept once, on the venue. What belongs to this event alone
+    # (its catering, notes such as the trip's bus with a lift, whom to call) is kept here.
+    venue_id: Mapped[int | None] = mapped_column(ForeignKey("venue.id"), index=True)
     catering_et: Mapped[str] = mapped_column(String(500), default="")
     catering_en: Mapped[str] = mapped_column(String(500), default="")
-    evacuation_et: Mapped[str] = mapped_column(String(500), default="")
-    evacuation_en: Mapped[str] = mapped_column(String(500), default="")
-    #: Honest notes: shortcomings, walking distances, a bus with a lift, stairs at visited sites.
     access_notes_et: Mapped[str] = mapped_column(Text, default="")
     access_notes_en: Mapped[str] = mapped_column(Text, default="")
     access_contact_name: Mapped[str] = mapped_column(String(200), default="")
     access_contact_phone: Mapped[str] = mapped_column(String(40), default="")
 
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    # Loaded with the event: every page that shows an event shows where.
+    venue: Mapped[Venue | None] = relationship(back_populates="events", lazy="joined")
     co_organiser: Mapped[Organisation | None] = relationship(foreign_keys=[co_organiser_id])
     questions: Mapped[list[ExtraQuestion]] = relationship(
         back_populates="event", order_by="ExtraQuestion.position", cascade="all, delete-orphan"
@@ -147,6 +113,17 @@ class Event(TimestampMixin, Base):
         order_by="(AgendaItem.starts_at, AgendaItem.id)",
         cascade="all, delete-orphan",
     )
+
+    @property
+    def venue_name(self) -> str:
+        """The venue's name in Estonian (calendars, lists for staff); pages show
+        ``tr(event.venue, 'name')``."""
+        return self.venue.name_et if self.venue is not None else ""
+
+    @property
+    def venue_address(self) -> str:
+        """The venue's address."""
+        return self.venue.address if self.venue is not None else ""
 
     def __repr__(self) -> str:
         return f"<Event {self.slug}>"
@@ -196,6 +173,7 @@ class AgendaItem(Base):
     title_et: Mapped[str] = mapped_column(String(300))
     title_en: Mapped[str] = mapped_column(String(300), default="")
     speaker: Mapped[str] = mapped_column(String(200), default="")
-    room: Mapped[str] = mapped_column(String(100), default="")
+    room_et: Mapped[str] = mapped_column(String(100), default="")
+    room_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="agenda")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import gettext as _
 
+from koosloome.bilingual import localised
 from koosloome.downloads import content_disposition
 from koosloome.events import services
 from koosloome.events.models import Event
+from koosloome.events.place import access_notes, venue_facts, venue_label
 from koosloome.i18n import current_language
 from koosloome.messaging.calendars import calendar_links, public_calendar
 from koosloome.seating.counts import availability
-from koosloome.venues.facts import venue_facts
 
 bp = Blueprint("events", __name__)
 
@@ -36,6 +39,7 @@ def event_page(slug: str) -> str:
         event=event,
         availability=availability([event])[event.id],
         venue_facts=venue_facts(event, current_language()),
+        access_notes=access_notes(event, current_language()),
     )
 
 
@@ -70,3 +74,14 @@ def event_ics(slug: str) -> Response:
 def _calendar_links(event: Event) -> dict[str, str]:
     """Google Calendar and Outlook.com links for the "add to calendar" partial."""
     return calendar_links(event, current_language())
+
+
+@bp.app_context_processor
+def _place_helpers() -> dict[str, Any]:
+    """``place(event)``: "name, address"; ``place_name(event)``: the name (reader's language)."""
+    language = current_language()
+    return {
+        "place": lambda event: venue_label(event, language),
+        "place_name": lambda event: localised(event.venue, "name", language)
+        if event.venue is not None else "",
+    }

@@ -19,7 +19,6 @@ from koosloome.db import utcnow
 from koosloome.errors import DomainError
 from koosloome.events.models import (
     AgendaItem,
-    Entrance,
     Event,
     EventStatus,
     ExtraQuestion,
@@ -34,6 +33,7 @@ from koosloome.seating.lifecycle import (
     tell_event_cancelled,
     tell_event_changed,
 )
+from koosloome.venues.models import Venue
 
 
 def upcoming_events(now: datetime | None = None) -> list[Event]:
@@ -66,7 +66,7 @@ def is_application(event: Event) -> bool:
 # --- Managing events --------------------------------------------------------------------------
 
 #: Changing any of these sends an updated calendar invite to everyone confirmed.
-TIME_OR_PLACE = frozenset({"starts_at", "ends_at", "venue_name", "venue_address"})
+TIME_OR_PLACE = frozenset({"starts_at", "ends_at", "venue_id"})
 
 
 class InvalidEvent(DomainError):
@@ -104,8 +104,9 @@ def check_event_rules(values: dict[str, Any]) -> dict[str, list[str]]:
     opens, closes = values.get("registration_opens_at"), values.get("registration_closes_at")
     if opens and closes and closes <= opens:
         errors["registration_closes_at"] = [_("Registration must close after it opens")]
-    if values.get("entrance") is Entrance.STEPS and not values.get("entrance_steps"):
-        errors["entrance_steps"] = [_("Say how many steps there are")]
+    if "venue_id" in values and (values["venue_id"] is None
+                                 or db.session.get(Venue, values["venue_id"]) is None):
+        errors["venue_id"] = [_("Choose a venue from the list")]
     return errors
 
 

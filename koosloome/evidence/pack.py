@@ -161,7 +161,8 @@ def gather(event: Event) -> Pack:
             (format_time(item.starts_at) if format_date(item.starts_at, "et")
              == format_date(event.starts_at, "et")
              else f"{format_date(item.starts_at, 'et')} {format_time(item.starts_at)}",
-             localised(item, "title", "et"), ", ".join(p for p in (item.speaker, item.room) if p))
+             localised(item, "title", "et"),
+             ", ".join(p for p in (item.speaker, item.room_et) if p))
             for item in event.agenda
         ]
         sectors = {code: str(label) for code, label in SECTORS}

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from koosloome.bilingual import localised
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
+from koosloome.events.place import access_notes, venue_facts, venue_label
 from koosloome.messaging.ical import (
     CalendarEntry,
     Person,
@@ -20,7 +21,6 @@ from koosloome.messaging.ical import (
     published,
 )
 from koosloome.messaging.mime import site_domain
-from koosloome.venues.facts import venue_facts
 
 
 def event_url(event: Event) -> str:
@@ -34,9 +34,9 @@ def organiser_person(event: Event) -> Person:
     return Person(organisation.name, organisation.contact_email)
 
 
-def location_text(event: Event) -> str:
-    """Venue name and address on one line."""
-    return ", ".join(part for part in (event.venue_name, event.venue_address) if part)
+def location_text(event: Event, language: str) -> str:
+    """Venue name (in ``language``) and address on one line."""
+    return venue_label(event, language)
 
 
 def calendar_description(event: Event, language: str, manage_link: str | None = None) -> str:
@@ -48,7 +48,7 @@ def calendar_description(event: Event, language: str, manage_link: str | None = 
             lines = [_("Accessibility of the venue") + ":"]
             lines += [f"- {fact.label}: {fact.value}" for fact in facts]
             parts.append("\n".join(lines))
-        parts.append(localised(event, "access_notes", language))
+        parts.append(access_notes(event, language))
         parts.append(_("Event page: %(url)s", url=event_url(event)))
         if manage_link:
             parts.append(_("See, change or cancel your registration: %(url)s", url=manage_link))
@@ -71,7 +71,7 @@ def calendar_entry(
         summary=localised(event, "title", language),
         starts_at=event.starts_at,
         ends_at=event.ends_at,
-        location=location_text(event),
+        location=location_text(event, language),
         description=calendar_description(event, language, manage_link),
         url=event_url(event),
         cancelled=event.status is EventStatus.CANCELLED,

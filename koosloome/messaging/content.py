@@ -16,6 +16,7 @@ from sqlalchemy import select
 from koosloome.bilingual import localised
 from koosloome.boards.models import Board
 from koosloome.events.models import Event
+from koosloome.events.place import Fact, access_notes, venue_facts
 from koosloome.extensions import db
 from koosloome.feedback.models import feedback_open_for
 from koosloome.i18n import format_long_date, format_time
@@ -27,7 +28,6 @@ from koosloome.messaging.mime import header_text
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration
 from koosloome.registrations.summary import manage_summary, next_steps
-from koosloome.venues.facts import Fact, venue_facts
 
 SUBJECTS = {
     MessageKind.CONFIRMED: _l("You are registered: %(title)s"),
@@ -90,14 +90,14 @@ def message_context(
             "name": name,
             "title": localised(event, "title", language),
             "summary": localised(event, "summary", language),
-            "access_notes": localised(event, "access_notes", language),
+            "access_notes": access_notes(event, language),
             "date": format_long_date(event.starts_at, language),
             "start_time": format_time(event.starts_at),
             "end_time": format_time(event.ends_at),
             "end_date": format_long_date(event.ends_at, language),
             "same_day": format_long_date(event.ends_at, language)
             == format_long_date(event.starts_at, language),
-            "location": location_text(event),
+            "location": location_text(event, language),
             "facts": facts,
             "event_url": event_url(event),
             "manage_url": manage_link,
@@ -123,7 +123,8 @@ def _agenda(event: Event, language: str) -> list[tuple[str, str, str]]:
     with force_locale(language):
         return [
             (format_time(item.starts_at), localised(item, "title", language),
-             ", ".join(part for part in (item.speaker, item.room) if part))
+             ", ".join(part for part in (item.speaker, localised(item, "room", language))
+                       if part))
             for item in event.agenda
         ]
 

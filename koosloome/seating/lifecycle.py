@@ -144,7 +144,9 @@ def lock_event(event_id: int) -> Event:
             raise RuntimeError("seat decisions on SQLite need a write transaction (write_intent)")
         event = db.session.get(Event, event_id, populate_existing=True)
     else:
-        query = select(Event).where(Event.id == event_id).with_for_update()
+        # OF event: the venue comes along in an outer join, which cannot be locked (nor needs
+        # to be).
+        query = select(Event).where(Event.id == event_id).with_for_update(of=Event)
         event = db.session.scalars(query.execution_options(populate_existing=True)).first()
     if event is None:
         raise LookupError(event_id)

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from koosloome.bilingual import localised
-from koosloome.events.models import Entrance, Event, HearingLoop
+from koosloome.venues.models import Entrance, HearingLoop, Venue
 
 
 @dataclass(frozen=True)
@@ -29,14 +29,14 @@ def _metres(value: int | None) -> str:
     return _("%(metres)s m", metres=value) if value is not None else ""
 
 
-def _entrance(event: Event) -> str | None:
-    if event.entrance is None:
+def _entrance(venue: Venue) -> str | None:
+    if venue.entrance is None:
         return None
-    if event.entrance is Entrance.LEVEL:
+    if venue.entrance is Entrance.LEVEL:
         return _("Level entrance, no steps")
-    if event.entrance is Entrance.RAMP:
+    if venue.entrance is Entrance.RAMP:
         return _("Ramp at the entrance")
-    steps = event.entrance_steps or 0
+    steps = venue.entrance_steps or 0
     return ngettext(
         "%(num)d step at the entrance, no ramp", "%(num)d steps at the entrance, no ramp", steps
     )
@@ -51,57 +51,60 @@ def _hearing_loop(value: HearingLoop | None) -> str | None:
     }[value]
 
 
-def _parking(event: Event) -> str | None:
-    if event.accessible_parking_spaces is None:
+def _parking(venue: Venue) -> str | None:
+    if venue.accessible_parking_spaces is None:
         return None
-    if event.accessible_parking_spaces == 0:
+    if venue.accessible_parking_spaces == 0:
         return _("None")
     text = ngettext(
-        "%(num)d space", "%(num)d spaces", event.accessible_parking_spaces
+        "%(num)d space", "%(num)d spaces", venue.accessible_parking_spaces
     )
-    if event.accessible_parking_distance_m is not None:
+    if venue.accessible_parking_distance_m is not None:
         text += ", " + _(
-            "%(metres)s m from the entrance", metres=event.accessible_parking_distance_m
+            "%(metres)s m from the entrance", metres=venue.accessible_parking_distance_m
         )
     return text
 
 
-def _transit(event: Event) -> str | None:
-    if not event.transit_stop:
+def _transit(venue: Venue, language: str) -> str | None:
+    stop = localised(venue, "transit_stop", language)
+    if not stop:
         return None
-    if event.transit_stop_distance_m is None:
-        return event.transit_stop
-    return f"{event.transit_stop} ({_metres(event.transit_stop_distance_m)})"
+    if venue.transit_stop_distance_m is None:
+        return stop
+    return f"{stop} ({_metres(venue.transit_stop_distance_m)})"
 
 
-def venue_facts(event: Event, language: str) -> list[Fact]:
-    """The facts the organiser has filled in, in a fixed order; unknown ones are left out."""
-    door = None
-    if event.door_width_cm is not None:
-        door = _("%(cm)s cm wide", cm=event.door_width_cm)
-        if event.automatic_door:
+def _door(venue: Venue) -> str | None:
+    if venue.door_width_cm is not None:
+        door = _("%(cm)s cm wide", cm=venue.door_width_cm)
+        if venue.automatic_door:
             door += ", " + _("opens automatically")
-    elif event.automatic_door is not None:
-        door = _("Opens automatically") if event.automatic_door else _("Opened by hand")
-    candidates = [
-        (_("Nearest public-transport stop"), _transit(event)),
-        (_("Drop-off point"), event.dropoff_point or None),
-        (_("Accessible parking"), _parking(event)),
-        (_("Entrance"), _entrance(event)),
-        (_("Door"), door),
-        (_("Lift"), _yes_no(event.lift)),
-        (_("All rooms used are step-free"), _yes_no(event.step_free_rooms)),
-        (_("Accessible toilet"), _yes_no(event.accessible_wc)),
-        (_("Chairs with armrests"), _yes_no(event.seats_with_armrests)),
+        return door
+    if venue.automatic_door is not None:
+        return _("Opens automatically") if venue.automatic_door else _("Opened by hand")
+    return None
+
+
+def place_facts(venue: Venue, language: str) -> list[tuple[str, str | None]]:
+    """The place's own facts, in a fixed order (None where unknown)."""
+    return [
+        (_("Nearest public-transport stop"), _transit(venue, language)),
+        (_("Drop-off point"), localised(venue, "dropoff_point", language) or None),
+        (_("Accessible parking"), _parking(venue)),
+        (_("Entrance"), _entrance(venue)),
+        (_("Door"), _door(venue)),
+        (_("Lift"), _yes_no(venue.lift)),
+        (_("All rooms used are step-free"), _yes_no(venue.step_free_rooms)),
+        (_("Accessible toilet"), _yes_no(venue.accessible_wc)),
+        (_("Chairs with armrests"), _yes_no(venue.seats_with_armrests)),
         (
             _("Spaces for wheelchair users"),
-            str(event.wheelchair_spaces) if event.wheelchair_spaces is not None else None,
+            str(venue.wheelchair_spaces) if venue.wheelchair_spaces is not None else None,
         ),
-        (_("Hearing loop"), _hearing_loop(event.hearing_loop)),
-        (_("Quiet room"), _yes_no(event.quiet_room)),
-        (_("Relief area for assistance dogs"), _yes_no(event.assistance_dog_area)),
-        (_("Catering"), localised(event, "catering", language) or None),
+        (_("Hearing loop"), _hearing_loop(venue.hearing_loop)),
+        (_("Quiet room"), _yes_no(venue.quiet_room)),
+        (_("Relief area for assistance dogs"), _yes_no(venue.assistance_dog_area)),
         (_("Evacuation of people with disabilities"),
-         localised(event, "evacuation", language) or None),
+         localised(venue, "evacuation", language) or None),
     ]
-    return [Fact(label, value) for label, value in candidates if value]

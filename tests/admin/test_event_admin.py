@@ -10,31 +10,47 @@ from koosloome.events.models import Event, EventStatus, ExtraQuestion
 from koosloome.extensions import db
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import RegistrationStatus
-from tests.factories import organisation
+from koosloome.venues.models import Entrance, HearingLoop
+from tests.factories import make_venue, organisation
 
 FORM = {
     "kind": "seminar", "title_et": "Kogukonnad ja eakad", "starts_at": "2031-03-05T10:00",
     "ends_at": "2031-03-05T14:00", "capacity": "30", "registration_mode": "open",
-    "reminder_days": "2", "venue_name": "Antsla rahvamaja", "entrance": "steps",
-    "entrance_steps": "2", "lift": "no", "hearing_loop": "portable",
-    "automatic_door": "", "step_free_rooms": "", "accessible_wc": "yes",
-    "seats_with_armrests": "", "quiet_room": "", "assistance_dog_area": "",
+    "reminder_days": "2",
 }
 
 
+def _antsla():
+    venue = make_venue(name_et="Antsla rahvamaja", address="Kooli 3, Antsla",
+                       entrance=Entrance.STEPS, entrance_steps=2, lift=False,
+                       accessible_wc=True, hearing_loop=HearingLoop.PORTABLE)
+    db.session.commit()
+    return venue
+
+
 def test_organiser_creates_and_publishes_an_event(login, make_user):
+    venue = _antsla()
     client = login(make_user(Role.ORGANISER, "tas"))
-    assert "Loo sündmus" in client.get("/admin/events/new").get_data(as_text=True)
-    response = client.post("/admin/events/new", data={**FORM, "co_organiser": "vpk",
-                                                      "publish": "1"})
+    new = client.get("/admin/events/new").get_data(as_text=True)
+    assert "Loo sündmus" in new and "Antsla rahvamaja, Kooli 3, Antsla" in new
+    response = client.post("/admin/events/new", data={**FORM, "venue_id": venue.id,
+                                                      "co_organiser": "vpk", "publish": "1"})
     assert response.status_code == 302
     event = db.session.scalars(select(Event)).one()
     assert event.status is EventStatus.PUBLISHED and event.organisation.slug == "tas"
-    assert event.co_organiser.slug == "vpk"
+    assert event.co_organiser.slug == "vpk" and event.venue is venue
     assert event.starts_at.isoformat() == "2031-03-05T08:00:00+00:00"  # 10:00 in Tallinn
-    assert (event.lift, event.accessible_wc, event.quiet_room) == (False, True, None)
     assert "sissepääsus on 2 astet" in client.get(f"/events/{event.slug}").get_data(
         as_text=True).lower()
+
+
+def test_an_event_needs_a_venue_of_the_list(login, make_user):
+    client = login(make_user())
+    for venue_id in ("", "99999", "x"):
+        response = client.post("/admin/events/new", data={**FORM, "venue_id": venue_id})
+        assert response.status_code == 422
+        assert 'href="#venue_id"' in response.get_data(as_text=True)
+    assert db.session.scalars(select(Event)).all() == []
 
 
 def test_bad_event_input_keeps_what_was_typed(login, make_user):
@@ -56,15 +72,16 @@ def test_moving_an_event_asks_first_then_sends_updated_invites(login, make_user,
     client = login(make_user(Role.ORGANISER, "vpk"))
     edit = client.get(f"/admin/events/{event.id}/edit").get_data(as_text=True)
     assert f'value="{event.title_et}"' in edit
-    data = {**FORM, "title_et": event.title_et, "venue_name": "Uus koht", "capacity": "20"}
+    moved_to = _antsla()
+    data = {**FORM, "title_et": event.title_et, "venue_id": moved_to.id, "capacity": "20"}
     first = client.post(f"/admin/events/{event.id}/edit", data=data)
     html = first.get_data(as_text=True)
     assert "2 osalejat saavad uuendatud kutse." in html
     db.session.refresh(event)
-    assert event.venue_name != "Uus koht" and event.revision == 0
+    assert event.venue_name != "Antsla rahvamaja" and event.revision == 0
     client.post(f"/admin/events/{event.id}/edit", data={**data, "confirmed": "1"})
     db.session.refresh(event)
-    assert event.venue_name == "Uus koht" and event.revision == 1
+    assert event.venue_name == "Antsla rahvamaja" and event.revision == 1
     kinds = db.session.scalars(select(OutgoingEmail.kind)).all()
     assert kinds == ["event_changed", "event_changed"]
 
@@ -147,7 +164,7 @@ def test_programme_items_are_added_shown_in_order_and_removed(login, make_user, 
     event = make_event(organisation=organisation("vpk"))
     login(make_user())
     client.post(f"/admin/events/{event.id}/agenda",
-                data={"starts_at": "2031-03-05T13:00", "title_et": "Arutelu", "room": "Saal"})
+                data={"starts_at": "2031-03-05T13:00", "title_et": "Arutelu", "room_et": "Saal"})
     client.post(f"/admin/events/{event.id}/agenda",
                 data={"starts_at": "2031-03-05T10:00", "title_et": "Tervitus",
                       "speaker": "Kadri Kuusk"})

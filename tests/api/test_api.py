@@ -51,7 +51,8 @@ def test_public_events_list_and_detail(client, make_event, make_registration):
     assert body["title_et"] == "Seminar Võrus"
     assert body["seats_taken"] == 2 and body["waiting_count"] == 0
     assert body["starts_at"].endswith(("+02:00", "+03:00"))
-    assert body["venue"]["name"] == event.venue_name
+    assert body["venue"]["name_et"] == event.venue_name
+    assert body["venue"]["id"] == event.venue_id
     assert body["url"] == f"http://koosloome.test/events/{event.slug}"
 
 
@@ -187,13 +188,52 @@ def test_staff_endpoints_need_a_token(client, make_event):
 NEW_EVENT = {
     "kind": "seminar", "title_et": "Uus seminar: ligipääs", "starts_at": "2031-03-05T10:00+02:00",
     "ends_at": "2031-03-05T14:00+02:00", "capacity": 30,
-    "venue": {"name": "Antsla rahvamaja", "address": "Kooli 3, Antsla", "lift": False,
-              "entrance": "steps", "entrance_steps": 3, "hearing_loop": "portable"},
 }
+ANTSLA = {"name_et": "Antsla rahvamaja", "address": "Kooli 3, Antsla", "lift": False,
+          "entrance": "steps", "entrance_steps": 3, "hearing_loop": "portable"}
 
 
-def test_organiser_creates_an_event(client, bearer):
-    response = client.post("/api/v1/events", json={**NEW_EVENT, "co_organiser": "tas"},
+@pytest.fixture
+def antsla(client, bearer) -> int:
+    """A venue stated through the API; its id."""
+    response = client.post("/api/v1/venues", json=ANTSLA, headers=bearer(Role.ORGANISER, "tas"))
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
+
+
+def test_organisers_state_venues_and_anyone_reads_them(client, bearer, antsla):
+    venue = client.get(f"/api/v1/venues/{antsla}").get_json()
+    assert venue["entrance_steps"] == 3 and venue["lift"] is False
+    assert venue["accessible_wc"] is None  # not known, not "no"
+    changed = client.patch(f"/api/v1/venues/{antsla}", headers=bearer(Role.ORGANISER, "vpk"),
+                           json={"lift": True, "facts_checked_on": "2026-11-20",
+                                 "facts_checked_by": "Kadri Kuusk, VPK"})
+    assert changed.status_code == 200, changed.get_json()
+    assert changed.get_json()["lift"] is True and changed.get_json()["entrance_steps"] == 3
+    assert changed.get_json()["facts_checked_on"] == "2026-11-20"
+    assert [v["name_et"] for v in client.get("/api/v1/venues").get_json()["venues"]] == [
+        "Antsla rahvamaja"]
+    refused = client.post("/api/v1/venues", json=ANTSLA, headers=bearer(Role.FACILITATOR))
+    assert refused.status_code == 403
+    assert client.post("/api/v1/venues", json=ANTSLA).status_code == 401
+
+
+@pytest.mark.parametrize(("change", "field"), [
+    ({"entrance": "steps", "entrance_steps": None}, "entrance_steps"),
+    ({"facts_checked_on": "2026-11-20", "facts_checked_by": ""}, "facts_checked_by"),
+    ({"name_et": ""}, "name_et"),
+    ({"door_width_cm": -5}, "door_width_cm"),
+    ({"sauna": True}, "sauna"),
+])
+def test_invalid_venues_get_422(client, bearer, change, field):
+    response = client.post("/api/v1/venues", json={**ANTSLA, **change}, headers=bearer())
+    assert response.status_code == 422
+    assert field in response.get_json()["fields"]
+
+
+def test_organiser_creates_an_event(client, bearer, antsla):
+    response = client.post("/api/v1/events",
+                           json={**NEW_EVENT, "venue_id": antsla, "co_organiser": "tas"},
                            headers=bearer(Role.ORGANISER, "vpk"))
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
@@ -201,13 +241,15 @@ def test_organiser_creates_an_event(client, bearer):
     assert body["status"] == "draft"
     assert body["starts_at"] == "2031-03-05T10:00:00+02:00"
     assert body["venue"]["entrance_steps"] == 3 and body["venue"]["lift"] is False
+    assert body["venue"]["id"] == antsla
     event = db.session.get(Event, body["id"])
     assert event.organisation.slug == "vpk" and event.co_organiser.slug == "tas"
     assert response.headers["Location"] == f"/api/v1/events/{event.id}"
 
 
-def test_facilitators_cannot_create_events(client, bearer):
-    response = client.post("/api/v1/events", json=NEW_EVENT, headers=bearer(Role.FACILITATOR))
+def test_facilitators_cannot_create_events(client, bearer, antsla):
+    response = client.post("/api/v1/events", json={**NEW_EVENT, "venue_id": antsla},
+                           headers=bearer(Role.FACILITATOR))
     assert response.status_code == 403
 
 
@@ -219,13 +261,13 @@ def test_facilitators_cannot_create_events(client, bearer):
         ({"capacity": -1}, "capacity"),
         ({"kind": "party"}, "kind"),
         ({"title_et": ""}, "title_et"),
-        ({"venue": {"entrance": "steps", "entrance_steps": None}}, "entrance_steps"),
+        ({"venue_id": 99999}, "venue_id"),
+        ({"venue_id": None}, "venue_id"),
+        ({"venue": {"name": "Saal"}}, "venue"),  # facts belong to /venues now
     ],
 )
-def test_invalid_events_get_422(client, bearer, change, field):
-    payload = {**NEW_EVENT, **change}
-    if "venue" in change:
-        payload["venue"] = {"name": "Saal", **change["venue"]}
+def test_invalid_events_get_422(client, bearer, antsla, change, field):
+    payload = {**NEW_EVENT, "venue_id": antsla, **change}
     response = client.post("/api/v1/events", json=payload, headers=bearer())
     assert response.status_code == 422
     assert field in response.get_json()["fields"]

@@ -101,7 +101,8 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         past_registration = db.session.scalars(
             select(Registration).where(Registration.event_id == past.id)).first()
         ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
-               "question": trip.questions[0].id, "past": past.id}
+               "question": trip.questions[0].id, "past": past.id,
+               "venue": with_needs.event.venue_id}
         extra_tokens = {"past_token": past_registration.manage_token}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -22,6 +22,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "accounts.login": ("/login", "anonymous"),
     "admin.dashboard": ("/admin/", "staff"),
     "registrations.register": ("/events/eakate-kaasamine-voru/register", "anonymous"),
+    "venues.list_venues": ("/admin/venues/", "staff"),
+    "venues.new_venue": ("/admin/venues/new", "staff"),
+    "venues.edit_venue": ("/admin/venues/{venue}/edit", "staff"),
     "registrations.manage": ("/r/{token}", "anonymous"),
     "registrations.edit": ("/r/{token}/edit", "anonymous"),
     "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
@@ -113,6 +116,7 @@ STAFF_ERROR_STATES = [
     ("/join", "main button[type=submit]"),
     ("/admin/audit?start=2025-02-01&end=2025-01-01", "main form button[type=submit]"),
     ("/admin/users/new", "main form button[type=submit]"),
+    ("/admin/venues/new", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -124,6 +128,8 @@ NOT_PAGES = {
     "api.list_events": "JSON API",
     "api.list_registrations": "JSON API",
     "api.openapi": "JSON API description",
+    "venues_api.get_venue": "JSON API",
+    "venues_api.list_venues": "JSON API",
     "reports.attendance_sheet": "PDF",
     "reports.leader_csv": "CSV file",
     "reports.leader_xlsx": "XLSX file",

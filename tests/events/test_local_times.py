@@ -34,12 +34,12 @@ def test_the_event_form_refuses_a_time_that_does_not_exist_or_comes_twice(
     assert db.session.query(Event).count() == 0
 
 
-def test_the_api_refuses_them_too_and_takes_the_hour_with_its_offset(client, make_user):
+def test_the_api_refuses_them_too_and_takes_the_hour_with_its_offset(client, make_user, venue):
     user = make_user(Role.ORGANISER, "vpk")
     headers = {"Authorization": f"Bearer {create_api_token(user)}"}
     db.session.commit()
     body = {"kind": "seminar", "title_et": "Öine seminar", "capacity": 10,
-            "registration_mode": "open", "venue_name": "Võru Kultuurimaja"}
+            "registration_mode": "open", "venue_id": venue.id}
     for moment in (SPRING_GAP, AUTUMN_TWICE):
         response = client.post("/api/v1/events", headers=headers, json={
             **body, "starts_at": moment, "ends_at": f"{moment[:10]}T12:00"})
@@ -53,10 +53,11 @@ def test_the_api_refuses_them_too_and_takes_the_hour_with_its_offset(client, mak
     assert event.organisation == organisation("vpk")
 
 
-def test_an_ordinary_local_time_is_read_as_tallinn_time(login, make_user):
+def test_an_ordinary_local_time_is_read_as_tallinn_time(login, make_user, venue):
     client = login(make_user(Role.ORGANISER, "tas"))
     response = client.post("/admin/events/new", data={
-        **FORM, "starts_at": "2031-10-26T05:00", "ends_at": "2031-10-26T12:00"})
+        **FORM, "venue_id": venue.id, "starts_at": "2031-10-26T05:00",
+        "ends_at": "2031-10-26T12:00"})
     assert response.status_code == 302
     event = db.session.query(Event).one()
     assert event.starts_at.astimezone(UTC) == datetime(2031, 10, 26, 3, 0, tzinfo=UTC)

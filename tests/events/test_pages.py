@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from koosloome.db import utcnow
-from koosloome.events.models import Entrance, EventStatus, HearingLoop, RegistrationMode
+from koosloome.events.models import EventStatus, RegistrationMode
 from koosloome.registrations.models import RegistrationStatus
+from koosloome.venues.models import Entrance, HearingLoop
 
 
 def test_home_lists_upcoming_published_events_in_estonian_by_default(client, make_event):

@@ -23,20 +23,22 @@ def organiser(make_user):
 
 
 @pytest.mark.parametrize("slug", ["kaks\nrida", "Ääre-küla", "tühik sees", "x" * 121, 5, "a/b"])
-def test_a_slug_that_is_not_a_url_name_is_a_field_error(client, organiser, slug):
-    response = client.post("/api/v1/events", headers=organiser, json={**NEW_EVENT, "slug": slug})
+def test_a_slug_that_is_not_a_url_name_is_a_field_error(client, organiser, venue, slug):
+    response = client.post("/api/v1/events", headers=organiser,
+                           json={**NEW_EVENT, "venue_id": venue.id, "slug": slug})
     assert response.status_code == 422, response.get_json()
     assert "slug" in response.get_json()["fields"]
     assert db.session.query(Event).count() == 0
 
 
-def test_a_taken_slug_is_a_field_error_and_a_good_one_is_kept(client, organiser, make_event):
+def test_a_taken_slug_is_a_field_error_and_a_good_one_is_kept(client, organiser, make_event,
+                                                              venue):
     make_event(slug="voru-seminar")
     taken = client.post("/api/v1/events", headers=organiser,
-                        json={**NEW_EVENT, "slug": "voru-seminar"})
+                        json={**NEW_EVENT, "venue_id": venue.id, "slug": "voru-seminar"})
     assert taken.status_code == 422 and "slug" in taken.get_json()["fields"]
     good = client.post("/api/v1/events", headers=organiser,
-                       json={**NEW_EVENT, "slug": "voru-seminar-2027"})
+                       json={**NEW_EVENT, "venue_id": venue.id, "slug": "voru-seminar-2027"})
     assert good.status_code == 201 and good.get_json()["slug"] == "voru-seminar-2027"
 
 

@@ -133,7 +133,7 @@ def test_thank_you_carries_the_personal_feedback_link_and_reminder_the_programme
 
     event = make_event(feedback_url="https://forms.example/other")
     event.agenda = [AgendaItem(starts_at=event.starts_at + timedelta(minutes=30),
-                               title_et="Arutelu laudades", room="Väike saal")]
+                               title_et="Arutelu laudades", room_et="Väike saal")]
     registration = make_registration(event)
     plain = rendered(notify(registration, MessageKind.THANK_YOU))
     assert "https://forms.example/other" in plain.body_text  # no survey of ours yet

@@ -173,7 +173,7 @@ def build(app: Flask) -> Scenario:
         "question_id": question.id, "item_id": item.id, "answer_id": answer.id,
         "board_id": board.id, "idea_id": own_idea.id, "others_idea_id": others_idea.id,
         "comment_id": comment.id, "column_id": board.columns[0].id, "theme_id": theme.id,
-        "vote_id": vote.id, "user_id": users[FACILITATOR].id,
+        "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

@@ -25,6 +25,7 @@ from koosloome.extensions import db
 from koosloome.feedback.models import FeedbackAnswer, FeedbackSurvey
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.registrations.models import Registration
+from koosloome.venues.models import Venue
 from tests.factories import manage_path_of, organisation
 from tests.security.corpus import CORPUS, Payload, spread
 from tests.security.inert import (
@@ -226,16 +227,19 @@ def ok_bytes(response) -> bytes:
 
 # --- Events ----------------------------------------------------------------------------------
 
-EVENT_FIELDS = ["title_et", "venue_name", "summary_et", "description_et", "title_en",
-                "venue_address", "summary_en", "description_en", "easy_read_et", "easy_read_en",
-                "transit_stop", "dropoff_point", "catering_et", "catering_en", "evacuation_et",
-                "evacuation_en", "access_notes_et", "access_notes_en", "access_contact_name"]
-AGENDA_FIELDS = ["title_et", "speaker", "title_en", "room"]
+EVENT_FIELDS = ["title_et", "summary_et", "description_et", "title_en", "summary_en",
+                "description_en", "easy_read_et", "easy_read_en", "catering_et", "catering_en",
+                "access_notes_et", "access_notes_en", "access_contact_name"]
+VENUE_TEXT_FIELDS = ["name_et", "address", "name_en", "transit_stop_et", "transit_stop_en",
+                     "dropoff_point_et", "dropoff_point_en", "evacuation_et", "evacuation_en",
+                     "access_notes_et", "access_notes_en", "facts_checked_by"]
+VENUE_FORM = {"entrance": "level", "hearing_loop": "portable", "lift": "yes",
+              "accessible_wc": "yes", "facts_checked_on": "2026-11-20"}
+AGENDA_FIELDS = ["title_et", "speaker", "title_en", "room_et", "room_en"]
 QUESTION_FIELDS = ["label_et", "help_et", "label_en", "help_en"]
 EVENT_FORM = {
     "kind": "seminar", "starts_at": "2031-03-05T10:00", "ends_at": "2031-03-05T14:00",
-    "capacity": "30", "registration_mode": "open", "reminder_days": "2", "entrance": "level",
-    "hearing_loop": "portable", "lift": "yes", "accessible_wc": "yes", "publish": "1",
+    "capacity": "30", "registration_mode": "open", "reminder_days": "2", "publish": "1",
 }
 #: Few events, each field a window of the corpus; the fields together hold all of it.
 EVENT_COUNT = 6
@@ -246,9 +250,14 @@ def _create_events(staff):
     created = []
     agendas = spread(EVENT_COUNT * 2, AGENDA_FIELDS, start=7)
     questions = spread(EVENT_COUNT, QUESTION_FIELDS, start=11)
+    venues = spread(EVENT_COUNT, VENUE_TEXT_FIELDS, start=3)
     for number, values in enumerate(spread(EVENT_COUNT, EVENT_FIELDS)):
-        response = staff.post("/admin/events/new",
-                              data={**EVENT_FORM, **{k: v.text for k, v in values.items()}})
+        venue_values = venues[number]
+        ok(staff.post("/admin/venues/new", data={
+            **VENUE_FORM, **{k: v.text for k, v in venue_values.items()}}), 302)
+        venue_id = db.session.scalar(select(Venue.id).order_by(Venue.id.desc()).limit(1))
+        response = staff.post("/admin/events/new", data={
+            **EVENT_FORM, "venue_id": venue_id, **{k: v.text for k, v in values.items()}})
         ok(response, 302)
         event_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
         items = agendas[number * 2: number * 2 + 2]
@@ -258,7 +267,8 @@ def _create_events(staff):
         question = questions[number]
         ok(staff.post(f"/admin/events/{event_id}/questions", data={
             "kind": "short_text", **{k: v.text for k, v in question.items()}}), 302)
-        created.append((db.session.get(Event, event_id), values, items, question))
+        created.append((db.session.get(Event, event_id), {**values, **{
+            f"venue.{k}": v for k, v in venue_values.items()}}, items, question))
     return created
 
 
@@ -270,7 +280,9 @@ def test_event_texts_stay_inert_in_pages_calendars_emails_and_the_api(client, ma
     for event, values, items, question in events:
         db.session.refresh(event)
         for field, payload in values.items():
-            assert literal(getattr(event, field), payload), (field, payload)
+            holder = event.venue if field.startswith("venue.") else event
+            stored = getattr(holder, field.removeprefix("venue."))
+            assert literal(stored, payload), (field, payload)
         for item, stored in zip(items, event.agenda, strict=True):
             for field, payload in item.items():
                 assert literal(getattr(stored, field), payload), (field, payload)
@@ -278,11 +290,17 @@ def test_event_texts_stay_inert_in_pages_calendars_emails_and_the_api(client, ma
             assert literal(getattr(event.questions[0], field), payload), (field, payload)
         checks += len(values) + 2 * len(AGENDA_FIELDS) + len(QUESTION_FIELDS)
 
-        et = [getattr(event, f) for f in EVENT_FIELDS if not f.endswith("_en")]
-        en = [getattr(event, f) for f in EVENT_FIELDS if not f.endswith("_et")]
-        people = [i.speaker for i in event.agenda] + [i.room for i in event.agenda]
-        programme_et = [i.title_et for i in event.agenda] + people
-        programme_en = [i.title_en for i in event.agenda] + people
+        event_et = [getattr(event, f) for f in EVENT_FIELDS if not f.endswith("_en")]
+        event_en = [getattr(event, f) for f in EVENT_FIELDS if not f.endswith("_et")]
+        shown = [f for f in VENUE_TEXT_FIELDS if f != "facts_checked_by"]
+        venue_et = [getattr(event.venue, f) for f in shown if not f.endswith("_en")]
+        venue_en = [getattr(event.venue, f) for f in shown if not f.endswith("_et")]
+        et, en = event_et + venue_et, event_en + venue_en
+        speakers = [i.speaker for i in event.agenda]
+        programme_et = [i.title_et for i in event.agenda] + speakers + [
+            i.room_et for i in event.agenda]
+        programme_en = [i.title_en for i in event.agenda] + speakers + [
+            i.room_en for i in event.agenda]
         page = f"/events/{event.slug}"
         checks += assert_inert_html(ok(client.get(page)), et + programme_et, page)
         form = ok(client.get(page + "/register"))
@@ -295,10 +313,13 @@ def test_event_texts_stay_inert_in_pages_calendars_emails_and_the_api(client, ma
                                            event.questions[0].help_en], page + "/register (en)")
         client.get("/language/et")
         base = f"/admin/events/{event.id}"
-        for admin_page, shown in ((base, [event.title_et]), (base + "/edit", et + en),
+        venue_form = [getattr(event.venue, f) for f in VENUE_TEXT_FIELDS]
+        for admin_page, texts in ((base, [event.title_et]),
+                                  (base + "/edit", event_et + event_en),
                                   (base + "/agenda", [i.title_et for i in event.agenda]),
-                                  (base + "/questions", [event.questions[0].label_et])):
-            checks += assert_inert_html(ok(staff.get(admin_page)), shown, admin_page)
+                                  (base + "/questions", [event.questions[0].label_et]),
+                                  (f"/admin/venues/{event.venue_id}/edit", venue_form)):
+            checks += assert_inert_html(ok(staff.get(admin_page)), texts, admin_page)
 
         vevent = calendar_event(ok_bytes(client.get(page + ".ics")), page + ".ics")
         checks += assert_calendar_texts(vevent, {
@@ -308,8 +329,10 @@ def test_event_texts_stay_inert_in_pages_calendars_emails_and_the_api(client, ma
         api = staff.get(f"/api/v1/events/{event.id}", headers=headers).get_json()
         for field in ("title_et", "title_en", "summary_et", "summary_en"):
             assert api[field] == getattr(event, field)
-        assert api["venue"]["name"] == event.venue_name
-        checks += 5
+        assert api["venue"]["name_et"] == event.venue_name
+        venue = staff.get(f"/api/v1/venues/{event.venue_id}").get_json()
+        assert [venue[f] for f in VENUE_TEXT_FIELDS] == venue_form
+        checks += 6
 
         # A registration: the confirmation carries the event's texts and its invitation.
         ok(client.post(page + "/register", data={

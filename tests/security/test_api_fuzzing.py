@@ -66,9 +66,11 @@ def api_world(app: Flask, fast_passwords: None) -> dict[str, Any]:
     return {
         "staff": staff_token, "participant": participant_token,
         "path": {"event_id": event.id, "registration_id": registration.id,
+                 "venue_id": event.venue_id,
                  "code": collecting.join_code, "idea_id": idea.id, "vote_id": 1},
         "body": {"column_id": collecting.columns[1].id, "idea_id": idea.id,
-                 "into_idea_id": idea.id + 1, "theme_id": None, "event_id": event.id},
+                 "into_idea_id": idea.id + 1, "theme_id": None, "event_id": event.id,
+                 "venue_id": event.venue_id},
     }
 
 

@@ -103,13 +103,14 @@ _GROUPS: list[tuple[Expectation, str]] = [
         accounts.login accounts.logout accounts.forgot_password accounts.reset_password
         feedback.anonymous feedback.qr_code boards.join_code boards.join boards.present
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
-        boards_api.join"""),
+        boards_api.join venues_api.list_venues venues_api.get_venue"""),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal"""),
     (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
         accounts.sign_out_everywhere"""),
-    (ORGANISERS, """event_admin.list_events event_admin.new_event reports.leader_report
+    (ORGANISERS, """event_admin.list_events event_admin.new_event venues.list_venues
+        venues.new_venue venues.edit_venue reports.leader_report
         reports.leader_csv reports.leader_xlsx reports.leader_pdf_download"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
         event_admin.publish event_admin.cancel event_admin.questions event_admin.move_question
@@ -135,7 +136,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (BOARD_LIVE, "boards.live"),
     (BOARD_RESULTS, "boards.results"),
     (API_STAFF, "boards_api.create_board"),
-    (API_ORGANISERS, "api.create_event"),
+    (API_ORGANISERS, "api.create_event venues_api.create_venue venues_api.update_venue"),
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
         api.update_registration"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),

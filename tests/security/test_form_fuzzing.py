@@ -80,7 +80,8 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
                 "choices": choices if "choice" in kind.value else [],
             }, admin)
         events.add_agenda_item(event, {"starts_at": starts, "title_et": "Avamine",
-                                       "title_en": "", "speaker": "", "room": ""}, admin)
+                                       "title_en": "", "speaker": "", "room_et": "",
+                                       "room_en": ""}, admin)
         survey = feedback.enable_survey(event, admin)
         db.session.commit()
     person = factories.make_registration(event, consent_health_at=utcnow(), allergies="pähklid")
@@ -118,7 +119,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
 
     token = person.manage_token
     return World(staff=staff, public=public, ids={
-        "event": event.id, "slug": event.slug, "draft": draft.id,
+        "event": event.id, "slug": event.slug, "draft": draft.id, "venue": event.venue_id,
         "question": event.questions[0].id, "agenda": event.agenda[0].id,
         "survey_code": survey.code, "person": person.id, "pending": pending.id,
         "token": token, "other": other.id, "reset": reset_token(other),
@@ -142,7 +143,7 @@ def _when(days: int, hour: int = 10) -> str:
     return (utcnow() + timedelta(days=days)).strftime(f"%Y-%m-%dT{hour:02d}:00")
 
 
-EVENT_VALID = {"title_et": "Kevadseminar", "venue_name": "Rahvamaja", "capacity": "20",
+EVENT_VALID = {"title_et": "Kevadseminar", "venue_id": "{venue}", "capacity": "20",
                "starts_at": _when(30), "ends_at": _when(30, 14)}
 PERSON_VALID = {"name": "Mari Maasikas", "email": "mari@example.ee", "consent_privacy": "y",
                 "q_short": "vastus"}
@@ -151,6 +152,8 @@ ROUTES: dict[str, Route] = {
     # back office: events
     "event_admin.new_event": Route("/admin/events/new", valid=EVENT_VALID),
     "event_admin.edit_event": Route("/admin/events/{event}/edit"),
+    "venues.new_venue": Route("/admin/venues/new", valid={"name_et": "Rahvamaja"}),
+    "venues.edit_venue": Route("/admin/venues/{venue}/edit"),
     "event_admin.duplicate": Route("/admin/events/{event}"),
     "event_admin.publish": Route("/admin/events/{draft}"),
     "event_admin.cancel": Route("/admin/events/{event}/cancel"),
