@@ -47,7 +47,7 @@ from koosloome.registrations.models import (
     RegistrationSource,
     RegistrationStatus,
 )
-from koosloome.venues.models import Entrance, HearingLoop, Venue
+from koosloome.venues.models import VENUE_FIELDS, Entrance, HearingLoop, Venue
 
 DEMO_ADMIN_EMAIL = "admin@koosloome.example"
 #: Each demo account's own password, generated once per instance and kept beside it (0600).
@@ -382,10 +382,15 @@ def _ensure_venues() -> dict[str, Venue]:
     for key, spec in VENUES.items():
         venue = db.session.scalars(select(Venue).where(Venue.name_et == spec["name_et"])).first()
         if venue is None:
-            venue = Venue(**spec)
-            if spec.get("facts_checked_by"):
-                venue.facts_checked_on = checked_on
+            venue = Venue(name_et=spec["name_et"])
             db.session.add(venue)
+        # The demo's facts are its own: a database migrated from when events carried
+        # (and copied) them gets these, not the copies.
+        for name in VENUE_FIELDS:
+            empty = None if Venue.__table__.columns[name].nullable else ""
+            setattr(venue, name, spec.get(name, empty))
+        if spec.get("facts_checked_by"):
+            venue.facts_checked_on = venue.facts_checked_on or checked_on
         venues[key] = venue
     return venues
 
