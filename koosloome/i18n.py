@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import Babel, get_locale
 from flask_babel import format_datetime as babel_format_datetime
+from markupsafe import Markup
+from pyphen import Pyphen
 
 from koosloome.bilingual import localised
 
@@ -57,6 +61,26 @@ def format_day(value: date | None, language: str | None = None) -> str:
     language = language or current_language()
     pattern = {"et": "d. MMMM yyyy", "en": "d MMMM yyyy"}.get(language, "d. MMMM yyyy")
     return babel_format_date(value, pattern, locale=language)
+
+
+#: Words at least this long get soft hyphens: shorter ones fit a 320 px screen whole.
+HYPHENATE_FROM = 12
+_LONG_WORD = re.compile(rf"\w{{{HYPHENATE_FROM},}}")
+
+
+@cache
+def _hyphenator(language: str) -> Pyphen:
+    return Pyphen(lang={"et": "et_EE", "en": "en_GB"}.get(language, "et_EE"))
+
+
+def soft_hyphens(text: str, language: str | None = None) -> Markup:
+    """``text`` with soft hyphens (U+00AD) in its long words, for headings that must wrap on a
+    narrow screen ("Inspiratsiooni-|seminar", not "Inspiratsioonisem|inar"). The browser
+    shows a hyphen only where it breaks; screen readers and copies ignore them."""
+    hyphenator = _hyphenator(language or current_language())
+    marked = _LONG_WORD.sub(lambda word: hyphenator.inserted(word.group(0), hyphen="\u00ad"),
+                            str(text))
+    return Markup.escape(marked)
 
 
 def format_long_date(value: datetime | None, language: str | None = None) -> str:
@@ -105,6 +129,7 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         date=format_date,
         long_date=format_long_date,
         day=format_day,
+        hyphenate=soft_hyphens,
         time=format_time,
         number=format_number,
         money=format_money,

@@ -71,3 +71,29 @@ def test_shared_form_macros_are_translated(client, make_event):
         as_text=True)
     assert "Midagi on puudu või valesti" in html and "There is a problem" not in html
     assert "(vabatahtlik)" in html
+
+
+#: Issue 16.10's wording table: what a newcomer stumbled on, and the words that replaced it.
+WORDING = {
+    "Open: first come, first served": "Avatud: kohad täituvad registreerumise järjekorras",
+    "Needs to arrange": "Korraldamist vajavad erivajadused",
+    "Evidence pack with its parts (ZIP)": "Tõendite pakett koos lisadega (ZIP)",
+    "The person was told about the privacy notice": "Inimest teavitati privaatsusteatest",
+    "You have no votes left.": "Sul ei ole enam hääli.",
+    "Move the board to": "Muuda tahvli etappi",
+    "Apply": "Esita taotlus",
+    "Send application": "Esita taotlus",
+    "Cancel your registration": "Tühista registreering",
+}
+
+
+def test_the_newcomers_wording_is_in_the_estonian_catalogue(app):
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale("et"):
+        for english, estonian in WORDING.items():
+            assert gettext(english) == estonian
+        assert "kuni 400%." in gettext(
+            "At the bottom of every page you can switch to larger text and to high contrast; "
+            "the site remembers your choice on this device. Your browser's zoom works up to "
+            "four times the normal size.").replace("%%", "%")

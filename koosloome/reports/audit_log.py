@@ -21,18 +21,106 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 
 PAGE_SIZE = 50
+#: Every action the code records, in words (``tests/reports/test_audit_log.py`` checks that
+#: none is missing).
 ACTION_LABELS = {
     "login": _l("Signed in"),
+    "password.reset_sent": _l("Sent a password reset link"),
+    "password.reset": _l("Set a new password"),
+    "user.create": _l("Created a staff account"),
+    "user.update": _l("Changed a staff account"),
+    "event.create": _l("Created an event"),
+    "event.update": _l("Changed an event"),
+    "event.publish": _l("Published an event"),
+    "event.cancel": _l("Cancelled an event"),
+    "event.duplicate": _l("Copied an event"),
+    "event.question.add": _l("Added a question to the registration form"),
+    "event.question.remove": _l("Removed a question from the registration form"),
+    "event.agenda.add": _l("Added a programme item"),
+    "event.agenda.remove": _l("Removed a programme item"),
+    "event.message_sent": _l("Sent a message to participants"),
+    "venue.create": _l("Added a venue"),
+    "venue.update": _l("Changed a venue's facts"),
+    "registration.status": _l("Decided on a registration"),
+    "registration.note": _l("Wrote a note on a registration"),
+    "registration.check_in": _l("Checked a participant in"),
+    "registration.check_in_undo": _l("Undid a check-in"),
+    "registration.erase": _l("A participant deleted their registration"),
+    "registration.health_consent_withdrawn": _l("A participant withdrew health consent"),
+    "registration.view_health": _l("Viewed a registration with health data"),
+    "api.view_health": _l("Read registrations with health data through the API"),
     "export.attendance": _l("Printed the attendance list"),
     "export.registrations": _l("Exported registrations"),
     "export.health": _l("Exported registrations with health data"),
     "view.health": _l("Viewed the named list of needs"),
     "view.transport": _l("Viewed the transport list"),
-    "user.create": _l("Created a staff account"),
-    "user.update": _l("Changed a staff account"),
-    "password.reset_sent": _l("Sent a password reset link"),
-    "password.reset": _l("Set a new password"),
+    "evidence.download": _l("Downloaded the evidence pack"),
+    "feedback.open": _l("Opened the feedback survey"),
+    "feedback.close": _l("Closed the feedback survey"),
+    "feedback.hide": _l("Hid a feedback answer"),
+    "feedback.unhide": _l("Showed a feedback answer again"),
+    "board.edit": _l("Edited an idea"),
+    "board.hide": _l("Hid an idea"),
+    "board.unhide": _l("Showed an idea again"),
+    "board.merge": _l("Merged ideas"),
+    "board.move": _l("Moved an idea"),
+    "board.paper_votes": _l("Entered votes from paper"),
+    "board.post_on_behalf": _l("Posted an idea for someone"),
+    "privacy_purge": _l("Deleted personal data after its retention period"),
+    "privacy_purge_run": _l("Ran the personal data purge"),
 }
+OBJECT_LABELS = {
+    "event": _l("Event"),
+    "registration": _l("Registration"),
+    "user": _l("Staff account"),
+    "venue": _l("Venue"),
+    "idea": _l("Idea"),
+    "feedback_survey": _l("Feedback survey"),
+    "feedback_answer": _l("Feedback answer"),
+}
+DETAIL_LABELS = {
+    "title": _l("Title"),
+    "name": _l("Name"),
+    "fields": _l("Fields"),
+    "status_from": _l("Status before"),
+    "status_to": _l("Status after"),
+    "question": _l("Question"),
+    "format": _l("Format"),
+    "people": _l("People"),
+    "registrations": _l("Registrations"),
+    "events": _l("Events"),
+    "checked_in": _l("Checked in"),
+    "audience": _l("Sent to"),
+    "recipients": _l("Recipients"),
+    "without_email": _l("Without e-mail"),
+    "subject": _l("Subject"),
+    "body": _l("Message"),
+    "notified": _l("Told by e-mail"),
+    "source_event_id": _l("Copied from event"),
+    "health_purged": _l("Health data deleted"),
+    "emails_deleted": _l("Sent e-mails deleted"),
+    "anonymised": _l("Anonymised"),
+    "health_days": _l("Health data kept (days)"),
+    "personal_months": _l("Personal data kept (months)"),
+    "role": _l("Role"),
+    "organisation": _l("Organisation"),
+}
+
+
+def detail_items(details: dict[str, Any]) -> list[tuple[str, str]]:
+    """An entry's details as (label, text) pairs, in the order of ``DETAIL_LABELS``."""
+    order = {key: number for number, key in enumerate(DETAIL_LABELS)}
+    items = []
+    for key in sorted(details, key=lambda key: (order.get(key, len(order)), key)):
+        value = details[key]
+        if isinstance(value, list | tuple):
+            text = ", ".join(str(item) for item in value)
+        elif isinstance(value, dict):
+            text = ", ".join(f"{name} {count}" for name, count in value.items())
+        else:
+            text = str(value)
+        items.append((str(DETAIL_LABELS.get(key, key)), text))
+    return items
 
 
 @dataclass(frozen=True)
@@ -57,7 +145,8 @@ class AuditRow:
     action_label: str
     object: str
     event_title: str
-    details: dict[str, Any]
+    #: (label, text) pairs
+    details: list[tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -110,9 +199,10 @@ def audit_page(audit_filter: AuditFilter) -> AuditPage:
             who=user_name or entry.actor or "—",
             action=entry.action,
             action_label=str(ACTION_LABELS.get(entry.action, entry.action)),
-            object=f"{entry.object_type} {entry.object_id}" if entry.object_type else "",
+            object=f"{OBJECT_LABELS.get(entry.object_type, entry.object_type)} {entry.object_id}"
+            if entry.object_type else "",
             event_title=event_title or "",
-            details=entry.details or {},
+            details=detail_items(entry.details or {}),
         )
         for entry, user_name, event_title in db.session.execute(query)
     ]

@@ -163,11 +163,11 @@ def test_vote_and_take_it_back_with_status_messages(client, make_board, join_web
     join_web(board)
     client.post(f"/b/{board.join_code}/ideas/{idea.id}/vote")
     page = _text(client.get(f"/b/{board.join_code}"))
-    assert "Hääl salvestatud, jäänud 2 häält." in page
+    assert "Hääl salvestatud. Sul on jäänud 2 häält." in page
     assert f'id="unvote-{idea.id}"' in page
     response = client.post(f"/b/{board.join_code}/ideas/{idea.id}/unvote",
                            headers={"X-Requested-With": "fetch"})
-    assert response.json == {"ok": True, "message": "Hääl võetud tagasi, jäänud 3 häält.",
+    assert response.json == {"ok": True, "message": "Hääl võetud tagasi. Sul on jäänud 3 häält.",
                              "votes_left": 3}
 
 

@@ -122,20 +122,20 @@ def test_participant_joins_posts_votes_and_takes_the_vote_back(browser, live_ser
     assert size["width"] >= 44 and size["height"] >= 44
     page.keyboard.press("Space")
     if javascript:
-        wait_for_text(page, '#board-announcer', 'Hääl salvestatud, jäänud 2 häält.')
+        wait_for_text(page, '#board-announcer', 'Hääl salvestatud. Sul on jäänud 2 häält.')
         assert page.evaluate("document.activeElement.id") == f"unvote-{idea_id}"
         assert page.locator("#board-announcer").get_attribute("role") == "status"
     else:
-        page.wait_for_selector("text=Hääl salvestatud, jäänud 2 häält.")
+        page.wait_for_selector("text=Hääl salvestatud. Sul on jäänud 2 häält.")
         tab_to(page, f"#unvote-{idea_id}")
     assert_focus_visible(page)
     if javascript:
         page.keyboard.press("Enter")
-        wait_for_text(page, '#board-announcer', 'Hääl võetud tagasi, jäänud 3 häält.')
+        wait_for_text(page, '#board-announcer', 'Hääl võetud tagasi. Sul on jäänud 3 häält.')
         assert page.evaluate("document.activeElement.id") == f"vote-{idea_id}"
     else:
         page.keyboard.press("Enter")
-        page.wait_for_selector("text=Hääl võetud tagasi, jäänud 3 häält.")
+        page.wait_for_selector("text=Hääl võetud tagasi. Sul on jäänud 3 häält.")
     context.close()
 
 

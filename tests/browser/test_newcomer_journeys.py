@@ -75,3 +75,25 @@ def test_a_cancelled_registration_is_plainly_over_with_a_way_back(browser, live_
     headings = page.locator("main h1, main h2, main h3").all_inner_texts()
     assert len(headings) == len(set(headings)), headings
     context.close()
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_long_titles_wrap_with_a_hyphen_at_320_px_in_large_text(browser, live_server, language,
+                                                               javascript):
+    """Issue 16.10: "Inspiratsioonisem|inar" broke mid-syllable without a hyphen."""
+    context = browser.new_context(java_script_enabled=javascript,
+                                  viewport={"width": 320, "height": 640})
+    context.add_cookies([{"name": "lang", "value": language, "url": live_server.url},
+                         {"name": "display", "value": "large", "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server("/events/eakate-kaasamine-voru"))
+    heading = page.locator("h1")
+    if language == "et":  # "Inspiratsiooniseminar"; the English title has no word that long
+        assert "\u00ad" in heading.evaluate("h => h.textContent")
+    assert heading.evaluate("h => h.scrollWidth <= h.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.goto(live_server("/events/oppereis-austria/register"))
+    apply = {"et": "Esita taotlus", "en": "Apply"}[language]
+    assert page.locator("h1").inner_text().startswith(apply)
+    context.close()

@@ -74,7 +74,7 @@ def test_messages_are_in_the_participants_language(smtp_server, make_event, make
     assert et_message["Subject"] == "Oled registreeritud: Kaasav planeerimine"
     assert et_message["Content-Language"] == "et"
     assert "Oled registreeritud sündmusele „Kaasav planeerimine“" in text_body(et_message)
-    assert "Vaata, muuda või tühista oma registreerimine" in html_body(et_message)
+    assert "Vaata, muuda või tühista oma registreeringut" in html_body(et_message)
     assert 'lang="et"' in html_body(et_message)
     assert invite_of(et_message).vobject.vevent.summary.value == "Kaasav planeerimine"
 

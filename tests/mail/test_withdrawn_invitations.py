@@ -41,7 +41,7 @@ def test_rejecting_after_confirmation_withdraws_the_invitation(
     assert (invite.method, cancel.method) == ("REQUEST", "CANCEL")
     assert cancel.uid == invite.uid and cancel.sequence > invite.sequence
     text = text_body(smtp_server.messages[-1].message)
-    assert "Korraldajad tühistasid sinu registreerimise" in text
+    assert "Korraldajad tühistasid sinu registreeringu" in text
     assert "Aitäh, et soovisid osaleda" not in text  # not an application
 
 

@@ -232,7 +232,7 @@ def test_cancel_needs_confirmation_and_promotes_the_waiting(client, make_event,
     path = manage_path(post_form(client, event)).split("?")[0]
     waiting = make_registration(event, status=Status.WAITLISTED, waitlisted_at=utcnow())
     confirm = client.get(f"{path}/cancel").get_data(as_text=True)
-    assert "Kas soovid registreerimise tühistada?" in confirm
+    assert "Kas soovid registreeringu tühistada?" in confirm
     assert db.session.scalars(select(Registration.status).where(
         Registration.email == "mari@example.ee")).one() is Status.CONFIRMED
     client.post(f"{path}/cancel")

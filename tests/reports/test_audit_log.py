@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+import koosloome
 from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.audit import AuditLog
 from koosloome.extensions import db
+from koosloome.reports.audit_log import ACTION_LABELS
 from tests.reports.conftest import counted_queries
 
 
@@ -26,7 +31,39 @@ def test_admin_sees_entries_with_names(staff_client, make_event, make_user):
              object_type="event", object_id=event.id, format="csv")
     html = staff_client(Role.ADMIN).get("/admin/audit").get_data(as_text=True)
     assert "Kadri Kuusk" in html and "Auditi seminar" in html
-    assert "Eksportis registreerimised koos terviseandmetega" in html and "format: csv" in html
+    assert "Eksportis registreeringud koos terviseandmetega" in html and "Vorming: csv" in html
+    assert "Sündmus " in html and "event " not in html
+
+
+def _recorded_actions() -> set[str]:
+    """Every action code the application records (read from its code)."""
+    actions: set[str] = set()
+    for path in Path(koosloome.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            if name not in ("record", "record_access"):
+                continue
+            first = node.args[0]
+            if isinstance(first, ast.JoinedStr):  # f"board.{action}": its callers' actions
+                actions |= {f"board.{action}" for action in _board_actions()}
+            actions |= {c.value for c in ast.walk(first)
+                        if isinstance(c, ast.Constant) and isinstance(c.value, str)
+                        and not isinstance(first, ast.JoinedStr)}
+    return actions
+
+
+def _board_actions() -> set[str]:
+    source = (Path(koosloome.__file__).parent / "boards" / "facilitation.py").read_text()
+    return set(re.findall(r'_audit\(user, "([a-z_]+)"', source))
+
+
+def test_every_recorded_action_reads_as_words():
+    """Issue 16.10: the log shows what happened, not codes like event.create."""
+    actions = _recorded_actions()
+    assert {"event.create", "evidence.download", "board.merge", "feedback.hide"} <= actions
+    assert actions - set(ACTION_LABELS) == set()
 
 
 def test_filters_by_user_action_event_and_dates(staff_client, make_event, make_user):

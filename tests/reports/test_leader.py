@@ -93,11 +93,11 @@ def test_report_page_shows_every_section(staff_client, project):
     response = client.get(f"/admin/reports/leader?{PERIOD}&partner=all")
     assert response.status_code == 200
     html = " ".join(response.get_data(as_text=True).split())
-    for heading in ("Sündmused liigiti", "Registreerimised ja osalemine", "Maakonniti",
+    for heading in ("Sündmused liigiti", "Registreeringud ja osalemine", "Maakonniti",
                     "Omavalitsuseti", "Valdkonniti", "Sihtrühmade kaasatus",
                     "Pakutud kohandused", "Ideetahvlite tulemused", "Eelarve"):
         assert heading in html, heading
-    assert "Tühistatud" not in html.split("Registreerimised ja osalemine")[1].split("Maakonniti")[0]
+    assert "Tühistatud" not in html.split("Registreeringud ja osalemine")[1].split("Maakonniti")[0]
     assert "Mustand" not in html and "Hiljem" not in html
     assert "12 743,68 €" in html and "70,8 %" in html.replace("\u00a0", " ")
     assert "5000,00 €" in html and "13 000,00 €" in html
