@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template
+from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
 
 from koosloome.bilingual import localised
 from koosloome.downloads import content_disposition
 from koosloome.events import services
-from koosloome.events.models import Event
+from koosloome.events.models import Event, EventKind
 from koosloome.events.place import access_notes, venue_facts, venue_label
 from koosloome.i18n import current_language
 from koosloome.messaging.calendars import calendar_links, public_calendar
@@ -24,7 +24,8 @@ def home() -> str:
     """Upcoming published events with seats left, waiting list or closed."""
     events = services.upcoming_events()
     return render_template(
-        "events/home.html", events=events, availability=availability(events)
+        "events/home.html", events=events, availability=availability(events),
+        partners=services.partners(), kinds=list(EventKind),
     )
 
 
@@ -49,10 +50,15 @@ CALENDAR_CACHE = "public, max-age=900"
 
 @bp.get("/calendar.ics")
 def calendar_feed() -> Response:
-    """Every published upcoming event as a subscribable calendar (METHOD:PUBLISH)."""
+    """The published upcoming events as a subscribable calendar (METHOD:PUBLISH): all, or
+    one partner's (``?partner=vpk``, co-organised ones too) or one kind's (``?kind=``)."""
     language = current_language()
-    name = _("Koosloome events")
-    body = public_calendar(services.upcoming_events(), language, name=name)
+    try:
+        feed = services.event_feed(request.args.get("partner"), request.args.get("kind"))
+    except LookupError:
+        abort(404)
+    name = " – ".join([_("Koosloome events"), *feed.parts])
+    body = public_calendar(feed.events, language, name=name)
     response = Response(body, mimetype="text/calendar")
     response.headers["Cache-Control"] = CALENDAR_CACHE
     return response

@@ -31,6 +31,14 @@
     window.setTimeout(function () { announcer.textContent = message; }, 100);
   }
 
+  // A notice from the last page load ("Welcome! You have joined the board.") is stale once
+  // the person acts on the page: the announcer says what happened now.
+  function clearNotices() {
+    document.querySelectorAll(".status-region .notice").forEach(function (notice) {
+      notice.remove();
+    });
+  }
+
   function ideaIds(root) {
     var ids = {};
     root.querySelectorAll("[data-idea-id]").forEach(function (el) {
@@ -143,6 +151,7 @@
     }).then(function (body) {
       // Refresh first, then announce: the message and the focused button then agree.
       return refresh(true, [button && button.id], memo).then(function () {
+        clearNotices();
         announce(body.message);
       });
     }).catch(function () {

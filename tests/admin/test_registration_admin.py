@@ -138,3 +138,15 @@ def test_facilitators_and_the_other_partner_get_403(client, login, make_user, ma
     client.post("/logout")
     login(make_user(Role.ORGANISER, "tas"))
     assert client.get(f"/admin/registrations/{registration.id}").status_code == 403
+
+
+def test_the_phone_form_speaks_to_the_staff_member(login, make_user, make_event):
+    """Issue 16.11: it said "Sinu andmed" and "we send you your link" to the organiser."""
+    event = make_event(organisation=organisation("vpk"))
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    html = client.get(f"/admin/events/{event.id}/registrations/new").get_data(as_text=True)
+    assert "Helistaja andmed" in html and "Mida helistaja osalemiseks vajab?" in html
+    assert "Helistaja nõusolek" in html
+    assert "Sinu andmed" not in html and "sinu isikliku lingi" not in html
+    public = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    assert "Sinu andmed" in public and "Helistaja" not in public

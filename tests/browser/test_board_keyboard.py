@@ -139,6 +139,23 @@ def test_participant_joins_posts_votes_and_takes_the_vote_back(browser, live_ser
     context.close()
 
 
+def test_the_welcome_goes_once_the_participant_votes(browser, live_server):
+    """Issue 16.11: "Tere tulemast! Oled tahvliga liitunud." stayed on screen while voting."""
+    code, _board_id, ideas = _new_board(live_server, BoardPhase.VOTING, ("Kohvinurk",))
+    context = browser.new_context()
+    context.add_cookies([{"name": "lang", "value": "et", "url": live_server.url}])
+    page = context.new_page()
+    page.goto(live_server(f"/b/{code}/join"))
+    page.fill("#display_name", "Mari")
+    page.click("main form button[type=submit]")
+    page.wait_for_selector(".status-region .notice")
+    assert "Tere tulemast" in page.inner_text(".status-region")
+    page.click(f"#vote-{ideas[0]}")
+    wait_for_text(page, "#board-announcer", "Hääl salvestatud.")
+    assert page.locator(".status-region .notice").count() == 0
+    context.close()
+
+
 def test_typed_text_and_focus_survive_a_live_refresh(browser, live_server):
     code, _board_id, _ideas = _new_board(live_server)
     context = browser.new_context()

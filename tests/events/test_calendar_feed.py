@@ -81,3 +81,41 @@ def test_cancelled_event_page_offers_no_calendar_links(client, make_event):
     make_event(slug="ara-jaetud", status=EventStatus.CANCELLED)
     page = client.get("/events/ara-jaetud").get_data(as_text=True)
     assert "Lisa oma kalendrisse" not in page
+
+
+def test_feeds_per_partner_and_per_kind_are_linked_from_the_home_page(client, make_event):
+    """Issue 16.11: the subscribable feed was linked from no page; one per partner and kind."""
+    from koosloome.events.models import EventKind
+    from tests.factories import organisation
+
+    seminar = make_event(title_et="VPK seminar", organisation=organisation("vpk"))
+    joint = make_event(title_et="Ühine töötuba", kind=EventKind.WORKSHOP,
+                       organisation=organisation("tas"), co_organiser=organisation("vpk"))
+    make_event(title_et="TAS õppereis", kind=EventKind.STUDY_TRIP,
+               organisation=organisation("tas"))
+    home = client.get("/").get_data(as_text=True)
+    for link in ('href="/calendar.ics"', 'href="/calendar.ics?partner=vpk"',
+                 'href="/calendar.ics?partner=tas"', 'href="/calendar.ics?kind=workshop"',
+                 'href="/calendar.ics?kind=study_trip"'):
+        assert link in home, link
+
+    def titles(query: str) -> list[str]:
+        calendar, _parsed = _parse(client.get(f"/calendar.ics{query}").data)
+        return sorted(str(e["SUMMARY"]) for e in calendar.walk("VEVENT"))
+
+    assert titles("?partner=vpk") == sorted([seminar.title_et, joint.title_et])
+    assert titles("?kind=workshop") == [joint.title_et]
+    assert titles("?partner=tas&kind=study_trip") == ["TAS õppereis"]
+    calendar, _parsed = _parse(client.get("/calendar.ics?partner=vpk").data)
+    assert "Võrumaa Partnerluskogu" in str(calendar["X-WR-CALNAME"])
+    assert client.get("/calendar.ics?partner=nobody").status_code == 404
+    assert client.get("/calendar.ics?kind=party").status_code == 404
+
+
+def test_the_event_page_offers_registration_near_the_top(client, make_event):
+    event = make_event()
+    html = client.get(f"/events/{event.slug}").get_data(as_text=True)
+    link = f'href="/events/{event.slug}/register"'
+    assert html.count(link) == 2
+    assert html.index(link) < html.index('id="about-heading"' if 'id="about-heading"' in html
+                                         else 'id="access-heading"')
