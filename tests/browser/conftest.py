@@ -21,10 +21,12 @@ from werkzeug.serving import make_server
 
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
+from koosloome.db import utcnow
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
-from koosloome.registrations.models import Registration
+from koosloome.registrations.links import assign_manage_token
+from koosloome.registrations.models import Registration, RegistrationStatus
 from tests.conftest import _test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -103,7 +105,17 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
                "question": trip.questions[0].id, "past": past.id,
                "venue": with_needs.event.venue_id}
-        extra_tokens = {"past_token": past_registration.manage_token}
+        # A cancelled registration of an event that still takes registrations ("register
+        # again"): made here, the demo has none.
+        cancelled = Registration(event_id=with_needs.event_id, name="Tühistanud Osaleja",
+                                 email="tuhistanud@example.ee", seats=1,
+                                 status=RegistrationStatus.CANCELLED, consent_privacy_at=utcnow(),
+                                 cancelled_at=utcnow())
+        assign_manage_token(cancelled)
+        db.session.add(cancelled)
+        db.session.commit()
+        extra_tokens = {"past_token": past_registration.manage_token,
+                        "cancelled_token": cancelled.manage_token}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

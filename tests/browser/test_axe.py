@@ -89,6 +89,7 @@ EXTRA_PAGES = [
     ("/events/oppereis-austria", "anonymous"),  # study trip by application
     ("/", "staff"),  # public pages with the staff menu
     ("/r/{token}?new=1", "anonymous"),  # confirmation panel
+    ("/r/{cancelled_token}", "anonymous"),  # cancelled: over, with "register again"
     ("/events/oppereis-austria/register", "anonymous"),  # extra questions
     ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list
     ("/events/vabatahtlike-seminar-elva/register", "anonymous"),  # past: closed

@@ -41,7 +41,7 @@ def test_each_demo_venue_shows_its_own_facts_and_no_other_places(client, demo):
         html = _text(response)
         for fact in foreign:
             assert fact not in html, fact
-        assert "Keegi pole neid andmeid veel kohapeal kontrollinud" in html
+        assert "Korraldajad ei ole toimumiskohta veel kirjeldanud" in html
     assert "Rõuge rahvamaja, Haani tee 1, Rõuge" in _text(rouge)
     kannel = _text(client.get("/events/eakate-kaasamine-voru"))
     assert "Võru bussijaam (450 m)" in kannel
@@ -93,6 +93,13 @@ def test_a_venue_is_edited_once_for_every_event_there(login, make_user, make_eve
         assert "Neid andmeid kontrollis kohapeal Tiina Saar, TAS, 20. november 2026." in html
     entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "venue.update")).one()
     assert entry.object_id == venue.id
+
+
+def test_facts_nobody_checked_say_so(client, make_event):
+    event = make_event(venue=make_venue(name_et="Uus saal", lift=True))
+    db.session.commit()
+    html = _text(client.get(f"/events/{event.slug}"))
+    assert "Keegi pole neid andmeid veel kohapeal kontrollinud" in html
 
 
 def test_facts_checked_need_who_checked_them(login, make_user):
