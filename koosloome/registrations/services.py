@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from flask_babel import gettext as _
@@ -39,7 +39,7 @@ from koosloome.registrations.models import (
     RegistrationSource,
     RegistrationStatus,
 )
-from koosloome.registrations.summary import Recap
+from koosloome.registrations.summary import Recap, stored_answer
 from koosloome.seating.counts import (
     RegistrationState,
     registration_state,
@@ -247,10 +247,6 @@ def _replace_needs(registration: Registration, codes: Iterable[str]) -> None:
         registration.needs.append(RegistrationNeed(code=code))
 
 
-def _stored_answer(value: Any) -> Any:
-    return value.isoformat() if isinstance(value, date) else value
-
-
 def _replace_answers(registration: Registration, answers: dict[int, Any]) -> None:
     if not answers and not registration.answers:
         return  # nothing to add or remove: skip loading the event's questions
@@ -265,9 +261,9 @@ def _replace_answers(registration: Registration, answers: dict[int, Any]) -> Non
             if existing is not None:
                 registration.answers.remove(existing)
         elif existing is not None:
-            existing.value = _stored_answer(value)
+            existing.value = stored_answer(value)
         else:
-            registration.answers.append(Answer(question=question, value=_stored_answer(value)))
+            registration.answers.append(Answer(question=question, value=stored_answer(value)))
 
 
 # --- Workflows --------------------------------------------------------------------------------
@@ -349,7 +345,7 @@ def register_in_public(event: Event, data: RegistrationData, source: Registratio
     and waiting-list place a new registration would get now); its owner gets their link by
     e-mail instead. Raises ``RegistrationClosed`` or ``InvalidRegistration``.
     """
-    recap = Recap.of_data(data, event)
+    recap = _recap(data, event)
     event = _open_and_valid(event, data, source)
     existing = active_registration(event.id, data.email) if data.email else None
     if existing is not None:
@@ -362,6 +358,14 @@ def register_in_public(event: Event, data: RegistrationData, source: Registratio
     outcome = _create(event, data, source)
     return Receipt(outcome.registration.status, outcome.waitlist_position, recap, data.email,
                    outcome)
+
+
+def _recap(data: RegistrationData, event: Event) -> Recap:
+    """What was submitted, as the confirmation repeats it (answers in the questions' order)."""
+    answers = tuple((question, stored_answer(data.answers[question.id]))
+                    for question in event.questions
+                    if data.answers.get(question.id) not in (None, "", []))
+    return Recap(event, person_values(data), frozenset(data.needs), answers)
 
 
 def _send_link_again(registration: Registration) -> None:

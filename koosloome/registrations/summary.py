@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from flask_babel import gettext as _
 
@@ -15,9 +15,6 @@ from koosloome.i18n import format_date
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import person_values
 from koosloome.registrations.models import Registration
-
-if TYPE_CHECKING:
-    from koosloome.registrations.services import RegistrationData
 
 
 @dataclass(frozen=True)
@@ -40,17 +37,9 @@ class Recap:
         return cls(registration.event, person_values(registration),
                    frozenset(registration.need_codes), answers)
 
-    @classmethod
-    def of_data(cls, data: RegistrationData, event: Event) -> Recap:
-        """Submitted details, in the order of the event's questions."""
-        answers = tuple(
-            (question, _stored(data.answers[question.id])) for question in event.questions
-            if data.answers.get(question.id) not in (None, "", [])
-        )
-        return cls(event, person_values(data), frozenset(data.needs), answers)
 
-
-def _stored(value: Any) -> Any:
+def stored_answer(value: Any) -> Any:
+    """An answer as it is stored (a date as ISO text)."""
     return value.isoformat() if isinstance(value, date) else value
 
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import enum
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import Any
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.db import Base, TimestampMixin, enum_column
-
-if TYPE_CHECKING:
-    from koosloome.events.models import Event
 
 
 class Entrance(enum.StrEnum):
@@ -70,8 +67,10 @@ class Venue(TimestampMixin, Base):
     facts_checked_on: Mapped[date | None]
     facts_checked_by: Mapped[str] = mapped_column(String(200), default="")
 
-    #: Every event held here (the venues package knows events only through this).
-    events: Mapped[list[Event]] = relationship(back_populates="venue", lazy="raise_on_sql")
+    #: Every event held here. Named, not imported: venues sit below events, and know of
+    #: them only through this relationship (for counting).
+    events: Mapped[list[Any]] = relationship("Event", back_populates="venue",
+                                             lazy="raise_on_sql")
 
     def __repr__(self) -> str:
         return f"<Venue {self.name_et}>"
