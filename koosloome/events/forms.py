@@ -92,9 +92,14 @@ class ZonedDateTimeField(StringField):
 class EventForm(FlaskForm):
     """Everything an organiser sets about an event."""
 
+    # A required select starts with an empty choice (as the venue's does): HTML requires it,
+    # and a new event then gets its kind chosen, never a silent default.
     kind = SelectField(
         _l("Kind"),
-        choices=[SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()],
+        choices=[
+            SelectChoice("", _l("Choose the kind of event")),
+            *(SelectChoice(kind.value, label) for kind, label in KIND_LABELS.items()),
+        ],
         validators=[InputRequired(_l("Choose the kind of event"))],
     )
     title_et = text_field(_l("Title in Estonian"), 200, required=True)

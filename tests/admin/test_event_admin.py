@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import lxml.html
 from sqlalchemy import select
 
 from koosloome.accounts.models import Role
@@ -50,6 +51,18 @@ def test_an_event_needs_a_venue_of_the_list(login, make_user):
         response = client.post("/admin/events/new", data={**FORM, "venue_id": venue_id})
         assert response.status_code == 422
         assert 'href="#venue_id"' in response.get_data(as_text=True)
+    assert db.session.scalars(select(Event)).all() == []
+
+
+def test_a_new_event_gets_its_kind_chosen(login, make_user):
+    client = login(make_user())
+    page = lxml.html.fromstring(client.get("/admin/events/new").get_data(as_text=True))
+    (first,) = page.xpath("//select[@id='kind'][@required]/option[1]")
+    assert first.get("value") == "" and first.text == "Vali sündmuse liik"
+    response = client.post("/admin/events/new", data={**FORM, "kind": "",
+                                                      "venue_id": _antsla().id})
+    assert response.status_code == 422
+    assert "Vali sündmuse liik" in response.get_data(as_text=True)
     assert db.session.scalars(select(Event)).all() == []
 
 
