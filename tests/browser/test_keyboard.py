@@ -6,7 +6,8 @@ import itertools
 
 import pytest
 
-from tests.browser.conftest import LiveServer
+from tests.browser.conftest import LiveServer, sign_in
+from tests.browser.test_axe import EXTRA_PAGES, PAGES
 from tests.factories import manage_path_of
 
 _counter = itertools.count(1)
@@ -163,6 +164,76 @@ def test_no_sideways_scrolling_at_320_px_and_200_percent_zoom(browser, live_serv
         )
         assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at {width}px"
     context.close()
+
+
+#: every staff page of the axe sweep
+STAFF_PAGES = sorted({path for path, who in [*PAGES.values(), *EXTRA_PAGES] if who == "staff"})
+
+#: What does not fit: the page scrolling sideways, a box cutting its content off (scrolling or
+#: clipped), an element past the right edge. On a narrow screen a two-dimensional table may
+#: scroll inside its focusable, named region (.table-wrap); nothing else may, and on a wide
+#: screen nothing at all.
+REFLOW_PROBLEMS = """(narrow) => {
+  const width = window.innerWidth;
+  const problems = [];
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className.trim()
+       ? '.' + el.className.trim().split(/\\s+/).join('.') : '')
+    + ' "' + (el.innerText || '').replace(/\\s+/g, ' ').trim().slice(0, 40) + '"';
+  const clips = (el) => getComputedStyle(el).overflowX !== 'visible';
+  const scrollRegion = '.table-wrap[role=region][tabindex="0"][aria-labelledby]';
+  const page = document.documentElement.scrollWidth;
+  if (page > width) problems.push(`the page is ${page}px wide`);
+  for (const el of document.body.querySelectorAll('*')) {
+    const rect = el.getBoundingClientRect();
+    if (rect.width <= 1 || rect.height <= 1) continue;  // visually hidden on purpose
+    const cut = el.scrollWidth - el.clientWidth;
+    if (clips(el) && cut > 1 && !el.matches('input, select, textarea')
+        && !(narrow && el.matches(scrollRegion))) {
+      problems.push(`${name(el)} cuts off ${cut}px`);
+    }
+    let box = el.parentElement;  // the nearest box that clips or scrolls: checked on its own
+    while (box && box !== document.body && !clips(box)) box = box.parentElement;
+    if (rect.right > width + 1 && (!box || box === document.body)) {
+      problems.push(`${name(el)} ends at ${Math.round(rect.right)}px`);
+    }
+  }
+  return problems;
+}"""
+
+
+@pytest.fixture(scope="module")
+def staff_page(browser, live_server):
+    """``staff_page(language)`` → a page signed in as staff in that language; one browser
+    context per language, reused by every width."""
+    pages = {}
+
+    def get(language: str):
+        if language not in pages:
+            context = browser.new_context()
+            context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
+            pages[language] = context.new_page()
+            sign_in(pages[language], live_server)
+        return pages[language]
+
+    yield get
+    for page in pages.values():
+        page.context.close()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_staff_pages_fit_the_window_at_320_and_1280_px(staff_page, live_server, language, width):
+    """WCAG 1.4.10 Reflow for the back office: no sideways page scrolling at 320 px, nothing
+    cut off or past the edge; a 1280 px window shows every table whole."""
+    page = staff_page(language)
+    page.set_viewport_size({"width": width, "height": 800})
+    problems = []
+    for path in STAFF_PAGES:
+        page.goto(live_server(path))
+        problems += [f"{path}: {problem}"
+                     for problem in page.evaluate(REFLOW_PROBLEMS, width < 640)[:3]]
+    assert not problems, f"at {width}px:\n" + "\n".join(problems)
 
 
 TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important;

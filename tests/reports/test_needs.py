@@ -34,9 +34,9 @@ def test_counts_for_the_venue_and_catering_without_names(staff_client, needy_eve
     html = response.get_data(as_text=True)
     assert "Mari Mets" not in html and "Viipe Vello" not in html and "pähklid" not in html
     summary_texts = " ".join(html.split())
-    assert "Ratastooli kasutajad</th><td class=\"num\">2" in summary_texts
-    assert "Eesti viipekeele tõlge</th><td class=\"num\">1" in summary_texts
-    assert "Gluteenivaba</th><td class=\"num\">4" in summary_texts
+    assert "Ratastooli kasutajad</th><td class=\"num\" data-label=\"Inimesi\">2" in summary_texts
+    assert "Eesti viipekeele tõlge</th><td class=\"num\" data-label=\"Inimesi\">1" in summary_texts
+    assert "Gluteenivaba</th><td class=\"num\" data-label=\"Inimesi\">4" in summary_texts
     assert "Vegan" not in html  # only confirmed registrations count
     assert db.session.query(AuditLog).filter_by(action="view.health").count() == 0
 
