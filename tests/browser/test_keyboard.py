@@ -204,29 +204,33 @@ REFLOW_PROBLEMS = """(narrow) => {
 
 @pytest.fixture(scope="module")
 def staff_page(browser, live_server):
-    """``staff_page(language)`` → a page signed in as staff in that language; one browser
-    context per language, reused by every width."""
+    """``staff_page(language, javascript)`` → a page signed in as staff in that language, with
+    or without JavaScript; one browser context each, reused by every width."""
     pages = {}
 
-    def get(language: str):
-        if language not in pages:
-            context = browser.new_context()
+    def get(language: str, javascript: bool = True):
+        key = (language, javascript)
+        if key not in pages:
+            context = browser.new_context(java_script_enabled=javascript)
             context.add_cookies([{"name": "lang", "value": language, "url": live_server.url}])
-            pages[language] = context.new_page()
-            sign_in(pages[language], live_server)
-        return pages[language]
+            pages[key] = context.new_page()
+            sign_in(pages[key], live_server)
+        return pages[key]
 
     yield get
     for page in pages.values():
         page.context.close()
 
 
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "no-js"])
 @pytest.mark.parametrize("width", [320, 1280])
 @pytest.mark.parametrize("language", ["et", "en"])
-def test_staff_pages_fit_the_window_at_320_and_1280_px(staff_page, live_server, language, width):
+def test_staff_pages_fit_the_window_at_320_and_1280_px(staff_page, live_server, language, width,
+                                                       javascript):
     """WCAG 1.4.10 Reflow for the back office: no sideways page scrolling at 320 px, nothing
-    cut off or past the edge; a 1280 px window shows every table whole."""
-    page = staff_page(language)
+    cut off or past the edge; a 1280 px window shows every table whole. The layout is CSS
+    alone: the same with JavaScript off."""
+    page = staff_page(language, javascript)
     page.set_viewport_size({"width": width, "height": 800})
     problems = []
     for path in STAFF_PAGES:
