@@ -64,7 +64,12 @@ def calendar_entry(
     manage_link: str | None = None,
     attendee: Person | None = None,
 ) -> CalendarEntry:
-    """``event`` as calendar data in ``language``; with an attendee, one person's invitation."""
+    """``event`` as calendar data in ``language``; with an attendee, one person's invitation
+    (which carries a reminder for the day before)."""
+    alarm = ""
+    if attendee is not None:
+        with force_locale(language):
+            alarm = _("Tomorrow: %(title)s", title=localised(event, "title", language))
     return CalendarEntry(
         uid=uid,
         sequence=sequence,
@@ -77,6 +82,7 @@ def calendar_entry(
         cancelled=event.status is EventStatus.CANCELLED,
         organizer=organiser_person(event),
         attendee=attendee,
+        alarm=alarm,
     )
 
 

@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from icalendar import (
+    Alarm,
     Calendar,
     Timezone,
     TimezoneDaylight,
@@ -62,6 +63,9 @@ class CalendarEntry:
     attendee: Person | None = None
     #: Whether the attendee holds a confirmed seat (PARTSTAT=ACCEPTED) or not yet.
     attendee_confirmed: bool = True
+    #: A reminder the person's own calendar shows the day before (VALARM), in their language;
+    #: empty for none (the public feed: subscribers set their own).
+    alarm: str = ""
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -233,7 +237,21 @@ def _vevent(entry: CalendarEntry, zone: ZoneInfo, stamp: datetime) -> VEvent:
         )
     for key, value in entry.extra.items():
         event.add(key, value)
+    if entry.alarm and not entry.cancelled:
+        event.add_component(_day_before(entry.alarm))
     return event
+
+
+#: When the invitation's alarm goes off: a day before the start.
+ALARM_BEFORE = timedelta(days=1)
+
+
+def _day_before(text: str) -> Alarm:
+    alarm = Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", text)
+    alarm.add("trigger", -ALARM_BEFORE)
+    return alarm
 
 
 def _calendar(
