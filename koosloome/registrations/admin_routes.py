@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import can_manage_event, can_see_health_data, staff_required
 from koosloome.errors import back_to
@@ -15,6 +16,7 @@ from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
 from koosloome.registrations import services, staff
+from koosloome.registrations.door import door_needs
 from koosloome.registrations.forms import NoteForm, WalkInForm, form_for_event
 from koosloome.registrations.models import Registration, RegistrationSource, RegistrationStatus
 from koosloome.registrations.summary import manage_summary
@@ -163,8 +165,21 @@ def check_in_list(event_id: int) -> str:
         event, staff.RegistrationFilter(status=Status.CONFIRMED, search=search)
     )
     arrived = sum(1 for person in people if person.checked_in_at)
-    return render_template("admin/registrations/check_in.html", event=event, people=people,
-                           search=search, arrived=arrived)
+    needs = {person.id: door_needs(person) for person in people}
+    html = render_template("admin/registrations/check_in.html", event=event, people=people,
+                           search=search, arrived=arrived, needs=needs)
+    # After rendering: the audit entry commits at once, which would expire (and reload, one
+    # by one) every row the page reads. Nothing is sent before it is on record.
+    _audit_door_view(event.id, sum(1 for shown in needs.values() if shown))
+    return html
+
+
+def _audit_door_view(event_id: int, people: int, registration_id: int | None = None) -> None:
+    """Seeing needs at the door is a read of health data: on record, like every other."""
+    if people:
+        audit.record_access("view.door_needs", user_id=current_user.id, event_id=event_id,
+                            object_type="registration" if registration_id else "",
+                            object_id=registration_id, people=people)
 
 
 @bp.route("/registrations/<int:registration_id>/check-in", methods=["GET", "POST"])
@@ -173,8 +188,11 @@ def check_in(registration_id: int) -> ResponseReturnValue:
     """GET: where the QR code in the confirmation leads staff. POST: check in."""
     registration = _registration(registration_id)
     if request.method == "GET":
-        return render_template("admin/registrations/check_in_one.html",
+        needs = door_needs(registration)
+        html = render_template("admin/registrations/check_in_one.html", needs=needs,
                                registration=registration, event=registration.event)
+        _audit_door_view(registration.event_id, 1 if needs else 0, registration.id)
+        return html
     try:
         staff.check_in(registration, current_user)
     except staff.NotCheckedIn:

@@ -41,6 +41,7 @@ from koosloome.registrations.choices import (
     NEEDS,
     SECTORS,
 )
+from koosloome.registrations.door import DOOR_NEEDS
 from koosloome.registrations.fields import PERSON_FIELDS
 from koosloome.registrations.models import RegistrationSource
 from koosloome.registrations.services import RegistrationData, check_rules
@@ -314,6 +315,12 @@ class WalkInForm(FlaskForm):
         ],
     )
     consent_privacy = BooleanField(_l("The person was told about the privacy notice"))
+    door_needs = MultiCheckboxField(
+        _l("What they need here (optional)"),
+        choices=[SelectChoice(code, label) for code, label in DOOR_NEEDS.items()],
+        validators=[Optional()],
+    )
+    consent_health = BooleanField(_l("The person agrees that we note these needs"))
 
     def to_data(self) -> RegistrationData:
         """The walk-in as ``RegistrationData``."""
@@ -321,5 +328,7 @@ class WalkInForm(FlaskForm):
             name=self.name.data or "",
             phone=(self.phone.data or "").strip() or None,
             organisation_name=self.organisation_name.data or "",
+            needs=set(self.door_needs.data or []),
             consent_privacy=bool(self.consent_privacy.data),
+            consent_health=bool(self.consent_health.data),
         )

@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "export.health": _l("Exported registrations with health data"),
     "view.health": _l("Viewed the named list of needs"),
     "view.transport": _l("Viewed the transport list"),
+    "view.door_needs": _l("Viewed the needs at the door"),
     "evidence.download": _l("Downloaded the evidence pack"),
     "feedback.open": _l("Opened the feedback survey"),
     "feedback.close": _l("Closed the feedback survey"),

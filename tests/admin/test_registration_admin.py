@@ -150,3 +150,46 @@ def test_the_phone_form_speaks_to_the_staff_member(login, make_user, make_event)
     assert "Sinu andmed" not in html and "sinu isikliku lingi" not in html
     public = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
     assert "Sinu andmed" in public and "Helistaja" not in public
+
+
+def _with_needs(make_registration, event, *codes, **fields):
+    person = make_registration(event, consent_health_at=utcnow(), allergies="pähklid",
+                               needs_note="Võtan ravimeid kell 12", **fields)
+    person.needs = [RegistrationNeed(code=code) for code in codes]
+    db.session.commit()
+    return person
+
+
+def test_the_door_sees_what_it_must_know_and_nothing_more(login, make_user, make_event,
+                                                          make_registration):
+    """Issue 17.2: the check-in list and the QR page show the door needs (minimised) and
+    every view is audited like a health read."""
+    event = make_event(organisation=organisation("vpk"))
+    mari = _with_needs(make_registration, event, "wheelchair", "hearing_loop", "vegan",
+                       "medication", name="Mari Tamm")
+    make_registration(event, name="Jaan Kask")
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    html = client.get(f"/admin/events/{event.id}/check-in").get_data(as_text=True)
+    assert "Ratastool: hoia koht vaba · Koht induktsioonsilmuse alas" in html
+    for private in ("Vegan", "ravimeid", "pähklid", "Ravimite"):
+        assert private not in html, private
+    one = client.get(f"/admin/registrations/{mari.id}/check-in").get_data(as_text=True)
+    assert "Ratastool: hoia koht vaba" in one and "Vegan" not in one
+    entries = db.session.scalars(select(AuditLog).where(
+        AuditLog.action == "view.door_needs").order_by(AuditLog.id)).all()
+    assert [(e.details["people"], e.object_id) for e in entries] == [(1, None), (1, mari.id)]
+
+
+def test_a_walk_in_states_their_needs_at_the_door(login, make_user, make_event):
+    event = make_event(organisation=organisation("vpk"))
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    refused = client.post(f"/admin/events/{event.id}/walk-in", data={
+        "name": "Uus Tulija", "door_needs": ["wheelchair"]})
+    assert refused.status_code == 422  # needs are health data: only with consent
+    assert db.session.scalars(select(Registration)).all() == []
+    client.post(f"/admin/events/{event.id}/walk-in", data={
+        "name": "Uus Tulija", "door_needs": ["wheelchair", "assistance_dog"],
+        "consent_health": "y"})
+    person = db.session.scalars(select(Registration)).one()
+    assert person.need_codes == {"wheelchair", "assistance_dog"}
+    assert person.checked_in_at is not None and person.consent_health_at is not None
