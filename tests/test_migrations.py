@@ -10,6 +10,7 @@ from sqlalchemy import inspect, text
 
 from koosloome import create_app
 from koosloome.extensions import db
+from tests import factories
 
 
 @pytest.fixture
@@ -99,5 +100,33 @@ def test_venue_facts_move_from_the_events_to_venues_of_their_own(empty_database_
         assert [tuple(row) for row in back] == [("tartu", "LMK", "Kastani", "steps"),
                                                 ("voru-1", "Kannel", "Võru bussijaam", "ramp"),
                                                 ("voru-2", "Kannel", "Võru bussijaam", "ramp")]
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_age_bands_move_where_one_new_band_holds_them(empty_database_url, make_config):
+    """Migration 0010: under 18 → under 25 and 30–54 → 25–54; the answers that span several
+    new bands (18–29, 55 or older) stay as given rather than be guessed."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade()
+        event = factories.make_event()
+        earlier = ["under_18", "18_29", "30_54", "55_plus", None]
+        for number, band in enumerate(earlier):
+            factories.make_registration(event, email=f"p{number}@example.org", age_band=band)
+        db.session.commit()
+        downgrade(revision="0009_venues")
+        with db.engine.begin() as connection:  # the answers as the earlier form stored them
+            for number, band in enumerate(earlier):
+                connection.execute(text("UPDATE registration SET age_band = :band "
+                                        "WHERE email = :email"),
+                                   {"band": band, "email": f"p{number}@example.org"})
+        upgrade()
+        with db.engine.connect() as connection:
+            bands = connection.execute(text("SELECT email, age_band FROM registration "
+                                            "ORDER BY email")).all()
+        assert [band for _email, band in bands] == ["under_25", "18_29", "25_54", "55_plus",
+                                                    None]
+        db.session.remove()
         downgrade(revision="base")
         db.engine.dispose()

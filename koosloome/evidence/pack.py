@@ -27,7 +27,7 @@ from koosloome.feedback.models import FeedbackKind
 from koosloome.i18n import format_date, format_long_date, format_time
 from koosloome.privacy import tally
 from koosloome.privacy.tally import tallies
-from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, SECTORS
+from koosloome.registrations.choices import ALL_AGE_BANDS, COUNTIES, GENDERS, SECTORS
 from koosloome.registrations.models import Registration
 from koosloome.reports.attendance import attendance_pdf, sheet_for_event
 from koosloome.reports.participants import load as load_registrations
@@ -179,7 +179,7 @@ def gather(event: Event) -> Pack:
             _("Municipality"): _figures(counted, "municipality", ()),
             _("Sector"): _figures(counted, "sector", SECTORS),
             _("Gender"): _figures(counted, "gender", GENDERS),
-            _("Age"): _figures(counted, "age_band", AGE_BANDS),
+            _("Age"): _figures(counted, "age_band", ALL_AGE_BANDS),
             _("Participants with a disability"): _disability_figures(
                 event, counted, checked_in_only),
         }

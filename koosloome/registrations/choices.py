@@ -102,11 +102,22 @@ GENDERS = (
     ("other", _l("In another way")),
 )
 
+#: The project's target group is older people, so the older bands are finer (issue 17.5).
 AGE_BANDS = (
-    ("under_18", _l("Under 18")),
-    ("18_29", _l("18–29")),
-    ("30_54", _l("30–54")),
-    ("55_plus", _l("55 or older")),
+    ("under_25", _l("Under 25")),
+    ("25_54", _l("25–54")),
+    ("55_64", _l("55–64")),
+    ("65_74", _l("65–74")),
+    ("75_84", _l("75–84")),
+    ("85_plus", _l("85 or older")),
 )
+#: Answers to the earlier question that no current band holds exactly (18–29 spans "under 25"
+#: and "25–54"; "55 or older" any of four): kept as given, never offered to new registrants.
+#: Migration 0010 moved the others (under 18 → under 25, 30–54 → 25–54).
+EARLIER_AGE_BANDS = (
+    ("18_29", _l("18–29 (earlier question)")),
+    ("55_plus", _l("55 or older (earlier question)")),
+)
+ALL_AGE_BANDS = AGE_BANDS + EARLIER_AGE_BANDS
 
 LANGUAGE_CHOICES = (("et", "Eesti keel"), ("en", "English"))

@@ -34,6 +34,7 @@ from koosloome.honeypot import HoneypotMixin
 from koosloome.registrations.choices import (
     AGE_BANDS,
     COUNTIES,
+    EARLIER_AGE_BANDS,
     GENDERS,
     LANGUAGE_CHOICES,
     MUNICIPALITIES,
@@ -187,6 +188,13 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
         fields_valid = super().validate(extra_validators)
         self.add_rule_errors(check_rules(self.to_data(), self.rules_source))
         return fields_valid and not self.errors
+
+    def keep_earlier_age_band(self, held: str | None) -> None:
+        """Offer the answer a registration holds from the earlier age question, so that
+        editing other details neither loses it nor fails as an unknown choice."""
+        label = dict(EARLIER_AGE_BANDS).get(held or "")
+        if label is not None:
+            self.age_band.choices = [*self.age_band.choices, SelectChoice(held, label)]
 
     def question_fields(self) -> list[tuple[ExtraQuestion, Field]]:
         """The event's extra questions with their fields, in order."""

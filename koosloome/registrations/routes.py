@@ -164,6 +164,7 @@ def edit(token: str) -> ResponseReturnValue:
         current = form_data(services.data_from_registration(registration), event)
         form = form_for_event(event, current_language(), formdata=None, data=current)
     form.rules_source = registration.source
+    form.keep_earlier_age_band(registration.age_band)
     if form.validate_on_submit():
         try:
             services.update_details(registration, form.to_data())

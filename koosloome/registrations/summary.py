@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from koosloome.bilingual import localised
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.i18n import format_date
-from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
+from koosloome.registrations.choices import ALL_AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import person_values
 from koosloome.registrations.models import Registration
 
@@ -102,7 +102,7 @@ def details_summary(recap: Recap, language: str) -> dict[str, list[Row]]:
     ]
     reporting = [
         Row(_("Gender"), _label(GENDERS, v["gender"])),
-        Row(_("Age"), _label(AGE_BANDS, v["age_band"])),
+        Row(_("Age"), _label(ALL_AGE_BANDS, v["age_band"])),
     ]
     sections = {
         "contact": contact,

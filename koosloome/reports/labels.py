@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from koosloome.events.models import EventKind
-from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
+from koosloome.registrations.choices import ALL_AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.models import RegistrationSource, RegistrationStatus
 
 STATUS_LABELS = {
@@ -29,7 +29,7 @@ KIND_LABELS = {
 SECTOR_LABELS = dict(SECTORS)
 COUNTY_LABELS = dict(COUNTIES)
 GENDER_LABELS = dict(GENDERS)
-AGE_BAND_LABELS = dict(AGE_BANDS)
+AGE_BAND_LABELS = dict(ALL_AGE_BANDS)
 NEED_LABELS = {need.code: need.label for need in NEEDS}
 NOT_STATED = _l("Not stated")
 

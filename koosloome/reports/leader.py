@@ -36,7 +36,7 @@ from koosloome.extensions import db
 from koosloome.i18n import format_date, format_money, format_number
 from koosloome.privacy import tally
 from koosloome.privacy.tally import HealthTally
-from koosloome.registrations.choices import AGE_BANDS, GENDERS
+from koosloome.registrations.choices import AGE_BANDS, EARLIER_AGE_BANDS, GENDERS
 from koosloome.registrations.models import (
     Registration,
     RegistrationNeed,
@@ -458,6 +458,9 @@ def _reach_table(inputs: Inputs, participants: list[ParticipantRow]) -> ReportTa
         if attribute == "has_disability":
             for value, per_event in kept.items():
                 counts[_DISABILITY_ANSWER.get(value)] += per_event.total()
+        if attribute == "age_band":
+            options += [(code, str(AGE_BAND_LABELS[code])) for code, _label in EARLIER_AGE_BANDS
+                         if counts[code]]
         values = [code for code, _name in options]
         cells = [counts[code] for code in values]
         cells.append(sum(count for code, count in counts.items() if code not in values))

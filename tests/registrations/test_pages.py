@@ -226,6 +226,28 @@ def test_manage_link_edit_keeps_details_and_saves_changes(client, make_event):
     assert "Mari Kask" in html and "Muudatused on salvestatud." in html
 
 
+def test_the_age_bands_fit_older_people_and_an_earlier_answer_survives_an_edit(client,
+                                                                              make_event):
+    event = make_event()
+    form = client.get(f"/events/{event.slug}/register").get_data(as_text=True)
+    offered = re.findall(r'name="age_band"[^>]*value="([^"]+)"', form)
+    assert offered == ["under_25", "25_54", "55_64", "65_74", "75_84", "85_plus"]
+    assert post_form(client, event, age_band="55_plus").status_code == 422  # not offered now
+
+    path = manage_path(post_form(client, event, age_band="75_84")).split("?")[0]
+    registration = db.session.scalars(select(Registration)).one()
+    registration.age_band = "55_plus"  # given on the earlier form
+    db.session.commit()
+    edit = client.get(f"{path}/edit").get_data(as_text=True)
+    assert re.search(r'<input checked[^>]*value="55_plus"', edit)
+    assert "55 või vanem (varasem küsimus)" in edit
+    response = client.post(f"{path}/edit", data={**FORM, "name": "Mari Kask",
+                                                 "age_band": "55_plus"})
+    assert response.status_code == 302
+    db.session.refresh(registration)
+    assert (registration.name, registration.age_band) == ("Mari Kask", "55_plus")
+
+
 def test_cancel_needs_confirmation_and_promotes_the_waiting(client, make_event,
                                                             make_registration):
     event = make_event(capacity=1)
