@@ -75,6 +75,8 @@ class Config:
     #: Days after an event ends before its health data (access needs, diets, transport…) is
     #: deleted by ``flask privacy purge``.
     HEALTH_DATA_RETENTION_DAYS = 30
+    #: Staff get a digest of the arrangements still open this many days before an event.
+    ARRANGEMENT_DIGEST_DAYS = (7, 2)
     #: Months after an event ends before its registrations are anonymised; the LEADER evidence
     #: period (see the README, "Personal data and retention").
     PERSONAL_DATA_RETENTION_MONTHS = 84

@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.accounts.user_routes import bp as users_bp
     from koosloome.admin.routes import bp as admin_bp
     from koosloome.api.routes import bp as api_bp
+    from koosloome.arrangements.routes import bp as arrangements_bp
     from koosloome.boards.api import bp as boards_api_bp
     from koosloome.boards.routes import bp as boards_bp
     from koosloome.events.admin_routes import bp as event_admin_bp
@@ -114,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(users_bp)
     app.register_blueprint(venues_bp)
+    app.register_blueprint(arrangements_bp)
     app.register_blueprint(venues_api_bp)
 
 

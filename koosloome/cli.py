@@ -23,6 +23,7 @@ from koosloome.db import write_intent
 from koosloome.extensions import db
 from koosloome.maintenance_cli import maintenance_commands
 from koosloome.messaging.cli import init_mail_commands
+from koosloome.reminders_cli import init_reminder_commands
 
 users_cli = AppGroup("users", help="Manage staff accounts.")
 tokens_cli = AppGroup("tokens", help="Manage API tokens.")
@@ -133,3 +134,4 @@ def init_commands(app: Flask) -> None:
     for group in (users_cli, tokens_cli, demo_cli, translate_cli, *maintenance_commands()):
         app.cli.add_command(group)
     init_mail_commands(app)
+    init_reminder_commands(app)

@@ -44,3 +44,13 @@ def text_field(label: Any, length: int, required: bool = False) -> StringField:
 def long_text_field(label: Any, length: int) -> TextAreaField:
     """An optional text of several lines."""
     return TextAreaField(label, validators=[Optional(), Length(max=length)])
+
+
+def show_rule_errors(form: Any, errors: dict[str, list[str]]) -> None:
+    """Show a service's rule errors beside their fields (above the form when no field)."""
+    for name, messages in errors.items():
+        field = form._fields.get(name)
+        if field is None:
+            form.form_errors.extend(messages)
+        else:
+            field.errors = [*field.errors, *messages]

@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from koosloome.accounts.models import ApiToken, Organisation, Role, User
+from koosloome.arrangements.models import Arrangement, ArrangementDigest, Pickup, Volunteer
 from koosloome.audit import AuditLog
 from koosloome.boards.models import (
     Board,
@@ -36,6 +37,8 @@ __all__ = [
     "AgendaItem",
     "Answer",
     "ApiToken",
+    "Arrangement",
+    "ArrangementDigest",
     "AuditLog",
     "Board",
     "BoardColumn",
@@ -56,6 +59,7 @@ __all__ = [
     "IdeaRevision",
     "Organisation",
     "OutgoingEmail",
+    "Pickup",
     "Registration",
     "RegistrationMode",
     "RegistrationNeed",
@@ -64,5 +68,6 @@ __all__ = [
     "Theme",
     "User",
     "Venue",
+    "Volunteer",
     "Vote",
 ]

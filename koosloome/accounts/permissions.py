@@ -10,11 +10,11 @@ from flask import abort
 from flask_login import current_user
 
 from koosloome.accounts.models import Role, User
-from koosloome.extensions import login_manager
+from koosloome.events.models import Event
+from koosloome.extensions import db, login_manager
 
 if TYPE_CHECKING:
     from koosloome.boards.models import Board
-    from koosloome.events.models import Event
 
 F = TypeVar("F", bound=Callable[..., Any])
 STAFF_ROLES = (Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
@@ -47,6 +47,18 @@ def can_manage_event(user: User, event: Event) -> bool:
     if user.role is Role.ADMIN:
         return True
     return user.role is Role.ORGANISER and user.organisation_id in _partner_ids(event)
+
+
+def managed_event_or_abort(event_id: int) -> Event:
+    """The event, if the signed-in user manages it, for a back-office page: 404 when there is
+    none, 403 when it belongs to the other partner (and is not co-organised) or the role
+    cannot."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        abort(404)
+    if not can_manage_event(current_user, event):
+        abort(403)
+    return event
 
 
 def can_see_health_data(user: User, event: Event) -> bool:

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from koosloome.accounts.models import User
+from koosloome.arrangements import services as arrangements
+from koosloome.arrangements.services import Progress
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
 from koosloome.events.services import managed_by
@@ -24,6 +26,7 @@ class DashboardRow:
     seats: SeatCount
     with_needs: int
     transport: int
+    arrangements: Progress
 
     @property
     def fill_percent(self) -> int:
@@ -40,7 +43,9 @@ def dashboard_rows(user: User) -> list[DashboardRow]:
     ids = [event.id for event in events]
     counts = seat_counts(ids)
     needs = _needs_counts(ids)
-    return [DashboardRow(event, counts[event.id], *needs.get(event.id, (0, 0)))
+    lines = arrangements.lines_for(events)
+    return [DashboardRow(event, counts[event.id], *needs.get(event.id, (0, 0)),
+                         arrangements=arrangements.progress(lines[event.id]))
             for event in events]
 
 

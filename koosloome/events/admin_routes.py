@@ -10,12 +10,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation, Role
+from koosloome.accounts.permissions import managed_event_or_abort as _managed
 from koosloome.accounts.permissions import staff_required
+from koosloome.arrangements import services as arrangements
 from koosloome.events import services
-from koosloome.events.access import managed_event_or_abort as _managed
 from koosloome.events.forms import AgendaForm, EventForm, MessageForm, QuestionForm
 from koosloome.events.models import AgendaItem, Event, ExtraQuestion
 from koosloome.extensions import db
+from koosloome.form_fields import show_rule_errors
 from koosloome.i18n import current_language
 from koosloome.messaging.organiser import (
     Audience,
@@ -69,21 +71,12 @@ def new_event() -> ResponseReturnValue:
             event = services.create_event(values, current_user, current_user.organisation,
                                           co_organiser)
         except services.InvalidEvent as invalid:
-            _add_errors(form, invalid.errors)
+            show_rule_errors(form, invalid.errors)
         else:
             flash(_("The event is saved."), "success")
             return redirect(url_for(".overview", event_id=event.id))
     return render_template("admin/events/form.html", form=form, event=None), \
         422 if form.errors else 200
-
-
-def _add_errors(form, errors: dict[str, list[str]]) -> None:
-    for name, messages in errors.items():
-        field = form._fields.get(name)
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = [*field.errors, *messages]
 
 
 @bp.get("/<int:event_id>")
@@ -92,7 +85,8 @@ def overview(event_id: int) -> str:
     """One event: state, seats, and links to everything about it."""
     event = _managed(event_id)
     return render_template("admin/events/overview.html", event=event,
-                           availability=availability([event])[event.id])
+                           availability=availability([event])[event.id],
+                           arrangements=arrangements.progress(arrangements.lines(event)))
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -115,7 +109,7 @@ def edit_event(event_id: int) -> ResponseReturnValue:
         try:
             change = services.update_event(event, values, current_user)
         except services.InvalidEvent as invalid:
-            _add_errors(form, invalid.errors)
+            show_rule_errors(form, invalid.errors)
         else:
             flash(_("The event is saved."), "success")
             if change.invites_sent:

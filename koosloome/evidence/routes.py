@@ -7,9 +7,9 @@ from flask_login import current_user
 
 from koosloome import audit
 from koosloome.accounts.models import Role
+from koosloome.accounts.permissions import managed_event_or_abort as _event
 from koosloome.accounts.permissions import staff_required
 from koosloome.downloads import content_disposition
-from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.events.models import Event
 from koosloome.evidence.pack import gather, pack_pdf, pack_zip
 

@@ -22,9 +22,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from koosloome.accounts.models import Role
+from koosloome.accounts.permissions import managed_event_or_abort as _event
 from koosloome.accounts.permissions import staff_required
 from koosloome.downloads import content_disposition
-from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.events.models import Event
 from koosloome.extensions import db, limiter
 from koosloome.feedback import services

@@ -1,5 +1,4 @@
-"""``flask --app koosloome outbox send|work`` and ``reminders send``: delivering the outbox and
-queueing scheduled messages."""
+"""``flask --app koosloome outbox send|work``: delivering the outbox."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy.exc import SQLAlchemyError
 
-from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
 from koosloome.messaging.delivery import (
     BATCH_SIZE,
@@ -24,7 +22,6 @@ from koosloome.messaging.delivery import (
     claim_lease,
     send_due,
 )
-from koosloome.messaging.scheduled import queue_due_reminders, queue_thank_yous
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +29,6 @@ log = logging.getLogger(__name__)
 LONGEST_PAUSE = 30.0
 
 outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
-reminders_cli = AppGroup("reminders", help="Scheduled messages to participants.")
 
 
 def _summary(report: DeliveryReport) -> str:
@@ -105,18 +101,6 @@ def _forget_the_connection() -> None:
     db.session.remove()
 
 
-@reminders_cli.command("send")
-def reminders_send_command() -> None:
-    """Queue the reminders and thank-yous that are due (each only once); run it from cron."""
-    now = utcnow()
-    with write_intent():
-        reminders = queue_due_reminders(now)
-        thanks = queue_thank_yous(now)
-        db.session.commit()
-    click.echo(f"Queued {reminders} reminder(s) and {thanks} thank-you message(s).")
-
-
 def init_mail_commands(app: Flask) -> None:
-    """Register the ``outbox`` and ``reminders`` command groups."""
+    """Register the ``outbox`` command group."""
     app.cli.add_command(outbox_cli)
-    app.cli.add_command(reminders_cli)

@@ -13,6 +13,8 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from koosloome.arrangements.kinds import KIND_LABELS
+from koosloome.arrangements.models import ArrangementKind
 from koosloome.bilingual import localised
 from koosloome.boards.models import Board
 from koosloome.events.models import Event
@@ -48,6 +50,9 @@ SUBJECTS = {
                                           "%(title)s"),
     MessageKind.ERASED: _l("Your registration details are deleted: %(title)s"),
     MessageKind.PASSWORD_RESET: _l("Set your Koosloome password"),
+    MessageKind.ARRANGEMENT_IMPOSSIBLE: _l("We could not arrange what you asked for: "
+                                           "%(title)s"),
+    MessageKind.ARRANGEMENT_DIGEST: _l("Still to arrange for %(title)s on %(date)s"),
 }
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -163,6 +168,9 @@ def render_registration_message(
                           if feedback_open_for(registration) else event.feedback_url)
     if kind is MessageKind.REMINDER:
         values.setdefault("agenda", _agenda(event, language))
+    if kind is MessageKind.ARRANGEMENT_IMPOSSIBLE:
+        with force_locale(language):
+            values["what"] = str(KIND_LABELS[ArrangementKind(values["arrangement"])])
     # Nothing left to change or cancel: the link only shows the record and the person's data.
     values.setdefault("registration_over", kind in OVER_KINDS)
     if kind in RECAP_KINDS:
@@ -234,4 +242,5 @@ def _render_from_context(email: OutgoingEmail, values: dict[str, Any]) -> tuple[
 STANDALONE_KINDS = {
     MessageKind.ERASED: _render_erased,
     MessageKind.PASSWORD_RESET: _render_from_context,
+    MessageKind.ARRANGEMENT_DIGEST: _render_from_context,
 }

@@ -29,6 +29,11 @@ class MessageKind(enum.StrEnum):
     REMINDER = "reminder"
     THANK_YOU = "thank_you"
     ORGANISER_MESSAGE = "organiser_message"
+    #: Something the person asked for cannot be arranged (issue 17.1); takes ``arrangement=`` (an
+    #: arrangement kind) and ``reason=``.
+    ARRANGEMENT_IMPOSSIBLE = "arrangement_impossible"
+    #: To staff: the arrangements of an event still open, some days before it.
+    ARRANGEMENT_DIGEST = "arrangement_digest"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name, not a secret)
 
 

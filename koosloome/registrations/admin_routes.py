@@ -11,8 +11,8 @@ from flask_login import current_user
 from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import can_manage_event, can_see_health_data, staff_required
+from koosloome.accounts.permissions import managed_event_or_abort as _event
 from koosloome.errors import back_to
-from koosloome.events.access import managed_event_or_abort as _event
 from koosloome.extensions import db
 from koosloome.i18n import current_language
 from koosloome.registrations import services, staff

@@ -41,6 +41,9 @@ ACTION_LABELS = {
     "event.message_sent": _l("Sent a message to participants"),
     "venue.create": _l("Added a venue"),
     "venue.update": _l("Changed a venue's facts"),
+    "arrangement.update": _l("Changed an arrangement"),
+    "volunteer.create": _l("Added a volunteer"),
+    "volunteer.update": _l("Changed a volunteer's details"),
     "registration.status": _l("Decided on a registration"),
     "registration.note": _l("Wrote a note on a registration"),
     "registration.check_in": _l("Checked a participant in"),
@@ -75,6 +78,8 @@ OBJECT_LABELS = {
     "registration": _l("Registration"),
     "user": _l("Staff account"),
     "venue": _l("Venue"),
+    "arrangement": _l("Arrangement"),
+    "volunteer": _l("Volunteer"),
     "idea": _l("Idea"),
     "feedback_survey": _l("Feedback survey"),
     "feedback_answer": _l("Feedback answer"),
@@ -105,6 +110,7 @@ DETAIL_LABELS = {
     "personal_months": _l("Personal data kept (months)"),
     "role": _l("Role"),
     "organisation": _l("Organisation"),
+    "kind": _l("Kind"),
 }
 
 

@@ -20,8 +20,8 @@ from koosloome.accounts.permissions import (
     can_see_reports,
     staff_required,
 )
+from koosloome.accounts.permissions import managed_event_or_abort as _managed_event
 from koosloome.downloads import content_disposition
-from koosloome.events.access import managed_event_or_abort as _managed_event
 from koosloome.events.models import Event
 from koosloome.i18n import current_language
 from koosloome.registrations.models import RegistrationStatus

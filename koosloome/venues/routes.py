@@ -11,6 +11,7 @@ from flask_login import current_user
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import staff_required
 from koosloome.extensions import db
+from koosloome.form_fields import show_rule_errors
 from koosloome.venues import services
 from koosloome.venues.forms import VenueForm
 from koosloome.venues.models import Venue
@@ -44,7 +45,7 @@ def new_venue() -> ResponseReturnValue:
         try:
             services.create_venue(form.values(), current_user)
         except services.InvalidVenue as invalid:
-            form_errors(form, invalid.errors)
+            show_rule_errors(form, invalid.errors)
         else:
             flash(_("The venue is saved."), "success")
             return redirect(url_for(".list_venues"))
@@ -62,7 +63,7 @@ def edit_venue(venue_id: int) -> ResponseReturnValue:
         try:
             services.update_venue(venue, form.values(), current_user)
         except services.InvalidVenue as invalid:
-            form_errors(form, invalid.errors)
+            show_rule_errors(form, invalid.errors)
         else:
             flash(_("The venue is saved. Every event there shows the new facts."), "success")
             return redirect(url_for(".list_venues"))
@@ -70,12 +71,3 @@ def edit_venue(venue_id: int) -> ResponseReturnValue:
                            events=services.event_counts().get(venue.id, 0)), \
         422 if form.errors else 200
 
-
-def form_errors(form: VenueForm, errors: dict[str, list[str]]) -> None:
-    """Show the rules' errors beside their fields."""
-    for name, messages in errors.items():
-        field = form._fields.get(name)
-        if field is None:
-            form.form_errors.extend(messages)
-        else:
-            field.errors = [*field.errors, *messages]

@@ -41,7 +41,7 @@ def test_reminders_send_queues_each_reminder_once(runner, make_event, make_regis
     make_registration(event, created_at=now - timedelta(days=7))
     first = runner.invoke(args=["reminders", "send"])
     assert first.exit_code == 0, first.output
-    assert "Queued 1 reminder(s) and 0 thank-you message(s)." in first.output
+    assert "Queued 1 reminder(s) and 0 thank-you message(s); 0 digest(s)" in first.output
     second = runner.invoke(args=["reminders", "send"])
     assert "Queued 0 reminder(s)" in second.output
     kinds = db.session.scalars(select(OutgoingEmail.kind)).all()

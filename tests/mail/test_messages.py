@@ -220,7 +220,8 @@ def test_every_kind_renders_with_manage_link_in_both_languages(
     event = make_event(title_et="Pealkiri", title_en="Title", feedback_url="https://forms.example/f")
     registration = make_registration(event, language=language)
     email = rendered(notify(registration, kind, position=2, subject="Teade",
-                            body="Tere!\n\nTooge kaasa."))
+                            body="Tere!\n\nTooge kaasa.", arrangement="captions",
+                            reason="Kirjutustõlk on haige"))
     link = registration.manage_url
     assert link in email.body_text
     assert link in email.body_html

@@ -21,6 +21,7 @@ from werkzeug.security import generate_password_hash
 
 from koosloome.accounts.models import Role, User
 from koosloome.accounts.services import create_api_token
+from koosloome.arrangements.models import Volunteer
 from koosloome.boards import facilitation
 from koosloome.boards import services as boards
 from koosloome.boards.identity import remember_participant
@@ -164,7 +165,13 @@ def build(app: Flask) -> Scenario:
         their_vote, _left = boards.cast_vote(their_board, tiit, their_idea)
         db.session.commit()
 
+    volunteer = Volunteer(organisation_id=users[ORGANISER].organisation_id,
+                          name="Vello Vabatahtlik", phone="+372 5555 0009")
+    db.session.add(volunteer)
+    db.session.commit()
+
     s.ids = {
+        "volunteer_id": volunteer.id,
         "their_question_id": their_question.id, "their_item_id": their_item.id,
         "their_idea_id": their_idea.id, "their_comment_id": their_comment.id,
         "their_column_id": their_board.columns[0].id, "their_theme_id": their_theme.id,

@@ -81,6 +81,8 @@ ORGANISERS = _back_office(OTHER_ORGANISER, ORGANISER, ADMIN)  # of either partne
 EVENT_MANAGERS = _back_office(ORGANISER, ADMIN)  # of the event's partner
 BOARD_FACILITATORS = _back_office(FACILITATOR, ORGANISER, ADMIN)
 ADMINS = _back_office(ADMIN)
+#: a partner's own records (volunteers): the other partner finds nothing there
+OWN_PARTNER = {**EVENT_MANAGERS, OTHER_ORGANISER: frozenset({"404"})}
 #: board pages: only who joined; the others are sent to join first
 BOARD_MEMBERS = _each(frozenset({"join"}), board_participant=ALLOWED)
 BOARD_LIVE = _each(frozenset({"403"}), board_participant=ALLOWED)
@@ -109,7 +111,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
         registrations.erase feedback.personal"""),
     (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
         accounts.sign_out_everywhere"""),
+    (OWN_PARTNER, "arrangements.edit_volunteer"),
     (ORGANISERS, """event_admin.list_events event_admin.new_event venues.list_venues
+        arrangements.list_volunteers arrangements.new_volunteer
         venues.new_venue venues.edit_venue reports.leader_report
         reports.leader_csv reports.leader_xlsx reports.leader_pdf_download"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
@@ -123,7 +127,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         reports.export_csv reports.export_xlsx reports.needs_overview reports.transport
         feedback.overview feedback.open_survey feedback.close_survey feedback.add_question
         feedback.paper feedback.hide_answer feedback.export_csv evidence.pdf
-        evidence.zip_file"""),
+        evidence.zip_file arrangements.event_arrangements arrangements.edit_arrangement"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -166,6 +170,7 @@ ENDPOINT_VALUES = {
     "boards.admin_theme": {"action": "rename"},
     "boards.admin_comment": {"action": "hide"},
     "boards.admin_idea_action": {"action": "pin"},
+    "arrangements.edit_arrangement": {"kind": "sign_language"},
 }
 #: a well-formed manage token that belongs to no registration
 UNKNOWN_TOKEN = "A" * 43

@@ -28,6 +28,7 @@ from werkzeug.datastructures import MultiDict
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.password_reset import reset_token
+from koosloome.arrangements.models import Volunteer
 from koosloome.boards import facilitation
 from koosloome.boards import services as boards
 from koosloome.boards.identity import cookie_name
@@ -117,6 +118,9 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     response = public.post(f"/b/{voting.join_code}/ideas/{voter_idea.id}/vote")
     assert response.status_code == 302
 
+    volunteer = Volunteer(organisation_id=admin.organisation_id, name="Vello")
+    db.session.add(volunteer)
+    db.session.commit()
     token = person.manage_token
     return World(staff=staff, public=public, ids={
         "event": event.id, "slug": event.slug, "draft": draft.id, "venue": event.venue_id,
@@ -125,7 +129,8 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "token": token, "other": other.id, "reset": reset_token(other),
         "collecting": collecting.id, "collecting_code": collecting.join_code,
         "voting_code": voting.join_code, "joining_code": joining.join_code,
-        "own_idea": own.id, "their_idea": theirs.id, "voter_idea": voter_idea.id,
+        "volunteer": volunteer.id, "own_idea": own.id, "their_idea": theirs.id,
+        "voter_idea": voter_idea.id,
     })
 
 
@@ -154,6 +159,11 @@ ROUTES: dict[str, Route] = {
     "event_admin.edit_event": Route("/admin/events/{event}/edit"),
     "venues.new_venue": Route("/admin/venues/new", valid={"name_et": "Rahvamaja"}),
     "venues.edit_venue": Route("/admin/venues/{venue}/edit"),
+    "arrangements.edit_arrangement": Route("/admin/events/{event}/arrangements/catering",
+                                           valid={"status": "requested"}),
+    "arrangements.new_volunteer": Route("/admin/volunteers/new",
+                                        valid={"name": "Jaan", "consent": "y"}),
+    "arrangements.edit_volunteer": Route("/admin/volunteers/{volunteer}/edit"),
     "event_admin.duplicate": Route("/admin/events/{event}"),
     "event_admin.publish": Route("/admin/events/{draft}"),
     "event_admin.cancel": Route("/admin/events/{event}/cancel"),
