@@ -84,6 +84,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.accounts.user_routes import bp as users_bp
     from koosloome.admin.routes import bp as admin_bp
     from koosloome.api.routes import bp as api_bp
+    from koosloome.arrangements.api import bp as arrangements_api_bp
     from koosloome.arrangements.routes import bp as arrangements_bp
     from koosloome.boards.api import bp as boards_api_bp
     from koosloome.boards.routes import bp as boards_bp
@@ -116,6 +117,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(users_bp)
     app.register_blueprint(venues_bp)
     app.register_blueprint(arrangements_bp)
+    app.register_blueprint(arrangements_api_bp)
     app.register_blueprint(venues_api_bp)
 
 

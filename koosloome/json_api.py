@@ -16,7 +16,10 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from koosloome.accounts.models import User
+from koosloome.accounts.permissions import can_manage_event
 from koosloome.accounts.services import user_for_api_token
+from koosloome.events.models import Event
+from koosloome.extensions import db
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -114,7 +117,39 @@ def object_formdata(payload: dict[str, Any], known: Iterable[str]) -> tuple[Mult
     return data, errors
 
 
+def wrong_types(payload: dict[str, Any], expected: Mapping[str, tuple[type, ...]]) -> Errors:
+    """An error for every value whose JSON type is not the one documented (``True`` is not a
+    text, ``"12"`` not an id); null is left to the caller."""
+    errors: Errors = {}
+    for key, types in expected.items():
+        value = payload.get(key)
+        if value is None:
+            continue
+        if (isinstance(value, bool) and bool not in types) or not isinstance(value, types):
+            errors[key] = [_("Has the wrong type")]
+    return errors
+
+
 def field_errors(form: Any) -> Errors:
     """A validated form's errors as the API answers them: field name → messages."""
     return {name: [str(m) for m in messages] for name, messages in form.errors.items()
             if messages and name is not None}
+
+
+def json_object() -> dict[str, Any]:
+    """The request's JSON body, which must be an object (400 otherwise)."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiProblem(400, "bad_request", _("Send a JSON object"))
+    return body
+
+
+def managed_event(event_id: int) -> Event:
+    """The event, if the token's user manages it: 404 when there is none, 403 otherwise."""
+    event = db.session.get(Event, event_id)
+    if event is None:
+        raise ApiProblem(404, "not_found", _("No such event"))
+    user = api_user()
+    if user is None or not can_manage_event(user, event):
+        raise ApiProblem(403, "forbidden", _("You may not manage this event"))
+    return event

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -32,6 +32,8 @@ from koosloome.json_api import (
     ApiProblem,
     api_user,
     json_error,
+    json_object,
+    managed_event,
     object_formdata,
     peek_api_user,
     token_required,
@@ -51,13 +53,6 @@ EVENT_INPUT_KEYS = frozenset(
 ) | {"status", "slug"}
 
 
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiProblem(400, "bad_request", _("Send a JSON object"))
-    return body
-
-
 def _event_or_404(event_id: int, *, public: bool) -> Event:
     event = db.session.get(Event, event_id)
     if event is None:
@@ -68,14 +63,6 @@ def _event_or_404(event_id: int, *, public: bool) -> Event:
         user = api_user()
         if user is None or not can_manage_event(user, event):
             raise ApiProblem(404, "not_found", _("No such event"))
-    return event
-
-
-def _managed_event(event_id: int) -> Event:
-    event = _event_or_404(event_id, public=False)
-    user = api_user()
-    if user is None or not can_manage_event(user, event):
-        raise ApiProblem(403, "forbidden", _("You may not manage this event"))
     return event
 
 
@@ -110,7 +97,7 @@ def get_event(event_id: int) -> ResponseReturnValue:
 def create_registration(event_id: int) -> ResponseReturnValue:
     """Register, with the same fields and rules as the form."""
     event = _event_or_404(event_id, public=True)
-    formdata, errors = registration_formdata(_json_body())
+    formdata, errors = registration_formdata(json_object())
     formdata.setdefault("language", current_language())
     form = form_for_event(event, current_language(), formdata=formdata, meta={"csrf": False})
     if not form.validate() or errors:
@@ -157,7 +144,7 @@ def create_event() -> ResponseReturnValue:
     assert user is not None
     if user.role not in (Role.ADMIN, Role.ORGANISER):
         return json_error(403, "forbidden", _("Only organisers create events"))
-    payload = _json_body()
+    payload = json_object()
     status = payload.pop("status", "draft")
     slug = payload.pop("slug", None)
     formdata, errors = object_formdata(payload, EVENT_INPUT_KEYS)
@@ -192,8 +179,8 @@ def _organisation(slug: str) -> Organisation:
 @token_required
 def update_event(event_id: int) -> ResponseReturnValue:
     """Change some fields; a new time or place sends updated invites."""
-    event = _managed_event(event_id)
-    payload = _json_body()
+    event = managed_event(event_id)
+    payload = json_object()
     publish = payload.pop("status", None)
     formdata, errors = object_formdata(payload, EVENT_INPUT_KEYS - {"slug"})
     form = EventForm(formdata=formdata, meta={"csrf": False})
@@ -222,7 +209,7 @@ def update_event(event_id: int) -> ResponseReturnValue:
 @token_required
 def cancel_event(event_id: int) -> ResponseReturnValue:
     """Cancel the event; every registered participant gets a cancellation."""
-    event = _managed_event(event_id)
+    event = managed_event(event_id)
     user = api_user()
     assert user is not None
     events.cancel_event(event, user)
@@ -233,7 +220,7 @@ def cancel_event(event_id: int) -> ResponseReturnValue:
 @token_required
 def list_registrations(event_id: int) -> ResponseReturnValue:
     """The event's registrations; needs only for those who may see health data."""
-    event = _managed_event(event_id)
+    event = managed_event(event_id)
     user = api_user()
     assert user is not None
     query = (
@@ -272,7 +259,7 @@ def update_registration(registration_id: int) -> ResponseReturnValue:
     assert user is not None
     if not can_manage_event(user, registration.event):
         return json_error(403, "forbidden", _("You may not manage this event"))
-    payload = _json_body()
+    payload = json_object()
     unknown = {key for key in payload if key != "status"}
     if unknown:
         return json_error(422, "invalid", _("Some fields are not right"),

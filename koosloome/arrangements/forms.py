@@ -36,7 +36,7 @@ class ArrangementForm(FlaskForm):
     supplier = text_field(_l("Supplier"), 200)
     cost = DecimalField(_l("Cost (€), added to the event's actual cost"), places=2,
                         validators=[Optional(), NumberRange(min=Decimal(0),
-                                                            max=Decimal("99999999"))])
+                                                            max=Decimal("99999999.99"))])
     note = long_text_field(_l("Note"), 2000)
 
     def set_people(self, staff: list[tuple[int, str]],
@@ -47,17 +47,17 @@ class ArrangementForm(FlaskForm):
                                      *(SelectChoice(str(i), n) for i, n in volunteers)]
 
     def values(self, only: set[str] | None = None) -> dict[str, Any]:
-        """Field values ready for the model."""
-        values = {
-            "status": ArrangementStatus(self.status.data),
-            "reason": (self.reason.data or "").strip(),
-            "responsible_id": self.responsible_id.data,
-            "volunteer_id": self.volunteer_id.data,
-            "supplier": (self.supplier.data or "").strip(),
-            "cost": self.cost.data,
-            "note": (self.note.data or "").strip(),
-        }
-        return {name: value for name, value in values.items() if only is None or name in only}
+        """Field values ready for the model (of the fields the form still has)."""
+        return {name: _model_value(name, field.data) for name, field in self._fields.items()
+                if name != "csrf_token" and (only is None or name in only)}
+
+
+def _model_value(name: str, value: Any) -> Any:
+    if name == "status":
+        return ArrangementStatus(value)
+    if isinstance(value, str):
+        return value.strip()
+    return value
 
 
 class VolunteerForm(FlaskForm):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, request, url_for
+from flask import Blueprint, jsonify, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms.fields.core import UnboundField
@@ -18,6 +18,7 @@ from koosloome.json_api import (
     ApiProblem,
     api_user,
     field_errors,
+    json_object,
     object_formdata,
     token_required,
 )
@@ -50,13 +51,6 @@ def _editor() -> Any:
     return user
 
 
-def _json_body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ApiProblem(400, "bad_request", _("Send a JSON object"))
-    return body
-
-
 def _valid_form(payload: dict[str, Any], partial: bool) -> VenueForm:
     formdata, errors = object_formdata(payload, VENUE_INPUT_KEYS)
     form = VenueForm(formdata=formdata, meta={"csrf": False})
@@ -87,7 +81,7 @@ def get_venue(venue_id: int) -> ResponseReturnValue:
 def create_venue() -> ResponseReturnValue:
     """Organisers add a venue."""
     user = _editor()
-    form = _valid_form(_json_body(), partial=False)
+    form = _valid_form(json_object(), partial=False)
     venue = services.create_venue(form.values(), user)
     return jsonify(venue_json(venue)), 201, {
         "Location": url_for(".get_venue", venue_id=venue.id)}
@@ -99,7 +93,7 @@ def update_venue(venue_id: int) -> ResponseReturnValue:
     """Change some facts; every event held there shows them."""
     user = _editor()
     venue = _venue_or_404(venue_id)
-    form = _valid_form(_json_body(), partial=True)
+    form = _valid_form(json_object(), partial=True)
     services.update_venue(venue, form.values(), user)
     return jsonify(venue_json(venue))
 

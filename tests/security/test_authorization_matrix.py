@@ -140,9 +140,11 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (BOARD_LIVE, "boards.live"),
     (BOARD_RESULTS, "boards.results"),
     (API_STAFF, "boards_api.create_board"),
-    (API_ORGANISERS, "api.create_event venues_api.create_venue venues_api.update_venue"),
+    (API_ORGANISERS, """api.create_event venues_api.create_venue venues_api.update_venue
+        arrangements_api.list_volunteers arrangements_api.create_volunteer"""),
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
-        api.update_registration"""),
+        api.update_registration arrangements_api.list_arrangements
+        arrangements_api.update_arrangement"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
@@ -171,6 +173,7 @@ ENDPOINT_VALUES = {
     "boards.admin_comment": {"action": "hide"},
     "boards.admin_idea_action": {"action": "pin"},
     "arrangements.edit_arrangement": {"kind": "sign_language"},
+    "arrangements_api.update_arrangement": {"kind": "sign_language"},
 }
 #: a well-formed manage token that belongs to no registration
 UNKNOWN_TOKEN = "A" * 43
