@@ -17,6 +17,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from koosloome.arrangements import services as arrangements
+from koosloome.arrangements.kinds import STATUS_LABELS
+from koosloome.arrangements.models import ArrangementStatus
 from koosloome.bilingual import localised
 from koosloome.boards.models import Board
 from koosloome.boards.queries import BoardView, load_board
@@ -62,6 +65,7 @@ class Pack:
     feedback_total: int | None = None
     feedback_lines: list[str] = field(default_factory=list)
     board_lines: list[str] = field(default_factory=list)
+    arrangement_lines: list[str] = field(default_factory=list)
     photo_refusals: list[str] = field(default_factory=list)
     attendance_sheet: bytes = b""
     feedback_csv: str = ""
@@ -141,6 +145,18 @@ def _board_lines(event: Event) -> list[str]:
     return lines
 
 
+def _arrangement_lines(event: Event) -> list[str]:
+    """What was asked for and what was arranged: counts and statuses, no names."""
+    return [
+        f"   {line.label}: "
+        + _("asked for by %(people)s; %(status)s", people=_count_cell(line.people),
+            status=str(STATUS_LABELS[line.status]).lower())
+        + (f" ({line.arrangement.reason})" if line.arrangement and line.arrangement.reason
+           and line.status is ArrangementStatus.IMPOSSIBLE else "")
+        for line in arrangements.lines(event)
+    ]
+
+
 def gather(event: Event) -> Pack:
     """Read everything the pack needs."""
     with force_locale("et"):
@@ -185,6 +201,7 @@ def gather(event: Event) -> Pack:
         }
         pack.feedback_total, pack.feedback_lines, pack.feedback_csv = _feedback_lines(event)
         pack.board_lines = _board_lines(event)
+        pack.arrangement_lines = _arrangement_lines(event)
         pack.photo_refusals = [person.name for person in people if not person.consent_photos]
         pack.attendance_sheet = attendance_pdf(sheet_for_event(attending, mark_checked_in=True))
     return pack
@@ -276,6 +293,9 @@ def pack_pdf(pack: Pack) -> bytes:
             pdf.multi_cell(pdf.content_width, 5.5,
                            _("Responses: %(count)d", count=pack.feedback_total))
             _lines(pdf, pack.feedback_lines)
+        _heading(pdf, _("Access needs: what was asked for and what was arranged"))
+        _lines(pdf, pack.arrangement_lines or ["   " + _("Nobody asked for anything to be "
+                                                          "arranged.")])
         if pack.board_lines:
             _heading(pdf, _("Co-creation: idea board"))
             _lines(pdf, pack.board_lines)

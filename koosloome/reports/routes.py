@@ -21,6 +21,8 @@ from koosloome.accounts.permissions import (
     staff_required,
 )
 from koosloome.accounts.permissions import managed_event_or_abort as _managed_event
+from koosloome.arrangements import services as arrangements
+from koosloome.arrangements.kinds import STATUS_LABELS
 from koosloome.downloads import content_disposition
 from koosloome.events.models import Event
 from koosloome.i18n import current_language
@@ -129,6 +131,7 @@ def needs_overview(event_id: int) -> ResponseReturnValue:
     return render_template(
         "reports/needs.html", event=event, summary=summary, people=people,
         show_names=show_names, may_see_names=allowed,
+        arrangement_lines=arrangements.lines(event), status_labels=STATUS_LABELS,
     )
 
 

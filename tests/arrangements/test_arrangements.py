@@ -4,10 +4,12 @@ it, the supplier and the cost; people are told in their language when it cannot 
 
 from __future__ import annotations
 
+import io
 import re
 from decimal import Decimal
 
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from koosloome.accounts.models import Role
@@ -173,3 +175,21 @@ def test_the_dashboard_shows_how_much_is_arranged(event, organiser, client):
     client.post(f"/admin/events/{event.id}/arrangements/catering",
                 data={"status": "done", "responsible_id": str(user.id)})
     assert "1 / 4" in _text(client.get("/admin/"))
+
+
+def test_the_needs_overview_and_the_evidence_pack_show_asked_and_arranged(event, organiser,
+                                                                          client):
+    client, _user = organiser
+    client.post(f"/admin/events/{event.id}/arrangements/sign_language",
+                data={"status": "done", "supplier": "Tõlkebüroo"})
+    client.post(f"/admin/events/{event.id}/arrangements/transport",
+                data={"status": "impossible", "reason": "Bussi ei saanud"})
+    overview = _text(client.get(f"/admin/events/{event.id}/needs"))
+    assert "Taotletud ja korraldatud" in overview
+    assert "Viipekeele tõlk 3 (+1) Tehtud" in overview
+    assert "Transport kodust 1 Ei saa korraldada" in overview
+    pdf = client.get(f"/admin/events/{event.id}/evidence.pdf")
+    text = re.sub(r"\s+", " ", "\n".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages))
+    assert "Viipekeele tõlk: seda palus 3; tehtud" in text
+    assert "Transport kodust: seda palus <3; ei saa korraldada (Bussi ei saanud)" in text
