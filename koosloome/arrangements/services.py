@@ -15,12 +15,12 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, distinct, exists, func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from koosloome import audit
 from koosloome.accounts.models import Role, User
-from koosloome.arrangements.kinds import KIND_LABELS, kinds_of_needs
+from koosloome.arrangements.kinds import KIND_LABELS, NEED_KIND, kinds_of_needs
 from koosloome.arrangements.models import (
     ARRANGED,
     OPEN,
@@ -34,10 +34,13 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.notify import notify
-from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.registrations.choices import NEEDS
+from koosloome.registrations.models import Registration, RegistrationNeed, RegistrationStatus
 
 #: Registrations whose needs are planned for: those holding or awaiting a seat.
 PLANNED_FOR = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+DIET_CODES = frozenset(need.code for need in NEEDS if need.group == "diet")
+Kind = ArrangementKind
 FIELDS = ("status", "responsible_id", "volunteer_id", "supplier", "cost", "note", "reason")
 
 
@@ -98,23 +101,53 @@ def _kinds(registration: Registration) -> set[ArrangementKind]:
                           registration.transport_needed)
 
 
+def _asked_counts(ids: list[int]) -> Counter[tuple[int, bool, ArrangementKind]]:
+    """(event, on the waiting list, kind) → people who asked; each person once per kind,
+    whatever number of their needs it meets. Three queries, whatever the numbers."""
+    waiting = Registration.status == RegistrationStatus.WAITLISTED
+    asking = (Registration.event_id.in_(ids),
+              Registration.status.in_((*PLANNED_FOR, RegistrationStatus.WAITLISTED)))
+    kind_of_code = case(*((RegistrationNeed.code == code, kind.value)
+                          for code, kind in NEED_KIND.items() if kind is not Kind.CATERING))
+    counts: Counter[tuple[int, bool, ArrangementKind]] = Counter()
+    rows = db.session.execute(
+        select(Registration.event_id, waiting, kind_of_code,
+               func.count(distinct(Registration.id)))
+        .join(RegistrationNeed, RegistrationNeed.registration_id == Registration.id)
+        .where(*asking, kind_of_code.is_not(None))
+        .group_by(Registration.event_id, waiting, kind_of_code))
+    for event_id, on_list, kind, people in rows:
+        counts[(event_id, bool(on_list), ArrangementKind(kind))] += people
+    diet = exists().where(RegistrationNeed.registration_id == Registration.id,
+                          RegistrationNeed.code.in_(DIET_CODES))
+    rows = db.session.execute(
+        select(Registration.event_id, waiting,
+               func.count(case((diet | (func.trim(Registration.allergies) != ""), 1))),
+               func.count(case((Registration.transport_needed.is_(True), 1))))
+        .where(*asking).group_by(Registration.event_id, waiting))
+    for event_id, on_list, catering, transport in rows:
+        counts[(event_id, bool(on_list), Kind.CATERING)] += catering
+        counts[(event_id, bool(on_list), Kind.TRANSPORT)] += transport
+    return +counts
+
+
 def lines_for(events: list[Event]) -> dict[int, list[ArrangementLine]]:
     """Each event's arrangements: every kind someone asked for or someone worked on, in the
-    order of ``ArrangementKind``. Two queries, whatever the number of events."""
+    order of ``ArrangementKind``. A fixed number of queries, whatever the numbers."""
     ids = [event.id for event in events]
-    people: dict[int, Counter[ArrangementKind]] = {event_id: Counter() for event_id in ids}
-    waiting: dict[int, Counter[ArrangementKind]] = {event_id: Counter() for event_id in ids}
-    for registration in _asking(ids):
-        counts = waiting if registration.status is RegistrationStatus.WAITLISTED else people
-        counts[registration.event_id].update(_kinds(registration))
-    rows = db.session.scalars(select(Arrangement).where(Arrangement.event_id.in_(ids)))
+    if not ids:
+        return {}
+    asked = _asked_counts(ids)
+    rows = db.session.scalars(
+        select(Arrangement).where(Arrangement.event_id.in_(ids))
+        .options(joinedload(Arrangement.responsible), joinedload(Arrangement.volunteer)))
     kept = {(row.event_id, row.kind): row for row in rows}
     result: dict[int, list[ArrangementLine]] = {}
     for event_id in ids:
-        kinds = set(people[event_id]) | set(waiting[event_id])
+        kinds = {kind for (held_by, _waiting, kind) in asked if held_by == event_id}
         kinds |= {kind for (held_by, kind) in kept if held_by == event_id}
         result[event_id] = [
-            ArrangementLine(kind, people[event_id][kind], waiting[event_id][kind],
+            ArrangementLine(kind, asked[(event_id, False, kind)], asked[(event_id, True, kind)],
                             kept.get((event_id, kind)))
             for kind in ArrangementKind if kind in kinds
         ]
