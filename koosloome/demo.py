@@ -10,15 +10,22 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from koosloome.accounts.models import Organisation, Role
+from koosloome.accounts.models import Organisation, Role, User
 from koosloome.accounts.partners import ensure_partners
 from koosloome.accounts.services import create_user, set_password, user_by_email
+from koosloome.arrangements.models import (
+    Arrangement,
+    ArrangementKind,
+    ArrangementStatus,
+    Volunteer,
+)
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, Theme, Vote
 from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
@@ -462,7 +469,7 @@ def _ensure_registrations(events: dict[str, Event]) -> int:
     )
     _registration(voru, 1, RegistrationStatus.CONFIRMED, needs=["sign_language"])
     _registration(voru, 2, RegistrationStatus.CONFIRMED, needs=["gluten_free"], allergies="Pähklid")
-    _registration(voru, 3, RegistrationStatus.CONFIRMED)
+    _registration(voru, 3, RegistrationStatus.CONFIRMED, needs=["captions"])
     tartu = events["ligipaasetav-teenus-tartu"]  # full, with a waiting list
     for i in range(4, 12):
         _registration(
@@ -476,6 +483,42 @@ def _ensure_registrations(events: dict[str, Event]) -> int:
     past = events["vabatahtlike-seminar-elva"]
     for i in range(3, 9):
         _registration(past, i, RegistrationStatus.CONFIRMED, checked_in_at=past.starts_at)
+    db.session.flush()
+    return 1
+
+
+def _ensure_arrangements(events: dict[str, Event], orgs: dict[str, Organisation]) -> int:
+    """The Võru seminar's arrangements as an organiser would have them two weeks before:
+    the interpreter confirmed, the captioner still to find, a volunteer driving."""
+    if db.session.scalar(select(func.count(Arrangement.id))):
+        return 0
+    voru = events["eakate-kaasamine-voru"]
+    kadri = db.session.scalars(select(User).where(
+        User.email == "kadri.organiser@koosloome.example")).first()
+    driver = Volunteer(organisation_id=orgs["vpk"].id, name="Jaan Jõgi",
+                       phone="+372 5000 0099",
+                       can_help_with="Sõidab kaubikuga, kuhu mahub ratastool; saadab bussis.")
+    db.session.add(driver)
+    db.session.flush()
+    responsible = kadri.id if kadri else None
+    db.session.add_all([
+        Arrangement(event_id=voru.id, kind=ArrangementKind.SIGN_LANGUAGE,
+                    status=ArrangementStatus.CONFIRMED, responsible_id=responsible,
+                    supplier="Tõlkebüroo (näidis)", cost=Decimal("180.00"),
+                    note="Tõlk on kohal 9.45, istub lava vasakul pool."),
+        Arrangement(event_id=voru.id, kind=ArrangementKind.CAPTIONS,
+                    status=ArrangementStatus.TO_ARRANGE, responsible_id=responsible,
+                    note="Küsida kirjutustõlget ka veebiülekande jaoks."),
+        Arrangement(event_id=voru.id, kind=ArrangementKind.STEP_FREE,
+                    status=ArrangementStatus.DONE, responsible_id=responsible,
+                    note="Ratastoolikoht esimeses reas, kaldtee peaukse juures."),
+        Arrangement(event_id=voru.id, kind=ArrangementKind.CATERING,
+                    status=ArrangementStatus.REQUESTED, supplier="Toitlustaja (näidis)",
+                    note="Üks gluteenivaba toit, pähkliallergia."),
+        Arrangement(event_id=voru.id, kind=ArrangementKind.TRANSPORT,
+                    status=ArrangementStatus.CONFIRMED, volunteer_id=driver.id,
+                    note="Jaan toob Rõuge külast, tagasi kell 15."),
+    ])
     db.session.flush()
     return 1
 
@@ -610,6 +653,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     events, new_events = _ensure_events(tz, orgs)
     created += new_events
     created += _ensure_registrations(events)
+    created += _ensure_arrangements(events, orgs)
     created += _ensure_board(events, orgs)
     created += _ensure_feedback(events)
     created += _ensure_collecting_board(orgs)

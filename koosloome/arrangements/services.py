@@ -34,13 +34,12 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.notify import notify
-from koosloome.registrations.choices import NEEDS
 from koosloome.registrations.models import Registration, RegistrationNeed, RegistrationStatus
 
 #: Registrations whose needs are planned for: those holding or awaiting a seat.
 PLANNED_FOR = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
-DIET_CODES = frozenset(need.code for need in NEEDS if need.group == "diet")
 Kind = ArrangementKind
+DIET_CODES = frozenset(code for code, kind in NEED_KIND.items() if kind is Kind.CATERING)
 FIELDS = ("status", "responsible_id", "volunteer_id", "supplier", "cost", "note", "reason")
 
 

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from koosloome.accounts.models import Role
 from koosloome.arrangements import services
@@ -21,6 +21,8 @@ from koosloome.arrangements.models import (
     Volunteer,
 )
 from koosloome.audit import AuditLog
+from koosloome.demo import load_demo
+from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.delivery import render_pending
 from koosloome.messaging.models import OutgoingEmail
@@ -193,3 +195,18 @@ def test_the_needs_overview_and_the_evidence_pack_show_asked_and_arranged(event,
         page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages))
     assert "Viipekeele tõlk: seda palus 3; tehtud" in text
     assert "Transport kodust: seda palus <3; ei saa korraldada (Bussi ei saanud)" in text
+
+
+def test_the_demo_tells_the_arrangements_story(app):
+    load_demo(app.instance_path, app.config["TIMEZONE"])
+    db.session.commit()
+    voru = db.session.scalars(select(Event).where(Event.slug == "eakate-kaasamine-voru")).one()
+    lines = {line.kind: line for line in services.lines(voru)}
+    assert lines[Kind.SIGN_LANGUAGE].status is ArrangementStatus.CONFIRMED
+    assert lines[Kind.CAPTIONS].status is ArrangementStatus.TO_ARRANGE
+    assert lines[Kind.CAPTIONS].people == 1  # someone asked, nobody is booked yet
+    assert lines[Kind.TRANSPORT].arrangement.volunteer.name == "Jaan Jõgi"
+    progress = services.progress(list(lines.values()))
+    assert (progress.arranged, progress.open) == (3, 2)
+    load_demo(app.instance_path, app.config["TIMEZONE"])  # idempotent
+    assert db.session.scalar(select(func.count(Arrangement.id))) == 5
