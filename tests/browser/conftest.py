@@ -21,6 +21,7 @@ from werkzeug.serving import make_server
 
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
+from koosloome.arrangements.models import Volunteer
 from koosloome.db import utcnow
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
@@ -104,7 +105,8 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
             select(Registration).where(Registration.event_id == past.id)).first()
         ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
                "question": trip.questions[0].id, "past": past.id,
-               "venue": with_needs.event.venue_id}
+               "venue": with_needs.event.venue_id,
+               "volunteer": db.session.scalars(select(Volunteer.id)).first()}
         # A cancelled registration of an event that still takes registrations ("register
         # again"): made here, the demo has none.
         cancelled = Registration(event_id=with_needs.event_id, name="Tühistanud Osaleja",

@@ -25,6 +25,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "venues.list_venues": ("/admin/venues/", "staff"),
     "venues.new_venue": ("/admin/venues/new", "staff"),
     "venues.edit_venue": ("/admin/venues/{venue}/edit", "staff"),
+    "arrangements.event_arrangements": ("/admin/events/{event}/arrangements", "staff"),
+    "arrangements.edit_arrangement": ("/admin/events/{event}/arrangements/captions", "staff"),
+    "arrangements.list_volunteers": ("/admin/volunteers/", "staff"),
+    "arrangements.new_volunteer": ("/admin/volunteers/new", "staff"),
+    "arrangements.edit_volunteer": ("/admin/volunteers/{volunteer}/edit", "staff"),
     "registrations.manage": ("/r/{token}", "anonymous"),
     "registrations.edit": ("/r/{token}/edit", "anonymous"),
     "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
@@ -118,6 +123,7 @@ STAFF_ERROR_STATES = [
     ("/admin/audit?start=2025-02-01&end=2025-01-01", "main form button[type=submit]"),
     ("/admin/users/new", "main form button[type=submit]"),
     ("/admin/venues/new", "main form button[type=submit]"),
+    ("/admin/volunteers/new", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -146,7 +152,7 @@ NOT_PAGES = {
     "boards_api.get_board": "JSON API",
 }
 #: blueprints that answer JSON only
-JSON_BLUEPRINTS = ("api.",)
+JSON_BLUEPRINTS = ("api.", "arrangements_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",

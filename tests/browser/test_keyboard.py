@@ -140,6 +140,36 @@ def test_organiser_signs_in_and_checks_someone_in_with_the_keyboard(browser, liv
     context.close()
 
 
+def test_organiser_marks_an_arrangement_done_with_the_keyboard(browser, live_server):
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/login"))
+    tab_to(page, "#email")
+    page.keyboard.type(live_server.admin_email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(live_server.admin_password)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/")
+    page.goto(live_server("/admin/events/{event}/arrangements"))
+    assert "Korraldatud 3 / 5" in page.inner_text("#arrangement-progress")
+    tab_to(page, "a[href$='/arrangements/captions']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/arrangements/captions")
+    tab_to(page, "input[name=status]:checked")
+    for _ in range(3):  # to arrange → requested → confirmed → done
+        page.keyboard.press("ArrowDown")
+    assert page.evaluate("document.activeElement.value") == "done"
+    tab_to(page, "#supplier")
+    page.keyboard.type("Kirjutustõlge OÜ")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/arrangements")
+    assert "Korraldus on salvestatud." in page.inner_text("main")
+    assert "Korraldatud 4 / 5" in page.inner_text("#arrangement-progress")
+    row = page.locator("tr", has_text="Kirjutustõlk")
+    assert "Tehtud" in row.inner_text() and "Kirjutustõlge OÜ" in row.inner_text()
+    context.close()
+
+
 PUBLIC_PAGES = [
     "/",
     "/events/eakate-kaasamine-voru",
