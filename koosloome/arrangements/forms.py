@@ -7,7 +7,15 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DecimalField, RadioField, SelectChoice, SelectField, TelField
+from wtforms import (
+    BooleanField,
+    DecimalField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    TelField,
+    TimeField,
+)
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from koosloome.arrangements.kinds import STATUS_LABELS
@@ -83,3 +91,26 @@ class VolunteerForm(FlaskForm):
                 "email": (self.email.data or "").strip().lower(),
                 "can_help_with": (self.can_help_with.data or "").strip(),
                 "active": bool(self.active.data)}
+
+
+class PickupForm(FlaskForm):
+    """One person's ride: when, back again, the vehicle and the driver."""
+
+    pickup_time = TimeField(_l("Pick-up time"), validators=[Optional()])
+    return_trip = BooleanField(_l("Return trip after the event"))
+    return_time = TimeField(_l("Return time"), validators=[Optional()])
+    accessible_vehicle = BooleanField(_l("Wheelchair-accessible vehicle"))
+    driver = SelectField(_l("Driver"), validators=[Optional()])
+    note = text_field(_l("Note for the driver"), 300)
+
+    def set_drivers(self, choices: list[tuple[str, str]]) -> None:
+        """Staff and volunteers who can drive."""
+        self.driver.choices = [NOBODY,
+                               *(SelectChoice(key, name) for key, name in choices)]
+
+    def values(self) -> dict[str, Any]:
+        """Field values for ``pickups.save``."""
+        return {"pickup_time": self.pickup_time.data, "return_trip": bool(self.return_trip.data),
+                "return_time": self.return_time.data,
+                "accessible_vehicle": bool(self.accessible_vehicle.data),
+                "driver": self.driver.data or "", "note": (self.note.data or "").strip()}

@@ -8,12 +8,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from koosloome import audit
 from koosloome.accounts.models import Role
-from koosloome.accounts.permissions import managed_event_or_abort, staff_required
-from koosloome.arrangements import services, volunteers
-from koosloome.arrangements.forms import ArrangementForm, VolunteerForm
+from koosloome.accounts.permissions import (
+    can_see_health_data,
+    managed_event_or_abort,
+    staff_required,
+)
+from koosloome.arrangements import pickups, services, volunteers
+from koosloome.arrangements.forms import ArrangementForm, PickupForm, VolunteerForm
 from koosloome.arrangements.kinds import KIND_LABELS, STATUS_LABELS
 from koosloome.arrangements.models import ArrangementKind, Volunteer
+from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.form_fields import show_rule_errors
 
@@ -107,3 +113,62 @@ def edit_volunteer(volunteer_id: int) -> ResponseReturnValue:
         return redirect(url_for(".list_volunteers"))
     return render_template("arrangements/volunteer_form.html", form=form,
                            volunteer=volunteer), 422 if form.errors else 200
+
+
+def _event_with_health_access(event_id: int) -> Event:
+    event = managed_event_or_abort(event_id)
+    if not can_see_health_data(current_user, event):
+        abort(403)
+    return event
+
+
+@bp.get("/events/<int:event_id>/pickups")
+@staff_required(*ORGANISERS)
+def event_pickups(event_id: int) -> str:
+    """Everyone to be picked up: where, when, back again, the vehicle and the driver."""
+    event = _event_with_health_access(event_id)
+    people = pickups.riders(event)
+    audit.record_access("view.pickups", user_id=current_user.id, object_type="event",
+                        object_id=event.id, event_id=event.id, people=len(people))
+    return render_template("arrangements/pickups.html", event=event, riders=people)
+
+
+@bp.route("/events/<int:event_id>/pickups/<int:registration_id>", methods=["GET", "POST"])
+@staff_required(*ORGANISERS)
+def edit_pickup(event_id: int, registration_id: int) -> ResponseReturnValue:
+    """Plan one person's ride."""
+    event = _event_with_health_access(event_id)
+    one = pickups.rider(event, registration_id)
+    if one is None:
+        abort(404)
+    pickup = one.pickup
+    form = PickupForm(data={
+        "pickup_time": pickups.local_time(pickup.pickup_at) if pickup else None,
+        "return_trip": pickup.return_trip if pickup else True,
+        "return_time": pickups.local_time(pickup.return_at) if pickup else None,
+        "accessible_vehicle": pickup.accessible_vehicle if pickup
+        else one.registration.transport_wheelchair,
+        "driver": one.driver_key, "note": pickup.note if pickup else ""})
+    form.set_drivers(pickups.driver_choices(event))
+    if form.validate_on_submit():
+        try:
+            pickups.save(event, one.registration, form.values(), current_user)
+        except ValueError as impossible:  # a local time the clock skips or shows twice
+            form.pickup_time.errors = [*form.pickup_time.errors, str(impossible)]
+        else:
+            flash(_("The pick-up is saved."), "success")
+            return redirect(url_for(".event_pickups", event_id=event.id))
+    return render_template("arrangements/pickup_form.html", event=event, form=form,
+                           rider=one), 422 if form.errors else 200
+
+
+@bp.get("/events/<int:event_id>/pickups/routes")
+@staff_required(*ORGANISERS)
+def driver_routes(event_id: int) -> str:
+    """A printable route per driver, in pick-up order."""
+    event = _event_with_health_access(event_id)
+    plan = pickups.routes(event)
+    audit.record_access("view.pickups", user_id=current_user.id, object_type="event",
+                        object_id=event.id, event_id=event.id,
+                        people=sum(len(route.riders) for route in plan))
+    return render_template("arrangements/routes.html", event=event, routes=plan)

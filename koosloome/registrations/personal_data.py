@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import delete, update
 
 from koosloome import audit
+from koosloome.arrangements.models import Pickup
 from koosloome.boards.models import BoardParticipant
 from koosloome.extensions import db
 from koosloome.messaging.models import OutgoingEmail
@@ -26,6 +27,8 @@ def clear_health_data(registration: Registration, purged_at: datetime | None) ->
     sensitive questions. The same for a withdrawn consent and for the end of the retention
     period; only the latter sets ``purged_at`` (its counts are then in ``privacy.tally``)."""
     registration.needs = []
+    # The planned ride says who cannot travel alone: it goes with the rest.
+    db.session.execute(delete(Pickup).where(Pickup.registration_id == registration.id))
     for detail in CLEARED_HEALTH_FIELDS:
         setattr(registration, detail.name, detail.empty())
     registration.answers = [answer for answer in registration.answers

@@ -127,7 +127,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         reports.export_csv reports.export_xlsx reports.needs_overview reports.transport
         feedback.overview feedback.open_survey feedback.close_survey feedback.add_question
         feedback.paper feedback.hide_answer feedback.export_csv evidence.pdf
-        evidence.zip_file arrangements.event_arrangements arrangements.edit_arrangement"""),
+        evidence.zip_file arrangements.event_arrangements arrangements.edit_arrangement
+        arrangements.event_pickups arrangements.edit_pickup arrangements.driver_routes"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -376,6 +377,9 @@ def test_health_data_is_shown_to_whom_it_is_for(world):
         (ORGANISER, f"/admin/events/{event}/needs?names=1"):
             {"needs_note", "allergies", "companion_name"},
         (ORGANISER, f"/admin/events/{event}/transport"): {"transport_pickup"},
+        (ORGANISER, f"/admin/events/{event}/pickups"): {"transport_pickup"},
+        (ADMIN, f"/admin/events/{event}/pickups/routes"): {"transport_pickup"},
+        (ORGANISER, f"/admin/events/{event}/pickups/{mari}"): {"transport_pickup"},
         (ORGANISER, f"/api/v1/events/{event}/registrations"): everything,
         (PARTICIPANT, f"/r/{token}"): everything,
         (PARTICIPANT, f"/r/{token}/edit"): everything,

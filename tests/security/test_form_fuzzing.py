@@ -85,7 +85,8 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
                                        "room_en": ""}, admin)
         survey = feedback.enable_survey(event, admin)
         db.session.commit()
-    person = factories.make_registration(event, consent_health_at=utcnow(), allergies="pähklid")
+    person = factories.make_registration(event, consent_health_at=utcnow(), allergies="pähklid",
+                                         transport_needed=True, transport_pickup="Haani tee 5")
     pending = factories.make_registration(event, status=RegistrationStatus.PENDING)
     factories.make_registration(event, checked_in_at=utcnow())
     with factories.writing():
@@ -129,7 +130,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "token": token, "other": other.id, "reset": reset_token(other),
         "collecting": collecting.id, "collecting_code": collecting.join_code,
         "voting_code": voting.join_code, "joining_code": joining.join_code,
-        "volunteer": volunteer.id, "own_idea": own.id, "their_idea": theirs.id,
+        "volunteer": volunteer.id, "rider": person.id, "own_idea": own.id, "their_idea": theirs.id,
         "voter_idea": voter_idea.id,
     })
 
@@ -164,6 +165,7 @@ ROUTES: dict[str, Route] = {
     "arrangements.new_volunteer": Route("/admin/volunteers/new",
                                         valid={"name": "Jaan", "consent": "y"}),
     "arrangements.edit_volunteer": Route("/admin/volunteers/{volunteer}/edit"),
+    "arrangements.edit_pickup": Route("/admin/events/{event}/pickups/{rider}"),
     "event_admin.duplicate": Route("/admin/events/{event}"),
     "event_admin.publish": Route("/admin/events/{draft}"),
     "event_admin.cancel": Route("/admin/events/{event}/cancel"),
