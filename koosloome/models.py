@@ -28,7 +28,12 @@ from koosloome.feedback.models import (
     FeedbackResponse,
     FeedbackSurvey,
 )
-from koosloome.messaging.models import DeliveryAttempt, OutgoingEmail, RegistrationNotice
+from koosloome.messaging.models import (
+    CallTask,
+    DeliveryAttempt,
+    OutgoingEmail,
+    RegistrationNotice,
+)
 from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.venues.models import Venue
@@ -44,6 +49,7 @@ __all__ = [
     "BoardColumn",
     "BoardParticipant",
     "BoardPhase",
+    "CallTask",
     "DeliveryAttempt",
     "Event",
     "EventKind",

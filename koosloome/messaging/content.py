@@ -23,11 +23,12 @@ from koosloome.extensions import db
 from koosloome.feedback.models import feedback_open_for
 from koosloome.i18n import format_long_date, format_time
 from koosloome.messaging.calendars import calendar_entry, event_url, location_text
+from koosloome.messaging.calls import call_script
 from koosloome.messaging.ical import Person
 from koosloome.messaging.invites import build_calendar, calendar_bytes
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.mime import header_text
-from koosloome.messaging.models import OutgoingEmail
+from koosloome.messaging.models import CallTask, OutgoingEmail
 from koosloome.registrations.models import Registration
 from koosloome.registrations.summary import manage_summary, next_steps
 
@@ -244,3 +245,13 @@ STANDALONE_KINDS = {
     MessageKind.PASSWORD_RESET: _render_from_context,
     MessageKind.ARRANGEMENT_DIGEST: _render_from_context,
 }
+
+
+def call_words(task: CallTask, registration: Registration) -> str:
+    """What to say on the phone for ``task`` (see ``calls``), in the person's language."""
+    values = message_context(registration.event, task.language, registration.name, "")
+    values.setdefault("position", None)
+    if task.kind == MessageKind.ARRANGEMENT_IMPOSSIBLE:
+        with force_locale(task.language):
+            values["what"] = str(KIND_LABELS[ArrangementKind(task.context["arrangement"])])
+    return call_script(task, registration, values)

@@ -99,3 +99,42 @@ class RegistrationNotice(Base):
     )
     kind: Mapped[str] = mapped_column(String(40), primary_key=True)
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CallOutcome(enum.StrEnum):
+    """What came of a call; only ``NO_ANSWER`` keeps the task on the list to try again."""
+
+    OPEN = "open"
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    MESSAGE_LEFT = "message_left"
+    WRONG_NUMBER = "wrong_number"
+
+
+#: Outcomes that leave a call still to be made.
+CALLS_TO_MAKE = (CallOutcome.OPEN, CallOutcome.NO_ANSWER)
+
+
+class CallTask(Base):
+    """A message for someone without e-mail, to be read to them on the phone: made in the same
+    transaction as the change it tells of, as an e-mail would be queued (see ``notify``)."""
+
+    __tablename__ = "call_task"
+    __table_args__ = (Index("ix_call_task_event_outcome", "event_id", "outcome"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"))
+    language: Mapped[str] = mapped_column(String(5), default="et")
+    #: The template values decided when the change happened (position, reason, subject…).
+    context: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    outcome: Mapped[CallOutcome] = mapped_column(enum_column(CallOutcome),
+                                                 default=CallOutcome.OPEN)
+    attempts: Mapped[int] = mapped_column(default=0)
+    note: Mapped[str] = mapped_column(String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_call_at: Mapped[datetime | None]
+    last_call_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"))

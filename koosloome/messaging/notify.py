@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 
 from koosloome.extensions import db
+from koosloome.messaging.calls import queue_call
 from koosloome.messaging.invites import calendar_sequence, calendar_uid, holds_invite
 from koosloome.messaging.kinds import CalendarAction, MessageKind
 from koosloome.messaging.models import OutgoingEmail
@@ -48,14 +49,16 @@ def notify(
 ) -> OutgoingEmail | None:
     """Queue a message of ``kind`` to the participant, carrying ``calendar``; flushes.
 
-    Returns None for a registration without e-mail (registered by phone). ``context`` (JSON
-    values) reaches the template: ``WAITLISTED`` takes ``position=``, ``ORGANISER_MESSAGE``
+    For a registration without e-mail it returns None, and the message becomes a call task
+    (``calls``) when it is worth a call and there is a phone number. ``context`` (JSON values)
+    reaches the template: ``WAITLISTED`` takes ``position=``, ``ORGANISER_MESSAGE``
     ``subject=`` and ``body=``.
     """
-    if not registration.email:
-        return None
     if registration.id is None:  # the UID and the outbox row need it: a new registration
         db.session.flush()
+    if not registration.email:
+        queue_call(registration, MessageKind(kind), language_of(registration), context)
+        return None
     method = _calendar_method(registration, CalendarAction(calendar))
     return queue_email(
         kind=MessageKind(kind).value,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from koosloome.events.models import Event, EventStatus
@@ -34,7 +34,8 @@ def _without_notice(event: Event, kind: MessageKind) -> Any:
         .where(
             Registration.event_id == event.id,
             Registration.status == RegistrationStatus.CONFIRMED,
-            Registration.email.is_not(None),
+            # Those without e-mail are called instead (``calls``).
+            or_(Registration.email.is_not(None), Registration.phone.is_not(None)),
             Registration.id.not_in(noticed),
         )
         .order_by(Registration.id)

@@ -14,7 +14,7 @@ from koosloome.events.models import EventStatus
 from koosloome.extensions import db
 from koosloome.messaging.invites import next_sequence
 from koosloome.messaging.kinds import CalendarAction, MessageKind
-from koosloome.messaging.models import OutgoingEmail
+from koosloome.messaging.models import CallTask, OutgoingEmail
 from koosloome.messaging.notify import notify
 from koosloome.messaging.organiser import (
     Audience,
@@ -152,12 +152,12 @@ def test_reminders_are_queued_once_however_often_the_scheduler_runs(
     early = now - timedelta(days=5)
     due = make_registration(soon, created_at=early)
     make_registration(soon, status=WAITLISTED, created_at=early)
-    make_registration(soon, email=None, phone="+372 5000 0001", created_at=early)
+    by_phone = make_registration(soon, email=None, phone="+372 5000 0001", created_at=early)
     make_registration(soon, created_at=now)  # registered after the reminder time
     make_registration(later, created_at=early)
     make_registration(silent, created_at=early)
 
-    assert queue_due_reminders(now) == 1
+    assert queue_due_reminders(now) == 2  # one e-mail, one call
     db.session.commit()
     assert queue_due_reminders(now) == 0
     assert queue_due_reminders(now + timedelta(hours=12)) == 0
@@ -165,6 +165,8 @@ def test_reminders_are_queued_once_however_often_the_scheduler_runs(
     assert reminder.registration_id == due.id
     assert "Meeldetuletus" in reminder.subject
     assert reminder.calendar is None
+    [call] = db.session.scalars(select(CallTask)).all()
+    assert (call.registration_id, call.kind) == (by_phone.id, "reminder")
 
 
 def test_reminders_for_events_that_started_are_not_sent(app, make_event, make_registration):
