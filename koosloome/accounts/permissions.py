@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import true
 
 from koosloome.accounts.models import Role, User
 from koosloome.events.models import Event
@@ -59,6 +60,16 @@ def managed_event_or_abort(event_id: int) -> Event:
     if not can_manage_event(current_user, event):
         abort(403)
     return event
+
+
+def managed_by(user: User) -> Any:
+    """SQL condition for the events ``user`` manages: the partner's own and co-organised
+    ones (all for admins); the query form of ``can_manage_event``."""
+    if user.role is Role.ADMIN:
+        return true()
+    return (Event.organisation_id == user.organisation_id) | (
+        Event.co_organiser_id == user.organisation_id
+    )
 
 
 def can_see_health_data(user: User, event: Event) -> bool:

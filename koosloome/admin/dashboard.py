@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from koosloome.accounts.models import User
+from koosloome.accounts.permissions import managed_by
 from koosloome.arrangements import services as arrangements
 from koosloome.arrangements.services import Progress
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
-from koosloome.events.services import managed_by
 from koosloome.extensions import db
 from koosloome.messaging.models import EmailStatus, OutgoingEmail
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationNeed

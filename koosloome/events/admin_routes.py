@@ -19,6 +19,7 @@ from koosloome.events.models import AgendaItem, Event, ExtraQuestion
 from koosloome.extensions import db
 from koosloome.form_fields import show_rule_errors
 from koosloome.i18n import current_language
+from koosloome.messaging.calls import calls_to_make_per_event
 from koosloome.messaging.organiser import (
     Audience,
     InvalidMessage,
@@ -86,7 +87,8 @@ def overview(event_id: int) -> str:
     event = _managed(event_id)
     return render_template("admin/events/overview.html", event=event,
                            availability=availability([event])[event.id],
-                           arrangements=arrangements.progress(arrangements.lines(event)))
+                           arrangements=arrangements.progress(arrangements.lines(event)),
+                           calls_to_make=calls_to_make_per_event([event.id]).get(event.id, 0))
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])

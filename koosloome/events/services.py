@@ -10,11 +10,12 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from slugify import slugify
-from sqlalchemy import select, true
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from koosloome import audit
-from koosloome.accounts.models import Organisation, Role, User
+from koosloome.accounts.models import Organisation, User
+from koosloome.accounts.permissions import managed_by
 from koosloome.db import utcnow
 from koosloome.errors import DomainError
 from koosloome.events.models import (
@@ -331,16 +332,6 @@ def move_question(event: Event, question: ExtraQuestion, step: int) -> None:
     for position, item in enumerate(ordered):
         item.position = position
     db.session.flush()
-
-
-def managed_by(user: User) -> Any:
-    """SQL condition for the events ``user`` manages: the partner's own and co-organised
-    ones (all for admins); the query form of ``permissions.can_manage_event``."""
-    if user.role is Role.ADMIN:
-        return true()
-    return (Event.organisation_id == user.organisation_id) | (
-        Event.co_organiser_id == user.organisation_id
-    )
 
 
 def managed_events(user: User) -> list[Event]:

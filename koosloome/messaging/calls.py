@@ -12,10 +12,11 @@ from typing import Any
 
 from flask import render_template
 from flask_babel import force_locale
+from sqlalchemy import func, select
 
 from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
-from koosloome.messaging.models import CallTask
+from koosloome.messaging.models import CALLS_TO_MAKE, CallTask
 from koosloome.registrations.models import Registration, RegistrationSource
 
 #: What a person is called about (a thank-you, a changed detail or a link are not worth a call).
@@ -53,3 +54,12 @@ def call_script(task: CallTask, registration: Registration, values: dict[str, An
         text = render_template("calls/script.txt", kind=task.kind, language=task.language,
                                **{**values, **task.context})
     return " ".join(text.split())
+
+
+def calls_to_make_per_event(event_ids: list[int]) -> dict[int, int]:
+    """Calls still to make per event."""
+    rows = db.session.execute(
+        select(CallTask.event_id, func.count()).where(CallTask.event_id.in_(event_ids),
+                                                      CallTask.outcome.in_(CALLS_TO_MAKE))
+        .group_by(CallTask.event_id))
+    return {event_id: count for event_id, count in rows}

@@ -5,12 +5,16 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from secrets import token_hex
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.db import Base, enum_column, utcnow
+
+if TYPE_CHECKING:
+    from koosloome.events.models import Event
+    from koosloome.registrations.models import Registration
 
 
 class EmailStatus(enum.StrEnum):
@@ -138,3 +142,6 @@ class CallTask(Base):
     last_call_at: Mapped[datetime | None]
     last_call_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"))
+
+    event: Mapped[Event] = relationship()
+    registration: Mapped[Registration] = relationship()

@@ -31,6 +31,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "arrangements.edit_pickup": ("/admin/events/{event}/pickups/{registration}", "staff"),
     "arrangements.driver_routes": ("/admin/events/{event}/pickups/routes", "staff"),
     "arrangements.list_volunteers": ("/admin/volunteers/", "staff"),
+    "calls.all_calls": ("/admin/calls", "staff"),
+    "calls.event_calls": ("/admin/events/{event}/calls", "staff"),
     "arrangements.new_volunteer": ("/admin/volunteers/new", "staff"),
     "arrangements.edit_volunteer": ("/admin/volunteers/{volunteer}/edit", "staff"),
     "registrations.manage": ("/r/{token}", "anonymous"),
@@ -170,7 +172,7 @@ POST_ONLY = {
 #: downloads that are not HTML pages
 DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
-    "registrations.invite", "registrations.download_data",
+    "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
 }
 
 _axe = Axe()

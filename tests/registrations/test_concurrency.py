@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from koosloome.db import write_intent
 from koosloome.extensions import db
+from koosloome.messaging.models import CallTask, OutgoingEmail
 from koosloome.registrations import services
 from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.registrations.services import RegistrationData
@@ -44,8 +45,21 @@ def run_together(app, jobs: list[Callable[[], Any]]) -> list[Any]:
 
 
 def _person(number: int) -> RegistrationData:
+    """Every third person has no e-mail, only a phone: they are called instead."""
+    if number % 3 == 2:
+        return RegistrationData(name=f"Osaleja {number}", phone=f"+372 5100 {number:04d}",
+                                consent_privacy=True)
     return RegistrationData(name=f"Osaleja {number}", email=f"rush{number}@example.ee",
                             consent_privacy=True)
+
+
+def _messages_per_registration(event_id: int) -> tuple[Counter, Counter]:
+    """registration id → e-mails, and → call tasks."""
+    emails = Counter(db.session.scalars(select(OutgoingEmail.registration_id).where(
+        OutgoingEmail.event_id == event_id)))
+    calls = Counter(db.session.scalars(select(CallTask.registration_id).where(
+        CallTask.event_id == event_id)))
+    return emails, calls
 
 
 def _statuses(event_id: int) -> Counter:
@@ -75,6 +89,14 @@ def test_sixty_concurrent_registrations_for_ten_seats(app, make_event):
     positions = db.session.scalars(select(Registration).where(
         Registration.event_id == event_id, Registration.status == Status.WAITLISTED))
     assert sorted(waitlist_position(r) for r in positions) == list(range(1, 51))
+    # Each person is told exactly once: an e-mail, or a call for those with only a phone.
+    emails, calls = _messages_per_registration(event_id)
+    everyone = db.session.scalars(select(Registration).where(
+        Registration.event_id == event_id)).all()
+    by_phone = {r.id for r in everyone if r.email is None}
+    assert len(by_phone) == 20
+    assert set(calls) == by_phone and set(calls.values()) == {1}
+    assert set(emails) == {r.id for r in everyone} - by_phone and set(emails.values()) == {1}
 
 
 def test_ten_concurrent_cancellations_promote_exactly_ten(app, make_event, make_registration):

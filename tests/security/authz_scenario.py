@@ -31,6 +31,7 @@ from koosloome.events.models import AgendaItem, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
+from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import Answer, RegistrationNeed
 from tests import factories
 
@@ -165,13 +166,18 @@ def build(app: Flask) -> Scenario:
         their_vote, _left = boards.cast_vote(their_board, tiit, their_idea)
         db.session.commit()
 
+    pille = factories.make_registration(event, name="Pille Põld", email=None,
+                                        phone="+372 5555 0010")
+    task = CallTask(kind="reminder", registration_id=pille.id, event_id=event.id,
+                    language="et", context={})
+    db.session.add(task)
     volunteer = Volunteer(organisation_id=users[ORGANISER].organisation_id,
                           name="Vello Vabatahtlik", phone="+372 5555 0009")
     db.session.add(volunteer)
     db.session.commit()
 
     s.ids = {
-        "volunteer_id": volunteer.id,
+        "volunteer_id": volunteer.id, "task_id": task.id,
         "their_question_id": their_question.id, "their_item_id": their_item.id,
         "their_idea_id": their_idea.id, "their_comment_id": their_comment.id,
         "their_column_id": their_board.columns[0].id, "their_theme_id": their_theme.id,

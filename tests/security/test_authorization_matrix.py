@@ -113,7 +113,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         accounts.sign_out_everywhere"""),
     (OWN_PARTNER, "arrangements.edit_volunteer"),
     (ORGANISERS, """event_admin.list_events event_admin.new_event venues.list_venues
-        arrangements.list_volunteers arrangements.new_volunteer
+        arrangements.list_volunteers arrangements.new_volunteer calls.all_calls
         venues.new_venue venues.edit_venue reports.leader_report
         reports.leader_csv reports.leader_xlsx reports.leader_pdf_download"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
@@ -128,7 +128,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         feedback.overview feedback.open_survey feedback.close_survey feedback.add_question
         feedback.paper feedback.hide_answer feedback.export_csv evidence.pdf
         evidence.zip_file arrangements.event_arrangements arrangements.edit_arrangement
-        arrangements.event_pickups arrangements.edit_pickup arrangements.driver_routes"""),
+        arrangements.event_pickups arrangements.edit_pickup arrangements.driver_routes
+        calls.event_calls calls.event_calls_pdf calls.record_outcome"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column

@@ -39,6 +39,7 @@ from koosloome.events.models import EventStatus, QuestionKind
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
+from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import RegistrationStatus
 from tests import factories
 from tests.security.conftest import FUZZ_COUNTS
@@ -121,6 +122,9 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
 
     volunteer = Volunteer(organisation_id=admin.organisation_id, name="Vello")
     db.session.add(volunteer)
+    by_phone = factories.make_registration(event, email=None, phone="+372 5000 0042")
+    db.session.add(CallTask(kind="reminder", registration_id=by_phone.id, event_id=event.id,
+                            language="et", context={}))
     db.session.commit()
     token = person.manage_token
     return World(staff=staff, public=public, ids={
@@ -166,6 +170,7 @@ ROUTES: dict[str, Route] = {
                                         valid={"name": "Jaan", "consent": "y"}),
     "arrangements.edit_volunteer": Route("/admin/volunteers/{volunteer}/edit"),
     "arrangements.edit_pickup": Route("/admin/events/{event}/pickups/{rider}"),
+    "calls.record_outcome": Route("/admin/events/{event}/calls"),
     "event_admin.duplicate": Route("/admin/events/{event}"),
     "event_admin.publish": Route("/admin/events/{draft}"),
     "event_admin.cancel": Route("/admin/events/{event}/cancel"),

@@ -1,0 +1,88 @@
+"""Back office for the call lists: per event and across events, the outcome of each call, and
+the list as a PDF for a volunteer with a landline."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from koosloome import audit
+from koosloome.accounts.models import Role
+from koosloome.accounts.permissions import (
+    can_manage_event,
+    managed_event_or_abort,
+    staff_required,
+)
+from koosloome.calls import services
+from koosloome.calls.forms import OUTCOME_LABELS, OutcomeForm
+from koosloome.calls.pdf import call_list_pdf
+from koosloome.downloads import content_disposition
+from koosloome.extensions import db
+from koosloome.messaging.models import CallOutcome, CallTask
+from koosloome.urls import safe_next
+
+bp = Blueprint("calls", __name__, url_prefix="/admin")
+ORGANISERS = (Role.ADMIN, Role.ORGANISER)
+
+
+def _audit_read(event_id: int | None, people: int) -> None:
+    audit.record_access("view.calls", user_id=current_user.id, object_type="event",
+                        object_id=event_id, event_id=event_id, people=people)
+
+
+@bp.get("/calls")
+@staff_required(*ORGANISERS)
+def all_calls() -> str:
+    """Every call still to make, across the events the user manages."""
+    calls = services.calls_to_make(current_user)
+    _audit_read(None, len(calls))
+    return render_template("calls/list.html", event=None, calls=calls, labels=OUTCOME_LABELS,
+                           form=OutcomeForm())
+
+
+@bp.get("/events/<int:event_id>/calls")
+@staff_required(*ORGANISERS)
+def event_calls(event_id: int) -> str:
+    """The event's call list, with the calls done below."""
+    event = managed_event_or_abort(event_id)
+    calls = services.event_calls(event)
+    _audit_read(event.id, len(calls))
+    return render_template("calls/list.html", event=event, calls=calls, labels=OUTCOME_LABELS,
+                           form=OutcomeForm())
+
+
+@bp.get("/events/<int:event_id>/calls.pdf")
+@staff_required(*ORGANISERS)
+def event_calls_pdf(event_id: int) -> ResponseReturnValue:
+    """The calls still to make, printable."""
+    event = managed_event_or_abort(event_id)
+    calls = services.event_calls(event, done_too=False)
+    _audit_read(event.id, len(calls))
+    return call_list_pdf(event, calls), {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": content_disposition(f"helistamine-{event.slug}.pdf"),
+    }
+
+
+@bp.post("/calls/<int:task_id>")
+@staff_required(*ORGANISERS)
+def record_outcome(task_id: int) -> ResponseReturnValue:
+    """Record what came of a call, and go back to the list it was made from."""
+    task = db.session.get(CallTask, task_id)
+    if task is None:
+        abort(404)
+    if not can_manage_event(current_user, task.event):
+        abort(403)
+    form = OutcomeForm()
+    back = safe_next(request.form.get("next"),
+                     url_for(".event_calls", event_id=task.event_id))
+    if form.validate_on_submit():
+        services.record_outcome(task, CallOutcome(form.outcome.data),
+                                (form.note.data or "").strip(), current_user)
+        flash(_("Saved: %(outcome)s.", outcome=OUTCOME_LABELS[CallOutcome(form.outcome.data)]),
+              "success")
+    else:
+        flash(_("Choose what came of the call"), "error")
+    return redirect(f"{back}#call-{task.id}")
