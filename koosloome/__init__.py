@@ -88,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.arrangements.routes import bp as arrangements_bp
     from koosloome.boards.api import bp as boards_api_bp
     from koosloome.boards.routes import bp as boards_bp
+    from koosloome.calls.api import bp as calls_api_bp
     from koosloome.calls.routes import bp as calls_bp
     from koosloome.events.admin_routes import bp as event_admin_bp
     from koosloome.events.routes import bp as events_bp
@@ -120,6 +121,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(arrangements_bp)
     app.register_blueprint(arrangements_api_bp)
     app.register_blueprint(calls_bp)
+    app.register_blueprint(calls_api_bp)
     app.register_blueprint(venues_api_bp)
 
 

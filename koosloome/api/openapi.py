@@ -9,6 +9,7 @@ from flask import current_app
 from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS
 from koosloome.arrangements.openapi import ARRANGEMENT_PATHS, ARRANGEMENT_SCHEMAS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
+from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
 from koosloome.registrations.models import RegistrationSource
@@ -304,7 +305,8 @@ def openapi_document() -> dict[str, Any]:
             "`flask --app koosloome tokens create EMAIL`.",
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
-        "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **OPENAPI_PATHS},
+        "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS,
+                  **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
                                 **OPENAPI_SECURITY_SCHEMES},
@@ -316,6 +318,7 @@ def openapi_document() -> dict[str, Any]:
                 "EventUpdate": _event_input([]),
                 **VENUE_SCHEMAS,
                 **ARRANGEMENT_SCHEMAS,
+                **CALL_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

@@ -157,7 +157,7 @@ NOT_PAGES = {
     "boards_api.get_board": "JSON API",
 }
 #: blueprints that answer JSON only
-JSON_BLUEPRINTS = ("api.", "arrangements_api.")
+JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",

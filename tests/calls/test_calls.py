@@ -12,6 +12,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from koosloome.accounts.models import Role
+from koosloome.accounts.services import create_api_token
 from koosloome.audit import AuditLog
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
@@ -130,3 +131,26 @@ def test_the_demo_has_two_phone_only_people_on_the_call_list(app, organiser):
     page = _text(organiser.get(f"/admin/events/{voru.id}/calls"))
     assert "Rõuge külast sõidab seminarile buss" in page
     assert "1 kõne on teha." in page  # the one who did not answer
+
+
+def test_the_call_list_in_the_api(client, make_event, make_registration, make_user):
+    event = make_event(organisation=organisation("vpk"))
+    registration = make_registration(event, email=None, phone="+372 5000 0016")
+    db.session.add(CallTask(kind="reminder", registration_id=registration.id,
+                            event_id=event.id, language="et", context={}))
+    user = make_user(Role.ORGANISER, "vpk")
+    headers = {"Authorization": f"Bearer {create_api_token(user)}"}
+    db.session.commit()
+    [call] = client.get(f"/api/v1/events/{event.id}/calls", headers=headers).get_json()["calls"]
+    assert call["phone"] == "+372 5000 0016" and call["outcome"] == "open"
+    assert "Tuletame meelde" in call["words"]
+    bad = client.patch(f"/api/v1/calls/{call['id']}", headers=headers, json={"outcome": "open"})
+    assert bad.status_code == 422
+    done = client.patch(f"/api/v1/calls/{call['id']}", headers=headers,
+                        json={"outcome": "message_left", "note": "Automaatvastaja"})
+    assert done.status_code == 200
+    assert (done.get_json()["outcome"], done.get_json()["attempts"]) == ("message_left", 1)
+    theirs = {"Authorization": f"Bearer {create_api_token(make_user(Role.ORGANISER, 'tas'))}"}
+    db.session.commit()
+    assert client.patch(f"/api/v1/calls/{call['id']}", headers=theirs,
+                        json={"outcome": "reached"}).status_code == 403

@@ -27,6 +27,7 @@ from koosloome.boards import services as boards
 from koosloome.boards.models import BoardPhase
 from koosloome.events.models import EventStatus
 from koosloome.extensions import db
+from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import RegistrationStatus
 from tests import factories
 from tests.security.conftest import FUZZ_COUNTS
@@ -53,6 +54,11 @@ def api_world(app: Flask, fast_passwords: None) -> dict[str, Any]:
     event = factories.make_event(capacity=3)
     factories.make_event(status=EventStatus.DRAFT)
     registration = factories.make_registration(event, status=RegistrationStatus.PENDING)
+    by_phone = factories.make_registration(event, email=None, phone="+372 5000 0043")
+    call = CallTask(kind="reminder", registration_id=by_phone.id, event_id=event.id,
+                    language="et", context={})
+    db.session.add(call)
+    db.session.commit()
     collecting = factories.make_board(title="Kogume", created_by=admin)
     voting = factories.make_board(title="Hääletame", created_by=admin)
     participant, participant_token = factories.join(collecting, "Mari")
@@ -67,7 +73,8 @@ def api_world(app: Flask, fast_passwords: None) -> dict[str, Any]:
         "staff": staff_token, "participant": participant_token,
         "path": {"event_id": event.id, "registration_id": registration.id,
                  "venue_id": event.venue_id,
-                 "code": collecting.join_code, "idea_id": idea.id, "vote_id": 1},
+                 "code": collecting.join_code, "idea_id": idea.id, "vote_id": 1,
+                 "task_id": call.id},
         "body": {"column_id": collecting.columns[1].id, "idea_id": idea.id,
                  "into_idea_id": idea.id + 1, "theme_id": None, "event_id": event.id,
                  "venue_id": event.venue_id},

@@ -146,7 +146,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         arrangements_api.list_volunteers arrangements_api.create_volunteer"""),
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
         api.update_registration arrangements_api.list_arrangements
-        arrangements_api.update_arrangement"""),
+        arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
