@@ -12,15 +12,18 @@ from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import (
     can_manage_event,
+    can_see_health_data,
     managed_event_or_abort,
     staff_required,
 )
 from koosloome.calls import services
 from koosloome.calls.forms import OUTCOME_LABELS, OutcomeForm
+from koosloome.calls.letter import letter_pdf
 from koosloome.calls.pdf import call_list_pdf
 from koosloome.downloads import content_disposition
 from koosloome.extensions import db
 from koosloome.messaging.models import CallOutcome, CallTask
+from koosloome.registrations.models import Registration
 from koosloome.urls import safe_next
 
 bp = Blueprint("calls", __name__, url_prefix="/admin")
@@ -86,3 +89,21 @@ def record_outcome(task_id: int) -> ResponseReturnValue:
     else:
         flash(_("Choose what came of the call"), "error")
     return redirect(f"{back}#call-{task.id}")
+
+
+@bp.get("/registrations/<int:registration_id>/letter.pdf")
+@staff_required(*ORGANISERS)
+def letter(registration_id: int) -> ResponseReturnValue:
+    """A confirmation letter to post (``?large=1``: large print)."""
+    registration = db.session.get(Registration, registration_id)
+    if registration is None:
+        abort(404)
+    if not can_see_health_data(current_user, registration.event):
+        abort(403)
+    audit.record_access("export.letter", user_id=current_user.id, object_type="registration",
+                        object_id=registration.id, event_id=registration.event_id)
+    large = request.args.get("large") == "1"
+    return letter_pdf(registration, large=large), {
+        "Content-Type": "application/pdf",
+        "Content-Disposition": content_disposition(f"kiri-{registration.event.slug}.pdf"),
+    }

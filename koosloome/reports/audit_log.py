@@ -62,6 +62,7 @@ ACTION_LABELS = {
     "view.door_needs": _l("Viewed the needs at the door"),
     "view.pickups": _l("Viewed the pick-ups and drivers' routes"),
     "view.calls": _l("Viewed a call list"),
+    "export.letter": _l("Printed a confirmation letter to post"),
     "evidence.download": _l("Downloaded the evidence pack"),
     "feedback.open": _l("Opened the feedback survey"),
     "feedback.close": _l("Closed the feedback survey"),

@@ -173,6 +173,7 @@ POST_ONLY = {
 DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
+    "calls.letter",
 }
 
 _axe = Axe()

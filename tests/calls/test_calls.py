@@ -14,6 +14,7 @@ from sqlalchemy import select
 from koosloome.accounts.models import Role
 from koosloome.accounts.services import create_api_token
 from koosloome.audit import AuditLog
+from koosloome.db import utcnow
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
@@ -154,3 +155,24 @@ def test_the_call_list_in_the_api(client, make_event, make_registration, make_us
     db.session.commit()
     assert client.patch(f"/api/v1/calls/{call['id']}", headers=theirs,
                         json={"outcome": "reached"}).status_code == 403
+
+
+@pytest.mark.parametrize(("large", "size"), [("", 12), ("1", 16)])
+def test_a_confirmation_letter_to_post_in_the_person_s_language(
+        make_event, make_registration, organiser, large, size):
+    event = make_event(organisation=organisation("vpk"), title_en="Including older people")
+    registration = make_registration(event, email=None, phone="+372 5000 0017", language="en",
+                                     transport_needed=True, transport_pickup="Haani tee 5",
+                                     consent_health_at=utcnow())
+    response = organiser.get(f"/admin/registrations/{registration.id}/letter.pdf?large={large}")
+    assert response.headers["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    text = re.sub(r"\s+", " ", "\n".join(page.extract_text() for page in reader.pages))
+    assert "You are registered for “Including older people”." in text
+    assert "We will phone you by" in text  # what happens about the pick-up
+    sizes = set()
+    reader.pages[0].extract_text(visitor_text=lambda t, cm, tm, font, fs: sizes.add(
+        round(fs * tm[0])) if t.strip() else None)
+    assert size in sizes
+    assert db.session.scalars(select(AuditLog.action).where(
+        AuditLog.action == "export.letter")).all() == ["export.letter"]

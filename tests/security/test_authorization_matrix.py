@@ -129,7 +129,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         feedback.paper feedback.hide_answer feedback.export_csv evidence.pdf
         evidence.zip_file arrangements.event_arrangements arrangements.edit_arrangement
         arrangements.event_pickups arrangements.edit_pickup arrangements.driver_routes
-        calls.event_calls calls.event_calls_pdf calls.record_outcome"""),
+        calls.event_calls calls.event_calls_pdf calls.record_outcome calls.letter"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
