@@ -170,6 +170,28 @@ def test_organiser_marks_an_arrangement_done_with_the_keyboard(browser, live_ser
     context.close()
 
 
+def test_organiser_works_through_the_call_list_with_the_keyboard(browser, live_server):
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/login"))
+    tab_to(page, "#email")
+    page.keyboard.type(live_server.admin_email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(live_server.admin_password)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/")
+    page.goto(live_server("/admin/events/{event}/calls"))
+    assert "1 kõne on teha." in page.inner_text("#calls-count")
+    tab_to(page, "form input[name=outcome]")  # the first choice of the call still to make
+    page.keyboard.press("Space")  # reached: told them
+    tab_to(page, "form input[name=note]")
+    page.keyboard.type("Tuleb bussiga")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert "Salvestatud: Sain kätte: ütlesin edasi." in page.inner_text("main")
+    assert "0 kõnet on teha." in page.inner_text("#calls-count")
+    context.close()
+
+
 PUBLIC_PAGES = [
     "/",
     "/events/eakate-kaasamine-voru",
