@@ -25,7 +25,7 @@ from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.delivery import render_pending
-from koosloome.messaging.models import OutgoingEmail
+from koosloome.messaging.models import CallTask, OutgoingEmail
 from koosloome.registrations.models import RegistrationNeed, RegistrationStatus
 
 Kind = ArrangementKind
@@ -113,10 +113,14 @@ def test_cannot_be_arranged_needs_a_reason_and_tells_everyone_who_asked(event, o
     assert client.post(url, data={"status": "impossible", "reason": reason}).status_code == 302
     emails = db.session.scalars(select(OutgoingEmail).where(
         OutgoingEmail.kind == "arrangement_impossible")).all()
-    # Anne, Mari and the person on the waiting list; the phone-only person has no address
-    # (their call task is issue 17.3's).
+    # Anne, Mari and the person on the waiting list by e-mail; the phone-only person is called.
     assert sorted(email.to_address for email in emails) == [
         "anne@example.org", "mari@example.ee", "ootel@example.ee"]
+    [call] = db.session.scalars(select(CallTask)).all()
+    assert call.kind == "arrangement_impossible"
+    assert call.registration.name == "Telefonil" and call.context["reason"] == reason
+    words = _text(client.get(f"/admin/events/{event.id}/calls"))
+    assert f"Viipekeele tõlk. Põhjus: {reason}." in words
     render_pending()
     english = next(e for e in emails if e.to_address == "anne@example.org")
     estonian = next(e for e in emails if e.to_address == "mari@example.ee")
