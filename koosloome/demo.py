@@ -24,6 +24,7 @@ from koosloome.arrangements.models import (
     Arrangement,
     ArrangementKind,
     ArrangementStatus,
+    Pickup,
     Volunteer,
 )
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, Theme, Vote
@@ -519,8 +520,15 @@ def _ensure_arrangements(events: dict[str, Event], orgs: dict[str, Organisation]
                     note="Üks gluteenivaba toit, pähkliallergia."),
         Arrangement(event_id=voru.id, kind=ArrangementKind.TRANSPORT,
                     status=ArrangementStatus.CONFIRMED, volunteer_id=driver.id,
-                    note="Jaan toob Rõuge külast, tagasi kell 15."),
+                    note="Jaan toob Rõuge külast ja viib tagasi."),
     ])
+    rider = db.session.scalars(select(Registration).where(
+        Registration.event_id == voru.id, Registration.transport_needed.is_(True))).first()
+    if rider is not None:
+        db.session.add(Pickup(registration_id=rider.id, driver_volunteer_id=driver.id,
+                              pickup_at=voru.starts_at - timedelta(hours=1), return_trip=True,
+                              return_at=voru.ends_at + timedelta(minutes=15),
+                              accessible_vehicle=True, note="Saatja sõidab kaasa."))
     db.session.flush()
     return 1
 
