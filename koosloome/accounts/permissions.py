@@ -39,7 +39,8 @@ def staff_required(*roles: Role) -> Callable[[F], F]:
     return decorator
 
 
-def _partner_ids(event: Event) -> set[int]:
+def partner_ids(event: Event) -> set[int]:
+    """The partners who hold the event: its organiser and any co-organiser."""
     return {event.organisation_id} | ({event.co_organiser_id} if event.co_organiser_id else set())
 
 
@@ -47,7 +48,7 @@ def can_manage_event(user: User, event: Event) -> bool:
     """Admins, and organisers of the owning or co-organising partner."""
     if user.role is Role.ADMIN:
         return True
-    return user.role is Role.ORGANISER and user.organisation_id in _partner_ids(event)
+    return user.role is Role.ORGANISER and user.organisation_id in partner_ids(event)
 
 
 def managed_event_or_abort(event_id: int) -> Event:
@@ -85,14 +86,14 @@ def can_facilitate_board(user: User, board: Board) -> bool:
         return False
     partners = {board.organisation_id}
     if board.event is not None:
-        partners |= _partner_ids(board.event)
+        partners |= partner_ids(board.event)
     return user.organisation_id in partners or board.created_by_id == user.id
 
 
 def can_link_board_to_event(user: User, event: Event) -> bool:
     """Admins; other staff only to an event of their own partner (owner or co-organiser), so
     that nobody puts a board of theirs before another partner's participants."""
-    return user.role is Role.ADMIN or user.organisation_id in _partner_ids(event)
+    return user.role is Role.ADMIN or user.organisation_id in partner_ids(event)
 
 
 def can_see_reports(user: User) -> bool:

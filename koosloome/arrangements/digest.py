@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from koosloome.accounts.models import Role, User
+from koosloome.accounts.permissions import partner_ids
 from koosloome.arrangements.kinds import STATUS_LABELS
 from koosloome.arrangements.models import ArrangementDigest
 from koosloome.arrangements.services import ArrangementLine, lines, open_lines
@@ -46,7 +47,7 @@ def _taken(event: Event) -> set[int]:
 
 def _recipients(event: Event, still_open: list[ArrangementLine]) -> list[User]:
     """The organisers of the event's partners, and whoever answers for an open line."""
-    partners = {event.organisation_id, event.co_organiser_id} - {None}
+    partners = partner_ids(event)
     users = {user.id: user for user in db.session.scalars(
         select(User).where(User.organisation_id.in_(partners), User.active.is_(True),
                            User.role == Role.ORGANISER))}

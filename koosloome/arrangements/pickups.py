@@ -19,7 +19,7 @@ from sqlalchemy.orm import joinedload
 
 from koosloome import audit
 from koosloome.accounts.models import User
-from koosloome.arrangements.models import Pickup
+from koosloome.arrangements.models import Pickup, Volunteer
 from koosloome.arrangements.services import PLANNED_FOR, staff_choices, volunteer_choices
 from koosloome.events.models import Event
 from koosloome.extensions import db
@@ -49,12 +49,14 @@ class Rider:
         return ""
 
     @property
+    def driver(self) -> User | Volunteer | None:
+        if self.pickup is None:
+            return None
+        return self.pickup.driver_user or self.pickup.driver_volunteer
+
+    @property
     def driver_name(self) -> str:
-        if self.pickup and self.pickup.driver_user:
-            return self.pickup.driver_user.name
-        if self.pickup and self.pickup.driver_volunteer:
-            return self.pickup.driver_volunteer.name
-        return ""
+        return self.driver.name if self.driver else ""
 
 
 @dataclass
@@ -95,11 +97,10 @@ def routes(event: Event) -> list[Route]:
     """Each driver's route, drivers by name; those without a driver last."""
     by_driver: dict[str, Route] = {}
     for one in riders(event):
-        pickup = one.pickup
-        driver: Any = pickup and (pickup.driver_user or pickup.driver_volunteer)
         key = one.driver_key
         if key not in by_driver:
-            phone = getattr(driver, "phone", "") or "" if driver else ""
+            # A staff account holds no phone number; a volunteer's record does.
+            phone = one.driver.phone if isinstance(one.driver, Volunteer) else ""
             by_driver[key] = Route(one.driver_name, phone)
         by_driver[key].riders.append(one)
     named = sorted((route for key, route in by_driver.items() if key),

@@ -1,5 +1,5 @@
 """The rules of arrangements: what an event's registrations ask for, what the organisers did
-about it, who is told when something cannot be arranged, and what a driver's day looks like.
+about it, and who is told when something cannot be arranged (pick-ups: ``pickups``).
 
 Needs are counted from the registrations each time (registering writes nothing here); an
 arrangement row exists once someone has worked on it.
@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from koosloome import audit
 from koosloome.accounts.models import Role, User
+from koosloome.accounts.permissions import partner_ids
 from koosloome.arrangements.kinds import KIND_LABELS, NEED_KIND, kinds_of_needs
 from koosloome.arrangements.models import (
     ARRANGED,
@@ -38,6 +39,8 @@ from koosloome.registrations.models import Registration, RegistrationNeed, Regis
 
 #: Registrations whose needs are planned for: those holding or awaiting a seat.
 PLANNED_FOR = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+#: Whose needs are counted: those planned for, and those on the waiting list (shown apart).
+ASKING = (*PLANNED_FOR, RegistrationStatus.WAITLISTED)
 Kind = ArrangementKind
 DIET_CODES = frozenset(code for code, kind in NEED_KIND.items() if kind is Kind.CATERING)
 FIELDS = ("status", "responsible_id", "volunteer_id", "supplier", "cost", "note", "reason")
@@ -90,7 +93,7 @@ def _asking(event_ids: Iterable[int]) -> list[Registration]:
     return list(db.session.scalars(
         select(Registration)
         .where(Registration.event_id.in_(list(event_ids)),
-               Registration.status.in_((*PLANNED_FOR, RegistrationStatus.WAITLISTED)))
+               Registration.status.in_(ASKING))
         .options(selectinload(Registration.needs))
     ))
 
@@ -105,7 +108,7 @@ def _asked_counts(ids: list[int]) -> Counter[tuple[int, bool, ArrangementKind]]:
     whatever number of their needs it meets. Three queries, whatever the numbers."""
     waiting = Registration.status == RegistrationStatus.WAITLISTED
     asking = (Registration.event_id.in_(ids),
-              Registration.status.in_((*PLANNED_FOR, RegistrationStatus.WAITLISTED)))
+              Registration.status.in_(ASKING))
     kind_of_code = case(*((RegistrationNeed.code == code, kind.value)
                           for code, kind in NEED_KIND.items() if kind is not Kind.CATERING))
     counts: Counter[tuple[int, bool, ArrangementKind]] = Counter()
@@ -187,7 +190,7 @@ def arrangement_for(event: Event, kind: ArrangementKind) -> Arrangement:
 def staff_choices(event: Event) -> list[tuple[int, str]]:
     """Who can answer for an arrangement: active organisers and admins of the event's
     partners."""
-    partners = {event.organisation_id, event.co_organiser_id} - {None}
+    partners = partner_ids(event)
     users = db.session.scalars(
         select(User).where(User.organisation_id.in_(partners), User.active.is_(True),
                            User.role.in_((Role.ADMIN, Role.ORGANISER)))
@@ -197,7 +200,7 @@ def staff_choices(event: Event) -> list[tuple[int, str]]:
 
 def volunteer_choices(event: Event) -> list[tuple[int, str]]:
     """The active volunteers of the event's partners."""
-    partners = {event.organisation_id, event.co_organiser_id} - {None}
+    partners = partner_ids(event)
     volunteers = db.session.scalars(
         select(Volunteer).where(Volunteer.organisation_id.in_(partners),
                                 Volunteer.active.is_(True)).order_by(Volunteer.name))

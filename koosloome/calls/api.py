@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from koosloome import audit
 from koosloome.accounts.permissions import can_manage_event
 from koosloome.calls import services
-from koosloome.calls.services import RECORDED, Call
+from koosloome.calls.services import Call
 from koosloome.extensions import csrf, db
 from koosloome.json_api import (
     ApiProblem,
@@ -23,7 +23,7 @@ from koosloome.json_api import (
     unknown_keys,
     wrong_types,
 )
-from koosloome.messaging.models import CallOutcome, CallTask
+from koosloome.messaging.models import CallTask
 
 bp = Blueprint("calls_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -65,14 +65,10 @@ def record_outcome(task_id: int) -> ResponseReturnValue:
     payload = json_object()
     errors = {**unknown_keys(payload, ("outcome", "note")),
               **wrong_types(payload, {"outcome": (str,), "note": (str,)})}
-    outcome = payload.get("outcome")
-    if not errors and outcome not in {o.value for o in RECORDED}:
-        errors["outcome"] = [_("Choose what came of the call")]
     note = (payload.get("note") or "").strip()
     if len(note) > 500:
         errors["note"] = [_("At most %(num)d characters", num=500)]
     if errors:
         raise ApiProblem(422, "invalid", _("Some fields are not right"), errors)
-    services.record_outcome(task, CallOutcome(outcome), note, user)
-    [call] = [call for call in services.event_calls(task.event) if call.task.id == task.id]
-    return jsonify(call_json(call))
+    services.record_outcome(task, payload.get("outcome") or "", note, user)
+    return jsonify(call_json(services.call_of(task)))

@@ -21,10 +21,10 @@ from koosloome.calls.forms import OUTCOME_LABELS, OutcomeForm
 from koosloome.calls.letter import letter_pdf
 from koosloome.calls.pdf import call_list_pdf
 from koosloome.downloads import content_disposition
+from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.models import CallOutcome, CallTask
 from koosloome.registrations.models import Registration
-from koosloome.urls import safe_next
 
 bp = Blueprint("calls", __name__, url_prefix="/admin")
 ORGANISERS = (Role.ADMIN, Role.ORGANISER)
@@ -35,25 +35,27 @@ def _audit_read(event_id: int | None, people: int) -> None:
                         object_id=event_id, event_id=event_id, people=people)
 
 
+def _call_list(event: Event | None, form: OutcomeForm, failed: int | None = None) -> str:
+    """The call list of ``event`` (None: of every event the user manages); ``failed`` is a
+    task whose outcome was refused, shown with its error and what was typed."""
+    calls = services.event_calls(event) if event else services.calls_to_make(current_user)
+    _audit_read(event.id if event else None, len(calls))
+    return render_template("calls/list.html", event=event, calls=calls, labels=OUTCOME_LABELS,
+                           form=form, failed=failed)
+
+
 @bp.get("/calls")
 @staff_required(*ORGANISERS)
 def all_calls() -> str:
     """Every call still to make, across the events the user manages."""
-    calls = services.calls_to_make(current_user)
-    _audit_read(None, len(calls))
-    return render_template("calls/list.html", event=None, calls=calls, labels=OUTCOME_LABELS,
-                           form=OutcomeForm())
+    return _call_list(None, OutcomeForm(formdata=None))
 
 
 @bp.get("/events/<int:event_id>/calls")
 @staff_required(*ORGANISERS)
 def event_calls(event_id: int) -> str:
     """The event's call list, with the calls done below."""
-    event = managed_event_or_abort(event_id)
-    calls = services.event_calls(event)
-    _audit_read(event.id, len(calls))
-    return render_template("calls/list.html", event=event, calls=calls, labels=OUTCOME_LABELS,
-                           form=OutcomeForm())
+    return _call_list(managed_event_or_abort(event_id), OutcomeForm(formdata=None))
 
 
 @bp.get("/events/<int:event_id>/calls.pdf")
@@ -79,16 +81,21 @@ def record_outcome(task_id: int) -> ResponseReturnValue:
     if not can_manage_event(current_user, task.event):
         abort(403)
     form = OutcomeForm()
-    back = safe_next(request.form.get("next"),
-                     url_for(".event_calls", event_id=task.event_id))
+    from_all = request.form.get("from") == "all"  # sent from the list of every event
+    back = url_for(".all_calls") if from_all else url_for(".event_calls",
+                                                             event_id=task.event_id)
     if form.validate_on_submit():
-        services.record_outcome(task, CallOutcome(form.outcome.data),
-                                (form.note.data or "").strip(), current_user)
-        flash(_("Saved: %(outcome)s.", outcome=OUTCOME_LABELS[CallOutcome(form.outcome.data)]),
-              "success")
-    else:
-        flash(_("Choose what came of the call"), "error")
-    return redirect(f"{back}#call-{task.id}")
+        try:
+            services.record_outcome(task, form.outcome.data, (form.note.data or "").strip(),
+                                    current_user)
+        except services.InvalidOutcome as refused:
+            form.outcome.errors = [*form.outcome.errors, refused.describe()]
+        else:
+            flash(_("Saved: %(outcome)s.",
+                    outcome=OUTCOME_LABELS[CallOutcome(form.outcome.data)]), "success")
+            return redirect(f"{back}#call-{task.id}")
+    # The list again, with the error beside this call and its note as it was typed.
+    return _call_list(None if from_all else task.event, form, failed=task.id), 422
 
 
 @bp.get("/registrations/<int:registration_id>/letter.pdf")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -11,6 +12,7 @@ from koosloome import audit
 from koosloome.accounts.models import User
 from koosloome.accounts.permissions import managed_by
 from koosloome.db import utcnow
+from koosloome.errors import DomainError
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.content import call_words
@@ -65,13 +67,33 @@ def calls_to_make(user: User) -> list[Call]:
     return _calls(query)
 
 
-def record_outcome(task: CallTask, outcome: CallOutcome, note: str, user: User) -> None:
-    """What came of a call; "no answer" keeps it on the list. The caller commits."""
-    task.outcome = outcome
+class InvalidOutcome(DomainError):
+    """Not something a call can come to (a call cannot be made "to call" again)."""
+
+    status = 422
+    code = "invalid"
+    message = _l("Choose what came of the call")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields = {"outcome": [str(self.message)]}
+
+
+def call_of(task: CallTask) -> Call:
+    """One task as it is shown on the list."""
+    return Call(task, task.registration, task.event, call_words(task, task.registration))
+
+
+def record_outcome(task: CallTask, outcome: str, note: str, user: User) -> None:
+    """What came of a call (a value of ``RECORDED``); "no answer" keeps it on the list. The
+    caller commits."""
+    if outcome not in {recorded.value for recorded in RECORDED}:
+        raise InvalidOutcome
+    task.outcome = CallOutcome(outcome)
     task.note = note
     task.attempts += 1
     task.last_call_at = utcnow()
     task.last_call_by_id = user.id
     audit.record("call.outcome", user_id=user.id, object_type="registration",
                  object_id=task.registration_id, event_id=task.event_id,
-                 status_to=outcome.value)
+                 status_to=outcome)

@@ -58,6 +58,17 @@ def _keyboard_page(browser, live_server: LiveServer):
     return context, context.new_page()
 
 
+def _sign_in_with_the_keyboard(page, live_server: LiveServer) -> None:
+    """The admin signs in, typing and pressing keys only."""
+    page.goto(live_server("/login"))
+    tab_to(page, "#email")
+    page.keyboard.type(live_server.admin_email)
+    page.keyboard.press("Tab")
+    page.keyboard.type(live_server.admin_password)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/")
+
+
 def test_register_with_access_needs_and_a_companion_then_cancel(browser, live_server):
     context, page = _keyboard_page(browser, live_server)
     email = f"klaviatuur{next(_counter)}@example.ee"
@@ -124,13 +135,7 @@ def test_errors_are_reached_from_the_summary_with_the_keyboard(browser, live_ser
 
 def test_organiser_signs_in_and_checks_someone_in_with_the_keyboard(browser, live_server):
     context, page = _keyboard_page(browser, live_server)
-    page.goto(live_server("/login"))
-    tab_to(page, "#email")
-    page.keyboard.type(live_server.admin_email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(live_server.admin_password)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/")
+    _sign_in_with_the_keyboard(page, live_server)
     page.goto(live_server("/admin/events/{event}/check-in"))
     tab_to(page, ".check-in-row:not(.is-in) button")
     name = page.evaluate("document.activeElement.closest('li').querySelector('strong').innerText")
@@ -142,13 +147,7 @@ def test_organiser_signs_in_and_checks_someone_in_with_the_keyboard(browser, liv
 
 def test_organiser_marks_an_arrangement_done_with_the_keyboard(browser, live_server):
     context, page = _keyboard_page(browser, live_server)
-    page.goto(live_server("/login"))
-    tab_to(page, "#email")
-    page.keyboard.type(live_server.admin_email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(live_server.admin_password)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/")
+    _sign_in_with_the_keyboard(page, live_server)
     page.goto(live_server("/admin/events/{event}/arrangements"))
     assert "Korraldatud 3 / 5" in page.inner_text("#arrangement-progress")
     tab_to(page, "a[href$='/arrangements/captions']")
@@ -172,13 +171,7 @@ def test_organiser_marks_an_arrangement_done_with_the_keyboard(browser, live_ser
 
 def test_organiser_works_through_the_call_list_with_the_keyboard(browser, live_server):
     context, page = _keyboard_page(browser, live_server)
-    page.goto(live_server("/login"))
-    tab_to(page, "#email")
-    page.keyboard.type(live_server.admin_email)
-    page.keyboard.press("Tab")
-    page.keyboard.type(live_server.admin_password)
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/")
+    _sign_in_with_the_keyboard(page, live_server)
     page.goto(live_server("/admin/events/{event}/calls"))
     assert "1 kõne on teha." in page.inner_text("#calls-count")
     tab_to(page, "form input[name=outcome]")  # the first choice of the call still to make

@@ -87,12 +87,16 @@ def test_outcomes_are_noted_and_no_answer_stays_on_the_list(make_event, make_reg
                                 event_id=event.id, language="et", context={}))
     db.session.commit()
     one, two = _tasks()
-    url = f"/admin/events/{event.id}/calls"
-    refused = organiser.post(f"/admin/calls/{one.id}", data={"next": url})
-    assert refused.status_code == 302 and _tasks()[0].outcome is CallOutcome.OPEN
-    organiser.post(f"/admin/calls/{one.id}", data={"outcome": "no_answer", "next": url})
-    organiser.post(f"/admin/calls/{two.id}", data={"outcome": "reached", "note": "Tuleb",
-                                                    "next": url})
+    refused = organiser.post(f"/admin/calls/{one.id}", data={"note": "Helistas tagasi?"})
+    assert refused.status_code == 422 and _tasks()[0].outcome is CallOutcome.OPEN
+    page = refused.get_data(as_text=True)
+    assert "Viga:" in page and f'href="#outcome-{one.id}-1"' in page
+    assert 'value="Helistas tagasi?"' in page  # what was typed is kept
+    done = organiser.post(f"/admin/calls/{one.id}", data={"outcome": "no_answer"})
+    assert done.headers["Location"].endswith(f"/admin/events/{event.id}/calls#call-{one.id}")
+    back = organiser.post(f"/admin/calls/{two.id}", data={"outcome": "reached", "note": "Tuleb",
+                                                           "from": "all"})
+    assert back.headers["Location"].endswith(f"/admin/calls#call-{two.id}")
     db.session.expire_all()
     one, two = _tasks()
     assert (one.outcome, one.attempts) == (CallOutcome.NO_ANSWER, 1)
