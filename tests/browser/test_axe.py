@@ -129,7 +129,6 @@ STAFF_ERROR_STATES = [
     ("/admin/users/new", "main form button[type=submit]"),
     ("/admin/venues/new", "main form button[type=submit]"),
     ("/admin/volunteers/new", "main form button[type=submit]"),
-    ("/admin/events/{event}/calls", "main form button[type=submit]"),  # no outcome chosen
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {

@@ -178,8 +178,8 @@ def test_organiser_works_through_the_call_list_with_the_keyboard(browser, live_s
     page.keyboard.press("Space")  # reached: told them
     tab_to(page, "form input[name=note]")
     page.keyboard.type("Tuleb bussiga")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # wait for the answer, not the page already shown
+        page.keyboard.press("Enter")
     assert "Salvestatud: Sain kätte: ütlesin edasi." in page.inner_text("main")
     assert "0 kõnet on teha." in page.inner_text("#calls-count")
     context.close()
