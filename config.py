@@ -34,6 +34,16 @@ class Config:
     #: renewed before each message. Far longer than one SMTP exchange.
     OUTBOX_CLAIM_SECONDS = 600
 
+    #: SMS for people without e-mail (reminder, new time or place, cancellation, a free seat):
+    #: off unless a provider is named. "messente" is Messente's Omnimessage API; the password
+    #: belongs in the environment (KOOSLOOME_SMS_PASSWORD), never in a file in the repository.
+    SMS_PROVIDER: str | None = None
+    SMS_API_URL = "https://api.messente.com/v1"
+    SMS_USERNAME: str | None = None
+    SMS_PASSWORD: str | None = None
+    #: The sender name shown on the phone (at most 11 letters for an alphanumeric sender).
+    SMS_SENDER = "Koosloome"
+
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True

@@ -94,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.events.routes import bp as events_bp
     from koosloome.evidence.routes import bp as evidence_bp
     from koosloome.feedback.routes import bp as feedback_bp
+    from koosloome.groups.api import bp as groups_api_bp
+    from koosloome.groups.routes import bp as groups_bp
     from koosloome.privacy.routes import bp as privacy_bp
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
@@ -123,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(calls_bp)
     app.register_blueprint(calls_api_bp)
     app.register_blueprint(venues_api_bp)
+    app.register_blueprint(groups_bp)
+    app.register_blueprint(groups_api_bp)
 
 
 def register_unit_of_work(app: Flask) -> None:

@@ -48,6 +48,8 @@ from koosloome.feedback.models import (
     ResponseSource,
 )
 from koosloome.feedback.services import DEFAULT_QUESTIONS
+from koosloome.groups.links import assign_group_token
+from koosloome.groups.models import RegistrationGroup
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.models import CallOutcome, CallTask
 from koosloome.registrations.links import assign_manage_token
@@ -517,10 +519,18 @@ def _ensure_arrangements(events: dict[str, Event], orgs: dict[str, Organisation]
                     note="Ratastoolikoht esimeses reas, kaldtee peaukse juures."),
         Arrangement(event_id=voru.id, kind=ArrangementKind.CATERING,
                     status=ArrangementStatus.REQUESTED, supplier="Toitlustaja (näidis)",
-                    note="Üks gluteenivaba toit, pähkliallergia."),
+                    note="Üks gluteenivaba ja üks laktoosivaba toit, pähkliallergia; "
+                         "ühele saatjale taimetoit."),
+        # For the village society's group: the hall's own loop, and the programme printed big.
+        Arrangement(event_id=voru.id, kind=ArrangementKind.HEARING_LOOP,
+                    status=ArrangementStatus.DONE, responsible_id=responsible,
+                    note="Suures saalis on püsiv induktsioonsilmus; tehnik lülitab selle sisse."),
+        Arrangement(event_id=voru.id, kind=ArrangementKind.LARGE_PRINT,
+                    status=ArrangementStatus.CONFIRMED, responsible_id=responsible,
+                    note="Kava ja slaidid prinditakse suures kirjas (16 pt)."),
         Arrangement(event_id=voru.id, kind=ArrangementKind.TRANSPORT,
                     status=ArrangementStatus.CONFIRMED, volunteer_id=driver.id,
-                    note="Jaan toob Rõuge külast ja viib tagasi."),
+                    note="Jaan toob kaks inimest Rõuge vallast ja viib nad tagasi."),
     ])
     rider = db.session.scalars(select(Registration).where(
         Registration.event_id == voru.id, Registration.transport_needed.is_(True))).first()
@@ -566,6 +576,65 @@ def _ensure_calls(events: dict[str, Event]) -> int:
             last_call_by_id=kadri.id if kadri else None))
     db.session.flush()
     return 1
+
+
+#: The Rõuge village society's chair brings four older members: (name, e-mail, needs, extra).
+VILLAGE_GROUP = (
+    ("Hilda Raudsepp", None, ["wheelchair"],
+     {"companion": True, "companion_name": "Tiina Raudsepp",
+      "companion_needs": "Taimetoit", "transport_needed": True,
+      "transport_pickup": "Rõuge rahvamaja", "transport_wheelchair": True,
+      "age_band": "85_plus"}),
+    ("Arvo Kuusik", None, ["hearing_loop", "large_print"], {"age_band": "75_84"}),
+    ("Linda Oja", "linda.oja@example.ee", ["lactose_free"], {"age_band": "65_74"}),
+    ("Ülo Lepik", "ylo.lepik@example.ee", [], {"age_band": "65_74"}),
+)
+
+
+def _ensure_group(events: dict[str, Event]) -> int:
+    """A group of four from a village society, registered by its chair for the Võru seminar:
+    two without e-mail, whose messages go to her."""
+    if db.session.scalar(select(func.count(RegistrationGroup.id))):
+        return 0
+    voru = events["eakate-kaasamine-voru"]
+    group = RegistrationGroup(
+        event=voru, contact_name="Maie Mänd", contact_email="maie.mand@example.ee",
+        contact_phone="+372 5000 0077", contact_organisation="Rõuge Külaselts",
+        language="et", declared_at=utcnow(),
+        declaration="Kinnitan, et iga inimene, keda siin registreerin, on nõus, et ta "
+                    "registreeritakse ja tema andmed antakse korraldajatele, ning et olen "
+                    "talle privaatsusteadet tutvustanud. Nad on ka nõus, et korraldajad "
+                    "kasutavad seda, mida nende vajaduste, toitumise ja transpordi kohta "
+                    "kirjutan, nende osalemise korraldamiseks.")
+    assign_group_token(group)
+    db.session.add(group)
+    db.session.flush()
+    for name, email, needs, extra in VILLAGE_GROUP:
+        member = Registration(
+            event=voru, group_id=group.id, status=RegistrationStatus.CONFIRMED,
+            source=RegistrationSource.WEB, name=name, email=email, language="et",
+            organisation_name="Rõuge Külaselts", sector="community", county="voru",
+            municipality="Rõuge vald", consent_privacy_at=utcnow(),
+            consent_health_at=utcnow() if needs or extra else None, confirmed_at=utcnow(),
+            **extra)
+        member.seats = 2 if member.companion else 1
+        member.needs = [RegistrationNeed(code=code) for code in needs]
+        assign_manage_token(member)
+        db.session.add(member)
+    db.session.flush()
+    _plan_pickup(voru, group.members[0], minutes_before=75)
+    return 1
+
+
+def _plan_pickup(event: Event, rider: Registration, minutes_before: int) -> None:
+    """The volunteer driver fetches ``rider`` too (before the first stop of the route)."""
+    driver = db.session.scalars(select(Volunteer).where(Volunteer.name == "Jaan Jõgi")).first()
+    if driver is None:
+        return
+    db.session.add(Pickup(registration_id=rider.id, driver_volunteer_id=driver.id,
+                          pickup_at=event.starts_at - timedelta(minutes=minutes_before),
+                          return_trip=True, return_at=event.ends_at + timedelta(minutes=15),
+                          accessible_vehicle=True, note="Saatja sõidab kaasa."))
 
 
 BOARD_IDEAS = [
@@ -700,6 +769,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     created += _ensure_registrations(events)
     created += _ensure_arrangements(events, orgs)
     created += _ensure_calls(events)
+    created += _ensure_group(events)
     created += _ensure_board(events, orgs)
     created += _ensure_feedback(events)
     created += _ensure_collecting_board(orgs)

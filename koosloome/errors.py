@@ -41,6 +41,19 @@ class DomainError(Exception):
         return str(self.message)
 
 
+class InvalidFields(DomainError):
+    """Values break a rule; ``errors`` (and ``fields``) map field names to translated messages,
+    shown beside their fields on a page and under ``fields`` in the API (422)."""
+
+    status = 422
+    code = "invalid"
+    message: Any = _l("Some fields are not right")
+
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__(errors)
+        self.errors = self.fields = errors
+
+
 class NotAllowed(DomainError):
     """The actor may not do this."""
 

@@ -28,10 +28,12 @@ from koosloome.feedback.models import (
     FeedbackResponse,
     FeedbackSurvey,
 )
+from koosloome.groups.models import RegistrationGroup
 from koosloome.messaging.models import (
     CallTask,
     DeliveryAttempt,
     OutgoingEmail,
+    OutgoingSms,
     RegistrationNotice,
 )
 from koosloome.privacy.tally import HealthTally
@@ -65,8 +67,10 @@ __all__ = [
     "IdeaRevision",
     "Organisation",
     "OutgoingEmail",
+    "OutgoingSms",
     "Pickup",
     "Registration",
+    "RegistrationGroup",
     "RegistrationMode",
     "RegistrationNeed",
     "RegistrationNotice",

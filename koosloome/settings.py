@@ -142,9 +142,22 @@ def _check_values(app: Flask) -> None:
         if not isinstance(address, str) or "@" not in address:
             raise ConfigError(
                 f"{ENV_PREFIX}_PARTNER_EMAILS: the address of {partner!r} is not an e-mail address")
+    _check_sms(app)
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
     if not uri.startswith(("sqlite", "postgresql")):
         raise ConfigError(
             f"{ENV_PREFIX}_SQLALCHEMY_DATABASE_URI (or DATABASE_URL) must be an SQLite or "
             f"PostgreSQL URL, not {uri.split(':', 1)[0]!r}"
         )
+
+
+def _check_sms(app: Flask) -> None:
+    """An SMS provider is one we know, with its credentials."""
+    provider = app.config.get("SMS_PROVIDER")
+    if not provider:
+        return
+    if provider != "messente":
+        raise ConfigError(f"{ENV_PREFIX}_SMS_PROVIDER must be 'messente' or unset")
+    if not app.config.get("SMS_USERNAME") or not app.config.get("SMS_PASSWORD"):
+        raise ConfigError(f"{ENV_PREFIX}_SMS_PROVIDER needs {ENV_PREFIX}_SMS_USERNAME and "
+                          f"{ENV_PREFIX}_SMS_PASSWORD")

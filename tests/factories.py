@@ -16,6 +16,8 @@ from koosloome.boards.models import Board, BoardParticipant, Idea
 from koosloome.db import utcnow, write_intent
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
+from koosloome.groups.links import assign_group_token
+from koosloome.groups.models import RegistrationGroup
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.venues.models import VENUE_FIELDS, Venue
@@ -117,6 +119,23 @@ def make_registration(event: Event, **fields: Any) -> Registration:
     db.session.add(registration)
     db.session.commit()
     return registration
+
+
+def make_group(event: Event, *members: Registration, **fields: Any) -> RegistrationGroup:
+    """A group registered by a contact, with ``members`` moved into it; committed."""
+    values: dict[str, Any] = {
+        "event": event, "contact_name": "Maie Mänd", "contact_email": "maie@rougeselts.ee",
+        "declaration": "Kinnitan, et kõik on nõus.", "declared_at": utcnow(),
+    }
+    values.update(fields)
+    group = RegistrationGroup(**values)
+    assign_group_token(group)
+    db.session.add(group)
+    db.session.flush()
+    for member in members:
+        member.group_id = group.id
+    db.session.commit()
+    return group
 
 
 @contextmanager

@@ -10,6 +10,7 @@ from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS
 from koosloome.arrangements.openapi import ARRANGEMENT_PATHS, ARRANGEMENT_SCHEMAS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
+from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
 from koosloome.registrations.models import RegistrationSource
@@ -23,7 +24,7 @@ INTEGER = {"type": "integer"}
 
 _STRING_LIMITS = {
     "name": 200, "email": 254, "phone": 40, "organisation_name": 200, "needs_note": 1000,
-    "companion_name": 200, "allergies": 500, "transport_pickup": 300,
+    "companion_name": 200, "companion_needs": 500, "allergies": 500, "transport_pickup": 300,
 }
 _STRING_ENUMS = {
     "sector": [code for code, _ in SECTORS],
@@ -305,7 +306,7 @@ def openapi_document() -> dict[str, Any]:
             "`flask --app koosloome tokens create EMAIL`.",
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
-        "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS,
+        "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
                   **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -319,6 +320,7 @@ def openapi_document() -> dict[str, Any]:
                 **VENUE_SCHEMAS,
                 **ARRANGEMENT_SCHEMAS,
                 **CALL_SCHEMAS,
+                **GROUP_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

@@ -14,7 +14,6 @@ from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, distinct, exists, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -30,7 +29,7 @@ from koosloome.arrangements.models import (
     ArrangementStatus,
     Volunteer,
 )
-from koosloome.errors import DomainError
+from koosloome.errors import InvalidFields
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
@@ -46,16 +45,8 @@ DIET_CODES = frozenset(code for code, kind in NEED_KIND.items() if kind is Kind.
 FIELDS = ("status", "responsible_id", "volunteer_id", "supplier", "cost", "note", "reason")
 
 
-class InvalidArrangement(DomainError):
+class InvalidArrangement(InvalidFields):
     """The values break a rule; ``errors`` maps field names to translated messages."""
-
-    status = 422
-    code = "invalid"
-    message = _l("Some fields are not right")
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = self.fields = errors
 
 
 @dataclass

@@ -17,7 +17,7 @@ from koosloome import audit
 from koosloome.accounts.models import Organisation, User
 from koosloome.accounts.permissions import managed_by
 from koosloome.db import utcnow
-from koosloome.errors import DomainError
+from koosloome.errors import InvalidFields
 from koosloome.events.models import (
     AgendaItem,
     Event,
@@ -110,16 +110,8 @@ def is_application(event: Event) -> bool:
 TIME_OR_PLACE = frozenset({"starts_at", "ends_at", "venue_id"})
 
 
-class InvalidEvent(DomainError):
+class InvalidEvent(InvalidFields):
     """The event's values break a rule; ``errors`` maps field names to messages."""
-
-    status = 422
-    code = "invalid"
-    message = _l("Some fields are not right")
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = self.fields = errors
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``flask --app koosloome outbox send|work``: delivering the outbox."""
+"""``flask --app koosloome outbox send|work`` and ``sms send``: delivering the outbox."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ from koosloome.messaging.delivery import (
     claim_lease,
     send_due,
 )
+from koosloome.messaging.sms import SmsReport, configured_gateway, send_due_sms
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,26 @@ log = logging.getLogger(__name__)
 LONGEST_PAUSE = 30.0
 
 outbox_cli = AppGroup("outbox", help="Deliver queued e-mail.")
+sms_cli = AppGroup("sms", help="Send queued SMS (when SMS_PROVIDER is set).")
+
+
+def _sms_summary(report: SmsReport) -> str:
+    return f"SMS: {report.sent} sent, {report.deferred} to try later, {report.failed} failed."
+
+
+@sms_cli.command("send")
+def sms_send_command() -> None:
+    """Send every SMS that is due, then exit."""
+    gateway = configured_gateway()
+    if gateway is None:
+        raise click.ClickException("SMS is off: set KOOSLOOME_SMS_PROVIDER to send SMS.")
+    try:
+        report = send_due_sms(gateway)
+    except SQLAlchemyError as exc:
+        raise click.ClickException(f"The database did not answer: {exc}") from exc
+    finally:
+        gateway.close()
+    click.echo(_sms_summary(report))
 
 
 def _summary(report: DeliveryReport) -> str:
@@ -73,12 +94,14 @@ def outbox_work_command(interval: float, batch_size: int) -> None:
     """Keep delivering: check the outbox every few seconds until SIGTERM or Ctrl-C. A database
     that stops answering pauses the worker, growing to 30 s; it never ends it."""
     courier = Courier(batch_size=batch_size, lease=claim_lease())
+    sms_gateway = configured_gateway()
     pause = 0.0
     with _stop_on_signals() as stop:
         click.echo(f"Delivering e-mail every {interval:g} s; stop with Ctrl-C.")
         while not stop.is_set():
             try:
                 report = courier.send_due(should_stop=stop.is_set)
+                sms_report = send_due_sms(sms_gateway) if sms_gateway else SmsReport()
             except SQLAlchemyError as exc:
                 pause = min(max(pause * 2, 1.0), LONGEST_PAUSE)
                 log.warning("database error, trying again in %g s: %s", pause, exc)
@@ -89,8 +112,12 @@ def outbox_work_command(interval: float, batch_size: int) -> None:
             pause = 0.0
             if report.total:
                 click.echo(_summary(report))
+            if sms_report.sent or sms_report.failed or sms_report.deferred:
+                click.echo(_sms_summary(sms_report))
             db.session.remove()  # no connection or snapshot held while idle
             stop.wait(interval)
+    if sms_gateway is not None:
+        sms_gateway.close()
     click.echo("Stopped.")
 
 
@@ -104,3 +131,4 @@ def _forget_the_connection() -> None:
 def init_mail_commands(app: Flask) -> None:
     """Register the ``outbox`` command group."""
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(sms_cli)

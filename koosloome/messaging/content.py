@@ -21,6 +21,7 @@ from koosloome.events.models import Event
 from koosloome.events.place import Fact, access_notes, venue_facts
 from koosloome.extensions import db
 from koosloome.feedback.models import feedback_open_for
+from koosloome.groups.models import RegistrationGroup, group_of
 from koosloome.i18n import format_long_date, format_time
 from koosloome.messaging.calendars import calendar_entry, event_url, location_text
 from koosloome.messaging.calls import call_script
@@ -29,7 +30,7 @@ from koosloome.messaging.invites import build_calendar, calendar_bytes
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.mime import header_text
 from koosloome.messaging.models import CallTask, OutgoingEmail
-from koosloome.registrations.models import Registration
+from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.registrations.summary import manage_summary, next_steps
 
 SUBJECTS = {
@@ -54,6 +55,7 @@ SUBJECTS = {
     MessageKind.ARRANGEMENT_IMPOSSIBLE: _l("We could not arrange what you asked for: "
                                            "%(title)s"),
     MessageKind.ARRANGEMENT_DIGEST: _l("Still to arrange for %(title)s on %(date)s"),
+    MessageKind.GROUP_REGISTERED: _l("Your group is registered: %(title)s"),
 }
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -162,6 +164,11 @@ def render_registration_message(
     event = registration.event
     values = message_context(event, language, registration.name, registration.manage_url)
     values.update(context)
+    group = group_of(registration) if values.get("via_contact") else None
+    if group is not None:
+        # To the contact who registered a member without e-mail: greet the contact, say whom
+        # the message is about.
+        values["member"], values["name"] = registration.name, group.contact_name
     if kind is MessageKind.THANK_YOU:
         values.setdefault("board_links", _board_links(event))
         # Our own survey (one answer per registration, through the personal link) comes first.
@@ -239,8 +246,46 @@ def _render_from_context(email: OutgoingEmail, values: dict[str, Any]) -> tuple[
     return render_email(email.kind, email.language, subject, values), None
 
 
+def _render_group(email: OutgoingEmail, values: dict[str, Any]) -> tuple[RenderedEmail,
+                                                                         bytes | None]:
+    """The message to a group's contact: everyone in the group as they stand now."""
+    group = db.session.get(RegistrationGroup, email.group_id) if email.group_id else None
+    if group is None:
+        raise LookupError("the group of this message no longer exists")
+    language = email.language
+    places = _waiting_places(group.event_id)
+    members = [GroupLine(member.name, member.status.value, places.get(member.id),
+                         bool(member.email), member.manage_url) for member in group.members]
+    context = message_context(group.event, language, group.contact_name, group.manage_url,
+                              members=members, **values)
+    kind = MessageKind(email.kind)
+    return render_email(email.kind, language, subject_for(kind, language, context), context), None
+
+
+def _waiting_places(event_id: int) -> dict[int, int]:
+    """Registration id → place on the event's waiting list (1 for the first in line)."""
+    waiting = db.session.scalars(
+        select(Registration.id)
+        .where(Registration.event_id == event_id,
+               Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.waitlisted_at, Registration.id))
+    return {registration_id: place for place, registration_id in enumerate(waiting, start=1)}
+
+
+@dataclass(frozen=True)
+class GroupLine:
+    """A member of a group, as the contact's message lists them."""
+
+    name: str
+    status: str
+    position: int | None
+    own_email: bool
+    manage_url: str
+
+
 #: Kinds that need no registration to render: how each is rendered.
 STANDALONE_KINDS = {
+    MessageKind.GROUP_REGISTERED: _render_group,
     MessageKind.ERASED: _render_erased,
     MessageKind.PASSWORD_RESET: _render_from_context,
     MessageKind.ARRANGEMENT_DIGEST: _render_from_context,

@@ -34,6 +34,8 @@ class MessageKind(enum.StrEnum):
     ARRANGEMENT_IMPOSSIBLE = "arrangement_impossible"
     #: To staff: the arrangements of an event still open, some days before it.
     ARRANGEMENT_DIGEST = "arrangement_digest"
+    #: To a group's contact: everyone they registered, with the group's link (issue 17.4).
+    GROUP_REGISTERED = "group_registered"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name, not a secret)
 
 

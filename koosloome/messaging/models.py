@@ -65,6 +65,10 @@ class OutgoingEmail(Base):
     registration_id: Mapped[int | None] = mapped_column(
         ForeignKey("registration.id", ondelete="SET NULL"), index=True
     )
+    #: The group a message to a group's contact is about (it names every member).
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration_group.id", ondelete="SET NULL"), index=True
+    )
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_error: Mapped[str] = mapped_column(Text, default="")
@@ -145,3 +149,44 @@ class CallTask(Base):
 
     event: Mapped[Event] = relationship()
     registration: Mapped[Registration] = relationship()
+
+
+class SmsStatus(enum.StrEnum):
+    """queued → sending → sent, or failed (refused, or too many outages)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class OutgoingSms(Base):
+    """One SMS to a person without e-mail (see ``messaging.sms``): queued in the transaction
+    of the change it tells about, sent by the worker."""
+
+    __tablename__ = "outgoing_sms"
+    __table_args__ = (Index("ix_outgoing_sms_status_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    registration_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration.id", ondelete="SET NULL"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("event.id", ondelete="SET NULL"), index=True
+    )
+    #: E.164, a mobile number
+    to_number: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5), default="et")
+    #: The template values decided when it was queued; None once sent.
+    pending: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    text: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[SmsStatus] = mapped_column(enum_column(SmsStatus), default=SmsStatus.QUEUED)
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+    claimed_until: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    provider_id: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]

@@ -17,11 +17,13 @@ from typing import Any
 from flask import current_app
 
 from koosloome.extensions import db
+from koosloome.groups.models import RegistrationGroup, group_of
 from koosloome.messaging.calls import queue_call
 from koosloome.messaging.invites import calendar_sequence, calendar_uid, holds_invite
 from koosloome.messaging.kinds import CalendarAction, MessageKind
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.messaging.outbox import queue_email
+from koosloome.messaging.sms import queue_sms
 from koosloome.registrations.models import Registration
 
 
@@ -57,7 +59,11 @@ def notify(
     if registration.id is None:  # the UID and the outbox row need it: a new registration
         db.session.flush()
     if not registration.email:
+        group = group_of(registration)
+        if group is not None and group.contact_email:
+            return _tell_the_contact(registration, group, MessageKind(kind), context)
         queue_call(registration, MessageKind(kind), language_of(registration), context)
+        queue_sms(registration, MessageKind(kind), language_of(registration), context)
         return None
     method = _calendar_method(registration, CalendarAction(calendar))
     return queue_email(
@@ -70,6 +76,37 @@ def notify(
         event_id=registration.event_id,
         registration_id=registration.id,
         pending=dict(context),
+    )
+
+
+def _tell_the_contact(registration: Registration, group: RegistrationGroup, kind: MessageKind,
+                      context: dict[str, Any]) -> OutgoingEmail:
+    """A group member without e-mail is reached through the contact who registered them: the
+    message goes to the contact, in the contact's language, saying whom it is about (and
+    without a calendar invitation, which would land in the contact's own calendar)."""
+    return queue_email(
+        kind=kind.value,
+        to_address=group.contact_email or "",
+        to_name=group.contact_name,
+        language=group.language if group.language in current_app.config["LANGUAGES"] else "et",
+        event_id=registration.event_id,
+        registration_id=registration.id,
+        pending={**context, "via_contact": True},
+    )
+
+
+def notify_group(group: RegistrationGroup, kind: MessageKind) -> OutgoingEmail | None:
+    """Queue a message of ``kind`` to the group's contact, listing its members; flushes."""
+    if not group.contact_email:
+        return None
+    return queue_email(
+        kind=kind.value,
+        to_address=group.contact_email,
+        to_name=group.contact_name,
+        language=group.language if group.language in current_app.config["LANGUAGES"] else "et",
+        event_id=group.event_id,
+        group_id=group.id,
+        pending={},
     )
 
 

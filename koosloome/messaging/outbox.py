@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from koosloome.db import utcnow
 from koosloome.extensions import db
@@ -30,6 +30,7 @@ def queue_email(
     calendar_sequence: int | None = None,
     event_id: int | None = None,
     registration_id: int | None = None,
+    group_id: int | None = None,
 ) -> OutgoingEmail:
     """Add a message to the outbox in the caller's transaction (flushed, not committed): it is
     sent only if that transaction commits, and never lost once it has. ``pending`` holds the
@@ -48,6 +49,7 @@ def queue_email(
         message_id=new_message_id(current_app.config["BASE_URL"]),
         event_id=event_id,
         registration_id=registration_id,
+        group_id=group_id,
         pending=pending,
         status=EmailStatus.QUEUED,
         next_attempt_at=utcnow(),
@@ -57,12 +59,16 @@ def queue_email(
     return email
 
 
-def forget_messages(registration_id: int, keep: int | None = None) -> int:
+def forget_messages(registration_id: int, keep: int | None = None,
+                    group_id: int | None = None) -> int:
     """Delete every message to a registration, whatever its status, and the .eml file the
     file transport wrote for it (an erasure leaves the person in no sent mail); ``keep`` is
-    the one that confirms the erasure. Returns how many went."""
-    query = select(OutgoingEmail.id, OutgoingEmail.message_id).where(
-        OutgoingEmail.registration_id == registration_id)
+    the one that confirms the erasure. With ``group_id``, the messages to the contact of the
+    person's group go too (they name every member). Returns how many went."""
+    about = OutgoingEmail.registration_id == registration_id
+    if group_id is not None:
+        about = or_(about, OutgoingEmail.group_id == group_id)
+    query = select(OutgoingEmail.id, OutgoingEmail.message_id).where(about)
     if keep is not None:
         query = query.where(OutgoingEmail.id != keep)
     rows = db.session.execute(query).all()

@@ -30,7 +30,9 @@ from sqlalchemy.orm import selectinload
 from koosloome import audit
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
-from koosloome.messaging.models import EmailStatus, OutgoingEmail
+from koosloome.groups.links import assign_group_token
+from koosloome.groups.models import RegistrationGroup
+from koosloome.messaging.models import EmailStatus, OutgoingEmail, OutgoingSms, SmsStatus
 from koosloome.privacy.tally import add_to_tally
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
@@ -158,6 +160,10 @@ def purge_health_data(now: datetime, policy: RetentionPolicy, result: PurgeResul
         clear_health_data(registration, now)
         result.health_purged[registration.event_id] += 1
     ended = select(Event.id).where(Event.ends_at <= cutoff)
+    # SMS hold a phone number and the event's words: gone with the health data, once done.
+    db.session.execute(delete(OutgoingSms).where(
+        OutgoingSms.event_id.in_(ended),
+        OutgoingSms.status.in_((SmsStatus.SENT, SmsStatus.FAILED))))
     finished_emails = select(OutgoingEmail.event_id, func.count()).where(
         OutgoingEmail.event_id.in_(ended), OutgoingEmail.status.in_(FINISHED_EMAIL)
     ).group_by(OutgoingEmail.event_id)
@@ -185,6 +191,20 @@ def anonymise_registrations(now: datetime, policy: RetentionPolicy, result: Purg
             result.health_purged[registration.event_id] += 1
         _clear_personal_data(registration, free_text, now)
         result.anonymised[registration.event_id] += 1
+    _anonymise_groups(cutoff, now)
+
+
+def _anonymise_groups(cutoff: datetime, now: datetime) -> None:
+    """The contacts of the groups of those events go with their members' details."""
+    ended = select(Event.id).where(Event.ends_at <= cutoff)
+    groups = db.session.scalars(select(RegistrationGroup).where(
+        RegistrationGroup.event_id.in_(ended), RegistrationGroup.anonymised_at.is_(None)))
+    for group in groups:
+        group.contact_name = ANONYMISED_NAME
+        group.contact_email = group.contact_phone = None
+        group.contact_organisation = ""
+        assign_group_token(group)  # the group link stops opening it
+        group.anonymised_at = now
 
 
 def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeResult:
@@ -230,6 +250,7 @@ HOLDS_HEALTH_DATA = or_(
     Registration.transport_pickup != "",
     Registration.transport_wheelchair.is_(True),
     Registration.companion_name != "",
+    Registration.companion_needs != "",
     Registration.phone_me.is_(True),
     Registration.has_disability.is_not(None),
     Registration.consent_health_at.is_not(None),

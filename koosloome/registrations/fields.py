@@ -83,6 +83,7 @@ PERSON_FIELDS: tuple[PersonField, ...] = (
     PersonField("needs_note", T, health=True),
     PersonField("companion", FLAG),
     PersonField("companion_name", T, health=True),
+    PersonField("companion_needs", T, health=True),
     PersonField("allergies", T, health=True),
     PersonField("transport_needed", Shape.YES_NO, health=True),
     PersonField("transport_pickup", T, health=True),

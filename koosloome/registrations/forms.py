@@ -137,6 +137,10 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
     )
     companion = BooleanField(_l("I come with a companion or personal assistant (free of charge)"))
     companion_name = StringField(_l("Companion's name"), validators=[Optional(), Length(max=200)])
+    companion_needs = StringField(
+        _l("Your companion's own needs, diet or allergies"),
+        validators=[Optional(), Length(max=500)],
+    )
     diet = MultiCheckboxField(NEED_GROUPS[4][1], choices=_need_choices("diet"))
     allergies = StringField(_l("Allergies or other diet"), validators=[Optional(), Length(max=500)])
     transport_needed = RadioField(
@@ -181,12 +185,15 @@ class RegistrationForm(HoneypotMixin, FlaskForm):
 
     #: Whose rules apply (``check_rules``): a walk-in's registration needs no contact.
     rules_source: RegistrationSource = RegistrationSource.WEB
+    #: A group's member needs no contact of their own (``check_rules``).
+    rules_in_group: bool = False
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Every field, then the rules across fields, in one pass: all mistakes are shown at
         once, not a few per submit."""
         fields_valid = super().validate(extra_validators)
-        self.add_rule_errors(check_rules(self.to_data(), self.rules_source))
+        self.add_rule_errors(check_rules(self.to_data(), self.rules_source,
+                                         in_group=self.rules_in_group))
         return fields_valid and not self.errors
 
     def keep_earlier_age_band(self, held: str | None) -> None:

@@ -64,9 +64,10 @@ class Registration(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint("seats >= 1", name="seats_positive"),
         CheckConstraint(
-            # walk-ins at the door may give no contact details at all
+            # walk-ins at the door may give no contact details at all, and a group's
+            # members are reached through its contact
             "email IS NOT NULL OR phone IS NOT NULL OR source = 'walk_in' "
-            "OR anonymised_at IS NOT NULL",
+            "OR group_id IS NOT NULL OR anonymised_at IS NOT NULL",
             name="email_or_phone",
         ),
         # The database itself forbids a second active registration per e-mail and event.
@@ -87,6 +88,11 @@ class Registration(TimestampMixin, Base):
     source: Mapped[RegistrationSource] = mapped_column(
         enum_column(RegistrationSource), default=RegistrationSource.WEB
     )
+    #: The group it was registered in, if any (its contact speaks for it); the group knows
+    #: its members (``RegistrationGroup.members``), a registration only this id.
+    group_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registration_group.id", ondelete="SET NULL"), index=True
+    )
     #: Participant plus companion: what the registration takes from the capacity.
     seats: Mapped[int] = mapped_column(default=1)
 
@@ -103,6 +109,8 @@ class Registration(TimestampMixin, Base):
     # Access needs (health data under GDPR art. 9: kept only with explicit consent).
     companion: Mapped[bool] = mapped_column(default=False)
     companion_name: Mapped[str] = mapped_column(String(200), default="")
+    #: The companion's own needs, diet or allergies (they come too, and eat too).
+    companion_needs: Mapped[str] = mapped_column(String(500), default="")
     needs_note: Mapped[str] = mapped_column(Text, default="")
     allergies: Mapped[str] = mapped_column(String(500), default="")
     transport_needed: Mapped[bool] = mapped_column(default=False)

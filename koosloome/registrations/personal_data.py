@@ -13,7 +13,8 @@ from koosloome import audit
 from koosloome.arrangements.models import Pickup
 from koosloome.boards.models import BoardParticipant
 from koosloome.extensions import db
-from koosloome.messaging.models import OutgoingEmail
+from koosloome.groups.models import RegistrationGroup, group_of
+from koosloome.messaging.models import OutgoingEmail, OutgoingSms
 from koosloome.messaging.notify import notify_erased
 from koosloome.messaging.outbox import forget_messages
 from koosloome.registrations.fields import CLEARED_HEALTH_FIELDS, RECORD_TIMES, person_values
@@ -66,9 +67,19 @@ def personal_data(registration: Registration) -> dict[str, Any]:
             "health": _when(registration.consent_health_at),
         },
         "answers": {answer.question.label_et: answer.value for answer in registration.answers},
+        "registered_by": _group_contact(registration),
         **{name: _when(getattr(registration, name)) for name in RECORD_TIMES},
         "internal_note": registration.internal_note,
     }
+
+
+def _group_contact(registration: Registration) -> dict[str, Any] | None:
+    """Who registered the person in a group, and what they declared."""
+    group = group_of(registration)
+    if group is None:
+        return None
+    return {"name": group.contact_name, "organisation": group.contact_organisation,
+            "declaration": group.declaration, "declared_at": _when(group.declared_at)}
 
 
 def _when(moment: datetime | None) -> str | None:
@@ -79,6 +90,14 @@ def _forget_on_boards(registration: Registration) -> None:
     """Ideas and votes stay with the workshop's results; the name they were given under goes."""
     db.session.execute(update(BoardParticipant).where(
         BoardParticipant.registration_id == registration.id).values(display_name=""))
+
+
+def _last_of_group(registration: Registration) -> RegistrationGroup | None:
+    """The person's group, if nobody else is in it."""
+    group = group_of(registration)
+    if group is None or any(member is not registration for member in group.members):
+        return None
+    return group
 
 
 def erase(registration: Registration) -> list[Registration]:
@@ -97,11 +116,19 @@ def erase(registration: Registration) -> list[Registration]:
     db.session.execute(delete(OutgoingEmail).where(
         OutgoingEmail.registration_id == registration.id, OutgoingEmail.pending.is_not(None)))
     erased = notify_erased(registration)
-    # Sent mail holds the person too (name, address, links, an ATTENDEE line).
-    forget_messages(registration.id, keep=erased.id if erased else None)
+    # Sent mail holds the person too (name, address, links, an ATTENDEE line), and so do the
+    # messages to their group's contact, which name every member.
+    forget_messages(registration.id, keep=erased.id if erased else None,
+                    group_id=registration.group_id)
+    db.session.execute(delete(OutgoingSms).where(OutgoingSms.registration_id == registration.id))
     _forget_on_boards(registration)
+    # The last member to go takes the group (and its contact's details) with them.
+    emptied = _last_of_group(registration)
     audit.record("registration.erase", actor="participant", object_type="registration",
                  object_id=registration.id, event_id=event_id)
     db.session.delete(registration)
     db.session.flush()
+    if emptied is not None:
+        db.session.delete(emptied)
+        db.session.flush()
     return promoted

@@ -164,6 +164,7 @@ def edit(token: str) -> ResponseReturnValue:
         current = form_data(services.data_from_registration(registration), event)
         form = form_for_event(event, current_language(), formdata=None, data=current)
     form.rules_source = registration.source
+    form.rules_in_group = registration.group_id is not None
     form.keep_earlier_age_band(registration.age_band)
     if form.validate_on_submit():
         try:

@@ -22,9 +22,10 @@ from koosloome import audit
 from koosloome.accounts.models import User
 from koosloome.accounts.services import normalise_email
 from koosloome.db import utcnow
-from koosloome.errors import DomainError
+from koosloome.errors import DomainError, InvalidFields
 from koosloome.events.models import Event, QuestionKind
 from koosloome.extensions import db
+from koosloome.groups.models import RegistrationGroup
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.models import OutgoingEmail
 from koosloome.messaging.notify import notify
@@ -90,16 +91,8 @@ class AlreadyRegistered(DomainError):
         self.registration = registration
 
 
-class InvalidRegistration(DomainError):
+class InvalidRegistration(InvalidFields):
     """The details break a rule; ``errors`` maps field names to translated messages."""
-
-    status = 422
-    code = "invalid"
-    message = _l("Some fields are not right")
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = self.fields = errors
 
 
 class EventFull(DomainError):
@@ -128,6 +121,7 @@ class RegistrationData:
     needs_note: str = ""
     companion: bool = False
     companion_name: str = ""
+    companion_needs: str = ""
     allergies: str = ""
     transport_needed: bool = False
     transport_pickup: str = ""
@@ -154,6 +148,7 @@ class RegistrationData:
             self.needs
             or self.needs_note.strip()
             or self.allergies.strip()
+            or self.companion_needs.strip()
             or self.transport_needed
             or self.transport_wheelchair
         )
@@ -185,11 +180,13 @@ def active_registration(event_id: int, email: str) -> Registration | None:
 
 
 def check_rules(
-    data: RegistrationData, source: RegistrationSource = RegistrationSource.WEB
+    data: RegistrationData, source: RegistrationSource = RegistrationSource.WEB,
+    *, in_group: bool = False,
 ) -> dict[str, list[str]]:
     """Rules across fields; each broken rule yields a translated message under a field name.
 
-    Walk-ins registered at the door need no contact details.
+    Walk-ins registered at the door need no contact details, nor does a group's member (the
+    group's contact is theirs).
     """
     errors: dict[str, list[str]] = {}
 
@@ -197,7 +194,7 @@ def check_rules(
         errors.setdefault(name, []).append(message)
 
     no_contact = not (data.email or "").strip() and not (data.phone or "").strip()
-    if no_contact and source is not RegistrationSource.WALK_IN:
+    if no_contact and source is not RegistrationSource.WALK_IN and not in_group:
         add("email", _("Enter an e-mail address or a phone number, so that we can reach you"))
     # At the door the person signs the attendance sheet; being told of the notice is enough.
     if not data.consent_privacy and source is not RegistrationSource.WALK_IN:
@@ -224,6 +221,7 @@ def _apply(registration: Registration, data: RegistrationData) -> None:
     # Details that only make sense with their yes: a companion's name, a pick-up's place.
     if not registration.companion:
         registration.companion_name = ""
+        registration.companion_needs = ""
     if not registration.transport_needed:
         registration.transport_pickup = ""
         registration.transport_wheelchair = False
@@ -306,12 +304,23 @@ def _open_and_valid(event: Event, data: RegistrationData, source: RegistrationSo
 
 
 def _create(event: Event, data: RegistrationData, source: RegistrationSource) -> Outcome:
-    registration = Registration(event=event, source=source, status=Status.PENDING)
+    return create_registration(event, data, source, status_for_new(event, data.seats, source))
+
+
+def create_registration(event: Event, data: RegistrationData, source: RegistrationSource,
+                        status: Status, *, group: RegistrationGroup | None = None,
+                        announce: bool = True) -> Outcome:
+    """A new registration of valid ``data`` with ``status`` for ``event``, which the caller
+    has locked and decided the status under. ``announce`` tells the person (or queues their
+    call); a group's contact is told of members without e-mail in the group's message."""
+    registration = Registration(event=event, source=source, status=Status.PENDING,
+                                group_id=group.id if group is not None else None)
     _apply(registration, data)
     token = assign_manage_token(registration)
-    effect = change(registration, status_for_new(event, registration.seats, source))
+    effect = change(registration, status)
     position = waitlist_position(registration)
-    tell(registration, effect, position=position)
+    if announce:
+        tell(registration, effect, position=position)
     return Outcome(registration, token, position)
 
 
@@ -353,7 +362,7 @@ def register_in_public(event: Event, data: RegistrationData, source: Registratio
         # owner's message must be sent.
         status = status_for_new(event, data.seats, source)
         position = waiting_count(event.id) + 1 if status is Status.WAITLISTED else None
-        _send_link_again(existing)
+        send_link_again(existing)
         return Receipt(status, position, recap, data.email, None)
     outcome = _create(event, data, source)
     return Receipt(outcome.registration.status, outcome.waitlist_position, recap, data.email,
@@ -368,7 +377,9 @@ def _recap(data: RegistrationData, event: Event) -> Recap:
     return Recap(event, person_values(data), frozenset(data.needs), answers)
 
 
-def _send_link_again(registration: Registration) -> None:
+def send_link_again(registration: Registration) -> None:
+    """E-mail the owner their link (once in ``ALREADY_REGISTERED_QUIET``): someone gave
+    their address again."""
     recent = db.session.scalar(
         select(OutgoingEmail.id).where(
             OutgoingEmail.registration_id == registration.id,
@@ -439,7 +450,7 @@ def update_details(registration: Registration, data: RegistrationData) -> list[R
     db.session.refresh(registration)
     if registration.status not in ACTIVE_STATUSES:
         raise TransitionNotAllowed(registration.status.value)
-    errors = check_rules(data, registration.source)
+    errors = check_rules(data, registration.source, in_group=registration.group_id is not None)
     if data.email:
         other = active_registration(event.id, data.email)
         if other is not None and other.id != registration.id:

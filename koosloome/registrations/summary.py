@@ -96,6 +96,7 @@ def details_summary(recap: Recap, language: str) -> dict[str, list[Row]]:
         Row(_("Needs"), ", ".join(needs)),
         Row(_("Anything else"), v["needs_note"]),
         Row(_("Companion"), (v["companion_name"] or _("Yes")) if v["companion"] else ""),
+        Row(_("Companion's own needs or diet"), v["companion_needs"] if v["companion"] else ""),
         Row(_("Allergies or other diet"), v["allergies"]),
         Row(_("Lift to the event"), pickup if v["transport_needed"] else ""),
         Row(_("Please phone me"), _("Yes") if v["phone_me"] else ""),

@@ -51,6 +51,8 @@ ACTION_LABELS = {
     "registration.check_in": _l("Checked a participant in"),
     "registration.check_in_undo": _l("Undid a check-in"),
     "registration.erase": _l("A participant deleted their registration"),
+    "group.register": _l("A contact registered a group"),
+    "group.cancel": _l("A group's contact cancelled everyone's places"),
     "registration.health_consent_withdrawn": _l("A participant withdrew health consent"),
     "registration.view_health": _l("Viewed a registration with health data"),
     "api.view_health": _l("Read registrations with health data through the API"),

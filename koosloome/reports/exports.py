@@ -72,7 +72,8 @@ def registrations_sheet(
     if health:
         header += [
             _("Access needs and diet"), _("Other needs"), _("Allergies"), _("Companion"),
-            _("Companion's name"), _("Transport needed"), _("Pick-up point"),
+            _("Companion's name"), _("Companion's own needs or diet"), _("Transport needed"),
+            _("Pick-up point"),
             _("Wheelchair-accessible vehicle"), _("Please phone me"),
         ]
     header += [localised(q, "label", language) for q in questions]
@@ -110,7 +111,7 @@ def registrations_sheet(
                 codes = sorted(data.needs.get(reg.id, ()), key=lambda c: NEED_ORDER.get(c, 99))
                 row += [
                     "; ".join(need_labels.get(code, code) for code in codes), reg.needs_note,
-                    reg.allergies, flag(reg.companion), reg.companion_name,
+                    reg.allergies, flag(reg.companion), reg.companion_name, reg.companion_needs,
                     flag(reg.transport_needed), reg.transport_pickup,
                     flag(reg.transport_wheelchair), flag(reg.phone_me),
                 ]

@@ -127,7 +127,8 @@ def named_list(registrations: Iterable[Registration],
             needs=[str(NEED_LABELS.get(code, code)) for code in codes],
             note=reg.needs_note,
             allergies=reg.allergies,
-            companion=(reg.companion_name or "✓") if reg.companion else "",
+            companion=" – ".join(filter(None, (reg.companion_name or "✓", reg.companion_needs)))
+            if reg.companion else "",
             transport=reg.transport_needed,
             phone_me=reg.phone_me,
         ))

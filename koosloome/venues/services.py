@@ -5,26 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from koosloome import audit
 from koosloome.accounts.models import User
-from koosloome.errors import DomainError
+from koosloome.errors import InvalidFields
 from koosloome.extensions import db
 from koosloome.venues.models import VENUE_FIELDS, Entrance, Venue
 
 
-class InvalidVenue(DomainError):
+class InvalidVenue(InvalidFields):
     """The facts break a rule; ``errors`` maps field names to translated messages."""
-
-    status = 422
-    code = "invalid"
-    message = _l("Some fields are not right")
-
-    def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__(errors)
-        self.errors = self.fields = errors
 
 
 def check_venue_rules(values: dict[str, Any]) -> dict[str, list[str]]:

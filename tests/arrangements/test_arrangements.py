@@ -211,6 +211,6 @@ def test_the_demo_tells_the_arrangements_story(app):
     assert lines[Kind.CAPTIONS].people == 1  # someone asked, nobody is booked yet
     assert lines[Kind.TRANSPORT].arrangement.volunteer.name == "Jaan Jõgi"
     progress = services.progress(list(lines.values()))
-    assert (progress.arranged, progress.open) == (3, 2)
+    assert (progress.arranged, progress.open) == (5, 2)
     load_demo(app.instance_path, app.config["TIMEZONE"])  # idempotent
-    assert db.session.scalar(select(func.count(Arrangement.id))) == 5
+    assert db.session.scalar(select(func.count(Arrangement.id))) == 7

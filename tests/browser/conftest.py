@@ -26,6 +26,7 @@ from koosloome.db import utcnow
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
+from koosloome.groups.models import RegistrationGroup
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
 from tests.conftest import _test_config
@@ -96,6 +97,7 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         db.session.commit()
         with_needs = db.session.scalars(
             select(Registration).where(Registration.companion.is_(True))
+            .order_by(Registration.id)
         ).first()
         token = with_needs.manage_token
         trip = db.session.scalars(select(Event).where(Event.slug == "oppereis-austria")).one()
@@ -116,8 +118,10 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         assign_manage_token(cancelled)
         db.session.add(cancelled)
         db.session.commit()
+        group = db.session.scalars(select(RegistrationGroup)).one()
         extra_tokens = {"past_token": past_registration.manage_token,
-                        "cancelled_token": cancelled.manage_token}
+                        "cancelled_token": cancelled.manage_token,
+                        "group_token": group.manage_token}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -41,6 +41,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
     "registrations.erase": ("/r/{token}/erase", "anonymous"),
+    "groups.register": ("/events/eakate-kaasamine-voru/group", "anonymous"),
+    "groups.manage": ("/g/{group_token}", "anonymous"),
+    "groups.cancel": ("/g/{group_token}/cancel", "anonymous"),
     "event_admin.list_events": ("/admin/events/", "staff"),
     "event_admin.new_event": ("/admin/events/new", "staff"),
     "event_admin.overview": ("/admin/events/{event}", "staff"),
@@ -99,6 +102,7 @@ EXTRA_PAGES = [
     ("/events/oppereis-austria", "anonymous"),  # study trip by application
     ("/", "staff"),  # public pages with the staff menu
     ("/r/{token}?new=1", "anonymous"),  # confirmation panel
+    ("/g/{group_token}?new=1", "anonymous"),  # the group's confirmation panel
     ("/r/{cancelled_token}", "anonymous"),  # cancelled: over, with "register again"
     ("/events/oppereis-austria/register", "anonymous"),  # extra questions
     ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list
@@ -118,6 +122,7 @@ ERROR_STATES = [
     ("/admin/events/{event}/walk-in", "main form button[type=submit]"),
     ("/events/oppereis-austria/register", "main form button[type=submit]"),
     ("/lost-link", "main form button[type=submit]"),
+    ("/events/eakate-kaasamine-voru/group", "main form button[type=submit]:not([name])"),
     ("/forgot-password", "main form button[type=submit]"),
 ]
 #: staff forms that show errors when sent as they stand: (path, submit selector)
@@ -157,7 +162,7 @@ NOT_PAGES = {
     "boards_api.get_board": "JSON API",
 }
 #: blueprints that answer JSON only
-JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.")
+JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",

@@ -134,7 +134,9 @@ class Visitor:
             else:
                 element.value = value
         fields = list(form.form_values())
-        button = form.xpath(".//button[@type='submit']")[0]
+        # The form's own submit button (one with a name, like "add a person", does less).
+        buttons = form.xpath(".//button[@type='submit']")
+        button = next((b for b in buttons if not b.get("name")), buttons[0])
         if button.get("name"):
             fields.append((button.get("name"), button.get("value", "")))
         url = urljoin(path, form.get("action") or path)

@@ -110,6 +110,47 @@ def test_register_with_access_needs_and_a_companion_then_cancel(browser, live_se
     context.close()
 
 
+def test_a_contact_registers_a_group_with_the_keyboard(browser, live_server):
+    """The village society's chair registers two people, adding the second with the "add a
+    person" button, and lands on the group's page."""
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/events/eakate-kaasamine-voru"))
+    tab_to(page, 'a[href$="/group"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/group")
+    tab_to(page, "#people")
+    page.keyboard.press("Home")  # one person to begin with
+    tab_to(page, "form.form-group button")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("fieldset[id^=person-]").count() == 1
+    tab_to(page, "#contact_name")
+    page.keyboard.type("Klaviatuuri Kontakt")
+    tab_to(page, "#contact_email")
+    page.keyboard.type(f"kontakt{next(_counter)}@example.ee")
+    tab_to(page, "#members-0-name")
+    page.keyboard.type("Esimene Eakas")
+    tab_to(page, "#members-0-needs_mobility-0")  # wheelchair
+    page.keyboard.press("Space")
+    tab_to(page, 'button[name="add_person"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.input_value("#members-0-name") == "Esimene Eakas"  # nothing typed is lost
+    tab_to(page, "#members-1-name")
+    page.keyboard.type("Teine Eakas")
+    tab_to(page, "#consent_declared")
+    page.keyboard.press("Space")
+    tab_to(page, "#health_declared")
+    page.keyboard.press("Space")
+    tab_to(page, "main form button[type=submit]:not([name])")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Registreerisid 2 inimest" in page.inner_text("h1")
+    main = page.inner_text("main")
+    assert "Esimene Eakas" in main and "Teine Eakas" in main
+    context.close()
+
+
 def test_radio_groups_work_with_arrow_keys(browser, live_server):
     context, page = _keyboard_page(browser, live_server)
     page.goto(live_server("/events/eakate-kaasamine-voru/register"))
@@ -149,7 +190,7 @@ def test_organiser_marks_an_arrangement_done_with_the_keyboard(browser, live_ser
     context, page = _keyboard_page(browser, live_server)
     _sign_in_with_the_keyboard(page, live_server)
     page.goto(live_server("/admin/events/{event}/arrangements"))
-    assert "Korraldatud 3 / 5" in page.inner_text("#arrangement-progress")
+    assert "Korraldatud 5 / 7" in page.inner_text("#arrangement-progress")
     tab_to(page, "a[href$='/arrangements/captions']")
     page.keyboard.press("Enter")
     page.wait_for_url("**/arrangements/captions")
@@ -163,7 +204,7 @@ def test_organiser_marks_an_arrangement_done_with_the_keyboard(browser, live_ser
     page.keyboard.press("Enter")
     page.wait_for_url("**/arrangements")
     assert "Korraldus on salvestatud." in page.inner_text("main")
-    assert "Korraldatud 4 / 5" in page.inner_text("#arrangement-progress")
+    assert "Korraldatud 6 / 7" in page.inner_text("#arrangement-progress")
     row = page.locator("tr", has_text="Kirjutustõlk")
     assert "Tehtud" in row.inner_text() and "Kirjutustõlge OÜ" in row.inner_text()
     context.close()

@@ -54,6 +54,7 @@ def full_registration(make_registration) -> Callable[..., Registration]:
             "companion": True,
             "seats": 2,
             "companion_name": "Jaan Tamm",
+            "companion_needs": "gluteenivaba toit",
             "needs_note": "Vajan istekohta ukse lähedal",
             "allergies": "pähklid",
             "transport_needed": True,

@@ -42,7 +42,8 @@ def test_health_data_is_deleted_30_days_after_the_event(runner, past_event, full
     assert registration.health_purged_at is not None
     assert registration.needs == []
     assert _count(RegistrationNeed) == 0
-    for name in ("needs_note", "allergies", "transport_pickup", "companion_name"):
+    for name in ("needs_note", "allergies", "transport_pickup", "companion_name",
+                 "companion_needs"):
         assert getattr(registration, name) == "", name
     assert not registration.transport_needed
     assert not registration.transport_wheelchair

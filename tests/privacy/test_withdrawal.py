@@ -45,6 +45,7 @@ def test_withdrawal_clears_what_the_purge_clears_and_is_logged(past_event, full_
                  and after_withdrawal[key] != after_purge[key]}
     assert differing == set()
     assert after_withdrawal["needs"] == [] and after_withdrawal["companion_name"] == ""
+    assert after_withdrawal["companion_needs"] == ""
     assert after_withdrawal["phone_me"] is False
     assert after_withdrawal["has_disability"] is None
     assert after_withdrawal["answers"] == ["Ootused", "Töötuba"]  # the sensitive one is gone

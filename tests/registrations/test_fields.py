@@ -29,6 +29,7 @@ from tests.factories import writing
 BOOKKEEPING = {
     "id", "event_id", "status", "source", "seats", "manage_nonce", "manage_token_hash",
     "consent_privacy_at", "consent_health_at", "internal_note", "anonymised_at", "updated_at",
+    "group_id",
 }
 
 FULL = RegistrationData(

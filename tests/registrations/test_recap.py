@@ -15,6 +15,7 @@ from tests.registrations.test_pages import manage_path, post_form
 ASKED = {
     "needs_mobility": ["wheelchair"], "needs_communication": ["sign_language"],
     "diet": ["vegetarian"], "companion": "y", "companion_name": "Tiit Mets",
+    "companion_needs": "Taimetoit ka saatjale",
     "transport_needed": "yes", "transport_pickup": "Rõuge bussijaam", "consent_health": "y",
 }
 
@@ -22,6 +23,7 @@ ASKED = {
 def _expected(event) -> list[str]:
     call_by = format_date(event.starts_at - timedelta(days=2), "et")
     return ["Kasutan ratastooli", "Eesti viipekeele tõlge", "Taimetoit", "Tiit Mets",
+            "Taimetoit ka saatjale",
             "Rõuge bussijaam",
             f"Helistame sulle hiljemalt {call_by}, et leppida kokku, mis kell ja kust sind "
             "peale võtame.",

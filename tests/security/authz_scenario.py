@@ -70,6 +70,8 @@ class Scenario:
     event_slug: str = ""
     #: manage-link tokens: "mari" (health data) and "peeter" (the participant role's own)
     manage_tokens: dict[str, str] = field(default_factory=dict)
+    #: the group link of the participant's group (Peeter's village society)
+    group_token: str = ""
     #: role → bearer token for the JSON API (staff API tokens; the board participant's token)
     bearer: dict[str, str] = field(default_factory=dict)
     emails: dict[str, str] = field(default_factory=dict)
@@ -119,6 +121,9 @@ def build(app: Flask) -> Scenario:
                                          email="peeter@example.ee")
     db.session.commit()
     s.manage_tokens = {"mari": mari.manage_token, "peeter": peeter.manage_token}
+    # Peeter came with his village society: the participant holds the group's link too.
+    group = factories.make_group(event, peeter)
+    s.group_token = group.manage_token
 
     with factories.writing():
         survey = feedback.enable_survey(event, users[ORGANISER])
@@ -187,6 +192,7 @@ def build(app: Flask) -> Scenario:
         "board_id": board.id, "idea_id": own_idea.id, "others_idea_id": others_idea.id,
         "comment_id": comment.id, "column_id": board.columns[0].id, "theme_id": theme.id,
         "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
+        "group_id": group.id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

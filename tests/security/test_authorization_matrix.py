@@ -105,10 +105,10 @@ _GROUPS: list[tuple[Expectation, str]] = [
         accounts.login accounts.logout accounts.forgot_password accounts.reset_password
         feedback.anonymous feedback.qr_code boards.join_code boards.join boards.present
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
-        boards_api.join venues_api.list_venues venues_api.get_venue"""),
+        boards_api.join venues_api.list_venues venues_api.get_venue groups.register"""),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
-        registrations.erase feedback.personal"""),
+        registrations.erase feedback.personal groups.manage groups.cancel"""),
     (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
         accounts.sign_out_everywhere"""),
     (OWN_PARTNER, "arrangements.edit_volunteer"),
@@ -146,7 +146,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         arrangements_api.list_volunteers arrangements_api.create_volunteer"""),
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
         api.update_registration arrangements_api.list_arrangements
-        arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome"""),
+        arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome
+        groups_api.list_groups groups_api.create_group groups_api.get_group"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
@@ -245,6 +246,8 @@ def _value(world: World, endpoint: str, role: str, name: str) -> Any:
         return s.survey_code if special[name] == "survey" else special[name]
     if name in s.ids:
         return s.ids[name]
+    if name == "token" and endpoint.startswith("groups."):  # the group link, likewise
+        return s.group_token if role == PARTICIPANT else UNKNOWN_TOKEN
     if name == "token":  # a manage link: the participant's own, nobody else has one
         return s.manage_tokens["peeter"] if role == PARTICIPANT else UNKNOWN_TOKEN
     return {"code": s.board_code, "slug": s.event_slug, "setting": "large",

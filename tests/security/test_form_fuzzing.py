@@ -127,6 +127,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
                             language="et", context={}))
     db.session.commit()
     token = person.manage_token
+    group = factories.make_group(event, factories.make_registration(event, name="Grupis Olev"))
     return World(staff=staff, public=public, ids={
         "event": event.id, "slug": event.slug, "draft": draft.id, "venue": event.venue_id,
         "question": event.questions[0].id, "agenda": event.agenda[0].id,
@@ -135,7 +136,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "collecting": collecting.id, "collecting_code": collecting.join_code,
         "voting_code": voting.join_code, "joining_code": joining.join_code,
         "volunteer": volunteer.id, "rider": person.id, "own_idea": own.id, "their_idea": theirs.id,
-        "voter_idea": voter_idea.id,
+        "voter_idea": voter_idea.id, "group_token": group.manage_token,
     })
 
 
@@ -157,6 +158,8 @@ EVENT_VALID = {"title_et": "Kevadseminar", "venue_id": "{venue}", "capacity": "2
                "starts_at": _when(30), "ends_at": _when(30, 14)}
 PERSON_VALID = {"name": "Mari Maasikas", "email": "mari@example.ee", "consent_privacy": "y",
                 "q_short": "vastus"}
+GROUP_VALID = {"contact_name": "Maie Mänd", "contact_email": "maie@example.ee",
+               "consent_declared": "y", "members-0-name": "Aino Allik"}
 #: endpoint → the page with its form (``{key}`` from ``World.ids``)
 ROUTES: dict[str, Route] = {
     # back office: events
@@ -235,6 +238,8 @@ ROUTES: dict[str, Route] = {
     "registrations.lost_link": Route("/lost-link", public=True,
                                      valid={"email": "mari@example.ee"}),
     "registrations.edit": Route("/r/{token}/edit", public=True),
+    "groups.register": Route("/events/{slug}/group", public=True, valid=GROUP_VALID),
+    "groups.cancel": Route("/g/{group_token}/cancel", public=True),
     "registrations.cancel": Route("/r/{token}/cancel", public=True),
     "registrations.withdraw_consent": Route("/r/{token}/health-consent", public=True),
     "registrations.erase": Route("/r/{token}/erase", public=True),

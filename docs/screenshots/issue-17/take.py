@@ -1,6 +1,6 @@
-"""Screenshots of issue 17's staff pages on the demo data (Estonian, 1280 and 320 px wide):
-the Võru seminar's arrangements, its call list and the drivers' route list. Saved in this
-folder.
+"""Screenshots of issue 17's pages on the demo data (Estonian, 1280 and 320 px wide): the Võru
+seminar's arrangements, its call list and the drivers' route list; the group registration
+form (with its error summary) and the village society's group page. Saved in this folder.
 
     .venv/bin/python docs/screenshots/issue-17/take.py
 """
@@ -24,6 +24,7 @@ from koosloome.accounts.partners import ensure_partners  # noqa: E402
 from koosloome.demo import load_demo  # noqa: E402
 from koosloome.events.models import Event  # noqa: E402
 from koosloome.extensions import db  # noqa: E402
+from koosloome.groups.models import RegistrationGroup  # noqa: E402
 
 PAGES = {"arrangements": "/admin/events/{event}/arrangements",
          "calls": "/admin/events/{event}/calls",
@@ -42,6 +43,7 @@ def main() -> None:
         db.session.commit()
         event = db.session.scalars(select(Event.id).where(
             Event.slug == "eakate-kaasamine-voru")).one()
+        group_token = db.session.scalars(select(RegistrationGroup)).one().manage_token
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
@@ -59,6 +61,12 @@ def main() -> None:
             for name, path in PAGES.items():
                 page.goto(base + path.format(event=event))
                 page.screenshot(path=HERE / f"{name}-et-{width}.png", full_page=True)
+            page.goto(base + "/events/eakate-kaasamine-voru/group?people=2")
+            page.screenshot(path=HERE / f"group-form-et-{width}.png", full_page=True)
+            page.click("main form button[type=submit]:not([name])")  # sent empty: the errors
+            page.screenshot(path=HERE / f"group-errors-et-{width}.png")
+            page.goto(base + f"/g/{group_token}")
+            page.screenshot(path=HERE / f"group-page-et-{width}.png", full_page=True)
             context.close()
         browser.close()
     server.shutdown()
