@@ -123,3 +123,58 @@ def test_ten_concurrent_cancellations_promote_exactly_ten(app, make_event, make_
     seats = db.session.scalar(select(func.sum(Registration.seats)).where(
         Registration.event_id == event_id, Registration.status == Status.CONFIRMED))
     assert seats == 10
+
+
+def test_groups_and_single_registrations_racing_for_twelve_seats(app, make_event):
+    """Four groups of five (two members each without e-mail) and twenty single people at
+    once, for twelve seats: never overbooked, each group's members keep their order (nobody
+    overtakes a member listed before them), and each person is told once (members without
+    e-mail through their contact's one message)."""
+    from koosloome.events.models import Event
+    from koosloome.groups import services as groups
+    from koosloome.groups.models import RegistrationGroup
+
+    event = make_event(capacity=12)
+    event_id = event.id
+
+    def group(number: int) -> Callable[[], Any]:
+        members = [RegistrationData(name=f"Grupp {number} liige {i}",
+                                    email=f"g{number}m{i}@example.ee" if i < 3 else None)
+                   for i in range(5)]
+        data = groups.GroupData(contact_name=f"Kontakt {number}",
+                                contact_email=f"kontakt{number}@example.ee",
+                                members=members, consent_declared=True)
+        return lambda: groups.register_group(db.session.get(Event, event_id), data).group.id
+
+    def single(number: int) -> Callable[[], Any]:
+        return lambda: services.register(db.session.get(Event, event_id),
+                                         _person(100 + number)).registration.id
+
+    jobs = [group(n) for n in range(4)] + [single(n) for n in range(20)]
+    results = run_together(app, jobs)
+
+    assert [r for r in results if isinstance(r, Exception)] == []
+    db.session.commit()
+    seats = db.session.scalar(select(func.sum(Registration.seats)).where(
+        Registration.event_id == event_id, Registration.status == Status.CONFIRMED))
+    assert seats == 12
+    assert _statuses(event_id) == {Status.CONFIRMED: 12, Status.WAITLISTED: 28}
+    for group_row in db.session.scalars(select(RegistrationGroup)):
+        statuses = [member.status for member in group_row.members]
+        assert len(statuses) == 5
+        # confirmed ones first, then the waiting ones: never a gap
+        assert statuses == sorted(statuses, key=lambda s: s is Status.WAITLISTED)
+    emails, calls = _messages_per_registration(event_id)
+    members_by_mail = {r.id for r in db.session.scalars(select(Registration).where(
+        Registration.event_id == event_id, Registration.group_id.is_not(None),
+        Registration.email.is_not(None)))}
+    assert len(members_by_mail) == 12 and all(emails[rid] == 1 for rid in members_by_mail)
+    to_contacts = db.session.scalar(select(func.count(OutgoingEmail.id)).where(
+        OutgoingEmail.group_id.is_not(None)))
+    assert to_contacts == 4
+    singles = [r for r in db.session.scalars(select(Registration).where(
+        Registration.event_id == event_id, Registration.group_id.is_(None)))]
+    assert all(emails[r.id] + calls[r.id] == 1 for r in singles)
+    # members without e-mail get neither an e-mail of their own nor a call: the contact has it
+    assert not any(calls[r.id] for r in db.session.scalars(select(Registration).where(
+        Registration.group_id.is_not(None))))
