@@ -14,6 +14,7 @@ from koosloome.accounts.permissions import can_manage_event, can_see_health_data
 from koosloome.accounts.permissions import managed_event_or_abort as _event
 from koosloome.errors import back_to
 from koosloome.extensions import db
+from koosloome.groups.models import group_of
 from koosloome.i18n import current_language
 from koosloome.registrations import services, staff
 from koosloome.registrations.door import door_needs
@@ -76,6 +77,7 @@ def detail(registration_id: int) -> str:
         position=counts.waitlist_position(registration),
         note_form=NoteForm(formdata=None, note=registration.internal_note),
         manage_link=registration.manage_url,
+        group=group_of(registration),
     )
 
 

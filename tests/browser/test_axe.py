@@ -103,6 +103,7 @@ EXTRA_PAGES = [
     ("/", "staff"),  # public pages with the staff menu
     ("/r/{token}?new=1", "anonymous"),  # confirmation panel
     ("/g/{group_token}?new=1", "anonymous"),  # the group's confirmation panel
+    ("/admin/registrations/{group_member}", "staff"),  # with the group's contact
     ("/r/{cancelled_token}", "anonymous"),  # cancelled: over, with "register again"
     ("/events/oppereis-austria/register", "anonymous"),  # extra questions
     ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list

@@ -264,3 +264,16 @@ def test_the_api_names_each_persons_mistakes(client, make_event, tokens):
     assert set(fields) >= {"members-0-needs", "members-1-name", "members-1-shoe_size",
                            "members-1-companion"}
     assert _members() == []
+
+
+def test_organisers_see_whom_to_reach_for_a_member_without_contact(client, make_event,
+                                                                   make_user, login):
+    event = make_event(organisation=organisation("vpk"))
+    client.post(f"/events/{event.slug}/group", data=group_form({"name": "Benno Bärg"},
+                                                               contact_phone="+372 5000 0077"))
+    [benno] = _members()
+    organiser = login(make_user(Role.ORGANISER, "vpk"))
+    page = _text(organiser.get(f"/admin/registrations/{benno.id}"))
+    assert "Registreeritud grupis" in page
+    assert "Maie Mänd, Rõuge Külaselts" in page and "+372 5000 0077" in page
+    assert "maie@rougeselts.ee" in page
