@@ -36,8 +36,9 @@ def _calendar_method(registration: Registration, action: CalendarAction) -> str 
     return None
 
 
-def language_of(registration: Registration) -> str:
-    """The language the person registered in (Estonian when it is not one we write in)."""
+def language_of(registration: Registration | RegistrationGroup) -> str:
+    """The language the person (or a group's contact) chose, Estonian when it is not one we
+    write in."""
     languages = tuple(current_app.config["LANGUAGES"])
     return registration.language if registration.language in languages else "et"
 
@@ -88,7 +89,7 @@ def _tell_the_contact(registration: Registration, group: RegistrationGroup, kind
         kind=kind.value,
         to_address=group.contact_email or "",
         to_name=group.contact_name,
-        language=group.language if group.language in current_app.config["LANGUAGES"] else "et",
+        language=language_of(group),
         event_id=registration.event_id,
         registration_id=registration.id,
         pending={**context, "via_contact": True},
@@ -103,7 +104,7 @@ def notify_group(group: RegistrationGroup, kind: MessageKind) -> OutgoingEmail |
         kind=kind.value,
         to_address=group.contact_email,
         to_name=group.contact_name,
-        language=group.language if group.language in current_app.config["LANGUAGES"] else "et",
+        language=language_of(group),
         event_id=group.event_id,
         group_id=group.id,
         pending={},
