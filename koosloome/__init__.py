@@ -91,6 +91,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.calls.api import bp as calls_api_bp
     from koosloome.calls.routes import bp as calls_bp
     from koosloome.events.admin_routes import bp as event_admin_bp
+    from koosloome.events.itinerary_api import bp as itinerary_api_bp
+    from koosloome.events.itinerary_routes import bp as itinerary_bp
     from koosloome.events.routes import bp as events_bp
     from koosloome.evidence.routes import bp as evidence_bp
     from koosloome.feedback.routes import bp as feedback_bp
@@ -111,6 +113,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(event_admin_bp)
+    app.register_blueprint(itinerary_bp)
+    app.register_blueprint(itinerary_api_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(evidence_bp)

@@ -38,6 +38,9 @@ from koosloome.events.models import (
     ExtraQuestion,
     QuestionKind,
     RegistrationMode,
+    StepFree,
+    TripDay,
+    TripStop,
 )
 from koosloome.extensions import db
 from koosloome.feedback.models import (
@@ -422,11 +425,65 @@ def _ensure_events(tz: ZoneInfo, orgs: dict[str, Organisation]) -> tuple[dict[st
                 event.questions = [
                     ExtraQuestion(position=i, **q) for i, q in enumerate(STUDY_TRIP_QUESTIONS)
                 ]
+            if spec["slug"] == "oppereis-austria":
+                event.itinerary = _austria_itinerary(tz)
             db.session.add(event)
             created += 1
         events[spec["slug"]] = event
     db.session.flush()
     return events, created
+
+
+def _austria_itinerary(tz: ZoneInfo) -> list[TripDay]:
+    """The trip as planned two months ahead: the places are known, the hosts are still being
+    agreed, and only what the organisers checked is stated as checked."""
+    first = (datetime.now(tz) + timedelta(days=60)).date()
+    leave = TripDay(day=first, title_et="Tartust Grazi", title_en="From Tartu to Graz",
+                    overnight_et="Hotell Grazis (täpsustub)",
+                    overnight_en="A hotel in Graz (to be confirmed)")
+    leave.stops = [
+        TripStop(at=time(6), place_et="Tartu bussijaam", place_en="Tartu bus station",
+                 address="Soola 2, Tartu", country="EE", host="Tartumaa Arendusselts",
+                 transport_et="Buss tõstukiga Tallinna lennujaama, sealt lend Viini",
+                 transport_en="A bus with a lift to Tallinn airport, then a flight to Vienna",
+                 access_note_et="Buss on tõstukiga.", access_note_en="The bus has a lift."),
+        TripStop(at=time(17), place_et="Graz", place_en="Graz", country="AT",
+                 transport_et="Bussiga Viini lennujaamast", transport_en="By bus from Vienna "
+                 "airport", meals_et="Õhtusöök hotellis", meals_en="Dinner at the hotel"),
+    ]
+    visit = TripDay(day=first + timedelta(days=1), title_et="LEADER-piirkond Steiermarkis",
+                    title_en="A LEADER area in Styria",
+                    overnight_et="Hotell Grazis (täpsustub)",
+                    overnight_en="A hotel in Graz (to be confirmed)")
+    visit.stops = [
+        TripStop(at=time(9, 30), place_et="Eakate kogukonnakeskus",
+                 place_en="Community centre for older people", country="AT",
+                 host="Kohalik LEADER-tegevusgrupp (täpsustub)",
+                 learning_et="Kuidas eakad ise keskuse tegevusi kavandavad ja kuidas ESF-i ja "
+                 "LEADER-i rahastust koos kasutatakse.",
+                 learning_en="How older people plan the centre's activities themselves, and how "
+                 "ESF and LEADER funding are used together.",
+                 transport_et="Bussiga", transport_en="By bus", walking_m=500,
+                 step_free=StepFree.NO, meals_et="Lõuna keskuses", meals_en="Lunch at the centre",
+                 access_note_et="Teisele korrusele viib trepp, lifti ei ole.",
+                 access_note_en="Stairs to the first floor, no lift."),
+        TripStop(at=time(14), place_et="Külaühistu teenusmaja", place_en="Village co-op's "
+                 "service house", country="AT", host="Täpsustub", learning_et="Vabatahtlike "
+                 "veoteenus vähese liikumisvõimega inimestele.", learning_en="A volunteer "
+                 "transport service for people who move with difficulty.",
+                 transport_et="Bussiga", transport_en="By bus"),
+    ]
+    back = TripDay(day=first + timedelta(days=2), title_et="Tagasi koju",
+                   title_en="Back home")
+    back.stops = [
+        TripStop(at=time(10), place_et="Viini lennujaam", place_en="Vienna airport",
+                 country="AT", transport_et="Bussiga Grazist", transport_en="By bus from Graz"),
+        TripStop(at=time(22), place_et="Tartu bussijaam", place_en="Tartu bus station",
+                 address="Soola 2, Tartu", country="EE", transport_et="Lend Tallinna, sealt "
+                 "bussiga Tartusse", transport_en="A flight to Tallinn, then by bus to Tartu",
+                 step_free=StepFree.YES),
+    ]
+    return [leave, visit, back]
 
 
 def _registration(event: Event, index: int, status: RegistrationStatus, **extra: Any) -> None:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import IntegerField, SelectChoice, SelectField, StringField, TextAreaField
+from wtforms import (
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 YES_NO_UNKNOWN = [
@@ -28,6 +35,19 @@ class TriStateField(SelectField):
     def as_bool(self) -> bool | None:
         """The answer as stored in the model."""
         return {"yes": True, "no": False}.get(self.data or "")
+
+
+class ClockTimeField(TimeField):
+    """A time of day (``09:30``) whose error is in the reader's language (WTForms' own
+    "Not a valid time value." is not translated)."""
+
+    def process_formdata(self, valuelist: list[Any]) -> None:
+        """Parse ``HH:MM``; anything else is an error beside the field."""
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError(_l("Enter the time as hours and minutes, like 09:30")) from None
 
 
 def count_field(label: Any, maximum: int = 100_000) -> IntegerField:

@@ -12,7 +12,7 @@ from typing import Any
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, force_locale, get_locale, gettext, ngettext, to_user_timezone
 from flask_babel import format_datetime as babel_format_datetime
 from markupsafe import Markup
 from pyphen import Pyphen
@@ -98,6 +98,36 @@ def format_time(value: datetime | None) -> str:
     return babel_format_datetime(value, TIME_PATTERN)
 
 
+def days_spanned(starts: datetime, ends: datetime) -> int:
+    """How many calendar days (in the reader's zone) something from ``starts`` to ``ends``
+    touches: 1 for a seminar, 3 for a trip from Friday morning to Sunday night."""
+    return (to_user_timezone(ends).date() - to_user_timezone(starts).date()).days + 1
+
+
+def format_span(starts: datetime, ends: datetime, language: str | None = None) -> str:
+    """When something happens, whole: ``kolmapäev, 5. märts 2025, 10:00–14:00``, or for more
+    than a day both ends and the count (``…, 06:00 – pühapäev, 7. märts 2025, 22:00 (3 päeva)``),
+    never one date with two times that belong to different days."""
+    language = language or current_language()
+    start = f"{format_long_date(starts, language)}, {format_time(starts)}"
+    days = days_spanned(starts, ends)
+    if days == 1:
+        return f"{start}–{format_time(ends)}"
+    with force_locale(language):
+        count = ngettext("%(num)d day", "%(num)d days", days)
+    return f"{start} – {format_long_date(ends, language)}, {format_time(ends)} ({count})"
+
+
+def format_short_span(starts: datetime, ends: datetime, language: str | None = None) -> str:
+    """The short form for lists: ``05.03.2025 kell 14:00``, or ``05.03.2025 – 07.03.2025``."""
+    language = language or current_language()
+    if days_spanned(starts, ends) == 1:
+        with force_locale(language):
+            return gettext("%(date)s at %(time)s", date=format_date(starts, language),
+                           time=format_time(starts))
+    return f"{format_date(starts, language)} – {format_date(ends, language)}"
+
+
 def format_number(value: int | float | Decimal, language: str | None = None) -> str:
     """Estonian groups thousands only from five digits (``1000`` but ``10 000``)."""
     language = language or current_language()
@@ -131,6 +161,8 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         day=format_day,
         hyphenate=soft_hyphens,
         time=format_time,
+        when=lambda event: format_span(event.starts_at, event.ends_at),
+        short_when=lambda event: format_short_span(event.starts_at, event.ends_at),
         number=format_number,
         money=format_money,
     )

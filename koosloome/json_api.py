@@ -14,6 +14,7 @@ from flask import g, jsonify, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
+from wtforms.fields.core import UnboundField
 
 from koosloome.accounts.models import User
 from koosloome.accounts.permissions import can_manage_event
@@ -89,6 +90,12 @@ class ApiProblem(Exception):
 # --- JSON bodies as form data -------------------------------------------------------------
 
 Errors = dict[str, list[str]]
+
+
+def form_keys(form_class: type) -> frozenset[str]:
+    """The field names of a form class: the keys its JSON body may have."""
+    return frozenset(name for name, value in vars(form_class).items()
+                     if isinstance(value, UnboundField))
 
 
 def unknown_keys(payload: dict[str, Any], known: Iterable[str]) -> Errors:

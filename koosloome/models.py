@@ -21,6 +21,8 @@ from koosloome.events.models import (
     EventStatus,
     ExtraQuestion,
     RegistrationMode,
+    TripDay,
+    TripStop,
 )
 from koosloome.feedback.models import (
     FeedbackAnswer,
@@ -76,6 +78,8 @@ __all__ = [
     "RegistrationNotice",
     "Role",
     "Theme",
+    "TripDay",
+    "TripStop",
     "User",
     "Venue",
     "Volunteer",

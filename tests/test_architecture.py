@@ -26,6 +26,7 @@ DOMAINS = ("accounts", "admin", "api", "arrangements", "boards", "events", "evid
 #: Presentational modules (how a venue or a registration is described in words) that
 #: messaging may read, like models: they import no service.
 DESCRIPTIONS = frozenset({"koosloome.venues.facts", "koosloome.events.place",
+                          "koosloome.events.trip_view",
                           "koosloome.registrations.summary", "koosloome.arrangements.kinds"})
 
 

@@ -10,6 +10,7 @@ from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS
 from koosloome.arrangements.openapi import ARRANGEMENT_PATHS, ARRANGEMENT_SCHEMAS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
+from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
@@ -307,6 +308,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
+                  **ITINERARY_PATHS,
                   **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -321,6 +323,7 @@ def openapi_document() -> dict[str, Any]:
                 **ARRANGEMENT_SCHEMAS,
                 **CALL_SCHEMAS,
                 **GROUP_SCHEMAS,
+                **ITINERARY_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

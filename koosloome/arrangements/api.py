@@ -9,7 +9,6 @@ from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from wtforms.fields.core import UnboundField
 
 from koosloome.accounts.models import Role, User
 from koosloome.arrangements import services, volunteers
@@ -22,6 +21,7 @@ from koosloome.json_api import (
     ApiProblem,
     api_user,
     field_errors,
+    form_keys,
     json_object,
     managed_event,
     object_formdata,
@@ -34,13 +34,9 @@ csrf.exempt(bp)
 bp.register_error_handler(ApiProblem, lambda problem: problem.response())
 
 
-def _keys(form_class: type) -> frozenset[str]:
-    return frozenset(name for name, value in vars(form_class).items()
-                     if isinstance(value, UnboundField))
 
-
-ARRANGEMENT_KEYS = _keys(ArrangementForm)
-VOLUNTEER_KEYS = _keys(VolunteerForm)
+ARRANGEMENT_KEYS = form_keys(ArrangementForm)
+VOLUNTEER_KEYS = form_keys(VolunteerForm)
 _TEXT = (str,)
 ARRANGEMENT_TYPES = {"status": _TEXT, "reason": _TEXT, "supplier": _TEXT, "note": _TEXT,
                      "responsible_id": (int,), "volunteer_id": (int,), "cost": (str, int, float)}

@@ -14,13 +14,12 @@ from wtforms import (
     SelectChoice,
     SelectField,
     TelField,
-    TimeField,
 )
 from wtforms.validators import Email, InputRequired, Length, NumberRange, Optional
 
 from koosloome.arrangements.kinds import STATUS_LABELS
 from koosloome.arrangements.models import ArrangementStatus
-from koosloome.form_fields import long_text_field, text_field
+from koosloome.form_fields import ClockTimeField, long_text_field, text_field
 
 NOBODY = SelectChoice("", _l("Nobody yet"))
 
@@ -96,9 +95,9 @@ class VolunteerForm(FlaskForm):
 class PickupForm(FlaskForm):
     """One person's ride: when, back again, the vehicle and the driver."""
 
-    pickup_time = TimeField(_l("Pick-up time"), validators=[Optional()])
+    pickup_time = ClockTimeField(_l("Pick-up time"), validators=[Optional()])
     return_trip = BooleanField(_l("Return trip after the event"))
-    return_time = TimeField(_l("Return time"), validators=[Optional()])
+    return_time = ClockTimeField(_l("Return time"), validators=[Optional()])
     accessible_vehicle = BooleanField(_l("Wheelchair-accessible vehicle"))
     driver = SelectField(_l("Driver"), validators=[Optional()])
     note = text_field(_l("Note for the driver"), 300)

@@ -45,8 +45,7 @@ def letter_pdf(registration: Registration, *, large: bool) -> bytes:
         pdf.ln(line / 2)
         pdf.multi_cell(pdf.content_width, line, _status_line(registration, values["title"]))
         pdf.ln(line / 2)
-        when = f"{values['date']}, {values['start_time']}–{values['end_time']}"
-        for label, value in ((_("When"), when), (_("Where"), values["location"])):
+        for label, value in ((_("When"), values["when"]), (_("Where"), values["location"])):
             pdf.multi_cell(pdf.content_width, line, f"{label}: {value}")
         recap = manage_summary(registration, language)["access"]
         if recap:

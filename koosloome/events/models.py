@@ -1,13 +1,14 @@
-"""Events (held at a venue), their agenda, and organisers' extra questions."""
+"""Events (held at a venue), their agenda, a trip's itinerary, and organisers' extra
+questions."""
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.db import Base, TimestampMixin, enum_column
@@ -113,6 +114,10 @@ class Event(TimestampMixin, Base):
         order_by="(AgendaItem.starts_at, AgendaItem.id)",
         cascade="all, delete-orphan",
     )
+    #: A study trip's days, each with its stops (empty for a one-place event).
+    itinerary: Mapped[list[TripDay]] = relationship(
+        back_populates="event", order_by="TripDay.day", cascade="all, delete-orphan"
+    )
 
     @property
     def venue_name(self) -> str:
@@ -177,3 +182,73 @@ class AgendaItem(Base):
     room_en: Mapped[str] = mapped_column(String(100), default="", server_default="")
 
     event: Mapped[Event] = relationship(back_populates="agenda")
+
+
+class StepFree(enum.StrEnum):
+    """Whether a stop can be reached and moved around in without steps."""
+
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+    #: Nobody has checked: said so, never guessed.
+    UNKNOWN = "unknown"
+
+
+class TripDay(Base):
+    """One day of a study trip: a heading, where the group sleeps, and its stops."""
+
+    __tablename__ = "trip_day"
+    __table_args__ = (UniqueConstraint("event_id", "day", name="uq_trip_day_event_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    #: The calendar day where the group is (no zone: a day is a day wherever you are).
+    day: Mapped[date]
+    title_et: Mapped[str] = mapped_column(String(200), default="")
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    overnight_et: Mapped[str] = mapped_column(String(300), default="")
+    overnight_en: Mapped[str] = mapped_column(String(300), default="")
+
+    event: Mapped[Event] = relationship(back_populates="itinerary")
+    stops: Mapped[list[TripStop]] = relationship(
+        back_populates="trip_day", order_by="(TripStop.at, TripStop.id)",
+        cascade="all, delete-orphan",
+    )
+
+
+class TripStop(Base):
+    """A place the group visits on a day: who hosts, what is learned, how one gets there,
+    and what walking and steps it asks of people."""
+
+    __tablename__ = "trip_stop"
+    __table_args__ = (
+        CheckConstraint("walking_m IS NULL OR walking_m >= 0", name="walking_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day_id: Mapped[int] = mapped_column(ForeignKey("trip_day.id", ondelete="CASCADE"),
+                                        index=True)
+    #: Wall-clock time at the stop, in the zone of its country (a Swedish host's 10:00).
+    at: Mapped[time]
+    place_et: Mapped[str] = mapped_column(String(200))
+    place_en: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(300), default="")
+    #: ISO 3166 code; gives the stop's time zone and the country's name in either language.
+    country: Mapped[str] = mapped_column(String(2), default="EE")
+    map_url: Mapped[str] = mapped_column(String(500), default="")
+    host: Mapped[str] = mapped_column(String(200), default="")
+    #: The good practice seen or learned there.
+    learning_et: Mapped[str] = mapped_column(Text, default="")
+    learning_en: Mapped[str] = mapped_column(Text, default="")
+    #: How the group gets there from the stop before.
+    transport_et: Mapped[str] = mapped_column(String(300), default="")
+    transport_en: Mapped[str] = mapped_column(String(300), default="")
+    meals_et: Mapped[str] = mapped_column(String(300), default="")
+    meals_en: Mapped[str] = mapped_column(String(300), default="")
+    #: Metres on foot at and to the stop; empty when not known.
+    walking_m: Mapped[int | None]
+    step_free: Mapped[StepFree] = mapped_column(enum_column(StepFree), default=StepFree.UNKNOWN)
+    access_note_et: Mapped[str] = mapped_column(String(500), default="")
+    access_note_en: Mapped[str] = mapped_column(String(500), default="")
+
+    trip_day: Mapped[TripDay] = relationship(back_populates="stops")

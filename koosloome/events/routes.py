@@ -12,6 +12,7 @@ from koosloome.downloads import content_disposition
 from koosloome.events import services
 from koosloome.events.models import Event, EventKind
 from koosloome.events.place import access_notes, venue_facts, venue_label
+from koosloome.events.trip_view import itinerary_view
 from koosloome.i18n import current_language
 from koosloome.messaging.calendars import calendar_links, public_calendar
 from koosloome.seating.counts import availability
@@ -41,6 +42,7 @@ def event_page(slug: str) -> str:
         availability=availability([event])[event.id],
         venue_facts=venue_facts(event, current_language()),
         access_notes=access_notes(event, current_language()),
+        itinerary=itinerary_view(event, current_language()),
     )
 
 

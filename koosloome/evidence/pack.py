@@ -27,7 +27,7 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind
-from koosloome.i18n import format_date, format_long_date, format_time
+from koosloome.i18n import format_date, format_span, format_time
 from koosloome.privacy import tally
 from koosloome.privacy.tally import tallies
 from koosloome.registrations.choices import ALL_AGE_BANDS, COUNTIES, GENDERS, SECTORS
@@ -166,8 +166,7 @@ def gather(event: Event) -> Pack:
             [event.co_organiser.name] if event.co_organiser else [])
         pack = Pack(
             title=event.title_et,
-            date=f"{format_long_date(event.starts_at, 'et')}, {format_time(event.starts_at)}"
-                 f"–{format_time(event.ends_at)}",
+            date=format_span(event.starts_at, event.ends_at, "et"),
             place=", ".join(p for p in (event.venue_name, event.venue_address) if p),
             organisers=", ".join(organisers),
             registered=len(people),

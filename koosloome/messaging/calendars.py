@@ -13,6 +13,7 @@ from koosloome.bilingual import localised
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
 from koosloome.events.place import access_notes, venue_facts, venue_label
+from koosloome.events.trip_view import itinerary_lines
 from koosloome.messaging.ical import (
     CalendarEntry,
     Person,
@@ -40,9 +41,14 @@ def location_text(event: Event, language: str) -> str:
 
 
 def calendar_description(event: Event, language: str, manage_link: str | None = None) -> str:
-    """DESCRIPTION: the summary, the venue's access facts, and the links."""
+    """DESCRIPTION: the summary, a trip's itinerary day by day, the venue's access facts, and
+    the links. A trip is one entry from its first morning to its last evening: one invitation
+    to accept, update or cancel, as it is one commitment."""
     with force_locale(language):
         parts = [localised(event, "summary", language)]
+        trip = itinerary_lines(event, language)
+        if trip:
+            parts.append("\n".join([_("Itinerary") + ":", *trip]))
         facts = venue_facts(event, language)
         if facts:
             lines = [_("Accessibility of the venue") + ":"]

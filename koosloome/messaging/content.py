@@ -19,10 +19,11 @@ from koosloome.bilingual import localised
 from koosloome.boards.models import Board
 from koosloome.events.models import Event
 from koosloome.events.place import Fact, access_notes, venue_facts
+from koosloome.events.trip_view import itinerary_lines
 from koosloome.extensions import db
 from koosloome.feedback.models import feedback_open_for
 from koosloome.groups.models import RegistrationGroup, group_of
-from koosloome.i18n import format_long_date, format_time
+from koosloome.i18n import format_long_date, format_span, format_time
 from koosloome.messaging.calendars import calendar_entry, event_url, location_text
 from koosloome.messaging.calls import call_script
 from koosloome.messaging.ical import Person
@@ -101,11 +102,9 @@ def message_context(
             "access_notes": access_notes(event, language),
             "date": format_long_date(event.starts_at, language),
             "start_time": format_time(event.starts_at),
-            "end_time": format_time(event.ends_at),
-            "end_date": format_long_date(event.ends_at, language),
-            "same_day": format_long_date(event.ends_at, language)
-            == format_long_date(event.starts_at, language),
+            "when": format_span(event.starts_at, event.ends_at, language),
             "location": location_text(event, language),
+            "itinerary": itinerary_lines(event, language),
             "facts": facts,
             "event_url": event_url(event),
             "manage_url": manage_link,

@@ -21,6 +21,7 @@ from koosloome.boards.models import boards_open_to_event
 from koosloome.db import late_write_lock
 from koosloome.downloads import content_disposition
 from koosloome.events import services as event_services
+from koosloome.events.trip_view import itinerary_view
 from koosloome.extensions import limiter
 from koosloome.feedback.models import feedback_open_for
 from koosloome.i18n import current_language
@@ -136,6 +137,7 @@ def manage(token: str) -> str:
         is counts.RegistrationState.OPEN,
         feedback_open=feedback_open_for(registration),
         boards=boards_open_to_event(registration.event_id),
+        itinerary=itinerary_view(registration.event, current_language()) if active else [],
     )
 
 

@@ -12,7 +12,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from koosloome.events.models import Event
-from koosloome.i18n import format_date, format_time
+from koosloome.i18n import format_span, format_time
 from koosloome.registrations.models import Registration
 from koosloome.reports.labels import SECTOR_LABELS, label
 from koosloome.reports.participants import EventRegistrations
@@ -63,8 +63,7 @@ def sheet_for_event(data: EventRegistrations, *, mark_checked_in: bool) -> Atten
                 for row in _rows_of(reg, mark_checked_in=mark_checked_in)]
         return AttendanceSheet(
             title=event.title_et,
-            date=f"{format_date(event.starts_at, 'et')} {format_time(event.starts_at)}"
-            f"–{format_time(event.ends_at)}",
+            date=format_span(event.starts_at, event.ends_at, "et"),
             place=place,
             organiser=", ".join(organisers),
             rows=rows,

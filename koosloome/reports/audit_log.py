@@ -38,6 +38,10 @@ ACTION_LABELS = {
     "event.question.remove": _l("Removed a question from the registration form"),
     "event.agenda.add": _l("Added a programme item"),
     "event.agenda.remove": _l("Removed a programme item"),
+    "event.itinerary.day": _l("Added or changed a day of the itinerary"),
+    "event.itinerary.day_removed": _l("Removed a day of the itinerary"),
+    "event.itinerary.stop": _l("Added or changed a stop of the itinerary"),
+    "event.itinerary.stop_removed": _l("Removed a stop of the itinerary"),
     "event.message_sent": _l("Sent a message to participants"),
     "venue.create": _l("Added a venue"),
     "venue.update": _l("Changed a venue's facts"),
@@ -118,6 +122,8 @@ DETAIL_LABELS = {
     "role": _l("Role"),
     "organisation": _l("Organisation"),
     "kind": _l("Kind"),
+    "day": _l("Day"),
+    "place": _l("Place"),
 }
 
 

@@ -107,6 +107,7 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
             select(Registration).where(Registration.event_id == past.id)).first()
         ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
                "question": trip.questions[0].id, "past": past.id,
+               "trip_day": trip.itinerary[1].id, "trip_stop": trip.itinerary[1].stops[0].id,
                "venue": with_needs.event.venue_id,
                "volunteer": db.session.scalars(select(Volunteer.id)).first()}
         # A cancelled registration of an event that still takes registrations ("register

@@ -26,6 +26,10 @@ PAGES: dict[str, tuple[str, str]] = {
     "venues.new_venue": ("/admin/venues/new", "staff"),
     "venues.edit_venue": ("/admin/venues/{venue}/edit", "staff"),
     "arrangements.event_arrangements": ("/admin/events/{event}/arrangements", "staff"),
+    "itinerary.overview": ("/admin/events/{trip}/itinerary", "staff"),
+    "itinerary.edit_day": ("/admin/events/{trip}/itinerary/days/{trip_day}", "staff"),
+    "itinerary.add_stop": ("/admin/events/{trip}/itinerary/days/{trip_day}/stops", "staff"),
+    "itinerary.edit_stop": ("/admin/events/{trip}/itinerary/stops/{trip_stop}", "staff"),
     "arrangements.edit_arrangement": ("/admin/events/{event}/arrangements/captions", "staff"),
     "arrangements.event_pickups": ("/admin/events/{event}/pickups", "staff"),
     "arrangements.edit_pickup": ("/admin/events/{event}/pickups/{registration}", "staff"),
@@ -135,6 +139,7 @@ STAFF_ERROR_STATES = [
     ("/admin/users/new", "main form button[type=submit]"),
     ("/admin/venues/new", "main form button[type=submit]"),
     ("/admin/volunteers/new", "main form button[type=submit]"),
+    ("/admin/events/{trip}/itinerary/days/{trip_day}/stops", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -163,7 +168,7 @@ NOT_PAGES = {
     "boards_api.get_board": "JSON API",
 }
 #: blueprints that answer JSON only
-JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.")
+JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -173,7 +178,8 @@ POST_ONLY = {
     "boards.post_idea", "boards.delete_idea", "boards.vote", "boards.unvote",
     "boards.admin_phase", "boards.admin_paper_idea", "boards.admin_idea_action",
     "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
-    "boards.admin_add_theme", "boards.admin_theme",
+    "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day",
+    "itinerary.delete_stop",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {

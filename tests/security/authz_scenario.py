@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from dataclasses import dataclass, field
+from datetime import time
 from typing import Any
 
 from flask import Flask, Response
@@ -27,7 +28,8 @@ from koosloome.boards import services as boards
 from koosloome.boards.identity import remember_participant
 from koosloome.boards.models import BoardPhase
 from koosloome.db import utcnow
-from koosloome.events.models import AgendaItem, ExtraQuestion, QuestionKind
+from koosloome.events.models import AgendaItem, ExtraQuestion, QuestionKind, TripDay, TripStop
+from koosloome.events.trip_view import trip_dates
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
@@ -102,7 +104,9 @@ def build(app: Flask) -> Scenario:
     sensitive = ExtraQuestion(event_id=event.id, kind=QuestionKind.SHORT_TEXT,
                               label_et="Sünniaeg", position=1, sensitive=True)
     item = AgendaItem(event_id=event.id, starts_at=event.starts_at, title_et="Avamine")
-    db.session.add_all([question, sensitive, item])
+    trip_day = TripDay(event_id=event.id, day=trip_dates(event)[0], title_et="Võru")
+    trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
+    db.session.add_all([question, sensitive, item, trip_day])
     db.session.commit()
 
     mari = factories.make_registration(
@@ -192,7 +196,7 @@ def build(app: Flask) -> Scenario:
         "board_id": board.id, "idea_id": own_idea.id, "others_idea_id": others_idea.id,
         "comment_id": comment.id, "column_id": board.columns[0].id, "theme_id": theme.id,
         "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
-        "group_id": group.id,
+        "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

@@ -105,7 +105,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         accounts.login accounts.logout accounts.forgot_password accounts.reset_password
         feedback.anonymous feedback.qr_code boards.join_code boards.join boards.present
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
-        boards_api.join venues_api.list_venues venues_api.get_venue groups.register"""),
+        boards_api.join venues_api.list_venues venues_api.get_venue groups.register
+        itinerary_api.get_itinerary"""),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel"""),
@@ -129,7 +130,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
         feedback.paper feedback.hide_answer feedback.export_csv evidence.pdf
         evidence.zip_file arrangements.event_arrangements arrangements.edit_arrangement
         arrangements.event_pickups arrangements.edit_pickup arrangements.driver_routes
-        calls.event_calls calls.event_calls_pdf calls.record_outcome calls.letter"""),
+        calls.event_calls calls.event_calls_pdf calls.record_outcome calls.letter
+        itinerary.overview itinerary.edit_day itinerary.delete_day itinerary.add_stop
+        itinerary.edit_stop itinerary.delete_stop"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -147,7 +150,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
         api.update_registration arrangements_api.list_arrangements
         arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome
-        groups_api.list_groups groups_api.create_group groups_api.get_group"""),
+        groups_api.list_groups groups_api.create_group groups_api.get_group
+        itinerary_api.add_day itinerary_api.replace_day itinerary_api.delete_day
+        itinerary_api.add_stop itinerary_api.replace_stop itinerary_api.delete_stop"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea

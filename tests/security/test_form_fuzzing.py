@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 import pytest
@@ -35,7 +35,8 @@ from koosloome.boards.identity import cookie_name
 from koosloome.boards.models import BoardPhase, Idea
 from koosloome.db import utcnow
 from koosloome.events import services as events
-from koosloome.events.models import EventStatus, QuestionKind
+from koosloome.events.models import EventKind, EventStatus, QuestionKind, TripDay, TripStop
+from koosloome.events.trip_view import trip_dates
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
@@ -128,6 +129,12 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     db.session.commit()
     token = person.manage_token
     group = factories.make_group(event, factories.make_registration(event, name="Grupis Olev"))
+    trip = factories.make_event(kind=EventKind.STUDY_TRIP, starts_at=starts,
+                                ends_at=starts + timedelta(days=2))
+    trip_day = TripDay(day=trip_dates(trip)[0], title_et="Võru")
+    trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
+    trip.itinerary.append(trip_day)
+    db.session.commit()
     return World(staff=staff, public=public, ids={
         "event": event.id, "slug": event.slug, "draft": draft.id, "venue": event.venue_id,
         "question": event.questions[0].id, "agenda": event.agenda[0].id,
@@ -137,6 +144,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "voting_code": voting.join_code, "joining_code": joining.join_code,
         "volunteer": volunteer.id, "rider": person.id, "own_idea": own.id, "their_idea": theirs.id,
         "voter_idea": voter_idea.id, "group_token": group.manage_token,
+        "trip": trip.id, "trip_day": trip_day.id, "trip_stop": trip_day.stops[0].id,
     })
 
 
@@ -184,6 +192,13 @@ ROUTES: dict[str, Route] = {
     "event_admin.agenda": Route("/admin/events/{event}/agenda",
                                 valid={"starts_at": _when(10, 11), "title_et": "Kohvipaus"}),
     "event_admin.delete_agenda_item": Route("/admin/events/{event}/agenda"),
+    "itinerary.overview": Route("/admin/events/{trip}/itinerary"),
+    "itinerary.edit_day": Route("/admin/events/{trip}/itinerary/days/{trip_day}"),
+    "itinerary.delete_day": Route("/admin/events/{trip}/itinerary"),
+    "itinerary.add_stop": Route("/admin/events/{trip}/itinerary/days/{trip_day}/stops",
+                                valid={"at": "10:00", "place_et": "Muuseum", "country": "SE"}),
+    "itinerary.edit_stop": Route("/admin/events/{trip}/itinerary/stops/{trip_stop}"),
+    "itinerary.delete_stop": Route("/admin/events/{trip}/itinerary"),
     "event_admin.message": Route("/admin/events/{event}/message",
                                  valid={"subject": "Teade", "body": "Tere!"}),
     "feedback.open_survey": Route("/admin/events/{draft}/feedback"),
