@@ -320,6 +320,30 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "access_contact_phone": "+372 5555 5678",
         },
         {
+            "slug": "oppereis-tsehhi",
+            "kind": EventKind.STUDY_TRIP,
+            "organisation": orgs["tas"],
+            "co_organiser": orgs["vpk"],
+            "registration_mode": RegistrationMode.APPLICATION,
+            "title_et": "Õppereis Tšehhi: kogukonnateenused maapiirkonnas",
+            "title_en": "Study trip to Czechia: community services in rural areas",
+            "summary_et": "Neljapäevane õppereis Tšehhi LEADER-piirkonda. Osalejad on valitud; "
+            "kui keegi loobub, pakume kohta varunimekirjas järgmisele.",
+            "summary_en": "A four-day study trip to a LEADER area in Czechia. The participants "
+            "are chosen; if someone cannot go, the place is offered to the next on the reserve "
+            "list.",
+            "starts_at": _local(tz, 35, 6),
+            "ends_at": _local(tz, 38, 22),
+            "capacity": 4,
+            "registration_closes_at": _local(tz, -5, 23, 59),
+            # Three days to say yes; the flights are booked two weeks before, so no later.
+            "offer_hours": 72,
+            "offer_cutoff_at": _local(tz, 21, 16),
+            "venue": "tartu-bussijaam",
+            "access_contact_name": "Tiina Saar",
+            "access_contact_phone": "+372 5555 5678",
+        },
+        {
             "slug": "vabatahtlike-seminar-elva",
             "kind": EventKind.SEMINAR,
             "organisation": orgs["tas"],
@@ -542,6 +566,15 @@ def _ensure_registrations(events: dict[str, Event]) -> int:
     trip = events["oppereis-austria"]
     _registration(trip, 6, RegistrationStatus.PENDING)
     _registration(trip, 7, RegistrationStatus.CONFIRMED)
+    czechia = events["oppereis-tsehhi"]  # chosen, offers out, one about to lapse
+    _registration(czechia, 3, RegistrationStatus.CONFIRMED)
+    _registration(czechia, 4, RegistrationStatus.CONFIRMED)
+    _registration(czechia, 5, RegistrationStatus.OFFERED,
+                  offer_expires_at=utcnow() + timedelta(days=2))
+    _registration(czechia, 8, RegistrationStatus.OFFERED,
+                  offer_expires_at=utcnow() + timedelta(hours=3))
+    for i in (9, 10):
+        _registration(czechia, i, RegistrationStatus.WAITLISTED)
     past = events["vabatahtlike-seminar-elva"]
     for i in range(3, 9):
         _registration(past, i, RegistrationStatus.CONFIRMED, checked_in_at=past.starts_at)

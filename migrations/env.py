@@ -1,6 +1,7 @@
 """Alembic environment for Flask-Migrate: the app's engine and metadata."""
 
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
@@ -60,8 +61,31 @@ def run_migrations_online():
 
     with get_engine().connect() as connection:
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
-        with context.begin_transaction():
+        with _foreign_keys_held(connection), context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def _foreign_keys_held(connection):
+    """On SQLite, foreign keys are off while migrations run, then checked.
+
+    A batch migration rebuilds a table (copy, DROP, rename); with foreign keys on, the DROP
+    deletes the table's rows first, and ON DELETE CASCADE takes every row that points at
+    them: rebuilding ``event`` would delete all registrations. SQLite ignores the pragma
+    inside a transaction, so it is set before the migrations' transaction begins.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    raw = connection.connection.driver_connection
+    raw.execute("PRAGMA foreign_keys = OFF")
+    try:
+        yield
+        broken = raw.execute("PRAGMA foreign_key_check").fetchall()
+        if broken:
+            raise RuntimeError(f"the migration left rows without their parent: {broken[:5]}")
+    finally:
+        raw.execute("PRAGMA foreign_keys = ON")
 
 
 if context.is_offline_mode():

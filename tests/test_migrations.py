@@ -9,7 +9,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from koosloome import create_app
+from koosloome.events.models import ExtraQuestion, QuestionKind
 from koosloome.extensions import db
+from koosloome.registrations.models import Answer, RegistrationNeed
 from tests import factories
 
 
@@ -128,5 +130,34 @@ def test_age_bands_move_where_one_new_band_holds_them(empty_database_url, make_c
         assert [band for _email, band in bands] == ["under_25", "18_29", "25_54", "55_plus",
                                                     None]
         db.session.remove()
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_rebuilding_tables_keeps_every_row_that_points_at_them(empty_database_url, make_config):
+    """SQLite rebuilds a table to change it (copy, DROP, rename): with foreign keys on, the
+    DROP would delete what points at the rows (0016 rebuilds ``event`` and ``registration``:
+    every registration, need and answer would go). The migrations hold foreign keys off."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade()
+        event = factories.make_event()
+        question = ExtraQuestion(event_id=event.id, kind=QuestionKind.SHORT_TEXT,
+                                 label_et="Ootused")
+        db.session.add(question)
+        db.session.commit()
+        person = factories.make_registration(event, email="p@example.org",
+                                             needs=[RegistrationNeed(code="wheelchair")])
+        db.session.add(Answer(registration_id=person.id, question_id=question.id, value="x"))
+        db.session.commit()
+        downgrade(revision="0012_call_tasks")
+        upgrade()
+        with db.engine.connect() as connection:
+            counts = [connection.execute(text(f"SELECT count(*) FROM {table}")).scalar()
+                      for table in ("event", "registration", "registration_need", "answer")]
+            keys_on = connection.exec_driver_sql("PRAGMA foreign_keys").scalar() \
+                if connection.dialect.name == "sqlite" else 1
+        assert counts == [1, 1, 1, 1]
+        assert keys_on == 1
         downgrade(revision="base")
         db.engine.dispose()

@@ -14,7 +14,7 @@ from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMA
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
-from koosloome.registrations.models import RegistrationSource
+from koosloome.registrations.models import RegistrationSource, RegistrationStatus
 from koosloome.venues.openapi import VENUE_PATHS, VENUE_SCHEMAS
 
 STRING = {"type": "string"}
@@ -93,6 +93,8 @@ def _event() -> dict[str, Any]:
             "registration_mode": {"enum": ["open", "application"]},
             "registration_opens_at": NULLABLE_DATETIME,
             "registration_closes_at": NULLABLE_DATETIME,
+            "offer_hours": {"type": ["integer", "null"]},
+            "offer_cutoff_at": NULLABLE_DATETIME,
             "revision": INTEGER, "url": {"type": "string", "format": "uri"},
         },
         "required": ["id", "slug", "kind", "status", "title_et", "starts_at", "ends_at",
@@ -120,6 +122,11 @@ def _event_input(required: list[str]) -> dict[str, Any]:
             "registration_opens_at": NULLABLE_DATETIME,
             "registration_closes_at": NULLABLE_DATETIME,
             "reminder_days": {"type": "integer", "minimum": 0, "maximum": 60},
+            "offer_hours": {"type": ["integer", "null"], "minimum": 1, "maximum": 720,
+                            "description": "Hours a freed or chosen place waits for the "
+                            "person's yes before it goes to the next; null: given at once"},
+            "offer_cutoff_at": {**NULLABLE_DATETIME, "description": "No offer runs past this "
+                                "(a trip's booking or payment deadline)"},
             "feedback_url": {"type": "string", "format": "uri"},
             "actual_cost": {"type": ["number", "string"]},
             "co_organiser": {"enum": ["vpk", "tas"]},
@@ -141,7 +148,7 @@ _HEALTH_NOTE = "Only for organisers allowed to see health data."
 def _registration() -> dict[str, Any]:
     properties: dict[str, Any] = {
         "id": INTEGER, "event_id": INTEGER,
-        "status": {"enum": ["confirmed", "waitlisted", "pending", "rejected", "cancelled"]},
+        "status": {"enum": [status.value for status in RegistrationStatus]},
         "source": {"enum": [source.value for source in RegistrationSource]},
         "waitlist_position": {"type": ["integer", "null"]},
         "seats": INTEGER,

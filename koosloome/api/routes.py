@@ -11,7 +11,6 @@ from flask import Blueprint, jsonify, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
-from wtforms.fields.core import UnboundField
 
 from koosloome import audit
 from koosloome.accounts.models import Organisation, Role
@@ -31,12 +30,14 @@ from koosloome.i18n import current_language
 from koosloome.json_api import (
     ApiProblem,
     api_user,
+    form_keys,
     json_error,
     json_object,
     managed_event,
     object_formdata,
     peek_api_user,
     token_required,
+    wrong_types,
 )
 from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import services as registrations
@@ -48,9 +49,11 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 bp.register_error_handler(ApiProblem, lambda problem: problem.response())
 
-EVENT_INPUT_KEYS = frozenset(
-    name for name, value in vars(EventForm).items() if isinstance(value, UnboundField)
-) | {"status", "slug"}
+EVENT_INPUT_KEYS = form_keys(EventForm) | {"status", "slug"}
+#: The JSON type each event field must come as (a number is no title, text no capacity).
+_NUMBERS = {"capacity": (int,), "reminder_days": (int,), "offer_hours": (int,),
+            "venue_id": (int,), "actual_cost": (int, float, str)}
+EVENT_TYPES = {name: _NUMBERS.get(name, (str,)) for name in EVENT_INPUT_KEYS}
 
 
 def _event_or_404(event_id: int, *, public: bool) -> Event:
@@ -148,6 +151,7 @@ def create_event() -> ResponseReturnValue:
     status = payload.pop("status", "draft")
     slug = payload.pop("slug", None)
     formdata, errors = object_formdata(payload, EVENT_INPUT_KEYS)
+    errors.update(wrong_types(payload, EVENT_TYPES))
     form = EventForm(formdata=formdata, meta={"csrf": False})
     if status not in ("draft", "published"):
         errors["status"] = [_("Must be draft or published")]
@@ -183,6 +187,7 @@ def update_event(event_id: int) -> ResponseReturnValue:
     payload = json_object()
     publish = payload.pop("status", None)
     formdata, errors = object_formdata(payload, EVENT_INPUT_KEYS - {"slug"})
+    errors.update(wrong_types(payload, EVENT_TYPES))
     form = EventForm(formdata=formdata, meta={"csrf": False})
     present = set(formdata.keys())
     for name in list(form._fields):

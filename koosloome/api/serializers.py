@@ -52,6 +52,8 @@ def event_json(event: Event, seats: SeatCount) -> dict[str, Any]:
         "registration_mode": event.registration_mode.value,
         "registration_opens_at": iso(event.registration_opens_at),
         "registration_closes_at": iso(event.registration_closes_at),
+        "offer_hours": event.offer_hours,
+        "offer_cutoff_at": iso(event.offer_cutoff_at),
         "revision": event.revision,
         "url": f"{current_app.config['BASE_URL']}/events/{event.slug}",
     }

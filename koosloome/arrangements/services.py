@@ -37,7 +37,8 @@ from koosloome.messaging.notify import notify
 from koosloome.registrations.models import Registration, RegistrationNeed, RegistrationStatus
 
 #: Registrations whose needs are planned for: those holding or awaiting a seat.
-PLANNED_FOR = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+PLANNED_FOR = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING,
+               RegistrationStatus.OFFERED)
 #: Whose needs are counted: those planned for, and those on the waiting list (shown apart).
 ASKING = (*PLANNED_FOR, RegistrationStatus.WAITLISTED)
 Kind = ArrangementKind

@@ -31,7 +31,7 @@ from koosloome.db import utcnow
 from koosloome.errors import DomainError, NotAllowed
 from koosloome.events.models import Event
 from koosloome.extensions import db
-from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.registrations.models import ACTIVE_STATUSES, Registration
 from koosloome.tokens import hash_token, new_token
 
 #: No 0/O, 1/I/l/L: a code read aloud or from a projector is not mistaken.
@@ -353,8 +353,7 @@ def registration_for_board(board: Board, registration: Registration | None) -> b
         registration is not None
         and board.event_id is not None
         and registration.event_id == board.event_id
-        and registration.status in (RegistrationStatus.CONFIRMED, RegistrationStatus.WAITLISTED,
-                                    RegistrationStatus.PENDING)
+        and registration.status in ACTIVE_STATUSES
     )
 
 

@@ -134,6 +134,12 @@ class EventForm(FlaskForm):
     reminder_days = IntegerField(
         _l("Reminder, days before"), default=2, validators=[Optional(), NumberRange(min=0, max=60)]
     )
+    offer_hours = IntegerField(
+        _l("Hours to accept a free place"),
+        validators=[Optional(), NumberRange(min=1, max=24 * 30)],
+    )
+    offer_cutoff_at = ZonedDateTimeField(_l("Last moment to accept a place"),
+                                         validators=[Optional()])
     feedback_url = URLField(
         _l("Feedback form link"), validators=[Optional(), Length(max=500), URL()]
     )

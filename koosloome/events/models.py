@@ -55,6 +55,7 @@ class Event(TimestampMixin, Base):
         ),
         CheckConstraint("revision >= 0", name="revision_not_negative"),
         CheckConstraint("reminder_days >= 0", name="reminder_days_not_negative"),
+        CheckConstraint("offer_hours IS NULL OR offer_hours > 0", name="offer_hours_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -84,6 +85,11 @@ class Event(TimestampMixin, Base):
     )
     registration_opens_at: Mapped[datetime | None]
     registration_closes_at: Mapped[datetime | None]
+    #: A freed or chosen seat is offered for this many hours before it goes to the next
+    #: person; empty: it is given at once (the waiting list's plain promotion).
+    offer_hours: Mapped[int | None]
+    #: No offer runs past this (the trip's booking or payment cut-off).
+    offer_cutoff_at: Mapped[datetime | None]
     #: Raised on every change of time or place: the SEQUENCE of calendar invites.
     revision: Mapped[int] = mapped_column(default=0)
     reminder_days: Mapped[int] = mapped_column(default=2)

@@ -26,6 +26,7 @@ CALL_KINDS = frozenset({
     MessageKind.APPLICATION_REJECTED, MessageKind.REGISTRATION_DECLINED,
     MessageKind.CANCELLED, MessageKind.EVENT_CHANGED, MessageKind.EVENT_CANCELLED,
     MessageKind.REMINDER, MessageKind.ARRANGEMENT_IMPOSSIBLE, MessageKind.ORGANISER_MESSAGE,
+    MessageKind.OFFER_MADE, MessageKind.OFFER_ACCEPTED, MessageKind.OFFER_LAPSED,
 })
 #: Said by the staff member during the call in which they registered the person.
 TOLD_WHILE_REGISTERING = frozenset({MessageKind.CONFIRMED, MessageKind.WAITLISTED,

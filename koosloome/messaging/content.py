@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -57,6 +58,9 @@ SUBJECTS = {
                                            "%(title)s"),
     MessageKind.ARRANGEMENT_DIGEST: _l("Still to arrange for %(title)s on %(date)s"),
     MessageKind.GROUP_REGISTERED: _l("Your group is registered: %(title)s"),
+    MessageKind.OFFER_MADE: _l("A place is yours if you accept it by %(deadline)s: %(title)s"),
+    MessageKind.OFFER_ACCEPTED: _l("Your place is confirmed: %(title)s"),
+    MessageKind.OFFER_LAPSED: _l("The offered place has passed on: %(title)s"),
 }
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -117,12 +121,23 @@ def message_context(
     return context
 
 
+def offer_deadline_text(registration: Registration, language: str) -> str:
+    """Until when the person's offered seat waits for their yes (as it stands now), or ""."""
+    deadline = registration.offer_expires_at
+    if deadline is None:
+        return ""
+    with force_locale(language):
+        return _("%(date)s at %(time)s", date=format_long_date(deadline, language),
+                 time=format_time(deadline))
+
+
 def subject_for(kind: MessageKind, language: str, context: dict[str, Any]) -> str:
     """The subject line of a message of ``kind`` (an organiser's message brings its own)."""
     if kind is MessageKind.ORGANISER_MESSAGE:
         return header_text(context["subject"])
     with force_locale(language):
-        return str(SUBJECTS[kind]) % {"title": context["title"], "date": context["date"]}
+        return str(SUBJECTS[kind]) % {"title": context["title"], "date": context["date"],
+                                      "deadline": context.get("deadline", "")}
 
 
 def _agenda(event: Event, language: str) -> list[tuple[str, str, str]]:
@@ -145,10 +160,11 @@ def _board_links(event: Event) -> list[str]:
 #: Messages that confirm a registration repeat what the person asked for.
 #: Messages about a registration that has ended: no "change or cancel" link.
 OVER_KINDS = frozenset({MessageKind.CANCELLED, MessageKind.REGISTRATION_DECLINED,
+                        MessageKind.OFFER_LAPSED,
                         MessageKind.APPLICATION_REJECTED, MessageKind.EVENT_CANCELLED})
 RECAP_KINDS = frozenset({MessageKind.CONFIRMED, MessageKind.WAITLISTED, MessageKind.PROMOTED,
                          MessageKind.APPLICATION_RECEIVED, MessageKind.APPLICATION_ACCEPTED,
-                         MessageKind.CHANGED})
+                         MessageKind.CHANGED, MessageKind.OFFER_ACCEPTED})
 
 
 def render_registration_message(
@@ -163,6 +179,7 @@ def render_registration_message(
     event = registration.event
     values = message_context(event, language, registration.name, registration.manage_url)
     values.update(context)
+    values["deadline"] = offer_deadline_text(registration, language)
     group = group_of(registration) if values.get("via_contact") else None
     if group is not None:
         # To the contact who registered a member without e-mail: greet the contact, say whom
@@ -295,6 +312,7 @@ def call_words(task: CallTask, registration: Registration) -> str:
     """What to say on the phone for ``task`` (see ``calls``), in the person's language."""
     values = message_context(registration.event, task.language, registration.name, "")
     values.setdefault("position", None)
+    values["deadline"] = offer_deadline_text(registration, task.language)
     if task.kind == MessageKind.ARRANGEMENT_IMPOSSIBLE:
         with force_locale(task.language):
             values["what"] = str(KIND_LABELS[ArrangementKind(task.context["arrangement"])])

@@ -16,6 +16,11 @@ class MessageKind(enum.StrEnum):
     APPLICATION_REJECTED = "application_rejected"
     #: The organisers cancelled a registration of an ordinary (not application) event.
     REGISTRATION_DECLINED = "registration_declined"
+    #: A seat is held for the person until a deadline (``deadline=`` ISO time): accept it.
+    OFFER_MADE = "offer_made"
+    OFFER_ACCEPTED = "offer_accepted"
+    #: The deadline passed without a yes; the seat went to the next in line.
+    OFFER_LAPSED = "offer_lapsed"
     CHANGED = "changed"
     CANCELLED = "cancelled"
     #: The person erased their registration: confirms it and withdraws the invitation.

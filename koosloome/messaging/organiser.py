@@ -38,7 +38,8 @@ class Audience(enum.StrEnum):
 
 _AUDIENCE_STATUSES = {
     Audience.CONFIRMED: (RegistrationStatus.CONFIRMED,),
-    Audience.WAITING: (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING),
+    Audience.WAITING: (RegistrationStatus.WAITLISTED, RegistrationStatus.PENDING,
+                       RegistrationStatus.OFFERED),
 }
 
 

@@ -36,7 +36,8 @@ log = logging.getLogger(__name__)
 
 #: What is worth an SMS: short, and something the person must act on or know in time.
 SMS_KINDS = frozenset({MessageKind.REMINDER, MessageKind.EVENT_CHANGED,
-                       MessageKind.EVENT_CANCELLED, MessageKind.PROMOTED})
+                       MessageKind.EVENT_CANCELLED, MessageKind.PROMOTED,
+                       MessageKind.OFFER_MADE})
 #: Tries before a message that keeps meeting an outage is given up.
 MAX_ATTEMPTS = 5
 #: How long a claim holds a message; a worker that died frees it after this.
@@ -100,10 +101,11 @@ def queue_sms(registration: Registration, kind: MessageKind, language: str,
 
 def sms_text(sms: OutgoingSms, registration: Registration) -> str:
     """The words of the SMS, in the person's language, from the event as it is now."""
-    from koosloome.messaging.content import message_context
+    from koosloome.messaging.content import message_context, offer_deadline_text
 
     values = message_context(registration.event, sms.language, registration.name, "")
     values.update(sms.pending or {})
+    values["deadline"] = offer_deadline_text(registration, sms.language)
     with force_locale(sms.language):
         text = render_template("sms/message.txt", kind=sms.kind, **values)
     return " ".join(text.split())[:MAX_TEXT]

@@ -101,7 +101,7 @@ TIMED_CONSENTS = ("consent_privacy", "consent_health")
 
 #: A registration's own record, beside the person's details: shown to organisers and in the
 #: person's data download.
-RECORD_TIMES = ("created_at", "confirmed_at", "waitlisted_at", "cancelled_at",
+RECORD_TIMES = ("created_at", "confirmed_at", "waitlisted_at", "offer_expires_at", "cancelled_at",
                 "checked_in_at", "health_purged_at")
 
 HEALTH_FIELDS = tuple(f for f in PERSON_FIELDS if f.health)

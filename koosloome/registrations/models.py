@@ -31,21 +31,30 @@ MANAGE_LINK_PURPOSE = "manage-link:"
 
 
 class RegistrationStatus(enum.StrEnum):
-    """Where a registration stands; the first three hold (or wait for) a seat."""
+    """Where a registration stands; the first four hold (or wait for) a seat."""
 
     CONFIRMED = "confirmed"
     WAITLISTED = "waitlisted"
     PENDING = "pending"
+    #: A seat is held for the person until ``offer_expires_at``: they accept, or it lapses
+    #: and goes to the next in line (events with ``offer_hours``).
+    OFFERED = "offered"
     REJECTED = "rejected"
     CANCELLED = "cancelled"
+    #: An offer not accepted in time.
+    LAPSED = "lapsed"
 
 
 ACTIVE_STATUSES = (
     RegistrationStatus.CONFIRMED,
     RegistrationStatus.WAITLISTED,
     RegistrationStatus.PENDING,
+    RegistrationStatus.OFFERED,
 )
-_ACTIVE_SQL = "status IN ('confirmed', 'waitlisted', 'pending') AND email IS NOT NULL"
+#: Statuses that hold seats of the capacity.
+SEAT_STATUSES = (RegistrationStatus.CONFIRMED, RegistrationStatus.OFFERED)
+_ACTIVE_SQL = ("status IN ('confirmed', 'waitlisted', 'pending', 'offered') "
+               "AND email IS NOT NULL")
 
 
 class RegistrationSource(enum.StrEnum):
@@ -135,6 +144,8 @@ class Registration(TimestampMixin, Base):
     #: SHA-256 of the manage-link token, to find the registration a link belongs to.
     manage_token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     waitlisted_at: Mapped[datetime | None]
+    #: Until when an offered seat waits for the person's yes (status ``offered``).
+    offer_expires_at: Mapped[datetime | None]
     confirmed_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
     checked_in_at: Mapped[datetime | None]

@@ -16,6 +16,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from koosloome.boards.models import boards_open_to_event
 from koosloome.db import late_write_lock
@@ -25,6 +26,7 @@ from koosloome.events.trip_view import itinerary_view
 from koosloome.extensions import limiter
 from koosloome.feedback.models import feedback_open_for
 from koosloome.i18n import current_language
+from koosloome.messaging.content import offer_deadline_text
 from koosloome.messaging.invites import registration_calendar
 from koosloome.ratelimits import registration_rate_limit
 from koosloome.registrations import personal_data, services
@@ -39,6 +41,7 @@ from koosloome.registrations.models import (
 )
 from koosloome.registrations.summary import details_summary, manage_summary, next_steps
 from koosloome.seating import counts
+from koosloome.seating.offers import Acceptance, accept_offer
 
 bp = Blueprint("registrations", __name__)
 
@@ -138,6 +141,7 @@ def manage(token: str) -> str:
         feedback_open=feedback_open_for(registration),
         boards=boards_open_to_event(registration.event_id),
         itinerary=itinerary_view(registration.event, current_language()) if active else [],
+        deadline=offer_deadline_text(registration, current_language()),
     )
 
 
@@ -193,6 +197,33 @@ def cancel(token: str) -> ResponseReturnValue:
         return redirect(url_for(".manage", token=token))
     return render_template("registrations/cancel.html", registration=registration,
                            event=registration.event, token=token)
+
+
+@bp.route("/r/<token>/accept", methods=["GET", "POST"])
+def accept(token: str) -> ResponseReturnValue:
+    """Accept an offered place. The e-mail's link opens this page and the button accepts:
+    a GET never does, as mail scanners open links."""
+    registration = _registration_or_404(token)
+    if request.method == "POST":
+        outcome = accept_offer(registration)
+        message, category = ACCEPTANCE_FLASHES[outcome]
+        flash(str(message), category)
+        return redirect(url_for(".manage", token=token))
+    if registration.status is not RegistrationStatus.OFFERED:
+        return redirect(url_for(".manage", token=token))
+    return render_template("registrations/accept.html", registration=registration,
+                           event=registration.event, token=token,
+                           deadline=offer_deadline_text(registration, current_language()))
+
+
+#: What the person is told after pressing "Accept the place": (message, flash category).
+ACCEPTANCE_FLASHES = {
+    Acceptance.ACCEPTED: (_l("You accepted the place. See you there!"), "success"),
+    Acceptance.ALREADY: (_l("You have accepted this place already."), "success"),
+    Acceptance.LAPSED: (_l("We are sorry: the time to accept this place is over, and it has "
+                           "gone to the next person in line."), "error"),
+    Acceptance.NO_OFFER: (_l("There is no place offered to you to accept."), "error"),
+}
 
 
 @bp.route("/r/<token>/health-consent", methods=["GET", "POST"])

@@ -34,6 +34,7 @@ from koosloome.registrations.fields import PERSON_FIELDS, person_values
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import (
     ACTIVE_STATUSES,
+    SEAT_STATUSES,
     Answer,
     Registration,
     RegistrationNeed,
@@ -51,6 +52,7 @@ from koosloome.seating.lifecycle import (
     TransitionNotAllowed,
     allowed,
     change,
+    give_seat,
     invite_refresh,
     lock_event,
     move,
@@ -59,6 +61,7 @@ from koosloome.seating.lifecycle import (
     status_for_new,
     tell,
 )
+from koosloome.seating.offers import Acceptance, accept_offer
 
 Status = RegistrationStatus
 
@@ -407,15 +410,20 @@ def cancel(registration: Registration) -> list[Registration]:
 def change_status(registration: Registration, new_status: Status, by: User) -> list[Registration]:
     """An organiser approves, promotes, rejects or cancels; returns any promoted in turn.
 
-    Confirming needs a free seat (``EventFull`` otherwise); rejecting or cancelling a
-    confirmed registration frees its seats for the waiting list. Every decision is in the
-    audit log with who made it, whatever the path (page or API).
+    Confirming needs a free seat (``EventFull`` otherwise); on an event that makes offers it
+    offers the seat (to accept by the deadline), and confirming an offer accepts it for the
+    person (``OfferLapsed`` after its deadline). Rejecting or cancelling a registration that
+    holds a seat frees it for the waiting list. Every decision is in the audit log with who
+    made it, whatever the path (page or API).
     """
     before = registration.status
     if new_status is Status.CANCELLED:
         promoted = cancel(registration)
         _audit_decision(registration, before, by)
         return promoted
+    if new_status is Status.CONFIRMED and registration.status is Status.OFFERED:
+        _accept_for(registration, by)
+        return []
     event = lock_event(registration.event_id)
     db.session.refresh(registration)
     before = registration.status
@@ -423,13 +431,33 @@ def change_status(registration: Registration, new_status: Status, by: User) -> l
         return []
     if not allowed(registration.status, new_status):
         raise TransitionNotAllowed(f"{registration.status.value} → {new_status.value}")
-    freed = registration.status is Status.CONFIRMED
+    freed = registration.status in SEAT_STATUSES
     if new_status is Status.CONFIRMED and \
             seats_taken(event) + registration.seats > event.capacity:
         raise EventFull(event.id)
-    move(registration, new_status)
+    if new_status is Status.CONFIRMED and event.offer_hours:
+        if not give_seat(registration, event, utcnow()):
+            raise OfferLapsed(registration.id)  # the cut-off has passed: no offer can run
+    else:
+        move(registration, new_status)
     _audit_decision(registration, before, by)
     return promote_waiting(event) if freed else []
+
+
+class OfferLapsed(DomainError):
+    """The offer's time is over (or the event's cut-off has passed): nothing to accept."""
+
+    code = "offer_lapsed"
+    message = _l("The time to accept this place is over")
+
+
+def _accept_for(registration: Registration, by: User) -> None:
+    """An organiser says yes for the person (on the phone) before the deadline."""
+    before = registration.status
+    outcome = accept_offer(registration)
+    if outcome is Acceptance.LAPSED:
+        raise OfferLapsed(registration.id)
+    _audit_decision(registration, before, by)
 
 
 def _audit_decision(registration: Registration, before: Status, by: User) -> None:
@@ -460,7 +488,7 @@ def update_details(registration: Registration, data: RegistrationData) -> list[R
     extra_seats = data.seats - registration.seats
     if (
         extra_seats > 0
-        and registration.status is Status.CONFIRMED
+        and registration.status in SEAT_STATUSES
         and seats_taken(event) + extra_seats > event.capacity
     ):
         errors.setdefault("companion", []).append(

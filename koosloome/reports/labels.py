@@ -12,6 +12,8 @@ STATUS_LABELS = {
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
     RegistrationStatus.WAITLISTED: _l("On the waiting list"),
     RegistrationStatus.PENDING: _l("Waiting for approval"),
+    RegistrationStatus.OFFERED: _l("Offered a place, to accept"),
+    RegistrationStatus.LAPSED: _l("Offer not accepted in time"),
     RegistrationStatus.REJECTED: _l("Rejected"),
     RegistrationStatus.CANCELLED: _l("Cancelled"),
 }

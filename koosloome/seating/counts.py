@@ -13,18 +13,21 @@ from sqlalchemy import case, func, select
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus
 from koosloome.extensions import db
-from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.registrations.models import SEAT_STATUSES, Registration, RegistrationStatus
 
 
 @dataclass(frozen=True)
 class SeatCount:
-    """Seats held by confirmed registrations, and waiting-list and pending sizes."""
+    """Seats held (by confirmed registrations and open offers), and waiting-list and pending
+    sizes."""
 
     taken: int = 0
     waiting: int = 0
     pending: int = 0
     #: confirmed registrations (people, not seats)
     confirmed: int = 0
+    #: open offers (people), whose seats are in ``taken`` until they lapse
+    offered: int = 0
 
 
 def seat_counts(event_ids: Iterable[int]) -> dict[int, SeatCount]:
@@ -37,18 +40,20 @@ def seat_counts(event_ids: Iterable[int]) -> dict[int, SeatCount]:
         select(
             Registration.event_id,
             func.coalesce(
-                func.sum(case((status == RegistrationStatus.CONFIRMED, Registration.seats))), 0
+                func.sum(case((status.in_(SEAT_STATUSES), Registration.seats))), 0
             ),
             func.count(case((status == RegistrationStatus.WAITLISTED, 1))),
             func.count(case((status == RegistrationStatus.PENDING, 1))),
             func.count(case((status == RegistrationStatus.CONFIRMED, 1))),
+            func.count(case((status == RegistrationStatus.OFFERED, 1))),
         )
         .where(Registration.event_id.in_(ids))
         .group_by(Registration.event_id)
     )
     counts = {event_id: SeatCount() for event_id in ids}
-    for event_id, taken, waiting, pending, confirmed in rows:
-        counts[event_id] = SeatCount(int(taken), int(waiting), int(pending), int(confirmed))
+    for event_id, taken, waiting, pending, confirmed, offered in rows:
+        counts[event_id] = SeatCount(int(taken), int(waiting), int(pending), int(confirmed),
+                                     int(offered))
     return counts
 
 

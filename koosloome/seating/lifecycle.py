@@ -9,6 +9,7 @@ since production runs several processes. Functions flush, never commit.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -27,6 +28,7 @@ from koosloome.registrations.models import (
     RegistrationStatus,
 )
 from koosloome.seating.counts import RegistrationState, registration_state, seat_counts
+from koosloome.seating.deadlines import offer_deadline
 
 Status = RegistrationStatus
 Kind = MessageKind
@@ -66,6 +68,14 @@ TRANSITIONS: dict[tuple[Status | None, Status], Effect] = {
     (Status.PENDING, Status.CANCELLED): Effect(Kind.CANCELLED, Calendar.NONE),
     (Status.WAITLISTED, Status.CANCELLED): Effect(Kind.CANCELLED, Calendar.NONE),
     (Status.CONFIRMED, Status.CANCELLED): Effect(Kind.CANCELLED, Calendar.CANCEL),
+    # Offers (events with ``offer_hours``): the seat is held, the invitation comes with the yes.
+    (Status.WAITLISTED, Status.OFFERED): Effect(Kind.OFFER_MADE, Calendar.NONE),
+    (Status.PENDING, Status.OFFERED): Effect(Kind.OFFER_MADE, Calendar.NONE),
+    (Status.OFFERED, Status.CONFIRMED): Effect(Kind.OFFER_ACCEPTED, Calendar.REQUEST),
+    (Status.OFFERED, Status.LAPSED): Effect(Kind.OFFER_LAPSED, Calendar.NONE),
+    (Status.OFFERED, Status.CANCELLED): Effect(Kind.CANCELLED, Calendar.NONE),
+    (Status.OFFERED, Status.REJECTED): Effect(
+        Kind.REGISTRATION_DECLINED, Calendar.NONE, for_application=Kind.APPLICATION_REJECTED),
 }
 #: Erasure is no status (the row goes): it confirms, and withdraws any invitation.
 ERASURE = Effect(Kind.ERASED, Calendar.CANCEL)
@@ -98,6 +108,8 @@ def _stamp(registration: Registration, status: Status) -> None:
         registration.waitlisted_at = now
     elif status is Status.CANCELLED:
         registration.cancelled_at = now
+    if status is not Status.OFFERED:
+        registration.offer_expires_at = None
 
 
 def change(registration: Registration, new: Status) -> Effect:
@@ -154,7 +166,7 @@ def lock_event(event_id: int) -> Event:
 
 
 def seats_taken(event: Event) -> int:
-    """Seats held by confirmed registrations (call with the event locked)."""
+    """Seats held by confirmed registrations and open offers (call with the event locked)."""
     return seat_counts([event.id])[event.id].taken
 
 
@@ -170,12 +182,18 @@ def status_for_new(event: Event, seats: int, source: RegistrationSource) -> Stat
 
 
 def promote_waiting(event: Event) -> list[Registration]:
-    """Give freed seats to the first waiting registrations whose seats fit (event locked).
+    """Give freed seats to the first waiting registrations whose seats fit (event locked):
+    at once, or as offers to accept by a deadline when the event makes offers (whose
+    lapsed offers go first, so their seats pass on too).
 
-    Nobody is promoted for an event that is over or cancelled.
+    Nobody is promoted for an event that is over or cancelled, and no offer is made past the
+    event's cut-off (the organisers decide then).
     """
     if registration_state(event) in (RegistrationState.PAST, RegistrationState.CANCELLED):
         return []
+    now = utcnow()
+    if event.offer_hours:
+        lapse_expired_offers(event, now)
     free = event.capacity - seats_taken(event)
     promoted: list[Registration] = []
     if free <= 0:
@@ -187,12 +205,42 @@ def promote_waiting(event: Event) -> list[Registration]:
     ).all()
     for registration in waiting:
         if registration.seats <= free:
-            move(registration, Status.CONFIRMED)
+            if not give_seat(registration, event, now):
+                break
             free -= registration.seats
             promoted.append(registration)
             if free == 0:
                 break
     return promoted
+
+
+def give_seat(registration: Registration, event: Event, now: datetime) -> bool:
+    """Confirm ``registration``, or offer it the seat when ``event`` makes offers; False when
+    an offer would end at once (the cut-off has passed). Event locked."""
+    if not event.offer_hours:
+        move(registration, Status.CONFIRMED)
+        return True
+    deadline = offer_deadline(event, now)
+    if deadline is None:
+        return False
+    registration.offer_expires_at = deadline
+    effect = change(registration, Status.OFFERED)
+    tell(registration, effect, deadline=deadline.isoformat())
+    return True
+
+
+def lapse_expired_offers(event: Event, now: datetime) -> list[Registration]:
+    """Offers of ``event`` not accepted by their deadline lapse (event locked); the person is
+    told. Their seats are free again for ``promote_waiting``."""
+    expired = db.session.scalars(
+        select(Registration)
+        .where(Registration.event_id == event.id, Registration.status == Status.OFFERED,
+               Registration.offer_expires_at <= now)
+        .order_by(Registration.offer_expires_at, Registration.id)
+    ).all()
+    for registration in expired:
+        move(registration, Status.LAPSED)
+    return list(expired)
 
 
 # --- Whole events -----------------------------------------------------------------------------

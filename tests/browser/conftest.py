@@ -120,9 +120,12 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         db.session.add(cancelled)
         db.session.commit()
         group = db.session.scalars(select(RegistrationGroup)).one()
+        offered = db.session.scalars(select(Registration).where(
+            Registration.status == RegistrationStatus.OFFERED).order_by(Registration.id)).first()
         extra_tokens = {"past_token": past_registration.manage_token,
                         "cancelled_token": cancelled.manage_token,
                         "group_token": group.manage_token,
+                        "offered_token": offered.manage_token,
                         "group_member": group.members[0].id}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

@@ -42,6 +42,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "registrations.manage": ("/r/{token}", "anonymous"),
     "registrations.edit": ("/r/{token}/edit", "anonymous"),
     "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
+    "registrations.accept": ("/r/{offered_token}/accept", "anonymous"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
     "registrations.erase": ("/r/{token}/erase", "anonymous"),
@@ -106,6 +107,8 @@ EXTRA_PAGES = [
     ("/events/oppereis-austria", "anonymous"),  # study trip by application
     ("/", "staff"),  # public pages with the staff menu
     ("/r/{token}?new=1", "anonymous"),  # confirmation panel
+    ("/r/{offered_token}", "anonymous"),  # a place offered, with its deadline and button
+    ("/events/oppereis-tsehhi", "anonymous"),  # trip with offers out
     ("/g/{group_token}?new=1", "anonymous"),  # the group's confirmation panel
     ("/admin/registrations/{group_member}", "staff"),  # with the group's contact
     ("/r/{cancelled_token}", "anonymous"),  # cancelled: over, with "register again"

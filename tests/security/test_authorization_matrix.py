@@ -109,7 +109,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         itinerary_api.get_itinerary"""),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
-        registrations.erase feedback.personal groups.manage groups.cancel"""),
+        registrations.erase feedback.personal groups.manage groups.cancel
+        registrations.accept"""),
     (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
         accounts.sign_out_everywhere"""),
     (OWN_PARTNER, "arrangements.edit_volunteer"),

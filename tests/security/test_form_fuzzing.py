@@ -135,6 +135,9 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
     trip.itinerary.append(trip_day)
     db.session.commit()
+    offered = factories.make_registration(
+        factories.make_event(offer_hours=48), status=RegistrationStatus.OFFERED,
+        offer_expires_at=utcnow() + timedelta(days=1))
     return World(staff=staff, public=public, ids={
         "event": event.id, "slug": event.slug, "draft": draft.id, "venue": event.venue_id,
         "question": event.questions[0].id, "agenda": event.agenda[0].id,
@@ -145,6 +148,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "volunteer": volunteer.id, "rider": person.id, "own_idea": own.id, "their_idea": theirs.id,
         "voter_idea": voter_idea.id, "group_token": group.manage_token,
         "trip": trip.id, "trip_day": trip_day.id, "trip_stop": trip_day.stops[0].id,
+        "offered_token": offered.manage_token,
     })
 
 
@@ -256,6 +260,7 @@ ROUTES: dict[str, Route] = {
     "groups.register": Route("/events/{slug}/group", public=True, valid=GROUP_VALID),
     "groups.cancel": Route("/g/{group_token}/cancel", public=True),
     "registrations.cancel": Route("/r/{token}/cancel", public=True),
+    "registrations.accept": Route("/r/{offered_token}/accept", public=True),
     "registrations.withdraw_consent": Route("/r/{token}/health-consent", public=True),
     "registrations.erase": Route("/r/{token}/erase", public=True),
     "feedback.personal": Route("/r/{token}/feedback", public=True),
