@@ -85,6 +85,9 @@ class Config:
     #: Days after an event ends before its health data (access needs, diets, transport…) is
     #: deleted by ``flask privacy purge``.
     HEALTH_DATA_RETENTION_DAYS = 30
+    #: Days after a trip ends before the travellers' travel details (document, date of
+    #: birth, emergency contact) are deleted by ``flask privacy purge``.
+    TRAVEL_DETAILS_RETENTION_DAYS = 14
     #: Staff get a digest of the arrangements still open this many days before an event.
     ARRANGEMENT_DIGEST_DAYS = (7, 2)
     #: Months after an event ends before its registrations are anonymised; the LEADER evidence

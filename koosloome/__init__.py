@@ -103,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.registrations.routes import bp as registrations_bp
     from koosloome.reports.routes import bp as reports_bp
     from koosloome.site.routes import bp as site_bp
+    from koosloome.trips.api import bp as trips_api_bp
+    from koosloome.trips.routes import bp as trips_bp
     from koosloome.venues.api import bp as venues_api_bp
     from koosloome.venues.routes import bp as venues_bp
 
@@ -115,6 +117,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(event_admin_bp)
     app.register_blueprint(itinerary_bp)
     app.register_blueprint(itinerary_api_bp)
+    app.register_blueprint(trips_bp)
+    app.register_blueprint(trips_api_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(evidence_bp)

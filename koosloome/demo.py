@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -62,6 +62,7 @@ from koosloome.registrations.models import (
     RegistrationSource,
     RegistrationStatus,
 )
+from koosloome.trips.models import DocumentType, RoomChoice, TravelDetails
 from koosloome.venues.models import VENUE_FIELDS, Entrance, HearingLoop, Venue
 
 DEMO_ADMIN_EMAIL = "admin@koosloome.example"
@@ -311,6 +312,13 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "ends_at": _local(tz, 62, 22),
             "capacity": 20,
             "registration_closes_at": _local(tz, 40, 23, 59),
+            # The chosen have three days to say yes; the flights are booked 45 days ahead.
+            "offer_hours": 72,
+            "offer_cutoff_at": _local(tz, 45, 16),
+            "travel_details": True,
+            # The study-trip line of the budget, 13 000 €, for 20 travellers; nothing to pay.
+            "cost_per_person": Decimal("650.00"),
+            "own_contribution": Decimal("0.00"),
             "venue": "tartu-bussijaam",
             "access_notes_et": "Buss on tõstukiga. Külastuskohtades tuleb kõndida kuni 500 m; "
             "ühes kohas on trepp ilma liftita.",
@@ -339,6 +347,7 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             # Three days to say yes; the flights are booked two weeks before, so no later.
             "offer_hours": 72,
             "offer_cutoff_at": _local(tz, 21, 16),
+            "travel_details": True,
             "venue": "tartu-bussijaam",
             "access_contact_name": "Tiina Saar",
             "access_contact_phone": "+372 5555 5678",
@@ -372,29 +381,25 @@ def _voru_agenda(tz: ZoneInfo) -> list[dict[str, Any]]:
     ]
 
 
+#: What the organisers choose the travellers by; the travel details (document, date of birth,
+#: room) are asked only of those who accept a place, after it (``trips``).
 STUDY_TRIP_QUESTIONS = [
     {
-        "kind": QuestionKind.SHORT_TEXT,
-        "label_et": "Nimi nagu isikut tõendavas dokumendis",
-        "label_en": "Name as in your ID document",
+        "kind": QuestionKind.LONG_TEXT,
+        "label_et": "Miks soovid õppereisile tulla?",
+        "label_en": "Why would you like to come on the study trip?",
         "required": True,
     },
     {
-        "kind": QuestionKind.DATE,
-        "label_et": "Sünniaeg (reisikindlustuse jaoks)",
-        "label_en": "Date of birth (for travel insurance)",
+        "kind": QuestionKind.LONG_TEXT,
+        "label_et": "Kuidas kasutad õpitut oma kogukonnas või organisatsioonis?",
+        "label_en": "How will you use what you learn in your community or organisation?",
         "required": True,
-        "sensitive": True,
     },
     {
-        "kind": QuestionKind.SINGLE_CHOICE,
-        "label_et": "Majutus",
-        "label_en": "Accommodation",
-        "required": True,
-        "choices": [
-            {"value": "single", "et": "Eraldi tuba", "en": "Single room"},
-            {"value": "shared", "et": "Jagan tuba", "en": "Shared room"},
-        ],
+        "kind": QuestionKind.YES_NO,
+        "label_et": "Kas oled varem osalenud mõnes LEADER-projektis?",
+        "label_en": "Have you taken part in a LEADER project before?",
     },
 ]
 
@@ -456,6 +461,21 @@ def _ensure_events(tz: ZoneInfo, orgs: dict[str, Organisation]) -> tuple[dict[st
         events[spec["slug"]] = event
     db.session.flush()
     return events, created
+
+
+def _travel_details(trip: Event) -> None:
+    """One of the two who hold a place has given their travel details; the other not yet."""
+    first = db.session.scalars(select(Registration).where(
+        Registration.event_id == trip.id, Registration.status == RegistrationStatus.CONFIRMED)
+        .order_by(Registration.id)).first()
+    if first is None:
+        return
+    db.session.add(TravelDetails(
+        registration_id=first.id, event_id=trip.id, document_name=first.name.upper(),
+        date_of_birth=date(1958, 6, 14), document_type=DocumentType.ID_CARD,
+        document_expiry=date(datetime.now().year + 4, 3, 1), emergency_name="Malle Lepik",
+        emergency_phone="+372 5111 2233", ehic=True, room=RoomChoice.EITHER,
+        bus_needs="Istekoht ukse lähedal", diet=""))
 
 
 def _austria_itinerary(tz: ZoneInfo) -> list[TripDay]:
@@ -575,6 +595,8 @@ def _ensure_registrations(events: dict[str, Event]) -> int:
                   offer_expires_at=utcnow() + timedelta(hours=3))
     for i in (9, 10):
         _registration(czechia, i, RegistrationStatus.WAITLISTED)
+    db.session.flush()
+    _travel_details(czechia)
     past = events["vabatahtlike-seminar-elva"]
     for i in range(3, 9):
         _registration(past, i, RegistrationStatus.CONFIRMED, checked_in_at=past.starts_at)

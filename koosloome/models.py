@@ -40,6 +40,7 @@ from koosloome.messaging.models import (
 )
 from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
+from koosloome.trips.models import TravelDetails, TripCost
 from koosloome.venues.models import Venue
 
 __all__ = [
@@ -78,6 +79,8 @@ __all__ = [
     "RegistrationNotice",
     "Role",
     "Theme",
+    "TravelDetails",
+    "TripCost",
     "TripDay",
     "TripStop",
     "User",

@@ -15,6 +15,7 @@ from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
 from koosloome.registrations.models import RegistrationSource, RegistrationStatus
+from koosloome.trips.openapi import TRAVEL_PATHS, TRAVEL_SCHEMAS
 from koosloome.venues.openapi import VENUE_PATHS, VENUE_SCHEMAS
 
 STRING = {"type": "string"}
@@ -95,6 +96,10 @@ def _event() -> dict[str, Any]:
             "registration_closes_at": NULLABLE_DATETIME,
             "offer_hours": {"type": ["integer", "null"]},
             "offer_cutoff_at": NULLABLE_DATETIME,
+            "travel_details": {"type": "boolean"},
+            "travel_document_number": {"type": "boolean"},
+            "cost_per_person": {"type": ["string", "null"]},
+            "own_contribution": {"type": ["string", "null"]},
             "revision": INTEGER, "url": {"type": "string", "format": "uri"},
         },
         "required": ["id", "slug", "kind", "status", "title_et", "starts_at", "ends_at",
@@ -127,6 +132,14 @@ def _event_input(required: list[str]) -> dict[str, Any]:
                             "person's yes before it goes to the next; null: given at once"},
             "offer_cutoff_at": {**NULLABLE_DATETIME, "description": "No offer runs past this "
                                 "(a trip's booking or payment deadline)"},
+            "cost_per_person": {"type": ["number", "string", "null"], "description": "What the "
+                                "trip costs per traveller, shown before a place is accepted"},
+            "own_contribution": {"type": ["number", "string", "null"], "description": "The "
+                                 "traveller's own part of it"},
+            "travel_details": {"type": "boolean", "description": "Ask those who accept a "
+                               "place for their travel details"},
+            "travel_document_number": {"type": "boolean", "description": "The carrier needs "
+                                       "the travel document's number"},
             "feedback_url": {"type": "string", "format": "uri"},
             "actual_cost": {"type": ["number", "string"]},
             "co_organiser": {"enum": ["vpk", "tas"]},
@@ -315,7 +328,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
-                  **ITINERARY_PATHS,
+                  **ITINERARY_PATHS, **TRAVEL_PATHS,
                   **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -331,6 +344,7 @@ def openapi_document() -> dict[str, Any]:
                 **CALL_SCHEMAS,
                 **GROUP_SCHEMAS,
                 **ITINERARY_SCHEMAS,
+                **TRAVEL_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

@@ -54,6 +54,12 @@ def event_json(event: Event, seats: SeatCount) -> dict[str, Any]:
         "registration_closes_at": iso(event.registration_closes_at),
         "offer_hours": event.offer_hours,
         "offer_cutoff_at": iso(event.offer_cutoff_at),
+        "travel_details": event.travel_details,
+        "cost_per_person": str(event.cost_per_person) if event.cost_per_person is not None
+        else None,
+        "own_contribution": str(event.own_contribution) if event.own_contribution is not None
+        else None,
+        "travel_document_number": event.travel_document_number,
         "revision": event.revision,
         "url": f"{current_app.config['BASE_URL']}/events/{event.slug}",
     }

@@ -8,7 +8,16 @@ from datetime import date, datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.db import Base, TimestampMixin, enum_column
@@ -90,6 +99,15 @@ class Event(TimestampMixin, Base):
     offer_hours: Mapped[int | None]
     #: No offer runs past this (the trip's booking or payment cut-off).
     offer_cutoff_at: Mapped[datetime | None]
+    #: What the trip costs per traveller, and the part the traveller pays (shown before
+    #: they accept a place); empty when not stated.
+    cost_per_person: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    own_contribution: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    #: Those who accept a place are asked for their travel details (a trip abroad).
+    travel_details: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: The carrier needs the travel document's number too (asked only then).
+    travel_document_number: Mapped[bool] = mapped_column(default=False,
+                                                         server_default=false())
     #: Raised on every change of time or place: the SEQUENCE of calendar invites.
     revision: Mapped[int] = mapped_column(default=0)
     reminder_days: Mapped[int] = mapped_column(default=2)

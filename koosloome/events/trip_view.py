@@ -157,3 +157,11 @@ def itinerary_lines(event: Event, language: str) -> list[str]:
                 lines.append("  " + _("Night: %(place)s", place=day.overnight))
     return lines
 
+
+
+def day_labels(event: Event, language: str = "et") -> list[tuple[str, str]]:
+    """Each itinerary day as (its date, "Day 2: Stockholm"), for day-by-day sheets."""
+    with force_locale(language):
+        return [(day.date, _("Day %(number)s", number=day.number)
+                 + (f": {day.title}" if day.title else ""))
+                for day in itinerary_view(event, language)]

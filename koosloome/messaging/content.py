@@ -24,7 +24,7 @@ from koosloome.events.trip_view import itinerary_lines
 from koosloome.extensions import db
 from koosloome.feedback.models import feedback_open_for
 from koosloome.groups.models import RegistrationGroup, group_of
-from koosloome.i18n import format_long_date, format_span, format_time
+from koosloome.i18n import format_long_date, format_money, format_span, format_time
 from koosloome.messaging.calendars import calendar_entry, event_url, location_text
 from koosloome.messaging.calls import call_script
 from koosloome.messaging.ical import Person
@@ -131,6 +131,19 @@ def offer_deadline_text(registration: Registration, language: str) -> str:
                  time=format_time(deadline))
 
 
+def price_text(event: Event, language: str) -> str:
+    """What the trip costs and the traveller's part, told before they accept; "" if unset."""
+    if event.cost_per_person is None:
+        return ""
+    with force_locale(language):
+        cost = _("The trip costs %(cost)s per traveller.",
+                 cost=format_money(event.cost_per_person, language))
+        part = (_("You pay %(part)s of it yourself; the project pays the rest.",
+                  part=format_money(event.own_contribution, language))
+                if event.own_contribution else _("The project pays it all: you pay nothing."))
+    return f"{cost} {part}"
+
+
 def subject_for(kind: MessageKind, language: str, context: dict[str, Any]) -> str:
     """The subject line of a message of ``kind`` (an organiser's message brings its own)."""
     if kind is MessageKind.ORGANISER_MESSAGE:
@@ -180,6 +193,7 @@ def render_registration_message(
     values = message_context(event, language, registration.name, registration.manage_url)
     values.update(context)
     values["deadline"] = offer_deadline_text(registration, language)
+    values["price"] = price_text(event, language)
     group = group_of(registration) if values.get("via_contact") else None
     if group is not None:
         # To the contact who registered a member without e-mail: greet the contact, say whom

@@ -30,5 +30,7 @@ def purge_command(dry_run: bool) -> None:
         f"({policy.health_days} days after the event), "
         f"{result.emails_deleted_total} sent e-mail(s); "
         f"anonymised {result.anonymised_total} registration(s) "
-        f"({policy.personal_months} months after the event)."
+        f"({policy.personal_months} months after the event); "
+        f"travel details of {result.travel_deleted_total} traveller(s) "
+        f"({policy.travel_days} days after the trip)."
     )

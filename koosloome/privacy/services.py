@@ -38,6 +38,7 @@ from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.registrations.personal_data import clear_health_data
 from koosloome.settings import ConfigError
+from koosloome.trips.models import TravelDetails
 
 ANONYMISED_NAME = "anonymised"
 #: Answers of these kinds may hold anything a person typed; choices and yes/no are kept as
@@ -53,6 +54,8 @@ class RetentionPolicy:
 
     health_days: int
     personal_months: int
+    #: Travel details (document, date of birth, emergency contact) after a trip.
+    travel_days: int = 14
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> RetentionPolicy:
@@ -60,8 +63,9 @@ class RetentionPolicy:
         policy = cls(
             health_days=int(config["HEALTH_DATA_RETENTION_DAYS"]),
             personal_months=int(config["PERSONAL_DATA_RETENTION_MONTHS"]),
+            travel_days=int(config.get("TRAVEL_DETAILS_RETENTION_DAYS", 14)),
         )
-        if policy.health_days < 0 or policy.personal_months < 0:
+        if min(policy.health_days, policy.personal_months, policy.travel_days) < 0:
             raise ConfigError("retention periods cannot be negative")
         return policy
 
@@ -95,6 +99,12 @@ class PurgeResult:
     health_purged: Counter[int] = field(default_factory=Counter)
     emails_deleted: Counter[int] = field(default_factory=Counter)
     anonymised: Counter[int] = field(default_factory=Counter)
+    travel_deleted: Counter[int] = field(default_factory=Counter)
+
+    @property
+    def travel_deleted_total(self) -> int:
+        """Travellers whose travel details were deleted in this run."""
+        return sum(self.travel_deleted.values())
 
     @property
     def health_purged_total(self) -> int:
@@ -207,13 +217,28 @@ def _anonymise_groups(cutoff: datetime, now: datetime) -> None:
         group.anonymised_at = now
 
 
+def purge_travel_details(now: datetime, days: int) -> Counter[int]:
+    """Delete the travel details of trips that ended ``days`` or more ago; per event, how
+    many went."""
+    ended = select(Event.id).where(Event.ends_at <= now - timedelta(days=days))
+    counts: Counter[int] = Counter(dict(db.session.execute(
+        select(TravelDetails.event_id, func.count()).where(TravelDetails.event_id.in_(ended))
+        .group_by(TravelDetails.event_id)).all()))
+    if counts:
+        db.session.execute(delete(TravelDetails).where(TravelDetails.event_id.in_(list(counts)))
+                           .execution_options(synchronize_session=False))
+    return counts
+
+
 def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeResult:
     """Run both retention steps and write one audit entry per event touched, plus a summary."""
     result = PurgeResult()
     purge_health_data(now, policy, result)
+    result.travel_deleted.update(purge_travel_details(now, policy.travel_days))
     anonymise_registrations(now, policy, result)
     db.session.flush()
-    touched = set(result.health_purged) | set(result.emails_deleted) | set(result.anonymised)
+    touched = (set(result.health_purged) | set(result.emails_deleted) | set(result.anonymised)
+               | set(result.travel_deleted))
     for event_id in sorted(touched):
         audit.record(
             "privacy_purge",
@@ -224,6 +249,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
             health_purged=result.health_purged[event_id],
             emails_deleted=result.emails_deleted[event_id],
             anonymised=result.anonymised[event_id],
+            travel_deleted=result.travel_deleted[event_id],
         )
     audit.record(
         "privacy_purge_run",
@@ -231,6 +257,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
         health_purged=result.health_purged_total,
         emails_deleted=result.emails_deleted_total,
         anonymised=result.anonymised_total,
+        travel_deleted=result.travel_deleted_total,
         events=len(touched),
         health_days=policy.health_days,
         personal_months=policy.personal_months,

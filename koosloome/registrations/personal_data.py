@@ -20,6 +20,7 @@ from koosloome.messaging.outbox import forget_messages
 from koosloome.registrations.fields import CLEARED_HEALTH_FIELDS, RECORD_TIMES, person_values
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from koosloome.seating.lifecycle import change, lock_event, promote_waiting
+from koosloome.trips.models import travel_of, travel_values
 
 
 def clear_health_data(registration: Registration, purged_at: datetime | None) -> None:
@@ -70,7 +71,14 @@ def personal_data(registration: Registration) -> dict[str, Any]:
         "registered_by": _group_contact(registration),
         **{name: _when(getattr(registration, name)) for name in RECORD_TIMES},
         "internal_note": registration.internal_note,
+        "travel": _travel(registration),
     }
+
+
+def _travel(registration: Registration) -> dict[str, object] | None:
+    """The travel details given for a trip, as stored."""
+    details = travel_of(registration)
+    return travel_values(details) if details is not None else None
 
 
 def _group_contact(registration: Registration) -> dict[str, Any] | None:

@@ -42,6 +42,7 @@ from koosloome.registrations.models import (
 from koosloome.registrations.summary import details_summary, manage_summary, next_steps
 from koosloome.seating import counts
 from koosloome.seating.offers import Acceptance, accept_offer
+from koosloome.trips.models import asks_for_travel, travel_of
 
 bp = Blueprint("registrations", __name__)
 
@@ -142,6 +143,8 @@ def manage(token: str) -> str:
         boards=boards_open_to_event(registration.event_id),
         itinerary=itinerary_view(registration.event, current_language()) if active else [],
         deadline=offer_deadline_text(registration, current_language()),
+        travel_asked=asks_for_travel(registration),
+        travel_given=travel_of(registration) is not None,
     )
 
 

@@ -125,8 +125,20 @@ class _SheetPDF(ReportPDF):
         self.page_footer(f"{PROJECT_NAME} · {self.labels['heading']}")
 
 
-def attendance_pdf(sheet: AttendanceSheet) -> bytes:
-    """The A4 sheet: registered people, then blank rows, then the organiser's signature."""
+def sheets_for_days(sheet: AttendanceSheet, days: list[tuple[str, str]]) -> list[
+        AttendanceSheet]:
+    """One sheet per day of a trip, ``days`` as (date, heading): the funder wants each day's
+    signatures, and the people are the same every day."""
+    return [AttendanceSheet(title=f"{sheet.title} – {heading}" if heading else sheet.title,
+                            date=date, place=sheet.place, organiser=sheet.organiser,
+                            rows=sheet.rows, mark_checked_in=False, blank_rows=0)
+            for date, heading in days]
+
+
+def attendance_pdf(*sheets: AttendanceSheet) -> bytes:
+    """The A4 sheets (one after another, each from a new page): registered people, then
+    blank rows, then the organiser's signature."""
+    sheet = sheets[0]
     with force_locale("et"):
         labels = {
             "heading": _("Attendance list"),
@@ -148,7 +160,15 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     pdf = _SheetPDF(sheet, widths, headings, labels)
     pdf.set_title(f"{labels['heading']}: {sheet.title}")
     pdf.set_author(sheet.organiser)
-    pdf.add_page()
+    for each in sheets:
+        pdf.sheet = each
+        pdf.add_page()
+        _draw_sheet(pdf, each, widths, labels)
+    return bytes(pdf.output())
+
+
+def _draw_sheet(pdf: _SheetPDF, sheet: AttendanceSheet, widths: list[float],
+                labels: dict[str, str]) -> None:
     number = 0
     for number, row in enumerate(sheet.rows, start=1):
         cells = [str(number), row.name, row.organisation, row.municipality]
@@ -162,4 +182,3 @@ def attendance_pdf(sheet: AttendanceSheet) -> bytes:
     pdf.ln(10)
     pdf.set_font(FONT, "", 10)
     pdf.cell(0, 8, f"{labels['signature']}: " + "_" * 40, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())

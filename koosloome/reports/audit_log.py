@@ -39,6 +39,10 @@ ACTION_LABELS = {
     "event.agenda.add": _l("Added a programme item"),
     "event.agenda.remove": _l("Removed a programme item"),
     "event.itinerary.day": _l("Added or changed a day of the itinerary"),
+    "trip.cost.add": _l("Added a cost of the trip"),
+    "trip.cost.remove": _l("Removed a cost of the trip"),
+    "trip.travel_details.view": _l("Looked at the travellers' travel details"),
+    "trip.travel_details.export": _l("Downloaded the travellers' travel details"),
     "event.itinerary.day_removed": _l("Removed a day of the itinerary"),
     "event.itinerary.stop": _l("Added or changed a stop of the itinerary"),
     "event.itinerary.stop_removed": _l("Removed a stop of the itinerary"),
@@ -123,6 +127,9 @@ DETAIL_LABELS = {
     "organisation": _l("Organisation"),
     "kind": _l("Kind"),
     "day": _l("Day"),
+    "travel_deleted": _l("Travel details deleted"),
+    "amount": _l("Amount"),
+    "travellers": _l("Travellers"),
     "place": _l("Place"),
 }
 

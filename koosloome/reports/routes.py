@@ -25,11 +25,12 @@ from koosloome.arrangements import services as arrangements
 from koosloome.arrangements.kinds import STATUS_LABELS
 from koosloome.downloads import content_disposition
 from koosloome.events.models import Event
+from koosloome.events.trip_view import day_labels as trip_day_labels
 from koosloome.i18n import current_language
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.reports import audit_log as audit_log_service
 from koosloome.reports import leader, needs, participants
-from koosloome.reports.attendance import attendance_pdf, sheet_for_event
+from koosloome.reports.attendance import attendance_pdf, sheet_for_event, sheets_for_days
 from koosloome.reports.exports import registrations_sheet
 from koosloome.reports.forms import AuditFilterForm, LeaderReportForm
 from koosloome.reports.leader_pdf import leader_pdf
@@ -66,7 +67,11 @@ def attendance_sheet(event_id: int) -> ResponseReturnValue:
                  object_id=event.id, event_id=event.id, checked_in=marked)
     event = _managed_event(event_id)
     data = participants.load(event, attending_only=True)
-    pdf = attendance_pdf(sheet_for_event(data, mark_checked_in=marked))
+    sheet = sheet_for_event(data, mark_checked_in=marked)
+    days = trip_day_labels(event)
+    # A trip's sheet is signed day by day (unless the check-ins are asked for).
+    pdf = attendance_pdf(*sheets_for_days(sheet, days)) if days and not marked \
+        else attendance_pdf(sheet)
     suffix = "-checked-in" if marked else ""
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": content_disposition(f"{event.slug}-attendance{suffix}.pdf")

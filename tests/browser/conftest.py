@@ -122,10 +122,17 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         group = db.session.scalars(select(RegistrationGroup)).one()
         offered = db.session.scalars(select(Registration).where(
             Registration.status == RegistrationStatus.OFFERED).order_by(Registration.id)).first()
+        czechia = db.session.scalars(select(Event).where(Event.slug == "oppereis-tsehhi")).one()
+        traveller = db.session.scalars(select(Registration).where(
+            Registration.event_id == czechia.id,
+            # the second of the two going: the demo has no travel details from them yet
+            Registration.status == RegistrationStatus.CONFIRMED)
+            .order_by(Registration.id.desc())).first()
         extra_tokens = {"past_token": past_registration.manage_token,
                         "cancelled_token": cancelled.manage_token,
                         "group_token": group.manage_token,
                         "offered_token": offered.manage_token,
+                        "traveller_token": traveller.manage_token, "czechia": czechia.id,
                         "group_member": group.members[0].id}
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)

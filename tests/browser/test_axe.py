@@ -43,6 +43,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "registrations.edit": ("/r/{token}/edit", "anonymous"),
     "registrations.cancel": ("/r/{token}/cancel", "anonymous"),
     "registrations.accept": ("/r/{offered_token}/accept", "anonymous"),
+    "trips.travel": ("/r/{traveller_token}/travel", "anonymous"),
+    "trips.travel_list": ("/admin/events/{czechia}/travel", "staff"),
+    "trips.costs": ("/admin/events/{trip}/costs", "staff"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
     "registrations.erase": ("/r/{token}/erase", "anonymous"),
@@ -132,6 +135,7 @@ ERROR_STATES = [
     ("/lost-link", "main form button[type=submit]"),
     ("/events/eakate-kaasamine-voru/group", "main form button[type=submit]:not([name])"),
     ("/forgot-password", "main form button[type=submit]"),
+    ("/r/{traveller_token}/travel", "main form button[type=submit]"),
 ]
 #: staff forms that show errors when sent as they stand: (path, submit selector)
 STAFF_ERROR_STATES = [
@@ -143,6 +147,7 @@ STAFF_ERROR_STATES = [
     ("/admin/venues/new", "main form button[type=submit]"),
     ("/admin/volunteers/new", "main form button[type=submit]"),
     ("/admin/events/{trip}/itinerary/days/{trip_day}/stops", "main form button[type=submit]"),
+    ("/admin/events/{trip}/costs", "main form button[type=submit]:not(.button-secondary)"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -171,7 +176,8 @@ NOT_PAGES = {
     "boards_api.get_board": "JSON API",
 }
 #: blueprints that answer JSON only
-JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.")
+JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
+                   "trips_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -181,14 +187,14 @@ POST_ONLY = {
     "boards.post_idea", "boards.delete_idea", "boards.vote", "boards.unvote",
     "boards.admin_phase", "boards.admin_paper_idea", "boards.admin_idea_action",
     "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
-    "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day",
+    "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day", "trips.delete_cost",
     "itinerary.delete_stop",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
-    "calls.letter",
+    "calls.letter", "trips.travel_xlsx", "trips.trip_list",
 }
 
 _axe = Axe()

@@ -5,7 +5,11 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from sqlalchemy import select
 
+from koosloome.extensions import db
+from koosloome.registrations.models import Registration
+from koosloome.trips.models import TravelDetails
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_axe import EXTRA_PAGES, PAGES
 from tests.factories import manage_path_of
@@ -341,4 +345,74 @@ def test_wcag_text_spacing_does_not_break_the_layout(browser, live_server):
             "document.documentElement.scrollWidth - document.documentElement.clientWidth"
         )
         assert overflow <= 0, f"{path} overflows by {overflow}px with text spacing"
+    context.close()
+
+
+def test_a_study_trip_from_application_to_travel_details_with_the_keyboard(browser,
+                                                                           live_server):
+    """Apply for the trip, be chosen by an organiser, accept the offered place before its
+    deadline and give the travel details: every step with the keyboard only."""
+    email = f"reisija{next(_counter)}@example.ee"
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/events/oppereis-austria"))
+    tab_to(page, 'a[href$="/register"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/register")
+    tab_to(page, "#name")
+    page.keyboard.type("Klaviatuuri Reisija")
+    tab_to(page, "#email")
+    page.keyboard.type(email)
+    tab_to(page, "main form textarea[name^=q_]")
+    page.keyboard.type("Tahan näha, kuidas eakad ise teenuseid kavandavad.")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Räägin sellest külaseltsi koosolekul.")
+    tab_to(page, "#consent_privacy")
+    page.keyboard.press("Space")
+    tab_to(page, 'main form button[type="submit"]')
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[data-receipt]")
+    manage = _manage_path_of(live_server, email)
+    with live_server.app.app_context():
+        applicant = db.session.scalars(select(Registration).where(
+            Registration.email == email)).one().id
+
+    staff, office = _keyboard_page(browser, live_server)
+    _sign_in_with_the_keyboard(office, live_server)
+    office.goto(live_server(f"/admin/registrations/{applicant}"))
+    tab_to(office, 'main form button[type="submit"]')  # "Paku kohta"
+    assert "Paku kohta" in office.evaluate("document.activeElement.innerText")
+    with office.expect_navigation():
+        office.keyboard.press("Enter")
+    assert "Pakutud, vastu võtta hiljemalt" in office.inner_text("main")
+    staff.close()
+
+    page.goto(live_server(manage))  # as from the offer's e-mail
+    assert "Sulle pakutakse kohta" in page.inner_text("main")
+    tab_to(page, 'form[action$="/accept"] button')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Võtsid koha vastu" in page.inner_text(".status-region")
+    tab_to(page, 'a[href$="/travel"]')
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/travel")
+    for selector, text in (("#document_name", "KLAVIATUURI REISIJA"),
+                           ("#date_of_birth", "1950-05-17"),
+                           ("#document_expiry", "2035-01-31"),
+                           ("#emergency_name", "Abiline Aino"),
+                           ("#emergency_phone", "+372 5555 1111")):
+        tab_to(page, selector)
+        if page.evaluate("document.activeElement.type") == "date":
+            year, month, day = text.split("-")
+            page.keyboard.type(f"{month}{day}{year}")  # the test browser's (en-US) order
+            assert page.input_value(selector) == text
+        else:
+            page.keyboard.type(text)
+    tab_to(page, 'main form button[type="submit"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Aitäh: sinu reisiandmed on salvestatud." in page.inner_text(".status-region")
+    with live_server.app.app_context():
+        details = db.session.scalars(select(TravelDetails)).all()
+        assert any(d.document_name == "KLAVIATUURI REISIJA" and d.date_of_birth.year == 1950
+                   for d in details)
     context.close()

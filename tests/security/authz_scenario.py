@@ -35,6 +35,7 @@ from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
 from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import Answer, RegistrationNeed
+from koosloome.trips.models import CostCategory, TripCost
 from tests import factories
 
 ANONYMOUS = "anonymous"
@@ -98,7 +99,7 @@ def build(app: Flask) -> Scenario:
     db.session.commit()
 
     event = factories.make_event(organisation=factories.organisation("vpk"),
-                                 slug="maatriksi-seminar")
+                                 slug="maatriksi-seminar", travel_details=True)
     question = ExtraQuestion(event_id=event.id, kind=QuestionKind.SHORT_TEXT,
                              label_et="Ootused", position=0)
     sensitive = ExtraQuestion(event_id=event.id, kind=QuestionKind.SHORT_TEXT,
@@ -106,7 +107,8 @@ def build(app: Flask) -> Scenario:
     item = AgendaItem(event_id=event.id, starts_at=event.starts_at, title_et="Avamine")
     trip_day = TripDay(event_id=event.id, day=trip_dates(event)[0], title_et="Võru")
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
-    db.session.add_all([question, sensitive, item, trip_day])
+    cost = TripCost(event_id=event.id, category=CostCategory.TRANSPORT, amount=100)
+    db.session.add_all([question, sensitive, item, trip_day, cost])
     db.session.commit()
 
     mari = factories.make_registration(
@@ -197,6 +199,7 @@ def build(app: Flask) -> Scenario:
         "comment_id": comment.id, "column_id": board.columns[0].id, "theme_id": theme.id,
         "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
         "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
+        "cost_id": cost.id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

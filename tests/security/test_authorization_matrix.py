@@ -110,7 +110,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel
-        registrations.accept"""),
+        registrations.accept trips.travel trips_api.get_own_travel trips_api.put_own_travel"""),
     (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
         accounts.sign_out_everywhere"""),
     (OWN_PARTNER, "arrangements.edit_volunteer"),
@@ -133,7 +133,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         arrangements.event_pickups arrangements.edit_pickup arrangements.driver_routes
         calls.event_calls calls.event_calls_pdf calls.record_outcome calls.letter
         itinerary.overview itinerary.edit_day itinerary.delete_day itinerary.add_stop
-        itinerary.edit_stop itinerary.delete_stop"""),
+        itinerary.edit_stop itinerary.delete_stop trips.travel_list trips.travel_xlsx
+        trips.trip_list trips.costs trips.delete_cost"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -153,7 +154,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome
         groups_api.list_groups groups_api.create_group groups_api.get_group
         itinerary_api.add_day itinerary_api.replace_day itinerary_api.delete_day
-        itinerary_api.add_stop itinerary_api.replace_stop itinerary_api.delete_stop"""),
+        itinerary_api.add_stop itinerary_api.replace_stop itinerary_api.delete_stop
+        trips_api.list_travel trips_api.list_costs trips_api.add_cost trips_api.delete_cost"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
@@ -183,6 +185,7 @@ ENDPOINT_VALUES = {
     "boards.admin_idea_action": {"action": "pin"},
     "arrangements.edit_arrangement": {"kind": "sign_language"},
     "arrangements_api.update_arrangement": {"kind": "sign_language"},
+    "trips.trip_list": {"name": "emergency", "file_format": "pdf"},
 }
 #: a well-formed manage token that belongs to no registration
 UNKNOWN_TOKEN = "A" * 43

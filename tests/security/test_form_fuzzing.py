@@ -42,6 +42,7 @@ from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
 from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import RegistrationStatus
+from koosloome.trips.models import CostCategory, TripCost
 from tests import factories
 from tests.security.conftest import FUZZ_COUNTS
 from tests.security.forms import PostForm, bodies, path_of, post_forms
@@ -134,7 +135,10 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     trip_day = TripDay(day=trip_dates(trip)[0], title_et="Võru")
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
     trip.itinerary.append(trip_day)
+    db.session.add(TripCost(event_id=trip.id, category=CostCategory.MEALS, amount=40))
     db.session.commit()
+    traveller = factories.make_registration(factories.make_event(
+        kind=EventKind.STUDY_TRIP, travel_details=True, travel_document_number=True))
     offered = factories.make_registration(
         factories.make_event(offer_hours=48), status=RegistrationStatus.OFFERED,
         offer_expires_at=utcnow() + timedelta(days=1))
@@ -148,7 +152,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "volunteer": volunteer.id, "rider": person.id, "own_idea": own.id, "their_idea": theirs.id,
         "voter_idea": voter_idea.id, "group_token": group.manage_token,
         "trip": trip.id, "trip_day": trip_day.id, "trip_stop": trip_day.stops[0].id,
-        "offered_token": offered.manage_token,
+        "offered_token": offered.manage_token, "traveller_token": traveller.manage_token,
     })
 
 
@@ -260,7 +264,13 @@ ROUTES: dict[str, Route] = {
     "groups.register": Route("/events/{slug}/group", public=True, valid=GROUP_VALID),
     "groups.cancel": Route("/g/{group_token}/cancel", public=True),
     "registrations.cancel": Route("/r/{token}/cancel", public=True),
+    "trips.costs": Route("/admin/events/{trip}/costs", valid={"amount": "120.50"}),
+    "trips.delete_cost": Route("/admin/events/{trip}/costs"),
     "registrations.accept": Route("/r/{offered_token}/accept", public=True),
+    "trips.travel": Route("/r/{traveller_token}/travel", public=True, valid={
+        "document_name": "MARI TAMM", "date_of_birth": "1950-01-02",
+        "document_expiry": "2099-01-01", "document_number": "K1", "emergency_name": "Jaan",
+        "emergency_phone": "+372 5000 0000"}),
     "registrations.withdraw_consent": Route("/r/{token}/health-consent", public=True),
     "registrations.erase": Route("/r/{token}/erase", public=True),
     "feedback.personal": Route("/r/{token}/feedback", public=True),

@@ -1,0 +1,1 @@
+"""Study trips: the travel details a trip needs from those going, and their lists."""

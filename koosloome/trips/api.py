@@ -1,0 +1,162 @@
+"""Travel details in the JSON API: the traveller's own by their manage link
+(``/api/v1/r/<token>/travel``), and the trip's list for its organisers (staff tokens,
+audited like the page)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, jsonify
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from koosloome import audit
+from koosloome.events.models import Event
+from koosloome.extensions import csrf
+from koosloome.json_api import (
+    ApiProblem,
+    api_user,
+    field_errors,
+    form_keys,
+    json_object,
+    managed_event,
+    object_formdata,
+    token_required,
+    wrong_types,
+)
+from koosloome.registrations.links import registration_for_token
+from koosloome.registrations.models import Registration
+from koosloome.trips import costs as trip_costs
+from koosloome.trips import services
+from koosloome.trips.forms import CostForm, TravelForm
+from koosloome.trips.models import TravelDetails, asks_for_travel, travel_of, travel_values
+
+bp = Blueprint("trips_api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+bp.register_error_handler(ApiProblem, lambda problem: problem.response())
+
+
+@bp.after_request
+def _private(response: Response) -> Response:
+    # A traveller's document and emergency contact: never kept by a browser or a proxy.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+TRAVEL_KEYS = form_keys(TravelForm)
+TRAVEL_TYPES = {**{name: (str,) for name in TRAVEL_KEYS}, "ehic": (bool,)}
+
+
+def travel_json(details: TravelDetails | None) -> dict[str, Any] | None:
+    """Travel details as JSON (dates as ISO days)."""
+    if details is None:
+        return None
+    return {**travel_values(details), "updated_at": details.updated_at.isoformat()}
+
+
+def _traveller(token: str) -> Registration:
+    registration = registration_for_token(token)
+    if registration is None:
+        raise ApiProblem(404, "not_found", _("No such registration"))
+    if not asks_for_travel(registration):
+        raise ApiProblem(409, "not_asked", _("This registration is asked for no travel "
+                                             "details"))
+    return registration
+
+
+@bp.get("/r/<token>/travel")
+def get_own_travel(token: str) -> ResponseReturnValue:
+    """The traveller's own details (null until given)."""
+    return jsonify({"travel": travel_json(travel_of(_traveller(token)))})
+
+
+@bp.put("/r/<token>/travel")
+def put_own_travel(token: str) -> ResponseReturnValue:
+    """Give or replace the traveller's details (all fields, as on the form)."""
+    registration = _traveller(token)
+    payload = json_object()
+    formdata, errors = object_formdata(payload, TRAVEL_KEYS)
+    errors.update(wrong_types(payload, TRAVEL_TYPES))
+    if "ehic" in payload:  # JSON true/false/null as the form's yes/no/not said
+        formdata["ehic"] = {True: "yes", False: "no"}.get(payload["ehic"], "")
+    form = TravelForm(formdata=formdata, meta={"csrf": False})
+    valid = form.validate()
+    for name, messages in services.travel_rules(registration.event, form.values()).items():
+        errors.setdefault(name, []).extend(messages)
+    if not valid or errors:
+        raise ApiProblem(422, "invalid", _("Some fields are not right"),
+                         {**field_errors(form), **errors})
+    try:
+        details = services.save_travel(registration, form.values())
+    except services.InvalidTravel as invalid:
+        raise ApiProblem(422, "invalid", _("Some fields are not right"), invalid.errors) \
+            from None
+    return jsonify({"travel": travel_json(details)})
+
+
+@bp.get("/events/<int:event_id>/travel")
+@token_required
+def list_travel(event_id: int) -> ResponseReturnValue:
+    """Every traveller with a confirmed place and their details (the trip's organisers)."""
+    event = managed_event(event_id)
+    people = services.travellers(event)
+    user = api_user()
+    audit.record_access("trip.travel_details.view", user_id=user.id if user else None,
+                        object_type="event", object_id=event.id, event_id=event.id,
+                        travellers=len(people), format="api")
+    return jsonify({"event_id": event.id, "travellers": [
+        {"registration_id": person.registration.id, "name": person.registration.name,
+         "travel": travel_json(person.details)} for person in people]})
+
+
+COST_KEYS = form_keys(CostForm)
+COST_TYPES = {"category": (str,), "amount": (int, float, str), "supplier": (str,),
+              "note": (str,)}
+
+
+def _costs_json(event: Event) -> dict[str, Any]:
+    summary = trip_costs.trip_costs(event)
+    return {"event_id": event.id, "total": str(summary.total),
+            "by_category": {category.value: str(amount)
+                            for category, amount in summary.by_category},
+            "costs": [{"id": cost.id, "category": cost.category.value,
+                       "amount": str(cost.amount), "supplier": cost.supplier,
+                       "note": cost.note} for cost in summary.costs]}
+
+
+@bp.get("/events/<int:event_id>/costs")
+@token_required
+def list_costs(event_id: int) -> ResponseReturnValue:
+    """The trip's actual costs, by category and in all (the event's managers)."""
+    return jsonify(_costs_json(managed_event(event_id)))
+
+
+@bp.post("/events/<int:event_id>/costs")
+@token_required
+def add_cost(event_id: int) -> ResponseReturnValue:
+    """Record a cost; the event's actual cost follows."""
+    event = managed_event(event_id)
+    payload = json_object()
+    formdata, errors = object_formdata(payload, COST_KEYS)
+    errors.update(wrong_types(payload, COST_TYPES))
+    form = CostForm(formdata=formdata, meta={"csrf": False})
+    if not form.validate() or errors:
+        raise ApiProblem(422, "invalid", _("Some fields are not right"),
+                         {**field_errors(form), **errors})
+    user = api_user()
+    assert user is not None  # token_required
+    trip_costs.add_cost(event, form.values(), user)
+    return jsonify(_costs_json(event)), 201
+
+
+@bp.delete("/events/<int:event_id>/costs/<int:cost_id>")
+@token_required
+def delete_cost(event_id: int, cost_id: int) -> ResponseReturnValue:
+    """Take back a cost entered by mistake."""
+    event = managed_event(event_id)
+    cost = trip_costs.find_cost(event, cost_id)
+    if cost is None:
+        raise ApiProblem(404, "not_found", _("No such cost"))
+    user = api_user()
+    assert user is not None  # token_required
+    trip_costs.remove_cost(event, cost, user)
+    return "", 204

@@ -1,0 +1,84 @@
+"""The travel-details form a traveller fills in after accepting their place (the API feeds
+it its JSON)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, DecimalField, SelectChoice, SelectField
+from wtforms.validators import InputRequired, NumberRange, ValidationError
+
+from koosloome.form_dates import within_years
+from koosloome.form_fields import TriStateField, text_field
+from koosloome.trips.models import CostCategory, DocumentType, RoomChoice
+
+DOCUMENT_LABELS = {DocumentType.PASSPORT: _l("Passport"), DocumentType.ID_CARD: _l("ID card")}
+ROOM_LABELS = {RoomChoice.EITHER: _l("Either is fine"), RoomChoice.SHARED: _l("A shared room"),
+               RoomChoice.SINGLE: _l("A single room")}
+
+
+def born_since_1900(_form: Any, field: Any) -> None:
+    """A date of birth from 1900 on (older travellers are welcome; earlier is a slip)."""
+    if isinstance(field.data, date) and field.data.year < FIRST_BIRTH_YEAR:
+        raise ValidationError(_l("Enter a date of birth from %(year)s on",
+                                 year=FIRST_BIRTH_YEAR))
+
+
+FIRST_BIRTH_YEAR = 1900
+
+
+class TravelForm(FlaskForm):
+    """Only what the trip needs: for the tickets, the insurance, the rooms and the road."""
+
+    document_name = text_field(_l("Your name as in your travel document"), 200, required=True)
+    date_of_birth = DateField(_l("Date of birth"), validators=[born_since_1900])
+    document_type = SelectField(
+        _l("Travel document"),
+        choices=[SelectChoice(value.value, label) for value, label in DOCUMENT_LABELS.items()])
+    document_expiry = DateField(_l("The document is valid until"), validators=[within_years])
+    document_number = text_field(_l("Document number"), 40)
+    emergency_name = text_field(_l("Whom to call in an emergency"), 200, required=True)
+    emergency_phone = text_field(_l("Their phone number"), 40, required=True)
+    ehic = TriStateField(_l("Do you have a European Health Insurance Card?"))
+    room = SelectField(
+        _l("Room"), choices=[SelectChoice(value.value, label)
+                             for value, label in ROOM_LABELS.items()])
+    room_with = text_field(_l("With whom would you like to share a room?"), 200)
+    bus_needs = text_field(_l("Seat or mobility needs on the bus"), 500)
+    diet = text_field(_l("Diet or allergies"), 500)
+
+    def values(self) -> dict[str, Any]:
+        """What the service stores."""
+        values = {name: field.data for name, field in self._fields.items()
+                  if name != "csrf_token"}
+        values["ehic"] = self.ehic.as_bool()
+        return values
+
+
+COST_LABELS = {
+    CostCategory.TRANSPORT: _l("Transport"),
+    CostCategory.ACCOMMODATION: _l("Accommodation"),
+    CostCategory.MEALS: _l("Meals"),
+    CostCategory.HOSTS: _l("Hosts' fees"),
+    CostCategory.INSURANCE: _l("Insurance"),
+    CostCategory.OTHER: _l("Other"),
+}
+
+
+class CostForm(FlaskForm):
+    """One actual cost of the trip, as on its invoice."""
+
+    category = SelectField(_l("What for"), choices=[SelectChoice(value.value, label)
+                                                  for value, label in COST_LABELS.items()])
+    amount = DecimalField(_l("Amount (€)"), places=2, validators=[
+        InputRequired(_l("Enter the amount")), NumberRange(min=0, max=10_000_000)])
+    supplier = text_field(_l("Supplier"), 200)
+    note = text_field(_l("Note, e.g. the invoice number"), 500)
+
+    def values(self) -> dict[str, Any]:
+        """What the service stores."""
+        return {name: field.data for name, field in self._fields.items()
+                if name != "csrf_token"}
