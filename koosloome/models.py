@@ -40,7 +40,7 @@ from koosloome.messaging.models import (
 )
 from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
-from koosloome.trips.models import TravelDetails, TripCost
+from koosloome.trips.models import TravelDetails, TripCost, TripReport
 from koosloome.venues.models import Venue
 
 __all__ = [
@@ -82,6 +82,7 @@ __all__ = [
     "TravelDetails",
     "TripCost",
     "TripDay",
+    "TripReport",
     "TripStop",
     "User",
     "Venue",

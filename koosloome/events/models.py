@@ -274,5 +274,8 @@ class TripStop(Base):
     step_free: Mapped[StepFree] = mapped_column(enum_column(StepFree), default=StepFree.UNKNOWN)
     access_note_et: Mapped[str] = mapped_column(String(500), default="")
     access_note_en: Mapped[str] = mapped_column(String(500), default="")
+    #: Written after the trip: what the group learned there (the trip report).
+    learned_et: Mapped[str] = mapped_column(Text, default="", server_default="")
+    learned_en: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     trip_day: Mapped[TripDay] = relationship(back_populates="stops")

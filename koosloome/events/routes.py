@@ -16,6 +16,7 @@ from koosloome.events.trip_view import itinerary_view
 from koosloome.i18n import current_language
 from koosloome.messaging.calendars import calendar_links, public_calendar
 from koosloome.seating.counts import availability
+from koosloome.trips.models import has_published_report
 
 bp = Blueprint("events", __name__)
 
@@ -43,6 +44,7 @@ def event_page(slug: str) -> str:
         venue_facts=venue_facts(event, current_language()),
         access_notes=access_notes(event, current_language()),
         itinerary=itinerary_view(event, current_language()),
+        learned_published=has_published_report(event.id),
     )
 
 

@@ -36,6 +36,7 @@ from koosloome.reports.attendance import attendance_pdf, sheet_for_event
 from koosloome.reports.participants import load as load_registrations
 from koosloome.reports.pdf import FONT, PROJECT_NAME, ReportPDF
 from koosloome.spreadsheet import neutralise
+from koosloome.trips.models import TripReport
 
 #: Smallest group shown as a number in aggregated figures (smaller ones read "<3").
 MIN_CELL = 3
@@ -67,6 +68,8 @@ class Pack:
     board_lines: list[str] = field(default_factory=list)
     arrangement_lines: list[str] = field(default_factory=list)
     photo_refusals: list[str] = field(default_factory=list)
+    #: A study trip's report: what was learned at each stop, and after.
+    trip_report_lines: list[str] = field(default_factory=list)
     attendance_sheet: bytes = b""
     feedback_csv: str = ""
 
@@ -202,8 +205,24 @@ def gather(event: Event) -> Pack:
         pack.board_lines = _board_lines(event)
         pack.arrangement_lines = _arrangement_lines(event)
         pack.photo_refusals = [person.name for person in people if not person.consent_photos]
+        pack.trip_report_lines = _trip_report_lines(event)
         pack.attendance_sheet = attendance_pdf(sheet_for_event(attending, mark_checked_in=True))
     return pack
+
+
+def _trip_report_lines(event: Event) -> list[str]:
+    """The trip report in Estonian: each stop's lesson, the whole, next steps, contacts."""
+    report = db.session.scalars(select(TripReport).where(TripReport.event_id == event.id)).first()
+    if report is None:
+        return []
+    lines = [f"{stop.place_et}: {' '.join(stop.learned_et.split())}"
+             for day in event.itinerary for stop in day.stops if stop.learned_et]
+    for label, text in ((_("What we learned"), report.summary_et),
+                        (_("What the travellers will do next"), report.next_steps_et),
+                        (_("Contacts made"), report.contacts)):
+        if text.strip():
+            lines.append(f"{label}: {' '.join(text.split())}")
+    return lines
 
 
 class _PackPDF(ReportPDF):
@@ -295,6 +314,10 @@ def pack_pdf(pack: Pack) -> bytes:
         _heading(pdf, _("Access needs: what was asked for and what was arranged"))
         _lines(pdf, pack.arrangement_lines or ["   " + _("Nobody asked for anything to be "
                                                           "arranged.")])
+        if pack.trip_report_lines:
+            _heading(pdf, _("Trip report"))
+            for line in pack.trip_report_lines:
+                pdf.multi_cell(pdf.content_width, 5.5, line, new_x="LMARGIN", new_y="NEXT")
         if pack.board_lines:
             _heading(pdf, _("Co-creation: idea board"))
             _lines(pdf, pack.board_lines)

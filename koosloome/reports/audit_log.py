@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "event.agenda.remove": _l("Removed a programme item"),
     "event.itinerary.day": _l("Added or changed a day of the itinerary"),
     "trip.cost.add": _l("Added a cost of the trip"),
+    "trip.report.save": _l("Saved the trip report"),
     "trip.cost.remove": _l("Removed a cost of the trip"),
     "trip.travel_details.view": _l("Looked at the travellers' travel details"),
     "trip.travel_details.export": _l("Downloaded the travellers' travel details"),
@@ -129,6 +130,7 @@ DETAIL_LABELS = {
     "day": _l("Day"),
     "travel_deleted": _l("Travel details deleted"),
     "amount": _l("Amount"),
+    "published": _l("Published"),
     "travellers": _l("Travellers"),
     "place": _l("Place"),
 }

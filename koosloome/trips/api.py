@@ -11,8 +11,9 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from koosloome import audit
+from koosloome.accounts.permissions import can_manage_event
 from koosloome.events.models import Event
-from koosloome.extensions import csrf
+from koosloome.extensions import csrf, db
 from koosloome.json_api import (
     ApiProblem,
     api_user,
@@ -22,14 +23,22 @@ from koosloome.json_api import (
     managed_event,
     object_formdata,
     token_required,
+    unknown_keys,
     wrong_types,
 )
 from koosloome.registrations.links import registration_for_token
 from koosloome.registrations.models import Registration
 from koosloome.trips import costs as trip_costs
+from koosloome.trips import report as trip_reports
 from koosloome.trips import services
 from koosloome.trips.forms import CostForm, TravelForm
-from koosloome.trips.models import TravelDetails, asks_for_travel, travel_of, travel_values
+from koosloome.trips.models import (
+    TravelDetails,
+    TripReport,
+    asks_for_travel,
+    travel_of,
+    travel_values,
+)
 
 bp = Blueprint("trips_api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
@@ -160,3 +169,62 @@ def delete_cost(event_id: int, cost_id: int) -> ResponseReturnValue:
     assert user is not None  # token_required
     trip_costs.remove_cost(event, cost, user)
     return "", 204
+
+
+REPORT_TEXT_TYPES = {name: (str,) for name in trip_reports.REPORT_TEXTS}
+
+
+def _report_json(event: Event, report: TripReport | None, *, internal: bool) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "event_id": event.id,
+        "published_at": report.published_at.isoformat() if report and report.published_at
+        else None,
+        **{name: getattr(report, name) if report else ""
+           for name in trip_reports.REPORT_TEXTS if internal or name != "contacts"},
+        "stops": [{"id": stop.id, "place_et": stop.place_et, "learned_et": stop.learned_et,
+                   "learned_en": stop.learned_en} for stop in trip_reports.stops_of(event)],
+    }
+    return body
+
+
+@bp.get("/events/<int:event_id>/report")
+def get_report(event_id: int) -> ResponseReturnValue:
+    """The trip report: published ones for anyone (without the contacts), any for the
+    event's managers."""
+    event = db.session.get(Event, event_id)
+    user = api_user()
+    if event is not None and user is not None and can_manage_event(user, event):
+        return jsonify(_report_json(event, trip_reports.report_of(event), internal=True))
+    report = trip_reports.published_report(event) if event is not None else None
+    if report is None:
+        raise ApiProblem(404, "not_found", _("No published report"))
+    return jsonify(_report_json(event, report, internal=False))
+
+
+@bp.put("/events/<int:event_id>/report")
+@token_required
+def put_report(event_id: int) -> ResponseReturnValue:
+    """Write the report (every text; ``stops``: stop id → its lessons; ``publish``)."""
+    event = managed_event(event_id)
+    payload = json_object()
+    errors = unknown_keys(payload, {*trip_reports.REPORT_TEXTS, "publish", "stops"})
+    errors.update(wrong_types(payload, {**REPORT_TEXT_TYPES, "publish": (bool,),
+                                        "stops": (dict,)}))
+    known = {str(stop.id) for stop in trip_reports.stops_of(event)}
+    learned: dict[int, tuple[str, str]] = {}
+    for key, texts in (payload.get("stops") or {}).items():
+        if key not in known or not isinstance(texts, dict) or not all(
+                isinstance(texts.get(lang, ""), str) and len(texts.get(lang, "")) <= 10000
+                for lang in ("learned_et", "learned_en")):
+            errors[f"stops-{key}"] = [_("Not a stop of this trip, or not its texts")]
+            continue
+        learned[int(key)] = (texts.get("learned_et", ""), texts.get("learned_en", ""))
+    for name in trip_reports.REPORT_TEXTS:
+        if isinstance(payload.get(name), str) and len(payload[name]) > 20000:
+            errors[name] = [_("Too long")]
+    if errors:
+        raise ApiProblem(422, "invalid", _("Some fields are not right"), errors)
+    user = api_user()
+    assert user is not None  # token_required
+    report = trip_reports.save_report(event, payload, learned, user)
+    return jsonify(_report_json(event, report, internal=True))

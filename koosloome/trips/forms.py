@@ -8,11 +8,11 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DecimalField, SelectChoice, SelectField
+from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
 from koosloome.form_dates import within_years
-from koosloome.form_fields import TriStateField, text_field
+from koosloome.form_fields import TriStateField, long_text_field, text_field
 from koosloome.trips.models import CostCategory, DocumentType, RoomChoice
 
 DOCUMENT_LABELS = {DocumentType.PASSPORT: _l("Passport"), DocumentType.ID_CARD: _l("ID card")}
@@ -82,3 +82,38 @@ class CostForm(FlaskForm):
         """What the service stores."""
         return {name: field.data for name, field in self._fields.items()
                 if name != "csrf_token"}
+
+
+class ReportForm(FlaskForm):
+    """The trip report's own texts; ``report_form`` adds a pair of fields per stop."""
+
+    summary_et = long_text_field(_l("What we learned, in Estonian"), 20000)
+    summary_en = long_text_field(_l("What we learned, in English"), 20000)
+    next_steps_et = long_text_field(_l("What the travellers will do next, in Estonian"), 20000)
+    next_steps_en = long_text_field(_l("What the travellers will do next, in English"), 20000)
+    contacts = long_text_field(_l("Contacts made (not published)"), 20000)
+    publish = BooleanField(_l("Publish the “what we learned” page"))
+
+    def values(self) -> dict[str, Any]:
+        """The report's own fields."""
+        return {name: getattr(self, name).data for name in (
+            "summary_et", "summary_en", "next_steps_et", "next_steps_en", "contacts",
+            "publish")}
+
+    def learned(self) -> dict[int, tuple[str, str]]:
+        """What was learned at each stop: stop id → (Estonian, English)."""
+        return {stop_id: (self[f"stop_{stop_id}_et"].data or "",
+                          self[f"stop_{stop_id}_en"].data or "")
+                for stop_id in getattr(self, "stop_ids", ())}
+
+
+def report_form(stops: list[Any], **kwargs: Any) -> ReportForm:
+    """A report form with a field per stop and language (``stop_<id>_et``, ``…_en``)."""
+    attributes: dict[str, Any] = {"stop_ids": [stop.id for stop in stops]}
+    for stop in stops:
+        attributes[f"stop_{stop.id}_et"] = long_text_field(
+            _l("Learned at %(place)s, in Estonian", place=stop.place_et), 10000)
+        attributes[f"stop_{stop.id}_en"] = long_text_field(
+            _l("Learned at %(place)s, in English", place=stop.place_et), 10000)
+    form_class = type("StopReportForm", (ReportForm,), attributes)
+    return form_class(**kwargs)

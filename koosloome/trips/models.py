@@ -4,11 +4,11 @@ deleted some days after the trip (``privacy purge``), apart from the health-data
 from __future__ import annotations
 
 import enum
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, select
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from koosloome.db import Base, TimestampMixin, enum_column
@@ -57,6 +57,25 @@ class TripCost(TimestampMixin, Base):
     amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     supplier: Mapped[str] = mapped_column(String(200), default="")
     note: Mapped[str] = mapped_column(String(500), default="")
+
+
+class TripReport(TimestampMixin, Base):
+    """After the trip: what was learned, whom the group met and what the travellers will do
+    next. Published, it is the trip's public "what we learned" page (no personal data: the
+    contacts stay with the organisers and the evidence pack)."""
+
+    __tablename__ = "trip_report"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
+                                          unique=True)
+    summary_et: Mapped[str] = mapped_column(Text, default="")
+    summary_en: Mapped[str] = mapped_column(Text, default="")
+    next_steps_et: Mapped[str] = mapped_column(Text, default="")
+    next_steps_en: Mapped[str] = mapped_column(Text, default="")
+    #: Organisations and people met, for following up (not published).
+    contacts: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None]
 
 
 class TravelDetails(TimestampMixin, Base):
@@ -113,3 +132,9 @@ def travel_values(details: TravelDetails) -> dict[str, object]:
         "ehic": details.ehic, "room": details.room.value, "room_with": details.room_with,
         "bus_needs": details.bus_needs, "diet": details.diet,
     }
+
+
+def has_published_report(event_id: int) -> bool:
+    """Whether the trip has a public "what we learned" page."""
+    return db.session.scalar(select(TripReport.id).where(
+        TripReport.event_id == event_id, TripReport.published_at.is_not(None))) is not None

@@ -35,7 +35,21 @@ _FIELDS = {
     "diet": {"type": "string", "maxLength": 500},
 }
 _CATEGORIES = [value.value for value in CostCategory]
+_REPORT_TEXTS = {name: {"type": "string", "maxLength": 20000} for name in (
+    "summary_et", "summary_en", "next_steps_et", "next_steps_en", "contacts")}
+_LESSONS = {"learned_et": {"type": "string", "maxLength": 10000},
+            "learned_en": {"type": "string", "maxLength": 10000}}
 TRAVEL_SCHEMAS: dict[str, Any] = {
+    "TripReportInput": {"type": "object", "additionalProperties": False, "properties": {
+        **_REPORT_TEXTS, "publish": {"type": "boolean"},
+        "stops": {"type": "object", "description": "Stop id → what was learned there",
+                  "additionalProperties": {"type": "object", "properties": _LESSONS}}}},
+    "TripReport": {"type": "object", "properties": {
+        "event_id": {"type": "integer"},
+        "published_at": {"type": ["string", "null"], "format": "date-time"},
+        **_REPORT_TEXTS,
+        "stops": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "place_et": {"type": "string"}, **_LESSONS}}}}},
     "TripCostInput": {"type": "object", "additionalProperties": False,
                       "required": ["category", "amount"], "properties": {
                           "category": {"enum": _CATEGORIES},
@@ -104,6 +118,21 @@ TRAVEL_PATHS: dict[str, Any] = {
                                  "401": _error("No valid token"),
                                  "403": _error("Not allowed"),
                                  "404": _error("No such cost")}},
+    },
+    "/events/{event_id}/report": {
+        "parameters": [{"name": "event_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}],
+        "get": {"summary": "The trip report (published: anyone, without the contacts; the "
+                           "event's managers: always)", "operationId": "getTripReport",
+                "responses": {"200": {"description": "Report", "content": _json("TripReport")},
+                              "404": _error("No published report")}},
+        "put": {"summary": "Write the trip report (event managers)", "operationId": "putTripReport",
+                "security": [{"bearerAuth": []}],
+                "requestBody": {"required": True, "content": _json("TripReportInput")},
+                "responses": {"200": {"description": "Saved", "content": _json("TripReport")},
+                              "401": _error("No valid token"), "403": _error("Not allowed"),
+                              "404": _error("No such event"),
+                              "422": _error("Some fields are not right")}},
     },
     "/events/{event_id}/travel": {
         "parameters": [{"name": "event_id", "in": "path", "required": True,

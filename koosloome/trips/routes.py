@@ -12,6 +12,8 @@ from koosloome import audit
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import managed_event_or_abort, staff_required
 from koosloome.downloads import content_disposition
+from koosloome.events import services as event_services
+from koosloome.events.trip_view import itinerary_view
 from koosloome.form_fields import show_rule_errors
 from koosloome.i18n import current_language, format_day
 from koosloome.registrations.links import registration_for_token
@@ -19,12 +21,14 @@ from koosloome.registrations.models import Registration
 from koosloome.reports.tabular import Sheet, xlsx_bytes
 from koosloome.trips import costs as trip_costs
 from koosloome.trips import lists, services
+from koosloome.trips import report as trip_reports
 from koosloome.trips.forms import (
     COST_LABELS,
     DOCUMENT_LABELS,
     ROOM_LABELS,
     CostForm,
     TravelForm,
+    report_form,
 )
 from koosloome.trips.models import asks_for_travel, travel_of
 
@@ -145,6 +149,37 @@ def delete_cost(event_id: int, cost_id: int) -> ResponseReturnValue:
     trip_costs.remove_cost(event, cost, current_user)
     flash(_("The cost is removed."), "success")
     return redirect(url_for(".costs", event_id=event.id))
+
+
+@bp.route("/admin/events/<int:event_id>/report", methods=["GET", "POST"])
+@staff_required(*ORGANISERS)
+def trip_report(event_id: int) -> ResponseReturnValue:
+    """Write the trip report, stop by stop, and publish it."""
+    event = managed_event_or_abort(event_id)
+    report = trip_reports.report_of(event)
+    stops = trip_reports.stops_of(event)
+    data: dict[str, object] = {"publish": report is not None and report.published_at is not None}
+    for stop in stops:
+        data[f"stop_{stop.id}_et"], data[f"stop_{stop.id}_en"] = stop.learned_et, stop.learned_en
+    form = report_form(stops, obj=report, data=data)
+    if form.validate_on_submit():
+        trip_reports.save_report(event, form.values(), form.learned(), current_user)
+        flash(_("The report is saved."), "success")
+        return redirect(url_for(".trip_report", event_id=event.id))
+    return render_template("trips/report_form.html", event=event, form=form, report=report,
+                           days=itinerary_view(event, current_language())), \
+        422 if form.errors else 200
+
+
+@bp.get("/events/<slug>/learned")
+def learned(slug: str) -> str:
+    """The trip's public "what we learned" page, once the report is published."""
+    event = event_services.public_event(slug)
+    report = trip_reports.published_report(event) if event is not None else None
+    if report is None:
+        abort(404)
+    return render_template("trips/learned.html", event=event, report=report,
+                           days=itinerary_view(event, current_language()))
 
 
 def _sheet(people: list[services.Traveller], language: str) -> Sheet:

@@ -29,6 +29,7 @@ from koosloome.extensions import db
 from koosloome.groups.models import RegistrationGroup
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.trips.models import TripReport
 from tests.conftest import _test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -118,6 +119,12 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
                                  cancelled_at=utcnow())
         assign_manage_token(cancelled)
         db.session.add(cancelled)
+        db.session.commit()
+        # A published trip report (the demo's trips have not happened yet): made here.
+        db.session.add(TripReport(event_id=trip.id, summary_et="Eakad kavandavad ise.",
+                                  summary_en="Older people plan it themselves.",
+                                  published_at=utcnow()))
+        trip.itinerary[1].stops[0].learned_et = "Keskuse päeva kavandavad eakad ise."
         db.session.commit()
         group = db.session.scalars(select(RegistrationGroup)).one()
         offered = db.session.scalars(select(Registration).where(

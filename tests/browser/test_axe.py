@@ -46,6 +46,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "trips.travel": ("/r/{traveller_token}/travel", "anonymous"),
     "trips.travel_list": ("/admin/events/{czechia}/travel", "staff"),
     "trips.costs": ("/admin/events/{trip}/costs", "staff"),
+    "trips.trip_report": ("/admin/events/{trip}/report", "staff"),
+    "trips.learned": ("/events/oppereis-austria/learned", "anonymous"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
     "registrations.erase": ("/r/{token}/erase", "anonymous"),

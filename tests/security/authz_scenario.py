@@ -35,7 +35,7 @@ from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
 from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import Answer, RegistrationNeed
-from koosloome.trips.models import CostCategory, TripCost
+from koosloome.trips.models import CostCategory, TripCost, TripReport
 from tests import factories
 
 ANONYMOUS = "anonymous"
@@ -108,7 +108,8 @@ def build(app: Flask) -> Scenario:
     trip_day = TripDay(event_id=event.id, day=trip_dates(event)[0], title_et="Võru")
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
     cost = TripCost(event_id=event.id, category=CostCategory.TRANSPORT, amount=100)
-    db.session.add_all([question, sensitive, item, trip_day, cost])
+    report = TripReport(event_id=event.id, summary_et="Õppisime", published_at=utcnow())
+    db.session.add_all([question, sensitive, item, trip_day, cost, report])
     db.session.commit()
 
     mari = factories.make_registration(

@@ -106,7 +106,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         feedback.anonymous feedback.qr_code boards.join_code boards.join boards.present
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
         boards_api.join venues_api.list_venues venues_api.get_venue groups.register
-        itinerary_api.get_itinerary"""),
+        itinerary_api.get_itinerary trips.learned trips_api.get_report"""),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel
@@ -134,7 +134,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         calls.event_calls calls.event_calls_pdf calls.record_outcome calls.letter
         itinerary.overview itinerary.edit_day itinerary.delete_day itinerary.add_stop
         itinerary.edit_stop itinerary.delete_stop trips.travel_list trips.travel_xlsx
-        trips.trip_list trips.costs trips.delete_cost"""),
+        trips.trip_list trips.costs trips.delete_cost trips.trip_report"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -155,7 +155,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         groups_api.list_groups groups_api.create_group groups_api.get_group
         itinerary_api.add_day itinerary_api.replace_day itinerary_api.delete_day
         itinerary_api.add_stop itinerary_api.replace_stop itinerary_api.delete_stop
-        trips_api.list_travel trips_api.list_costs trips_api.add_cost trips_api.delete_cost"""),
+        trips_api.list_travel trips_api.list_costs trips_api.add_cost trips_api.delete_cost
+        trips_api.put_report"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea

@@ -266,6 +266,7 @@ ROUTES: dict[str, Route] = {
     "registrations.cancel": Route("/r/{token}/cancel", public=True),
     "trips.costs": Route("/admin/events/{trip}/costs", valid={"amount": "120.50"}),
     "trips.delete_cost": Route("/admin/events/{trip}/costs"),
+    "trips.trip_report": Route("/admin/events/{trip}/report"),
     "registrations.accept": Route("/r/{offered_token}/accept", public=True),
     "trips.travel": Route("/r/{traveller_token}/travel", public=True, valid={
         "document_name": "MARI TAMM", "date_of_birth": "1950-01-02",
