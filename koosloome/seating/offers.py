@@ -17,7 +17,12 @@ from sqlalchemy import select
 from koosloome.db import utcnow
 from koosloome.extensions import db
 from koosloome.registrations.models import Registration, RegistrationStatus
-from koosloome.seating.lifecycle import lock_event, move, promote_waiting
+from koosloome.seating.lifecycle import (
+    lapse_expired_offers,
+    lock_event,
+    move,
+    promote_waiting,
+)
 
 Status = RegistrationStatus
 
@@ -66,11 +71,6 @@ def lapse_event(event_id: int) -> int:
     """Lapse the event's expired offers and offer their seats on (one event, locked);
     returns how many lapsed."""
     event = lock_event(event_id)
-    before = db.session.scalar(
-        select(db.func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status == Status.LAPSED))
+    lapsed = lapse_expired_offers(event, utcnow())
     promote_waiting(event)
-    after = db.session.scalar(
-        select(db.func.count(Registration.id)).where(
-            Registration.event_id == event.id, Registration.status == Status.LAPSED))
-    return int(after or 0) - int(before or 0)
+    return len(lapsed)
