@@ -2,7 +2,7 @@
 
 Idempotent: every object is looked up by a stable key (slug, e-mail, join code) before it is
 created, so running it twice changes nothing. Dates are relative to today, so the demo always
-shows upcoming events.
+shows upcoming events (and a study trip that has taken place, with its costs and report).
 """
 
 from __future__ import annotations
@@ -57,12 +57,20 @@ from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.models import CallOutcome, CallTask
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import (
+    Answer,
     Registration,
     RegistrationNeed,
     RegistrationSource,
     RegistrationStatus,
 )
-from koosloome.trips.models import DocumentType, RoomChoice, TravelDetails
+from koosloome.trips.models import (
+    CostCategory,
+    DocumentType,
+    RoomChoice,
+    TravelDetails,
+    TripCost,
+    TripReport,
+)
 from koosloome.venues.models import VENUE_FIELDS, Entrance, HearingLoop, Venue
 
 DEMO_ADMIN_EMAIL = "admin@koosloome.example"
@@ -224,6 +232,10 @@ VENUES: dict[str, dict[str, Any]] = {
 }
 #: How long ago the checked venues were visited (the demo's dates are relative to today).
 CHECKED_DAYS_AGO = 20
+#: The first day of each study trip, in days from today: Sweden takes applications, the
+#: Austria trip has taken place (Czechia, in between, has its offers out).
+SWEDEN_DAY = 75
+AUSTRIA_DAY = -40
 
 VORU_CONTACT = {"access_contact_name": "Kadri Kuusk", "access_contact_phone": "+372 5555 1234"}
 TARTU_CONTACT = {"access_contact_name": "Tiina Saar", "access_contact_phone": "+372 5555 5678"}
@@ -302,28 +314,33 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "registration_mode": RegistrationMode.APPLICATION,
             "title_et": "Õppereis Austriasse: kogukonnad ja sotsiaalteenused",
             "title_en": "Study trip to Austria: communities and social services",
-            "summary_et": "Kolmepäevane õppereis Steiermarki LEADER-piirkonda.",
-            "summary_en": "A three-day study trip to a LEADER area in Styria.",
-            "description_et": "Külastame eakate kogukonnakeskusi ja tutvume ESF-i ja LEADER-i "
-            "rahastuse koos kasutamisega. Osalejad valitakse taotluste põhjal.",
-            "description_en": "We visit community centres for older people and learn how "
-            "ESF and LEADER funding are used together. Participants are chosen by application.",
-            "starts_at": _local(tz, 60, 6),
-            "ends_at": _local(tz, 62, 22),
-            "capacity": 20,
-            "registration_closes_at": _local(tz, 40, 23, 59),
-            # The chosen have three days to say yes; the flights are booked 45 days ahead.
+            "summary_et": "Kolmepäevane õppereis Steiermarki LEADER-piirkonda. Reis on "
+            "toimunud: vaata, mida õppisime.",
+            "summary_en": "A three-day study trip to a LEADER area in Styria. The trip has "
+            "taken place: see what we learned.",
+            "description_et": "Külastasime eakate kogukonnakeskust ja külaühistu teenusmaja ning "
+            "tutvusime ESF-i ja LEADER-i rahastuse koos kasutamisega. Osalejad valiti "
+            "taotluste põhjal.",
+            "description_en": "We visited a community centre for older people and a village "
+            "co-op's service house, and learned how ESF and LEADER funding are used together. "
+            "The participants were chosen by application.",
+            "starts_at": _local(tz, AUSTRIA_DAY, 6),
+            "ends_at": _local(tz, AUSTRIA_DAY + 2, 22),
+            "capacity": 10,
+            "registration_closes_at": _local(tz, AUSTRIA_DAY - 60, 23, 59),
+            # The chosen had three days to say yes; the flights were booked 45 days ahead.
             "offer_hours": 72,
-            "offer_cutoff_at": _local(tz, 45, 16),
+            "offer_cutoff_at": _local(tz, AUSTRIA_DAY - 45, 16),
             "travel_details": True,
-            # The study-trip line of the budget, 13 000 €, for 20 travellers; nothing to pay.
-            "cost_per_person": Decimal("650.00"),
+            # Planned from the TAS study-trip line (13 000 €) for ten travellers and the two
+            # organisers: 950 € a traveller, nothing to pay. What it cost is in ``AUSTRIA_COSTS``.
+            "cost_per_person": Decimal("950.00"),
             "own_contribution": Decimal("0.00"),
             "venue": "tartu-bussijaam",
-            "access_notes_et": "Buss on tõstukiga. Külastuskohtades tuleb kõndida kuni 500 m; "
-            "ühes kohas on trepp ilma liftita.",
-            "access_notes_en": "The bus has a lift. At the sites you walk up to 500 m; one site "
-            "has stairs and no lift.",
+            "access_notes_et": "Buss on tõstukiga. Külastuskohtades tuli kõndida kuni 500 m; "
+            "ühes kohas oli trepp ilma liftita.",
+            "access_notes_en": "The bus had a lift. At the sites we walked up to 500 m; one "
+            "site had stairs and no lift.",
             "access_contact_name": "Tiina Saar",
             "access_contact_phone": "+372 5555 5678",
         },
@@ -351,6 +368,52 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "venue": "tartu-bussijaam",
             "access_contact_name": "Tiina Saar",
             "access_contact_phone": "+372 5555 5678",
+        },
+        {
+            "slug": "oppereis-rootsi",
+            "kind": EventKind.STUDY_TRIP,
+            "organisation": orgs["vpk"],
+            "co_organiser": orgs["tas"],
+            "registration_mode": RegistrationMode.APPLICATION,
+            "title_et": "Õppereis Rootsi: eakate päevakeskused ja kogukonnabussid",
+            "title_en": "Study trip to Sweden: day centres and community buses",
+            "summary_et": "Neljapäevane õppereis Rootsi: kuidas vald, vabatahtlikud ja "
+            "LEADER-piirkond korraldavad koos teenuseid eakatele ja puuetega inimestele.",
+            "summary_en": "A four-day study trip to Sweden: how a municipality, volunteers and "
+            "a LEADER area arrange services together for older and disabled people.",
+            "description_et": "Sõidame bussiga Võrust ja Tartust Tallinna ning ööparvlaevaga "
+            "Stockholmi. Külastame eakate päevakeskust, külakeskust koos kogukonnabussiga ja "
+            "sotsiaalset ettevõtet; vastuvõtjad täpsustuvad.\n\n"
+            "Osalejad valime taotluste põhjal. Eelistame neid, kes kavandavad oma kogukonnas "
+            "uut tegevust eakatele või puuetega inimestele.",
+            "description_en": "We go by bus from Võru and Tartu to Tallinn and by overnight "
+            "ferry to Stockholm. We visit a day centre for older people, a village centre with "
+            "its community bus and a social enterprise; the hosts are still being agreed.\n\n"
+            "The participants are chosen by application. We prefer those who are planning "
+            "something new for older or disabled people in their community.",
+            "starts_at": _local(tz, SWEDEN_DAY, 8),
+            "ends_at": _local(tz, SWEDEN_DAY + 3, 15),
+            "capacity": 20,
+            "registration_closes_at": _local(tz, 30, 23, 59),
+            # Three days to say yes; the ferry cabins and the hotel are booked 25 days ahead.
+            "offer_hours": 72,
+            "offer_cutoff_at": _local(tz, SWEDEN_DAY - 25, 16),
+            "travel_details": True,
+            # About 620 € a traveller (bus, ferry cabins, a hotel night, meals, hosts,
+            # insurance); each pays 60 € of it, the project the rest.
+            "cost_per_person": Decimal("620.00"),
+            "own_contribution": Decimal("60.00"),
+            # The group meets inside the culture house, whose facts were checked.
+            "venue": "kannel",
+            "access_notes_et": "Kogunemine Kannli fuajees kell 7.45; buss väljub peaukse eest. "
+            "Tartu osalejad tulevad peale Tartu bussijaamas. Buss on tõstukiga. Laeva ja "
+            "külastuskohtade ligipääsetavust alles täpsustame: kui vajad astmevaba teed, "
+            "kirjuta see taotlusse või helista.",
+            "access_notes_en": "We meet in the foyer of Kannel at 7:45; the bus leaves from the "
+            "main door. Travellers from Tartu join at Tartu bus station. The bus has a lift. "
+            "We are still checking the ferry and the places we visit: if you need a step-free "
+            "route, say so in your application or call.",
+            **VORU_CONTACT,
         },
         {
             "slug": "vabatahtlike-seminar-elva",
@@ -454,8 +517,8 @@ def _ensure_events(tz: ZoneInfo, orgs: dict[str, Organisation]) -> tuple[dict[st
                 event.questions = [
                     ExtraQuestion(position=i, **q) for i, q in enumerate(STUDY_TRIP_QUESTIONS)
                 ]
-            if spec["slug"] == "oppereis-austria":
-                event.itinerary = _austria_itinerary(tz)
+            if spec["slug"] in ITINERARIES:
+                event.itinerary = ITINERARIES[spec["slug"]](tz)
             db.session.add(event)
             created += 1
         events[spec["slug"]] = event
@@ -478,13 +541,18 @@ def _travel_details(trip: Event) -> None:
         bus_needs="Istekoht ukse lähedal", diet=""))
 
 
+def _trip_day(tz: ZoneInfo, first: int, number: int, **texts: str) -> TripDay:
+    """Day ``number`` (from 1) of a trip whose first day is ``first`` days from today."""
+    day = datetime.now(tz).date() + timedelta(days=first + number - 1)
+    return TripDay(day=day, **texts)
+
+
 def _austria_itinerary(tz: ZoneInfo) -> list[TripDay]:
-    """The trip as planned two months ahead: the places are known, the hosts are still being
-    agreed, and only what the organisers checked is stated as checked."""
-    first = (datetime.now(tz) + timedelta(days=60)).date()
-    leave = TripDay(day=first, title_et="Tartust Grazi", title_en="From Tartu to Graz",
-                    overnight_et="Hotell Grazis (täpsustub)",
-                    overnight_en="A hotel in Graz (to be confirmed)")
+    """The trip as it went: the hosts (examples here, not real organisations) and, written
+    after it for the report, what the group learned at each visit."""
+    hotel = {"overnight_et": "Hotell Grazi kesklinnas", "overnight_en": "A hotel in central Graz"}
+    leave = _trip_day(tz, AUSTRIA_DAY, 1, title_et="Tartust Grazi", title_en="From Tartu to Graz",
+                      **hotel)
     leave.stops = [
         TripStop(at=time(6), place_et="Tartu bussijaam", place_en="Tartu bus station",
                  address="Soola 2, Tartu", country="EE", host="Tartumaa Arendusselts",
@@ -495,14 +563,12 @@ def _austria_itinerary(tz: ZoneInfo) -> list[TripDay]:
                  transport_et="Bussiga Viini lennujaamast", transport_en="By bus from Vienna "
                  "airport", meals_et="Õhtusöök hotellis", meals_en="Dinner at the hotel"),
     ]
-    visit = TripDay(day=first + timedelta(days=1), title_et="LEADER-piirkond Steiermarkis",
-                    title_en="A LEADER area in Styria",
-                    overnight_et="Hotell Grazis (täpsustub)",
-                    overnight_en="A hotel in Graz (to be confirmed)")
+    visit = _trip_day(tz, AUSTRIA_DAY, 2, title_et="LEADER-piirkond Steiermarkis",
+                      title_en="A LEADER area in Styria", **hotel)
     visit.stops = [
         TripStop(at=time(9, 30), place_et="Eakate kogukonnakeskus",
                  place_en="Community centre for older people", country="AT",
-                 host="Kohalik LEADER-tegevusgrupp (täpsustub)",
+                 host="Kohalik LEADER-tegevusgrupp (näidis)",
                  learning_et="Kuidas eakad ise keskuse tegevusi kavandavad ja kuidas ESF-i ja "
                  "LEADER-i rahastust koos kasutatakse.",
                  learning_en="How older people plan the centre's activities themselves, and how "
@@ -510,15 +576,31 @@ def _austria_itinerary(tz: ZoneInfo) -> list[TripDay]:
                  transport_et="Bussiga", transport_en="By bus", walking_m=500,
                  step_free=StepFree.NO, meals_et="Lõuna keskuses", meals_en="Lunch at the centre",
                  access_note_et="Teisele korrusele viib trepp, lifti ei ole.",
-                 access_note_en="Stairs to the first floor, no lift."),
+                 access_note_en="Stairs to the first floor, no lift.",
+                 learned_et="Keskuse kava teeb eakate nõukoda: seitse liiget, kes kogunevad kord "
+                 "kuus ja valivad järgmise kuu tegevused; töötaja ainult aitab.\n\n"
+                 "Ruumid ehitati ümber LEADER-i toetusega, juhendaja palk tuleb ESF-i "
+                 "projektist. Teisele korrusele viib ainult trepp: lifti jaoks otsivad nad "
+                 "raha praegu.",
+                 learned_en="The centre's programme is made by a council of older people: seven "
+                 "members who meet once a month and choose the next month's activities; the "
+                 "staff only help.\n\n"
+                 "The rooms were rebuilt with LEADER support, the coordinator's pay comes from "
+                 "an ESF project. Only stairs lead to the first floor: they are looking for "
+                 "money for a lift now."),
         TripStop(at=time(14), place_et="Külaühistu teenusmaja", place_en="Village co-op's "
-                 "service house", country="AT", host="Täpsustub", learning_et="Vabatahtlike "
-                 "veoteenus vähese liikumisvõimega inimestele.", learning_en="A volunteer "
-                 "transport service for people who move with difficulty.",
-                 transport_et="Bussiga", transport_en="By bus"),
+                 "service house", country="AT", host="Külaühistu (näidis)",
+                 learning_et="Vabatahtlike veoteenus vähese liikumisvõimega inimestele.",
+                 learning_en="A volunteer transport service for people who move with "
+                 "difficulty.", transport_et="Bussiga", transport_en="By bus",
+                 learned_et="Paarkümmend vabatahtlikku autojuhti sõidutavad eakaid poodi ja "
+                 "arsti juurde; sõidu saab tellida ühest telefoninumbrist. Vald maksab kütuse, "
+                 "külaühistu hoiab autot ja koolitab juhte.",
+                 learned_en="About twenty volunteer drivers take older people to the shop and "
+                 "the doctor; a ride is booked on one phone number. The municipality pays for "
+                 "the fuel, the co-op keeps the car and trains the drivers."),
     ]
-    back = TripDay(day=first + timedelta(days=2), title_et="Tagasi koju",
-                   title_en="Back home")
+    back = _trip_day(tz, AUSTRIA_DAY, 3, title_et="Tagasi koju", title_en="Back home")
     back.stops = [
         TripStop(at=time(10), place_et="Viini lennujaam", place_en="Vienna airport",
                  country="AT", transport_et="Bussiga Grazist", transport_en="By bus from Graz"),
@@ -530,31 +612,262 @@ def _austria_itinerary(tz: ZoneInfo) -> list[TripDay]:
     return [leave, visit, back]
 
 
-def _registration(event: Event, index: int, status: RegistrationStatus, **extra: Any) -> None:
+#: The places the Sweden trip starts from and comes back to.
+KANNEL_STOP = {"place_et": "Võru Kultuurimaja Kannel", "place_en": "Võru Culture House Kannel",
+               "address": "Liiva 13, 65609 Võru", "country": "EE"}
+TARTU_STOP = {"place_et": "Tartu bussijaam", "place_en": "Tartu bus station",
+              "address": "Soola 2, Tartu", "country": "EE"}
+TALLINN_PORT = {"place_et": "Tallinna sadam", "place_en": "Port of Tallinn", "country": "EE"}
+STOCKHOLM_PORT = {"place_et": "Stockholmi sadam", "place_en": "Port of Stockholm",
+                  "country": "SE"}
+FERRY_NIGHT = {"overnight_et": "Ööparvlaeval, kaks inimest kajutis",
+               "overnight_en": "On the overnight ferry, two to a cabin"}
+
+
+def _sweden_itinerary(tz: ZoneInfo) -> list[TripDay]:
+    """The trip as planned some weeks ahead: the route is known, the hosts are still being
+    agreed (the visits are examples, not real organisations), and only what the trip itself
+    provides (its bus with a lift, the checked culture house) is stated as step-free. The
+    Swedish stops' times are Swedish clock times, an hour behind Estonia's."""
+    leave = _trip_day(tz, SWEDEN_DAY, 1, title_et="Võrust ja Tartust Tallinna, laevaga "
+                      "Stockholmi", title_en="From Võru and Tartu to Tallinn, by ferry to "
+                      "Stockholm", **FERRY_NIGHT)
+    leave.stops = [
+        TripStop(at=time(8), **KANNEL_STOP, host="Võrumaa Partnerluskogu",
+                 transport_et="Buss tõstukiga", transport_en="A bus with a lift",
+                 step_free=StepFree.YES,
+                 access_note_et="Kogunemine fuajees kell 7.45. Peauksel on kaldtee.",
+                 access_note_en="We meet in the foyer at 7:45. The main door has a ramp."),
+        TripStop(at=time(9, 15), **TARTU_STOP, host="Tartumaa Arendusselts",
+                 transport_et="Bussiga Võrust", transport_en="By bus from Võru",
+                 access_note_et="Tartu osalejad tulevad siin peale.",
+                 access_note_en="Travellers from Tartu join here."),
+        TripStop(at=time(16, 30), **TALLINN_PORT,
+                 transport_et="Bussiga Tartust; õhtul ööparvlaev Stockholmi",
+                 transport_en="By bus from Tartu; in the evening the overnight ferry to "
+                 "Stockholm", meals_et="Lõuna teel (täpsustub), õhtusöök laeval",
+                 meals_en="Lunch on the way (to be confirmed), dinner on the ferry"),
+    ]
+    city = _trip_day(tz, SWEDEN_DAY, 2, title_et="Stockholm: eakate päevakeskus",
+                     title_en="Stockholm: a day centre for older people",
+                     overnight_et="Hotell Stockholmis (täpsustub)",
+                     overnight_en="A hotel in Stockholm (to be confirmed)")
+    city.stops = [
+        TripStop(at=time(10), **STOCKHOLM_PORT, transport_et="Ööparvlaevaga Tallinnast",
+                 transport_en="By overnight ferry from Tallinn",
+                 meals_et="Hommikusöök laeval", meals_en="Breakfast on the ferry"),
+        TripStop(at=time(13), place_et="Valla eakate päevakeskus (näidis)",
+                 place_en="A municipal day centre for older people (example)", country="SE",
+                 host="Täpsustub",
+                 learning_et="Kuidas vald, vabatahtlikud ja eakad ise päevakeskuse tegevusi "
+                 "koos kavandavad ja kuidas nad jõuavad üksi elavate eakateni.",
+                 learning_en="How the municipality, volunteers and older people themselves plan "
+                 "the centre's activities together, and how they reach older people who live "
+                 "alone.", transport_et="Bussiga", transport_en="By bus",
+                 meals_et="Lõuna päevakeskuses (täpsustub)",
+                 meals_en="Lunch at the centre (to be confirmed)"),
+    ]
+    country = _trip_day(tz, SWEDEN_DAY, 3, title_et="LEADER-piirkond Stockholmi lähedal",
+                        title_en="A LEADER area near Stockholm", **FERRY_NIGHT)
+    country.stops = [
+        TripStop(at=time(9, 30), place_et="Külakeskus ja kogukonnabuss (näidis)",
+                 place_en="A village centre and its community bus (example)", country="SE",
+                 host="Kohalik LEADER-tegevusgrupp (täpsustub)",
+                 learning_et="Kuidas küla korraldab eakatele ja puuetega inimestele sõidud poodi "
+                 "ja arsti juurde ning kuidas LEADER-i ja ESF+ rahastust koos kasutada.",
+                 learning_en="How a village arranges rides to the shop and the doctor for older "
+                 "and disabled people, and how LEADER and ESF+ funding can be used together.",
+                 transport_et="Bussiga Stockholmist", transport_en="By bus from Stockholm"),
+        TripStop(at=time(13, 30), place_et="Sotsiaalne ettevõte, kus töötavad puuetega "
+                 "inimesed (näidis)", place_en="A social enterprise where disabled people work "
+                 "(example)", country="SE", host="Täpsustub",
+                 learning_et="Kuidas ettevõte pakub koos omavalitsusega tööd ja juhendamist.",
+                 learning_en="How the enterprise offers work and supervision together with the "
+                 "municipality.", transport_et="Bussiga", transport_en="By bus",
+                 meals_et="Lõuna (täpsustub)", meals_en="Lunch (to be confirmed)"),
+        TripStop(at=time(16, 30), **STOCKHOLM_PORT,
+                 transport_et="Bussiga; õhtul ööparvlaev Tallinna",
+                 transport_en="By bus; in the evening the overnight ferry to Tallinn",
+                 meals_et="Õhtusöök laeval", meals_en="Dinner on the ferry"),
+    ]
+    back = _trip_day(tz, SWEDEN_DAY, 4, title_et="Tagasi koju", title_en="Back home")
+    back.stops = [
+        TripStop(at=time(10, 30), **TALLINN_PORT, transport_et="Ööparvlaevaga Stockholmist",
+                 transport_en="By overnight ferry from Stockholm",
+                 meals_et="Hommikusöök laeval", meals_en="Breakfast on the ferry"),
+        TripStop(at=time(13, 30), **TARTU_STOP, transport_et="Bussiga Tallinnast",
+                 transport_en="By bus from Tallinn"),
+        TripStop(at=time(15), **KANNEL_STOP, transport_et="Bussiga Tartust",
+                 transport_en="By bus from Tartu", step_free=StepFree.YES),
+    ]
+    return [leave, city, country, back]
+
+
+#: Each trip's itinerary, by slug.
+ITINERARIES = {"oppereis-austria": _austria_itinerary, "oppereis-rootsi": _sweden_itinerary}
+
+
+def _registration(event: Event, index: int, status: RegistrationStatus, *,
+                  answers: tuple[Any, ...] = (), sent_at: datetime | None = None,
+                  **extra: Any) -> Registration:
+    """PEOPLE[index]'s registration; ``answers`` to the event's questions in their order
+    (None: left unanswered); ``sent_at`` when they registered (default now); ``extra``
+    sets or overrides any other field."""
     name, municipality, county, sector = PEOPLE[index % len(PEOPLE)]
     local_part = name.lower().replace(" ", ".").translate(str.maketrans("äöüõš", "aouos"))
     needs = extra.pop("needs", [])
-    registration = Registration(
-        event=event,
-        status=status,
-        source=RegistrationSource.WEB,
-        name=name,
-        email=f"{local_part}@example.ee",
-        phone=f"+372 5{index:03d} {index * 7 % 10000:04d}",
-        organisation_name=extra.pop("organisation_name", ""),
-        sector=sector,
-        county=county,
-        municipality=municipality,
-        consent_privacy_at=utcnow(),
-        consent_health_at=utcnow() if needs or extra.get("transport_needed") else None,
-        confirmed_at=utcnow() if status is RegistrationStatus.CONFIRMED else None,
-        waitlisted_at=utcnow() if status is RegistrationStatus.WAITLISTED else None,
-        **extra,
-    )
+    sent_at = sent_at or utcnow()
+    fields: dict[str, Any] = {
+        "source": RegistrationSource.WEB,
+        "name": name,
+        "email": f"{local_part}@example.ee",
+        "phone": f"+372 5{index:03d} {index * 7 % 10000:04d}",
+        "organisation_name": "",
+        "sector": sector,
+        "county": county,
+        "municipality": municipality,
+        "created_at": sent_at,
+        "consent_privacy_at": sent_at,
+        "consent_health_at": sent_at if needs or extra.get("transport_needed") else None,
+        "confirmed_at": sent_at if status is RegistrationStatus.CONFIRMED else None,
+        "waitlisted_at": sent_at if status is RegistrationStatus.WAITLISTED else None,
+    }
+    registration = Registration(event=event, status=status, **{**fields, **extra})
     assign_manage_token(registration)
     registration.seats = 2 if registration.companion else 1
     registration.needs = [RegistrationNeed(code=code) for code in needs]
+    registration.answers = [Answer(question=question, value=value)
+                            for question, value in zip(event.questions, answers, strict=False)
+                            if value is not None]
     db.session.add(registration)
+    return registration
+
+
+#: Who applied for the Sweden trip: (PEOPLE index, days ago, why, how they will use it,
+#: "taken part in a LEADER project before?" — None where they left it unanswered).
+SWEDEN_APPLICATIONS = (
+    (0, 9, "Meie külaselts tahab avada rahvamajas kord nädalas eakate päeva, aga me ei tea, "
+     "kuidas seda teha nii, et inimesed ka tuleksid. Tahan näha, kuidas Rootsis "
+     "päevakeskust koos eakatega kavandatakse ja kuidas kohale saavad need, kes ise ei sõida.",
+     "Teen külaseltsi koosolekul ettekande ja kirjutame koos LEADER-taotluse eakate päeva "
+     "jaoks.", True),
+    (1, 8, "Vastutan linnas sotsiaaltranspordi eest. Tahan näha, kuidas kogukonnabuss maal "
+     "päriselt toimib.", "Võtan selle aluseks, kui kavandame järgmise aasta "
+     "sotsiaaltransporti.", True),
+    (2, 7, "Hooldan oma ema ja tahan teada, mida teised teevad.",
+     "Räägin sellest Antsla eakate klubis.", None),
+    (3, 6, "Mul on väike transpordiettevõte. Mõtlen, kas saaksin koos vallaga pakkuda "
+     "eakatele sõite poodi ja arsti juurde.", "Teen vallale pakkumise.", False),
+    (4, 4, "Vean Kastre külade eakate ühendust. Meil on palju üksi elavaid inimesi, kes "
+     "kodust harva välja saavad. Tahaksin õppida, kuidas Rootsis vabatahtlikud ja vald "
+     "koos üksi elavate eakateni jõuavad, ja tuua koju mõne mõtte, mida saame kohe "
+     "proovida.", "Korraldame ühenduses kaks arutelu ja kirjutame nende põhjal projekti.",
+     True),
+    (6, 3, "Setomaal on külad kaugel ja buss käib harva.",
+     "Jagan kogemust külavanemate kokkutulekul.", False),
+    (9, 2, "Vallas valmib uus päevakeskus. Tahame teada, kuidas teised seda teevad, enne kui "
+     "kõik on paigas.", "Viin mõtted valla sotsiaalkomisjoni.", True),
+    (10, 1, "Tahan näha, kuidas puuetega inimesed saavad sotsiaalses ettevõttes tööd.",
+     "Meie MTÜ kaalub käsitöökoja avamist.", None),
+)
+#: Who went to Austria: (PEOPLE index, why, how they will use it, LEADER before?).
+AUSTRIA_TRAVELLERS = (
+    (0, "Tahan näha, kuidas eakad ise keskust juhivad.", "Rõuge päevakeskuse töötoas.", True),
+    (1, "Linnas on plaanis eakate keskus.", "Linnavalitsuse sotsiaalosakonnas.", True),
+    (3, "Vabatahtlike veoteenus huvitab.", "Elva vallas koos külaseltsidega.", False),
+    (4, "Otsin mõtteid üksi elavate eakate jaoks.", "Kastre külade ühenduses.", True),
+    (5, "Nõustan LEADER-i taotlejaid ja tahan näha, kuidas ESF-i ja LEADER-i raha koos "
+     "kasutatakse.", "Taotlejate nõustamisel.", True),
+    (6, "Setomaal puudub päevakeskus.", "Külavanemate kokkutulekul.", None),
+    (9, "Vallas ehitame päevakeskust.", "Valla sotsiaalkomisjonis.", True),
+    (10, "Tahan õppida teistelt kogukondadelt.", "Kambja eakate klubis.", False),
+)
+
+
+def _austria_travellers(trip: Event) -> None:
+    """The eight who went: chosen from their applications, checked in at the bus (the
+    attendance evidence). Their needs were deleted 30 days after the trip and their travel
+    details 14 days after it (``privacy purge``), so they have none."""
+    applied = trip.starts_at - timedelta(days=75)
+    purged = trip.ends_at + timedelta(days=30)
+    for index, why, use, leader in AUSTRIA_TRAVELLERS:
+        _registration(trip, index, RegistrationStatus.CONFIRMED, answers=(why, use, leader),
+                      sent_at=applied, confirmed_at=trip.starts_at - timedelta(days=50),
+                      checked_in_at=trip.starts_at,
+                      health_purged_at=purged if purged < utcnow() else None)
+
+
+def _ensure_applications(events: dict[str, Event]) -> int:
+    """The Sweden trip's applications, waiting for the organisers to choose."""
+    sweden = events["oppereis-rootsi"]
+    if db.session.scalar(select(func.count(Registration.id))
+                         .where(Registration.event_id == sweden.id)):
+        return 0
+    for index, days_ago, why, use, leader in SWEDEN_APPLICATIONS:
+        _registration(sweden, index, RegistrationStatus.PENDING, answers=(why, use, leader),
+                      sent_at=utcnow() - timedelta(days=days_ago, hours=index))
+    db.session.flush()
+    return 1
+
+
+#: What the Austria trip cost (8 travellers and 2 organisers): (category, amount, supplier,
+#: note). The suppliers are examples.
+AUSTRIA_COSTS = (
+    (CostCategory.TRANSPORT, "2800.00", "Reisibüroo (näidis)",
+     "Lennupiletid Tallinn–Viin–Tallinn, 10 inimest"),
+    (CostCategory.TRANSPORT, "1650.00", "Bussifirma (näidis)",
+     "Buss tõstukiga Tartu–Tallinn ja tagasi; buss Austrias kolmeks päevaks"),
+    (CostCategory.ACCOMMODATION, "1900.00", "Hotell Grazis (näidis)", "2 ööd, 10 inimest"),
+    (CostCategory.MEALS, "1350.00", "Toitlustajad (näidis)",
+     "Lõunad ja õhtusöögid kolmel päeval"),
+    (CostCategory.HOSTS, "600.00", "Kogukonnakeskus ja külaühistu (näidis)",
+     "Vastuvõtjate tasu kahe külastuse eest"),
+    (CostCategory.INSURANCE, "120.00", "Kindlustusselts (näidis)", "Reisikindlustus, 10 inimest"),
+)
+AUSTRIA_REPORT = {
+    "summary_et": "Kaheksa osalejat Võru- ja Tartumaalt ning kaks korraldajat nägid "
+    "Steiermarkis, kuidas eakad ise oma kogukonnakeskuse tegevusi kavandavad ja kuidas "
+    "külaühistu korraldab vabatahtlike abil sõite neile, kes ise ei sõida.\n\n"
+    "Kõige rohkem arutasime, kuidas ühe teenuse jaoks LEADER-i ja ESF-i raha koos kasutada: "
+    "LEADER maksab ruumide ja sõiduki eest, ESF inimeste koolituse ja juhendamise eest.",
+    "summary_en": "Eight travellers from Võru and Tartu counties and two organisers saw in "
+    "Styria how older people plan their community centre's activities themselves, and how a "
+    "village co-op arranges rides with volunteers for those who do not drive.\n\n"
+    "We talked most about using LEADER and ESF money together for one service: LEADER pays "
+    "for the rooms and the vehicle, ESF for training and supervising the people.",
+    "next_steps_et": "Rõuge päevakeskuse koosloome töötoas proovime Austria keskuse mõtet: "
+    "eakate nõukoda, mis kavandab kuu tegevused.\n\n"
+    "Elva ja Kastre osalejad valmistavad ette vabatahtlike veoteenuse LEADER-taotluse.\n\n"
+    "Räägime reisist Võru inspiratsiooniseminaril.",
+    "next_steps_en": "At the co-creation workshop for the Rõuge day centre we try the "
+    "Austrian centre's idea: a council of older people who plan the month's activities.\n\n"
+    "The travellers from Elva and Kastre are preparing a LEADER application for a volunteer "
+    "transport service.\n\n"
+    "We tell about the trip at the inspiration seminar in Võru.",
+    "contacts": "Kogukonnakeskuse juhataja (näidis): kontakt keskuse kodulehel; lubas "
+    "saata nõukoja töökorra.\n"
+    "LEADER-tegevusgrupi projektijuht (näidis): saadab ESF-i ja LEADER-i koos rahastatud "
+    "projektide näited.\n"
+    "Külaühistu veoteenuse koordinaator (näidis): valmis tulema veebikohtumisele.",
+}
+
+
+def _ensure_trip_report(events: dict[str, Event]) -> int:
+    """After the Austria trip: its actual costs by category (their sum is its actual cost)
+    and its published report; what was learned at each stop is in its itinerary."""
+    austria = events["oppereis-austria"]
+    if austria.ends_at > utcnow() or db.session.scalar(
+            select(TripReport.id).where(TripReport.event_id == austria.id)):
+        return 0  # not over yet (a demo loaded before it was moved), or done
+    costs = [TripCost(event_id=austria.id, category=category, amount=Decimal(amount),
+                      supplier=supplier, note=note)
+             for category, amount, supplier, note in AUSTRIA_COSTS]
+    db.session.add_all(costs)
+    austria.actual_cost = sum((cost.amount for cost in costs), Decimal(0))
+    published = min(austria.ends_at + timedelta(days=10), utcnow())
+    db.session.add(TripReport(event_id=austria.id, published_at=published, **AUSTRIA_REPORT))
+    db.session.flush()
+    return 1
 
 
 def _ensure_registrations(events: dict[str, Event]) -> int:
@@ -583,9 +896,7 @@ def _ensure_registrations(events: dict[str, Event]) -> int:
         )
     for i in range(0, 3):
         _registration(tartu, i, RegistrationStatus.WAITLISTED)
-    trip = events["oppereis-austria"]
-    _registration(trip, 6, RegistrationStatus.PENDING)
-    _registration(trip, 7, RegistrationStatus.CONFIRMED)
+    _austria_travellers(events["oppereis-austria"])
     czechia = events["oppereis-tsehhi"]  # chosen, offers out, one about to lapse
     _registration(czechia, 3, RegistrationStatus.CONFIRMED)
     _registration(czechia, 4, RegistrationStatus.CONFIRMED)
@@ -879,6 +1190,8 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     events, new_events = _ensure_events(tz, orgs)
     created += new_events
     created += _ensure_registrations(events)
+    created += _ensure_applications(events)
+    created += _ensure_trip_report(events)
     created += _ensure_arrangements(events, orgs)
     created += _ensure_calls(events)
     created += _ensure_group(events)

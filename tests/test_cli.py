@@ -9,10 +9,12 @@ from werkzeug.security import check_password_hash
 
 from koosloome.accounts.models import ApiToken, Role, User
 from koosloome.boards.models import Board, Idea, Vote
+from koosloome.db import utcnow
 from koosloome.events.models import Event, EventStatus, RegistrationMode
 from koosloome.extensions import db
 from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.tokens import hash_token
+from koosloome.trips.models import TravelDetails, TripCost, TripReport
 
 
 def _count(model) -> int:
@@ -156,6 +158,37 @@ def test_demo_load_is_realistic_and_idempotent(runner, app):
     )
     board = db.session.scalars(select(Board).where(Board.join_code == "KUVR24")).one()
     assert board.event is not None and len(board.columns) == 4 and _count(Vote) > 0
+
+
+def _trip(slug: str) -> tuple[Event, list[Registration]]:
+    trip = db.session.scalars(select(Event).where(Event.slug == slug)).one()
+    people = db.session.scalars(select(Registration).where(Registration.event_id == trip.id))
+    return trip, list(people)
+
+
+def test_the_demo_has_the_three_trips_issue_18_names(runner):
+    """Sweden takes applications, Czechia has offers out, Austria is over with its costs
+    and report."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    now = utcnow()
+    sweden, applicants = _trip("oppereis-rootsi")
+    assert sweden.starts_at > sweden.registration_closes_at > now
+    assert {person.status for person in applicants} == {RegistrationStatus.PENDING}
+    assert len(applicants) >= 6 and all(person.answers for person in applicants)
+    assert {"SE", "EE"} <= {stop.country for day in sweden.itinerary for stop in day.stops}
+    _czechia, people = _trip("oppereis-tsehhi")
+    assert any(person.status is RegistrationStatus.OFFERED for person in people)
+    austria, travellers = _trip("oppereis-austria")
+    assert austria.ends_at < now
+    assert travellers and all(person.status is RegistrationStatus.CONFIRMED
+                              and person.checked_in_at for person in travellers)
+    costs = db.session.scalars(select(TripCost).where(TripCost.event_id == austria.id)).all()
+    assert austria.actual_cost == sum(cost.amount for cost in costs) < 13000
+    report = db.session.scalars(select(TripReport).where(TripReport.event_id == austria.id)).one()
+    assert report.published_at and report.next_steps_et and report.contacts
+    # Purged 14 days after the trip, so none are left.
+    assert not db.session.scalars(select(TravelDetails).where(
+        TravelDetails.event_id == austria.id)).all()
 
 
 def _printed_logins(output: str) -> dict[str, str]:

@@ -29,7 +29,6 @@ from koosloome.extensions import db
 from koosloome.groups.models import RegistrationGroup
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
-from koosloome.trips.models import TripReport
 from tests.conftest import _test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -80,7 +79,7 @@ class LiveServer:
 
     def __call__(self, path: str) -> str:
         """The absolute URL of ``path``: ``{token}`` becomes the demo manage token and
-        ``{event}``, ``{registration}``, ``{trip}``, ``{question}`` demo ids."""
+        ``{event}``, ``{registration}``, ``{trip}``, ``{past_trip}``, ``{question}`` demo ids."""
         return self.url + path.format(token=self.token, **self.ids)
 
 
@@ -101,7 +100,10 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
             .order_by(Registration.id)
         ).first()
         token = with_needs.manage_token
-        trip = db.session.scalars(select(Event).where(Event.slug == "oppereis-austria")).one()
+        # The Sweden trip takes applications; the Austria trip is over (costs, report).
+        trip = db.session.scalars(select(Event).where(Event.slug == "oppereis-rootsi")).one()
+        past_trip = db.session.scalars(
+            select(Event).where(Event.slug == "oppereis-austria")).one()
         past = db.session.scalars(
             select(Event).where(Event.slug == "vabatahtlike-seminar-elva")).one()
         past_registration = db.session.scalars(
@@ -109,6 +111,7 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         ids = {"event": with_needs.event_id, "registration": with_needs.id, "trip": trip.id,
                "question": trip.questions[0].id, "past": past.id,
                "trip_day": trip.itinerary[1].id, "trip_stop": trip.itinerary[1].stops[0].id,
+               "past_trip": past_trip.id,
                "venue": with_needs.event.venue_id,
                "volunteer": db.session.scalars(select(Volunteer.id)).first()}
         # A cancelled registration of an event that still takes registrations ("register
@@ -119,12 +122,6 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
                                  cancelled_at=utcnow())
         assign_manage_token(cancelled)
         db.session.add(cancelled)
-        db.session.commit()
-        # A published trip report (the demo's trips have not happened yet): made here.
-        db.session.add(TripReport(event_id=trip.id, summary_et="Eakad kavandavad ise.",
-                                  summary_en="Older people plan it themselves.",
-                                  published_at=utcnow()))
-        trip.itinerary[1].stops[0].learned_et = "Keskuse päeva kavandavad eakad ise."
         db.session.commit()
         group = db.session.scalars(select(RegistrationGroup)).one()
         offered = db.session.scalars(select(Registration).where(

@@ -45,8 +45,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "registrations.accept": ("/r/{offered_token}/accept", "anonymous"),
     "trips.travel": ("/r/{traveller_token}/travel", "anonymous"),
     "trips.travel_list": ("/admin/events/{czechia}/travel", "staff"),
-    "trips.costs": ("/admin/events/{trip}/costs", "staff"),
-    "trips.trip_report": ("/admin/events/{trip}/report", "staff"),
+    "trips.costs": ("/admin/events/{past_trip}/costs", "staff"),
+    "trips.trip_report": ("/admin/events/{past_trip}/report", "staff"),
     "trips.learned": ("/events/oppereis-austria/learned", "anonymous"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
@@ -109,7 +109,8 @@ PAGES: dict[str, tuple[str, str]] = {
 EXTRA_PAGES = [
     ("/events/no-such-event", "anonymous"),  # error page (404)
     ("/events/ligipaasetav-teenus-tartu", "anonymous"),  # full, with a waiting list
-    ("/events/oppereis-austria", "anonymous"),  # study trip by application
+    ("/events/oppereis-rootsi", "anonymous"),  # study trip by application
+    ("/events/oppereis-austria", "anonymous"),  # a trip that is over, with its report
     ("/", "staff"),  # public pages with the staff menu
     ("/r/{token}?new=1", "anonymous"),  # confirmation panel
     ("/r/{offered_token}", "anonymous"),  # a place offered, with its deadline and button
@@ -117,7 +118,9 @@ EXTRA_PAGES = [
     ("/g/{group_token}?new=1", "anonymous"),  # the group's confirmation panel
     ("/admin/registrations/{group_member}", "staff"),  # with the group's contact
     ("/r/{cancelled_token}", "anonymous"),  # cancelled: over, with "register again"
-    ("/events/oppereis-austria/register", "anonymous"),  # extra questions
+    ("/events/oppereis-rootsi/register", "anonymous"),  # extra questions
+    ("/admin/events/{trip}/costs", "staff"),  # no costs yet
+    ("/admin/events/{trip}/report", "staff"),  # no report yet
     ("/events/ligipaasetav-teenus-tartu/register", "anonymous"),  # full: waiting list
     ("/events/vabatahtlike-seminar-elva/register", "anonymous"),  # past: closed
     ("/admin/events/{event}/feedback", "staff"),  # survey not switched on yet
@@ -133,7 +136,7 @@ EXTRA_PAGES = [
 ERROR_STATES = [
     ("/login", "main button[type=submit]"),
     ("/admin/events/{event}/walk-in", "main form button[type=submit]"),
-    ("/events/oppereis-austria/register", "main form button[type=submit]"),
+    ("/events/oppereis-rootsi/register", "main form button[type=submit]"),
     ("/lost-link", "main form button[type=submit]"),
     ("/events/eakate-kaasamine-voru/group", "main form button[type=submit]:not([name])"),
     ("/forgot-password", "main form button[type=submit]"),

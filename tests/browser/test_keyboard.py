@@ -233,7 +233,7 @@ def test_organiser_works_through_the_call_list_with_the_keyboard(browser, live_s
 PUBLIC_PAGES = [
     "/",
     "/events/eakate-kaasamine-voru",
-    "/events/oppereis-austria/register",
+    "/events/oppereis-rootsi/register",
     "/privacy",
     "/r/{token}",
     "/help",
@@ -354,7 +354,7 @@ def test_a_study_trip_from_application_to_travel_details_with_the_keyboard(brows
     deadline and give the travel details: every step with the keyboard only."""
     email = f"reisija{next(_counter)}@example.ee"
     context, page = _keyboard_page(browser, live_server)
-    page.goto(live_server("/events/oppereis-austria"))
+    page.goto(live_server("/events/oppereis-rootsi"))
     tab_to(page, 'a[href$="/register"]')
     page.keyboard.press("Enter")
     page.wait_for_url("**/register")

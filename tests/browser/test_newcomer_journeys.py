@@ -93,7 +93,7 @@ def test_long_titles_wrap_with_a_hyphen_at_320_px_in_large_text(browser, live_se
         assert "\u00ad" in heading.evaluate("h => h.textContent")
     assert heading.evaluate("h => h.scrollWidth <= h.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-    page.goto(live_server("/events/oppereis-austria/register"))
+    page.goto(live_server("/events/oppereis-rootsi/register"))
     apply = {"et": "Esita taotlus", "en": "Apply"}[language]
     assert page.locator("h1").inner_text().startswith(apply)
     context.close()
