@@ -102,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
     from koosloome.reports.routes import bp as reports_bp
+    from koosloome.selection.api import bp as selection_api_bp
+    from koosloome.selection.routes import bp as selection_bp
     from koosloome.site.routes import bp as site_bp
     from koosloome.trips.api import bp as trips_api_bp
     from koosloome.trips.routes import bp as trips_bp
@@ -119,6 +121,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(itinerary_api_bp)
     app.register_blueprint(trips_bp)
     app.register_blueprint(trips_api_bp)
+    app.register_blueprint(selection_bp)
+    app.register_blueprint(selection_api_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(evidence_bp)

@@ -30,6 +30,7 @@ from koosloome.arrangements.models import (
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, Theme, Vote
 from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
+from koosloome.demo_selection import ensure_selection
 from koosloome.events.models import (
     AgendaItem,
     Event,
@@ -1191,6 +1192,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     created += new_events
     created += _ensure_registrations(events)
     created += _ensure_applications(events)
+    created += ensure_selection(events["oppereis-rootsi"])
     created += _ensure_trip_report(events)
     created += _ensure_arrangements(events, orgs)
     created += _ensure_calls(events)

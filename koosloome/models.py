@@ -40,6 +40,12 @@ from koosloome.messaging.models import (
 )
 from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
+from koosloome.selection.models import (
+    ApplicationReview,
+    ApplicationScore,
+    PartnerQuota,
+    SelectionCriterion,
+)
 from koosloome.trips.models import TravelDetails, TripCost, TripReport
 from koosloome.venues.models import Venue
 
@@ -47,6 +53,8 @@ __all__ = [
     "AgendaItem",
     "Answer",
     "ApiToken",
+    "ApplicationReview",
+    "ApplicationScore",
     "Arrangement",
     "ArrangementDigest",
     "AuditLog",
@@ -71,6 +79,7 @@ __all__ = [
     "Organisation",
     "OutgoingEmail",
     "OutgoingSms",
+    "PartnerQuota",
     "Pickup",
     "Registration",
     "RegistrationGroup",
@@ -78,6 +87,7 @@ __all__ = [
     "RegistrationNeed",
     "RegistrationNotice",
     "Role",
+    "SelectionCriterion",
     "Theme",
     "TravelDetails",
     "TripCost",

@@ -78,6 +78,13 @@ def can_see_health_data(user: User, event: Event) -> bool:
     return can_manage_event(user, event)
 
 
+def can_see_emergency_contacts(user: User, event: Event) -> bool:
+    """The travellers' emergency contacts (third parties' numbers): the trip's leader, who
+    carries them, and admins; not every organiser of the partners."""
+    return user.role is Role.ADMIN or (
+        event.trip_leader_id is not None and user.id == event.trip_leader_id)
+
+
 def can_facilitate_board(user: User, board: Board) -> bool:
     """Admins; organisers and facilitators of the board's partner (or the linked event's)."""
     if user.role is Role.ADMIN:

@@ -15,6 +15,7 @@ from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
 from koosloome.registrations.models import RegistrationSource, RegistrationStatus
+from koosloome.selection.openapi import SELECTION_PATHS, SELECTION_SCHEMAS
 from koosloome.trips.openapi import TRAVEL_PATHS, TRAVEL_SCHEMAS
 from koosloome.venues.openapi import VENUE_PATHS, VENUE_SCHEMAS
 
@@ -328,7 +329,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
-                  **ITINERARY_PATHS, **TRAVEL_PATHS,
+                  **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS,
                   **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -345,6 +346,7 @@ def openapi_document() -> dict[str, Any]:
                 **GROUP_SCHEMAS,
                 **ITINERARY_SCHEMAS,
                 **TRAVEL_SCHEMAS,
+                **SELECTION_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

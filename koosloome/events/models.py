@@ -108,6 +108,10 @@ class Event(TimestampMixin, Base):
     #: The carrier needs the travel document's number too (asked only then).
     travel_document_number: Mapped[bool] = mapped_column(default=False,
                                                          server_default=false())
+    #: The staff member who leads the trip: they alone (and admins) see the travellers'
+    #: emergency contacts.
+    trip_leader_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff_user.id", ondelete="SET NULL"))
     #: Raised on every change of time or place: the SEQUENCE of calendar invites.
     revision: Mapped[int] = mapped_column(default=0)
     reminder_days: Mapped[int] = mapped_column(default=2)

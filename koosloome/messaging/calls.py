@@ -23,7 +23,8 @@ from koosloome.registrations.models import Registration, RegistrationSource
 CALL_KINDS = frozenset({
     MessageKind.CONFIRMED, MessageKind.WAITLISTED, MessageKind.PROMOTED,
     MessageKind.APPLICATION_RECEIVED, MessageKind.APPLICATION_ACCEPTED,
-    MessageKind.APPLICATION_REJECTED, MessageKind.REGISTRATION_DECLINED,
+    MessageKind.APPLICATION_REJECTED, MessageKind.APPLICATION_RESERVE,
+    MessageKind.REGISTRATION_DECLINED,
     MessageKind.CANCELLED, MessageKind.EVENT_CHANGED, MessageKind.EVENT_CANCELLED,
     MessageKind.REMINDER, MessageKind.ARRANGEMENT_IMPOSSIBLE, MessageKind.ORGANISER_MESSAGE,
     MessageKind.OFFER_MADE, MessageKind.OFFER_ACCEPTED, MessageKind.OFFER_LAPSED,

@@ -42,6 +42,7 @@ SUBJECTS = {
     MessageKind.APPLICATION_RECEIVED: _l("We have received your application: %(title)s"),
     MessageKind.APPLICATION_ACCEPTED: _l("Your application is accepted: %(title)s"),
     MessageKind.APPLICATION_REJECTED: _l("About your application: %(title)s"),
+    MessageKind.APPLICATION_RESERVE: _l("You are on the reserve list: %(title)s"),
     MessageKind.CHANGED: _l("Your registration details were changed: %(title)s"),
     MessageKind.CANCELLED: _l("Your registration is cancelled: %(title)s"),
     MessageKind.LOST_LINK: _l("Your registration link: %(title)s"),

@@ -14,6 +14,8 @@ class MessageKind(enum.StrEnum):
     APPLICATION_RECEIVED = "application_received"
     APPLICATION_ACCEPTED = "application_accepted"
     APPLICATION_REJECTED = "application_rejected"
+    #: Not chosen this time, but on the reserve list (``position=``): a seat may still come.
+    APPLICATION_RESERVE = "application_reserve"
     #: The organisers cancelled a registration of an ordinary (not application) event.
     REGISTRATION_DECLINED = "registration_declined"
     #: A seat is held for the person until a deadline (``deadline=`` ISO time): accept it.

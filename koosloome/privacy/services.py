@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, or_, select
+from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from koosloome import audit
@@ -37,6 +37,7 @@ from koosloome.privacy.tally import add_to_tally
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.registrations.personal_data import clear_health_data
+from koosloome.selection.models import ApplicationReview
 from koosloome.settings import ConfigError
 from koosloome.trips.models import TravelDetails
 
@@ -201,6 +202,10 @@ def anonymise_registrations(now: datetime, policy: RetentionPolicy, result: Purg
             result.health_purged[registration.event_id] += 1
         _clear_personal_data(registration, free_text, now)
         result.anonymised[registration.event_id] += 1
+    # The organisers' notes on applications say who someone is; the scores alone do not.
+    if due:
+        db.session.execute(update(ApplicationReview).where(
+            ApplicationReview.registration_id.in_([r.id for r in due])).values(note=""))
     _anonymise_groups(cutoff, now)
 
 

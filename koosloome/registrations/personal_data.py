@@ -20,6 +20,7 @@ from koosloome.messaging.outbox import forget_messages
 from koosloome.registrations.fields import CLEARED_HEALTH_FIELDS, RECORD_TIMES, person_values
 from koosloome.registrations.models import ACTIVE_STATUSES, Registration, RegistrationStatus
 from koosloome.seating.lifecycle import change, lock_event, promote_waiting
+from koosloome.selection.models import review_data
 from koosloome.trips.models import travel_of, travel_values
 
 
@@ -72,6 +73,7 @@ def personal_data(registration: Registration) -> dict[str, Any]:
         **{name: _when(getattr(registration, name)) for name in RECORD_TIMES},
         "internal_note": registration.internal_note,
         "travel": _travel(registration),
+        "selection": review_data(registration),
     }
 
 

@@ -62,6 +62,7 @@ from koosloome.seating.lifecycle import (
     tell,
 )
 from koosloome.seating.offers import Acceptance, accept_offer
+from koosloome.seating.quotas import QuotaFull, QuotaRoom, partners_of
 
 Status = RegistrationStatus
 
@@ -410,7 +411,8 @@ def cancel(registration: Registration) -> list[Registration]:
 def change_status(registration: Registration, new_status: Status, by: User) -> list[Registration]:
     """An organiser approves, promotes, rejects or cancels; returns any promoted in turn.
 
-    Confirming needs a free seat (``EventFull`` otherwise); on an event that makes offers it
+    Confirming needs a free seat (``EventFull`` otherwise) within the applicant's partner's
+    share (``QuotaFull``); on an event that makes offers it
     offers the seat (to accept by the deadline), and confirming an offer accepts it for the
     person (``OfferLapsed`` after its deadline). Rejecting or cancelling a registration that
     holds a seat frees it for the waiting list. Every decision is in the audit log with who
@@ -435,6 +437,9 @@ def change_status(registration: Registration, new_status: Status, by: User) -> l
     if new_status is Status.CONFIRMED and \
             seats_taken(event) + registration.seats > event.capacity:
         raise EventFull(event.id)
+    if new_status is Status.CONFIRMED and not QuotaRoom(event).fits(
+            partners_of([registration])[registration.id], registration.seats):
+        raise QuotaFull(event.id)
     if new_status is Status.CONFIRMED and event.offer_hours:
         if not give_seat(registration, event, utcnow()):
             raise OfferLapsed(registration.id)  # the cut-off has passed: no offer can run

@@ -55,21 +55,28 @@ def _label(choices: tuple, code: str | None) -> str:
     return str(dict(choices).get(code, code or ""))
 
 
+def answer_text(question: ExtraQuestion, value: Any, language: str) -> str:
+    """One answer as the person would read it (yes/no, a date, the choices' labels)."""
+    if question.kind is QuestionKind.YES_NO:
+        return _("Yes") if value else _("No")
+    if question.kind is QuestionKind.DATE and isinstance(value, str):
+        return format_date(date.fromisoformat(value), language)  # type: ignore[arg-type]
+    if question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
+        labels = {c["value"]: c.get(language) or c.get("et") for c in question.choices}
+        values = value if isinstance(value, list) else [value]
+        return ", ".join(str(labels.get(v, v)) for v in values)
+    return str(value)
+
+
+def answers_by_question(registration: Registration, language: str) -> dict[int, str]:
+    """Question id → the registration's answer as text (to set answers side by side)."""
+    return {answer.question_id: answer_text(answer.question, answer.value, language)
+            for answer in registration.answers}
+
+
 def _answer_text(recap: Recap, language: str) -> list[Row]:
-    rows = []
-    for question, value in recap.answers:
-        if question.kind is QuestionKind.YES_NO:
-            text = _("Yes") if value else _("No")
-        elif question.kind is QuestionKind.DATE and isinstance(value, str):
-            text = format_date(date.fromisoformat(value), language)  # type: ignore[arg-type]
-        elif question.kind in (QuestionKind.SINGLE_CHOICE, QuestionKind.MULTIPLE_CHOICE):
-            labels = {c["value"]: c.get(language) or c.get("et") for c in question.choices}
-            values = value if isinstance(value, list) else [value]
-            text = ", ".join(str(labels.get(v, v)) for v in values)
-        else:
-            text = str(value)
-        rows.append(Row(localised(question, "label", language), text))
-    return rows
+    return [Row(localised(question, "label", language), answer_text(question, value, language))
+            for question, value in recap.answers]
 
 
 def manage_summary(registration: Registration, language: str) -> dict[str, list[Row]]:

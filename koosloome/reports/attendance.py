@@ -17,6 +17,7 @@ from koosloome.registrations.models import Registration
 from koosloome.reports.labels import SECTOR_LABELS, label
 from koosloome.reports.participants import EventRegistrations
 from koosloome.reports.pdf import FONT, PROJECT_NAME, ReportPDF
+from koosloome.reports.tabular import Sheet
 
 #: Empty numbered rows for people who come without registering.
 BLANK_ROWS = 10
@@ -182,3 +183,19 @@ def _draw_sheet(pdf: _SheetPDF, sheet: AttendanceSheet, widths: list[float],
     pdf.ln(10)
     pdf.set_font(FONT, "", 10)
     pdf.cell(0, 8, f"{labels['signature']}: " + "_" * 40, new_x="LMARGIN", new_y="NEXT")
+
+
+def attendance_tables(*sheets: AttendanceSheet) -> list[Sheet]:
+    """The same sheets as worksheets (one per day of a trip), for whoever keeps the evidence
+    in a spreadsheet: each row says its event and day, the signature column is left empty."""
+    with force_locale("et"):
+        header = [_("No."), _("Event"), _("Date"), _("Name"), _("Organisation / sector"),
+                  _("Municipality"), _("Arrived"), _("Signature")]
+        tables = []
+        for index, sheet in enumerate(sheets, start=1):
+            rows = [[number, sheet.title, sheet.date, row.name, row.organisation,
+                     row.municipality, row.checked_in, ""]
+                    for number, row in enumerate(sheet.rows, start=1)]
+            name = _("Day %(number)s", number=index) if len(sheets) > 1 else _("Attendance list")
+            tables.append(Sheet(name, header, rows))
+        return tables

@@ -30,7 +30,13 @@ from koosloome.i18n import current_language
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.reports import audit_log as audit_log_service
 from koosloome.reports import leader, needs, participants
-from koosloome.reports.attendance import attendance_pdf, sheet_for_event, sheets_for_days
+from koosloome.reports.attendance import (
+    AttendanceSheet,
+    attendance_pdf,
+    attendance_tables,
+    sheet_for_event,
+    sheets_for_days,
+)
 from koosloome.reports.exports import registrations_sheet
 from koosloome.reports.forms import AuditFilterForm, LeaderReportForm
 from koosloome.reports.leader_pdf import leader_pdf
@@ -65,17 +71,34 @@ def attendance_sheet(event_id: int) -> ResponseReturnValue:
     marked = _flag("checked_in")
     audit.record_access("export.attendance", user_id=current_user.id, object_type="event",
                  object_id=event.id, event_id=event.id, checked_in=marked)
-    event = _managed_event(event_id)
-    data = participants.load(event, attending_only=True)
-    sheet = sheet_for_event(data, mark_checked_in=marked)
-    days = trip_day_labels(event)
-    # A trip's sheet is signed day by day (unless the check-ins are asked for).
-    pdf = attendance_pdf(*sheets_for_days(sheet, days)) if days and not marked \
-        else attendance_pdf(sheet)
+    pdf = attendance_pdf(*_attendance_sheets(event, marked))
     suffix = "-checked-in" if marked else ""
     return Response(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": content_disposition(f"{event.slug}-attendance{suffix}.pdf")
     })
+
+
+@bp.get("/events/<int:event_id>/attendance.xlsx")
+@staff_required()
+def attendance_xlsx(event_id: int) -> ResponseReturnValue:
+    """The attendance sheet as a spreadsheet (a worksheet per day of a trip); the same
+    ``?checked_in=1``."""
+    event = _managed_event(event_id)
+    marked = _flag("checked_in")
+    audit.record_access("export.attendance", user_id=current_user.id, object_type="event",
+                        object_id=event.id, event_id=event.id, checked_in=marked, format="xlsx")
+    suffix = "-checked-in" if marked else ""
+    return Response(xlsx_bytes(attendance_tables(*_attendance_sheets(event, marked))),
+                    mimetype=XLSX_MIMETYPE, headers={"Content-Disposition": content_disposition(
+                        f"{event.slug}-attendance{suffix}.xlsx")})
+
+
+def _attendance_sheets(event: Event, marked: bool) -> list[AttendanceSheet]:
+    sheet = sheet_for_event(participants.load(event, attending_only=True),
+                            mark_checked_in=marked)
+    days = trip_day_labels(event)
+    # A trip's sheet is signed day by day (unless the check-ins are asked for).
+    return sheets_for_days(sheet, days) if days and not marked else [sheet]
 
 
 def _export_data(event_id: int, file_format: str) -> tuple[participants.EventRegistrations, bool]:

@@ -29,6 +29,7 @@ from koosloome.registrations.models import (
 )
 from koosloome.seating.counts import RegistrationState, registration_state, seat_counts
 from koosloome.seating.deadlines import offer_deadline
+from koosloome.seating.quotas import QuotaRoom, partners_of
 
 Status = RegistrationStatus
 Kind = MessageKind
@@ -61,6 +62,8 @@ TRANSITIONS: dict[tuple[Status | None, Status], Effect] = {
     (Status.WAITLISTED, Status.CONFIRMED): Effect(Kind.PROMOTED, Calendar.REQUEST),
     (Status.PENDING, Status.CONFIRMED): Effect(Kind.APPLICATION_ACCEPTED, Calendar.REQUEST),
     (Status.PENDING, Status.REJECTED): Effect(Kind.APPLICATION_REJECTED, Calendar.NONE),
+    # Not chosen, but next in line (``selection``): the reserve list is the waiting list.
+    (Status.PENDING, Status.WAITLISTED): Effect(Kind.APPLICATION_RESERVE, Calendar.NONE),
     (Status.WAITLISTED, Status.REJECTED): Effect(
         Kind.REGISTRATION_DECLINED, Calendar.NONE, for_application=Kind.APPLICATION_REJECTED),
     (Status.CONFIRMED, Status.REJECTED): Effect(
@@ -184,7 +187,7 @@ def status_for_new(event: Event, seats: int, source: RegistrationSource) -> Stat
 def promote_waiting(event: Event) -> list[Registration]:
     """Give freed seats to the first waiting registrations whose seats fit (event locked):
     at once, or as offers to accept by a deadline when the event makes offers (whose
-    lapsed offers go first, so their seats pass on too).
+    lapsed offers go first, so their seats pass on too), within each partner's agreed share.
 
     Nobody is promoted for an event that is over or cancelled, and no offer is made past the
     event's cut-off (the organisers decide then).
@@ -203,11 +206,16 @@ def promote_waiting(event: Event) -> list[Registration]:
         .where(Registration.event_id == event.id, Registration.status == Status.WAITLISTED)
         .order_by(Registration.waitlisted_at, Registration.id)
     ).all()
+    room = QuotaRoom(event)
+    partner = partners_of(waiting) if room.limits else {}
     for registration in waiting:
-        if registration.seats <= free:
+        # Someone whose partner's share is full waits; the seat goes to the next who fits.
+        if registration.seats <= free and room.fits(partner.get(registration.id),
+                                                    registration.seats):
             if not give_seat(registration, event, now):
                 break
             free -= registration.seats
+            room.take(partner.get(registration.id), registration.seats)
             promoted.append(registration)
             if free == 0:
                 break

@@ -11,7 +11,8 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from koosloome import audit
-from koosloome.accounts.permissions import can_manage_event
+from koosloome.accounts.permissions import can_manage_event, can_see_emergency_contacts
+from koosloome.errors import InvalidFields
 from koosloome.events.models import Event
 from koosloome.extensions import csrf, db
 from koosloome.json_api import (
@@ -32,6 +33,7 @@ from koosloome.trips import costs as trip_costs
 from koosloome.trips import report as trip_reports
 from koosloome.trips import services
 from koosloome.trips.forms import CostForm, TravelForm
+from koosloome.trips.leader import set_trip_leader
 from koosloome.trips.models import (
     TravelDetails,
     TripReport,
@@ -109,12 +111,48 @@ def list_travel(event_id: int) -> ResponseReturnValue:
     event = managed_event(event_id)
     people = services.travellers(event)
     user = api_user()
-    audit.record_access("trip.travel_details.view", user_id=user.id if user else None,
+    assert user is not None  # token_required
+    audit.record_access("trip.travel_details.view", user_id=user.id,
                         object_type="event", object_id=event.id, event_id=event.id,
                         travellers=len(people), format="api")
-    return jsonify({"event_id": event.id, "travellers": [
-        {"registration_id": person.registration.id, "name": person.registration.name,
-         "travel": travel_json(person.details)} for person in people]})
+    emergency = can_see_emergency_contacts(user, event)
+    return jsonify({"event_id": event.id, "trip_leader_id": event.trip_leader_id,
+                    "emergency_contacts": emergency, "travellers": [
+                        {"registration_id": person.registration.id,
+                         "name": person.registration.name,
+                         "travel": _without_emergency(travel_json(person.details), emergency)}
+                        for person in people]})
+
+
+def _without_emergency(travel: dict[str, Any] | None, emergency: bool) -> (
+        dict[str, Any] | None):
+    """The emergency contact stays only for whom may see it (the trip leader, admins)."""
+    if travel is None or emergency:
+        return travel
+    return {k: v for k, v in travel.items() if k not in ("emergency_name", "emergency_phone")}
+
+
+@bp.put("/events/<int:event_id>/trip-leader")
+@token_required
+def put_trip_leader(event_id: int) -> ResponseReturnValue:
+    """Name the trip's leader (``user_id``; null for nobody): they alone, with admins, see
+    the travellers' emergency contacts."""
+    event = managed_event(event_id)
+    payload = json_object()
+    errors = unknown_keys(payload, ("user_id",))
+    errors.update(wrong_types(payload, {"user_id": (int,)}))
+    if "user_id" not in payload:
+        errors["user_id"] = [_("This field is required")]
+    if errors:
+        raise ApiProblem(422, "invalid", _("Some fields are not right"), errors)
+    user = api_user()
+    assert user is not None  # token_required
+    try:
+        set_trip_leader(event, payload["user_id"], user)
+    except InvalidFields as invalid:
+        raise ApiProblem(422, "invalid", _("Some fields are not right"),
+                         {"user_id": invalid.errors["leader"]}) from None
+    return jsonify({"event_id": event.id, "trip_leader_id": event.trip_leader_id})
 
 
 COST_KEYS = form_keys(CostForm)

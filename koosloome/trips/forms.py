@@ -9,7 +9,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectField
-from wtforms.validators import InputRequired, NumberRange, ValidationError
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from koosloome.form_dates import within_years
 from koosloome.form_fields import TriStateField, long_text_field, text_field
@@ -60,7 +60,7 @@ class TravelForm(FlaskForm):
 
 COST_LABELS = {
     CostCategory.TRANSPORT: _l("Transport"),
-    CostCategory.ACCOMMODATION: _l("Accommodation"),
+    CostCategory.ACCOMMODATION: _l("Lodging"),
     CostCategory.MEALS: _l("Meals"),
     CostCategory.HOSTS: _l("Hosts' fees"),
     CostCategory.INSURANCE: _l("Insurance"),
@@ -117,3 +117,19 @@ def report_form(stops: list[Any], **kwargs: Any) -> ReportForm:
             _l("Learned at %(place)s, in English", place=stop.place_et), 10000)
     form_class = type("StopReportForm", (ReportForm,), attributes)
     return form_class(**kwargs)
+
+
+class LeaderForm(FlaskForm):
+    """Who leads the trip; ``set_choices`` lists the partners' organisers."""
+
+    leader = SelectField(_l("Trip leader"), validators=[Optional()])
+
+    def set_choices(self, people: list[Any]) -> None:
+        """The organisers who may lead the trip, and "nobody yet"."""
+        self.leader.choices = [SelectChoice("", _l("Nobody yet"))] + [
+            SelectChoice(str(person.id), f"{person.name} ({person.organisation.short_name})")
+            for person in people]
+
+    def leader_id(self) -> int | None:
+        """The chosen person's id (None: nobody)."""
+        return int(self.leader.data) if self.leader.data else None

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from koosloome.db import Base, TimestampMixin, enum_column
+from koosloome.db import Base, TimestampMixin, enum_column, utcnow
 from koosloome.extensions import db
 
 if TYPE_CHECKING:
@@ -109,9 +109,10 @@ class TravelDetails(TimestampMixin, Base):
 
 def asks_for_travel(registration: Registration) -> bool:
     """Whether the person is asked for travel details: a confirmed place on a trip that needs
-    them (an offer not yet accepted is asked nothing)."""
-    return bool(registration.event.travel_details
-                and registration.status.value == "confirmed")
+    them and is not over (an offer not yet accepted is asked nothing)."""
+    event = registration.event
+    return bool(event.travel_details and registration.status.value == "confirmed"
+                and event.ends_at > utcnow())
 
 
 def travel_of(registration: Registration) -> TravelDetails | None:

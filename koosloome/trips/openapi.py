@@ -134,15 +134,37 @@ TRAVEL_PATHS: dict[str, Any] = {
                               "404": _error("No such event"),
                               "422": _error("Some fields are not right")}},
     },
+    "/events/{event_id}/trip-leader": {
+        "parameters": [{"name": "event_id", "in": "path", "required": True,
+                        "schema": {"type": "integer"}}],
+        "put": {"summary": "Name the trip's leader, who alone (with admins) sees the "
+                           "travellers' emergency contacts", "operationId": "putTripLeader",
+                "security": [{"bearerAuth": []}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "additionalProperties": False, "required": ["user_id"],
+                    "properties": {"user_id": {"type": ["integer", "null"],
+                                               "description": "An organiser or admin of the "
+                                                              "trip's partners; null: nobody"}}}}}},
+                "responses": {"200": {"description": "Saved", "content": {"application/json": {
+                    "schema": {"type": "object", "properties": {
+                        "event_id": {"type": "integer"},
+                        "trip_leader_id": {"type": ["integer", "null"]}}}}}},
+                              "401": _error("No valid token"), "403": _error("Not allowed"),
+                              "404": _error("No such event"),
+                              "422": _error("Some fields are not right")}},
+    },
     "/events/{event_id}/travel": {
         "parameters": [{"name": "event_id", "in": "path", "required": True,
                         "schema": {"type": "integer"}}],
         "get": {"summary": "The trip's travellers and their details (the trip's organisers; "
                            "audited)", "operationId": "listTravel",
                 "security": [{"bearerAuth": []}],
-                "responses": {"200": {"description": "Travellers", "content": {
+                "responses": {"200": {"description": "Travellers (the emergency contacts only "
+                                                     "for the trip leader and admins)", "content": {
                     "application/json": {"schema": {"type": "object", "properties": {
                         "event_id": {"type": "integer"},
+                        "trip_leader_id": {"type": ["integer", "null"]},
+                        "emergency_contacts": {"type": "boolean"},
                         "travellers": {"type": "array", "items": {"type": "object"}}}}}}},
                     "401": _error("No valid token"), "403": _error("Not allowed"),
                     "404": _error("No such event")}},

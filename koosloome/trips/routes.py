@@ -10,9 +10,15 @@ from flask_login import current_user
 
 from koosloome import audit
 from koosloome.accounts.models import Role
-from koosloome.accounts.permissions import managed_event_or_abort, staff_required
+from koosloome.accounts.permissions import (
+    can_see_emergency_contacts,
+    managed_event_or_abort,
+    staff_required,
+)
 from koosloome.downloads import content_disposition
+from koosloome.errors import InvalidFields
 from koosloome.events import services as event_services
+from koosloome.events.models import Event
 from koosloome.events.trip_view import itinerary_view
 from koosloome.form_fields import show_rule_errors
 from koosloome.i18n import current_language, format_day
@@ -27,9 +33,11 @@ from koosloome.trips.forms import (
     DOCUMENT_LABELS,
     ROOM_LABELS,
     CostForm,
+    LeaderForm,
     TravelForm,
     report_form,
 )
+from koosloome.trips.leader import leader_choices, set_trip_leader, trip_leader
 from koosloome.trips.models import asks_for_travel, travel_of
 
 bp = Blueprint("trips", __name__)
@@ -83,8 +91,37 @@ def travel_list(event_id: int) -> str:
     audit.record_access("trip.travel_details.view", user_id=current_user.id,
                         object_type="event", object_id=event.id, event_id=event.id,
                         travellers=len(people))
-    return render_template("trips/list.html", event=event, people=people,
-                           documents=DOCUMENT_LABELS, rooms=ROOM_LABELS)
+    return _list_page(event, people)
+
+
+def _list_page(event: Event, people: list[services.Traveller],
+               form: LeaderForm | None = None) -> ResponseReturnValue:
+    leader = trip_leader(event)
+    if form is None:
+        form = LeaderForm(formdata=None, data={"leader": str(leader.id) if leader else ""})
+        form.set_choices(leader_choices(event))
+    return render_template(
+        "trips/list.html", event=event, people=people, documents=DOCUMENT_LABELS,
+        rooms=ROOM_LABELS, leader=leader, form=form,
+        emergency=can_see_emergency_contacts(current_user, event)), 422 if form.errors else 200
+
+
+@bp.post("/admin/events/<int:event_id>/travel/leader")
+@staff_required(*ORGANISERS)
+def set_leader(event_id: int) -> ResponseReturnValue:
+    """Name the trip's leader (who alone sees the emergency contacts)."""
+    event = managed_event_or_abort(event_id)
+    form = LeaderForm()
+    form.set_choices(leader_choices(event))
+    if form.validate_on_submit():
+        try:
+            set_trip_leader(event, form.leader_id(), current_user)
+        except InvalidFields as invalid:
+            show_rule_errors(form, invalid.errors)
+        else:
+            flash(_("The trip leader is saved."), "success")
+            return redirect(url_for(".travel_list", event_id=event.id))
+    return _list_page(event, services.travellers(event), form)
 
 
 @bp.get("/admin/events/<int:event_id>/travel.xlsx")
@@ -96,7 +133,8 @@ def travel_xlsx(event_id: int) -> Response:
     audit.record_access("trip.travel_details.export", user_id=current_user.id,
                         object_type="event", object_id=event.id, event_id=event.id,
                         travellers=len(people), format="xlsx")
-    sheet = _sheet(people, current_language())
+    sheet = _sheet(people, current_language(),
+                   emergency=can_see_emergency_contacts(current_user, event))
     return Response(xlsx_bytes([sheet]), mimetype=XLSX_MIMETYPE, headers={
         "Content-Disposition": content_disposition(f"{event.slug}-travel.xlsx")})
 
@@ -109,6 +147,8 @@ def trip_list(event_id: int, name: str, file_format: str) -> Response:
     event = managed_event_or_abort(event_id)
     if name not in lists.LISTS or file_format not in ("pdf", "xlsx"):
         abort(404)
+    if name == "emergency" and not can_see_emergency_contacts(current_user, event):
+        abort(403)
     people = services.travellers(event)
     audit.record_access("trip.travel_details.export", user_id=current_user.id,
                         object_type="event", object_id=event.id, event_id=event.id,
@@ -182,7 +222,8 @@ def learned(slug: str) -> str:
                            days=itinerary_view(event, current_language()))
 
 
-def _sheet(people: list[services.Traveller], language: str) -> Sheet:
+def _sheet(people: list[services.Traveller], language: str, *, emergency: bool) -> Sheet:
+    """Every detail; the emergency contacts only for who may see them (the trip leader)."""
     with force_locale(language):
         header = [_("Name"), _("Name as in the document"), _("Date of birth"),
                   _("Travel document"), _("Valid until"), _("Document number"),
@@ -201,5 +242,8 @@ def _sheet(people: list[services.Traveller], language: str) -> Sheet:
                          format_day(d.document_expiry, language), d.document_number,
                          d.emergency_name, d.emergency_phone, yes_no[d.ehic],
                          str(ROOM_LABELS[d.room]), d.room_with, d.bus_needs, d.diet])
+        if not emergency:
+            header = header[:6] + header[8:]
+            rows = [row[:6] + row[8:] for row in rows]
         return Sheet(_("Travellers"), header, rows)
 

@@ -29,6 +29,7 @@ from koosloome.extensions import db
 from koosloome.groups.models import RegistrationGroup
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.selection.models import SelectionCriterion
 from tests.conftest import _test_config
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -112,6 +113,12 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
                "question": trip.questions[0].id, "past": past.id,
                "trip_day": trip.itinerary[1].id, "trip_stop": trip.itinerary[1].stops[0].id,
                "past_trip": past_trip.id,
+               "criterion": db.session.scalars(select(SelectionCriterion.id).where(
+                   SelectionCriterion.event_id == trip.id)).first(),
+               # two of its applications, for the selection's pages
+               **dict(zip(("applicant", "applicant2"), db.session.scalars(
+                   select(Registration.id).where(Registration.event_id == trip.id)
+                   .order_by(Registration.id).limit(2)), strict=True)),
                "venue": with_needs.event.venue_id,
                "volunteer": db.session.scalars(select(Volunteer.id)).first()}
         # A cancelled registration of an event that still takes registrations ("register

@@ -48,6 +48,14 @@ PAGES: dict[str, tuple[str, str]] = {
     "trips.costs": ("/admin/events/{past_trip}/costs", "staff"),
     "trips.trip_report": ("/admin/events/{past_trip}/report", "staff"),
     "trips.learned": ("/events/oppereis-austria/learned", "anonymous"),
+    "selection.overview": ("/admin/events/{trip}/selection", "staff"),
+    "selection.review": ("/admin/events/{trip}/selection/{applicant}", "staff"),
+    "selection.compare": ("/admin/events/{trip}/selection/compare?r={applicant}&r={applicant2}",
+                          "staff"),
+    "selection.criteria_settings": ("/admin/events/{trip}/selection/settings", "staff"),
+    "selection.decisions": ("/admin/events/{trip}/selection/decisions", "staff"),
+    "selection.delete_criterion": (
+        "/admin/events/{trip}/selection/settings/criteria/{criterion}/delete", "staff"),
     "registrations.withdraw_consent": ("/r/{token}/health-consent", "anonymous"),
     "registrations.lost_link": ("/lost-link", "anonymous"),
     "registrations.erase": ("/r/{token}/erase", "anonymous"),
@@ -153,6 +161,7 @@ STAFF_ERROR_STATES = [
     ("/admin/volunteers/new", "main form button[type=submit]"),
     ("/admin/events/{trip}/itinerary/days/{trip_day}/stops", "main form button[type=submit]"),
     ("/admin/events/{trip}/costs", "main form button[type=submit]:not(.button-secondary)"),
+    ("/admin/events/{trip}/selection/settings", "#criterion-form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -182,7 +191,7 @@ NOT_PAGES = {
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
-                   "trips_api.")
+                   "trips_api.", "selection_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -193,13 +202,13 @@ POST_ONLY = {
     "boards.admin_phase", "boards.admin_paper_idea", "boards.admin_idea_action",
     "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
     "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day", "trips.delete_cost",
-    "itinerary.delete_stop",
+    "itinerary.delete_stop", "selection.save_quotas", "trips.set_leader",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
-    "calls.letter", "trips.travel_xlsx", "trips.trip_list",
+    "calls.letter", "trips.travel_xlsx", "trips.trip_list", "reports.attendance_xlsx",
 }
 
 _axe = Axe()

@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from koosloome.extensions import db
 from koosloome.registrations.models import Registration
+from koosloome.selection.models import ApplicationReview, ApplicationScore
 from koosloome.trips.models import TravelDetails
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_axe import EXTRA_PAGES, PAGES
@@ -350,8 +351,8 @@ def test_wcag_text_spacing_does_not_break_the_layout(browser, live_server):
 
 def test_a_study_trip_from_application_to_travel_details_with_the_keyboard(browser,
                                                                            live_server):
-    """Apply for the trip, be chosen by an organiser, accept the offered place before its
-    deadline and give the travel details: every step with the keyboard only."""
+    """Apply for the trip, be scored and chosen by an organiser, accept the offered place
+    before its deadline and give the travel details: every step with the keyboard only."""
     email = f"reisija{next(_counter)}@example.ee"
     context, page = _keyboard_page(browser, live_server)
     page.goto(live_server("/events/oppereis-rootsi"))
@@ -378,6 +379,22 @@ def test_a_study_trip_from_application_to_travel_details_with_the_keyboard(brows
 
     staff, office = _keyboard_page(browser, live_server)
     _sign_in_with_the_keyboard(office, live_server)
+    # the organiser scores the application and chooses it on the selection's own page
+    office.goto(live_server(f"/admin/events/{{trip}}/selection/{applicant}"))
+    assert "Tahan näha, kuidas eakad ise teenuseid kavandavad." in office.inner_text("main")
+    tab_to(office, "main form select[name^=score_]")
+    office.keyboard.type("4")
+    tab_to(office, "#shortlisted")
+    office.keyboard.press("Space")
+    tab_to(office, 'main form button[type="submit"]')
+    with office.expect_navigation():
+        office.keyboard.press("Enter")
+    with live_server.app.app_context():
+        review = db.session.scalars(select(ApplicationReview).where(
+            ApplicationReview.registration_id == applicant)).one()
+        assert review.shortlisted
+        assert db.session.scalars(select(ApplicationScore.score).where(
+            ApplicationScore.registration_id == applicant)).all() == [4]
     office.goto(live_server(f"/admin/registrations/{applicant}"))
     tab_to(office, 'main form button[type="submit"]')  # "Paku kohta"
     assert "Paku kohta" in office.evaluate("document.activeElement.innerText")

@@ -35,6 +35,7 @@ from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
 from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import Answer, RegistrationNeed
+from koosloome.selection.models import SelectionCriterion
 from koosloome.trips.models import CostCategory, TripCost, TripReport
 from tests import factories
 
@@ -109,7 +110,8 @@ def build(app: Flask) -> Scenario:
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
     cost = TripCost(event_id=event.id, category=CostCategory.TRANSPORT, amount=100)
     report = TripReport(event_id=event.id, summary_et="Õppisime", published_at=utcnow())
-    db.session.add_all([question, sensitive, item, trip_day, cost, report])
+    criterion = SelectionCriterion(event_id=event.id, name_et="Motivatsioon")
+    db.session.add_all([question, sensitive, item, trip_day, cost, report, criterion])
     db.session.commit()
 
     mari = factories.make_registration(
@@ -200,7 +202,7 @@ def build(app: Flask) -> Scenario:
         "comment_id": comment.id, "column_id": board.columns[0].id, "theme_id": theme.id,
         "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
         "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
-        "cost_id": cost.id,
+        "cost_id": cost.id, "criterion_id": criterion.id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

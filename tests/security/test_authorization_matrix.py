@@ -134,7 +134,10 @@ _GROUPS: list[tuple[Expectation, str]] = [
         calls.event_calls calls.event_calls_pdf calls.record_outcome calls.letter
         itinerary.overview itinerary.edit_day itinerary.delete_day itinerary.add_stop
         itinerary.edit_stop itinerary.delete_stop trips.travel_list trips.travel_xlsx
-        trips.trip_list trips.costs trips.delete_cost trips.trip_report"""),
+        trips.trip_list trips.costs trips.delete_cost trips.trip_report trips.set_leader
+        reports.attendance_xlsx selection.overview
+        selection.compare selection.review selection.criteria_settings selection.save_quotas
+        selection.delete_criterion selection.decisions"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -156,7 +159,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
         itinerary_api.add_day itinerary_api.replace_day itinerary_api.delete_day
         itinerary_api.add_stop itinerary_api.replace_stop itinerary_api.delete_stop
         trips_api.list_travel trips_api.list_costs trips_api.add_cost trips_api.delete_cost
-        trips_api.put_report"""),
+        trips_api.put_report trips_api.put_trip_leader selection_api.get_selection
+        selection_api.put_selection
+        selection_api.review_application selection_api.send_decisions"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
@@ -186,7 +191,8 @@ ENDPOINT_VALUES = {
     "boards.admin_idea_action": {"action": "pin"},
     "arrangements.edit_arrangement": {"kind": "sign_language"},
     "arrangements_api.update_arrangement": {"kind": "sign_language"},
-    "trips.trip_list": {"name": "emergency", "file_format": "pdf"},
+    # (the emergency sheet is the trip leader's alone: tests/trips/test_travel.py)
+    "trips.trip_list": {"name": "rooming", "file_format": "pdf"},
 }
 #: a well-formed manage token that belongs to no registration
 UNKNOWN_TOKEN = "A" * 43

@@ -42,6 +42,7 @@ from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
 from koosloome.messaging.models import CallTask
 from koosloome.registrations.models import RegistrationStatus
+from koosloome.selection.models import ApplicationReview, SelectionCriterion
 from koosloome.trips.models import CostCategory, TripCost
 from tests import factories
 from tests.security.conftest import FUZZ_COUNTS
@@ -136,6 +137,12 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
     trip.itinerary.append(trip_day)
     db.session.add(TripCost(event_id=trip.id, category=CostCategory.MEALS, amount=40))
+    criterion = SelectionCriterion(event_id=trip.id, name_et="Motivatsioon", max_score=5)
+    db.session.add(criterion)
+    db.session.commit()
+    applicant = factories.make_registration(trip, status=RegistrationStatus.PENDING,
+                                            county="voru")
+    db.session.add(ApplicationReview(registration_id=applicant.id, shortlisted=True))
     db.session.commit()
     traveller = factories.make_registration(factories.make_event(
         kind=EventKind.STUDY_TRIP, travel_details=True, travel_document_number=True))
@@ -152,6 +159,8 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "volunteer": volunteer.id, "rider": person.id, "own_idea": own.id, "their_idea": theirs.id,
         "voter_idea": voter_idea.id, "group_token": group.manage_token,
         "trip": trip.id, "trip_day": trip_day.id, "trip_stop": trip_day.stops[0].id,
+        "applicant": applicant.id, "criterion": criterion.id,
+        "traveller_trip": traveller.event_id,
         "offered_token": offered.manage_token, "traveller_token": traveller.manage_token,
     })
 
@@ -267,6 +276,14 @@ ROUTES: dict[str, Route] = {
     "trips.costs": Route("/admin/events/{trip}/costs", valid={"amount": "120.50"}),
     "trips.delete_cost": Route("/admin/events/{trip}/costs"),
     "trips.trip_report": Route("/admin/events/{trip}/report"),
+    "trips.set_leader": Route("/admin/events/{traveller_trip}/travel"),
+    "selection.review": Route("/admin/events/{trip}/selection/{applicant}"),
+    "selection.criteria_settings": Route("/admin/events/{trip}/selection/settings",
+                                         valid={"name_et": "Motivatsioon"}),
+    "selection.save_quotas": Route("/admin/events/{trip}/selection/settings"),
+    "selection.delete_criterion": Route(
+        "/admin/events/{trip}/selection/settings/criteria/{criterion}/delete"),
+    "selection.decisions": Route("/admin/events/{trip}/selection/decisions"),
     "registrations.accept": Route("/r/{offered_token}/accept", public=True),
     "trips.travel": Route("/r/{traveller_token}/travel", public=True, valid={
         "document_name": "MARI TAMM", "date_of_birth": "1950-01-02",

@@ -94,7 +94,10 @@ def test_only_the_trips_organisers_see_them_and_every_look_is_audited(
     login(make_user(Role.ORGANISER, "tas"))
     assert client.get(f"/admin/events/{trip.id}/travel").status_code == 403
     client.post("/logout")
-    login(make_user(Role.ORGANISER, "vpk"))
+    leader = make_user(Role.ORGANISER, "vpk")
+    trip.trip_leader_id = leader.id
+    db.session.commit()
+    login(leader)
     page = client.get(f"/admin/events/{trip.id}/travel")
     html = _text(page)
     assert page.headers["Cache-Control"] == "no-store"
@@ -157,7 +160,9 @@ def test_the_api_takes_the_travellers_own_and_shows_organisers_the_list(
                      json={**body, "date_of_birth": 1951, "room": "suite", "extra": 1})
     assert bad.status_code == 422
     assert {"date_of_birth", "room", "extra"} <= set(bad.get_json()["fields"])
-    token = create_api_token(make_user(Role.ORGANISER, "vpk"))
+    leader = make_user(Role.ORGANISER, "vpk")
+    token = create_api_token(leader)
+    trip.trip_leader_id = leader.id
     db.session.commit()
     listed = client.get(f"/api/v1/events/{trip.id}/travel",
                         headers={"Authorization": f"Bearer {token}"})
@@ -181,8 +186,10 @@ def test_the_road_lists_and_a_sheet_per_day_come_from_the_same_details(
     client.post(f"/r/{going.manage_token}/travel", data=_valid(trip))
     trip.itinerary.extend(TripDay(day=day, title_et=f"Linn {n}")
                           for n, day in enumerate(trip_dates(trip), start=1))
+    leader = make_user(Role.ORGANISER, "vpk")
+    trip.trip_leader_id = leader.id
     db.session.commit()
-    login(make_user(Role.ORGANISER, "vpk"))
+    login(leader)
     rooming = client.get(f"/admin/events/{trip.id}/travel/rooming.xlsx")
     rows = list(load_workbook(io.BytesIO(rooming.data)).active.iter_rows(values_only=True))
     assert rows[1] == ("Liisi Õunapuu", "Jagan tuba", "Maie Mänd")
@@ -200,6 +207,61 @@ def test_the_road_lists_and_a_sheet_per_day_come_from_the_same_details(
     assert len(pages) == len(trip_dates(trip)) == 4
     for number, page in enumerate(pages, start=1):
         assert f"Päev {number}: Linn {number}" in page and "Liisi Õunapuu" in page
+    # the same sheets as a workbook: a worksheet per day, each row saying its day
+    book = load_workbook(io.BytesIO(client.get(f"/admin/events/{trip.id}/attendance.xlsx").data))
+    assert book.sheetnames == ["Päev 1", "Päev 2", "Päev 3", "Päev 4"]
+    day_two = list(book["Päev 2"].iter_rows(values_only=True))
+    assert day_two[0][:4] == ("Nr", "Sündmus", "Kuupäev", "Nimi")
+    assert sorted(row[3] for row in day_two[1:]) == ["Ants Antsla", "Liisi Õunapuu"]
+    assert all(row[1].endswith("– Päev 2: Linn 2") and row[2] for row in day_two[1:])
     exports = db.session.scalars(select(AuditLog.details).where(
         AuditLog.action == "trip.travel_details.export")).all()
     assert [e["format"] for e in exports] == ["rooming.xlsx", "manifest.pdf", "emergency.xlsx"]
+
+
+def test_only_the_trip_leader_sees_the_emergency_contacts(
+        client, login, make_user, trip, make_registration):
+    going = make_registration(trip, name="Liisi Õunapuu")
+    client.post(f"/r/{going.manage_token}/travel", data=_valid(trip))
+    organiser, leader = make_user(Role.ORGANISER, "vpk"), make_user(Role.ORGANISER, "vpk")
+    outsider = make_user(Role.ORGANISER, "tas")
+    token = create_api_token(organiser)
+    db.session.commit()
+    login(organiser)
+    html = _text(client.get(f"/admin/events/{trip.id}/travel"))
+    assert "LIISI ÕUNAPUU-KASK" in html  # the rest of the details, yes
+    assert "+372 5888 4321" not in html and "Määra reisijuht" in html
+    rows = list(load_workbook(io.BytesIO(client.get(
+        f"/admin/events/{trip.id}/travel.xlsx").data)).active.iter_rows(values_only=True))
+    assert "Hädaolukorra kontakt" not in rows[0] and not any("+372 5888 4321" in row
+                                                               for row in rows)
+    assert client.get(f"/admin/events/{trip.id}/travel/emergency.pdf").status_code == 403
+    api = client.get(f"/api/v1/events/{trip.id}/travel",
+                     headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert api["emergency_contacts"] is False
+    assert "emergency_phone" not in api["travellers"][0]["travel"]
+    # someone of the other partner cannot be named; the organiser names the leader
+    refused = client.post(f"/admin/events/{trip.id}/travel/leader",
+                          data={"leader": str(outsider.id)})
+    assert refused.status_code == 422 and "Viga:" in _text(refused)
+    assert client.post(f"/admin/events/{trip.id}/travel/leader",
+                       data={"leader": str(leader.id)}).status_code == 302
+    assert f"näeb ainult reisijuht {leader.name}" in _text(
+        client.get(f"/admin/events/{trip.id}/travel"))
+    assert client.get(f"/admin/events/{trip.id}/travel/emergency.pdf").status_code == 403
+    client.post("/logout")
+    login(leader)
+    assert "Aare Õunapuu-Kask, +372 5888 4321" in _text(
+        client.get(f"/admin/events/{trip.id}/travel"))
+    assert client.get(f"/admin/events/{trip.id}/travel/emergency.pdf").status_code == 200
+    named = db.session.scalars(select(AuditLog).where(AuditLog.action == "trip.leader")).one()
+    assert named.user_id == organiser.id and named.details["leader"] == leader.id
+    # and by the API: null names nobody, a wrong type is refused
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.put(f"/api/v1/events/{trip.id}/trip-leader", headers=headers,
+                      json={"user_id": "x"}).status_code == 422
+    assert client.put(f"/api/v1/events/{trip.id}/trip-leader", headers=headers,
+                      json={"user_id": outsider.id}).status_code == 422
+    cleared = client.put(f"/api/v1/events/{trip.id}/trip-leader", headers=headers,
+                         json={"user_id": None})
+    assert cleared.get_json() == {"event_id": trip.id, "trip_leader_id": None}
