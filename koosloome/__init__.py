@@ -98,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.feedback.routes import bp as feedback_bp
     from koosloome.groups.api import bp as groups_api_bp
     from koosloome.groups.routes import bp as groups_bp
+    from koosloome.outcomes.api import bp as outcomes_api_bp
+    from koosloome.outcomes.routes import bp as outcomes_bp
     from koosloome.privacy.routes import bp as privacy_bp
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
@@ -123,6 +125,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(trips_api_bp)
     app.register_blueprint(selection_bp)
     app.register_blueprint(selection_api_bp)
+    app.register_blueprint(outcomes_bp)
+    app.register_blueprint(outcomes_api_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(evidence_bp)

@@ -74,3 +74,10 @@ def show_rule_errors(form: Any, errors: dict[str, list[str]]) -> None:
             form.form_errors.extend(messages)
         else:
             field.errors = [*field.errors, *messages]
+
+
+def chosen_id(value: Any) -> int | None:
+    """An optional select's chosen id: None for "none" ("" or blanks, which ``Optional``
+    lets through unchecked)."""
+    text = (value or "").strip() if isinstance(value, str) else value
+    return int(text) if text else None

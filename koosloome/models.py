@@ -38,6 +38,7 @@ from koosloome.messaging.models import (
     OutgoingSms,
     RegistrationNotice,
 )
+from koosloome.outcomes.models import Action
 from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.selection.models import (
@@ -50,6 +51,7 @@ from koosloome.trips.models import TravelDetails, TripCost, TripReport
 from koosloome.venues.models import Venue
 
 __all__ = [
+    "Action",
     "AgendaItem",
     "Answer",
     "ApiToken",

@@ -12,6 +12,7 @@ from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SEC
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
 from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
+from koosloome.outcomes.openapi import OUTCOME_PATHS, OUTCOME_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
 from koosloome.registrations.models import RegistrationSource, RegistrationStatus
@@ -329,7 +330,7 @@ def openapi_document() -> dict[str, Any]:
         },
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
-                  **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS,
+                  **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS, **OUTCOME_PATHS,
                   **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -347,6 +348,7 @@ def openapi_document() -> dict[str, Any]:
                 **ITINERARY_SCHEMAS,
                 **TRAVEL_SCHEMAS,
                 **SELECTION_SCHEMAS,
+                **OUTCOME_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

@@ -26,6 +26,7 @@ from koosloome.demo.calls import ensure_calls
 from koosloome.demo.events import ensure_events
 from koosloome.demo.feedback import ensure_feedback
 from koosloome.demo.groups import ensure_group
+from koosloome.demo.outcomes import ensure_outcomes
 from koosloome.demo.people import (
     DEMO_ADMIN_EMAIL,
     DEMO_LOGINS_FILE,
@@ -36,7 +37,12 @@ from koosloome.demo.people import (
 )
 from koosloome.demo.registrations import ensure_registrations
 from koosloome.demo.selection import ensure_selection
-from koosloome.demo.trips import ITINERARIES, ensure_applications, ensure_trip_report
+from koosloome.demo.trips import (
+    ITINERARIES,
+    ensure_applications,
+    ensure_trip_leaders,
+    ensure_trip_report,
+)
 from koosloome.demo.venues import ensure_venues
 from koosloome.events.models import Event
 from koosloome.extensions import db
@@ -66,7 +72,8 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     passwords = demo_passwords(instance_path)
     orgs = ensure_partners()
     created = ensure_users(orgs, passwords)
-    events, new_events = ensure_events(tz, orgs, ensure_venues(), ITINERARIES)
+    venues = ensure_venues()
+    events, new_events = ensure_events(tz, orgs, venues, ITINERARIES)
     created += new_events
     created += ensure_registrations(events)
     created += ensure_applications(events)
@@ -78,6 +85,8 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     created += ensure_board(events, orgs)
     created += ensure_feedback(events)
     created += ensure_collecting_board(orgs)
+    created += ensure_trip_leaders(events)
+    created += ensure_outcomes(tz, orgs, venues)
     return DemoResult(demo_logins(passwords), created)
 
 

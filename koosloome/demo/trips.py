@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
+from koosloome.accounts.services import user_by_email
 from koosloome.db import utcnow
 from koosloome.demo.common import AUSTRIA_DAY, SWEDEN_DAY
 from koosloome.demo.people import add_registration
@@ -285,3 +286,21 @@ def ensure_trip_report(events: dict[str, Event]) -> int:
     db.session.add(TripReport(event_id=austria.id, published_at=published, **AUSTRIA_REPORT))
     db.session.flush()
     return 1
+
+
+#: Who leads each trip (and so alone sees its travellers' emergency contacts).
+TRIP_LEADERS = {"oppereis-tsehhi": "tiina.organiser@koosloome.example",
+                "oppereis-austria": "tiina.organiser@koosloome.example",
+                "oppereis-rootsi": "kadri.organiser@koosloome.example"}
+
+
+def ensure_trip_leaders(events: dict[str, Event]) -> int:
+    """Each trip's leader, where none is named yet."""
+    named = 0
+    for slug, email in TRIP_LEADERS.items():
+        trip, leader = events.get(slug), user_by_email(email)
+        if trip is not None and leader is not None and trip.trip_leader_id is None:
+            trip.trip_leader_id = leader.id
+            named = 1
+    db.session.flush()
+    return named

@@ -28,6 +28,8 @@ from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind
 from koosloome.i18n import format_date, format_span, format_time
+from koosloome.outcomes import labels as outcome
+from koosloome.outcomes.services import actions_of, count_actions
 from koosloome.privacy import tally
 from koosloome.privacy.tally import tallies
 from koosloome.registrations.choices import ALL_AGE_BANDS, COUNTIES, GENDERS, SECTORS
@@ -145,6 +147,28 @@ def _board_lines(event: Event) -> list[str]:
         for theme in view.themes:
             lines.append("   " + _("Theme: %(name)s (%(count)d ideas)", name=theme.title,
                                    count=len(theme.ideas)))
+        lines.extend(_action_lines(board))
+    return lines
+
+
+def _action_lines(board: Board) -> list[str]:
+    """What the board's ideas became: each action with its status, target group and funding,
+    and the counts by status."""
+    actions = actions_of(board)
+    if not actions:
+        return []
+    counts = count_actions(actions)
+    lines = ["   " + _("What came of the ideas: %(counts)s", counts=", ".join(
+        f"{label} {counts.by_status[status]}"
+        for status, label in outcome.STATUS_LABELS.items() if counts.by_status[status]))]
+    for action in actions:
+        facts = [str(outcome.STATUS_LABELS[action.status]),
+                 str(outcome.TARGET_GROUP_LABELS[action.target_group])]
+        if action.funding:
+            facts.append(str(outcome.FUNDING_LABELS[action.funding]))
+        if action.dropped_reason:
+            facts.append(_("dropped because: %(reason)s", reason=action.dropped_reason))
+        lines.append(f"      {action.title} ({'; '.join(facts)})")
     return lines
 
 

@@ -34,6 +34,8 @@ from koosloome.db import utcnow
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
 from koosloome.i18n import format_date, format_money, format_number
+from koosloome.outcomes.labels import FUNDING_LABELS, STATUS_LABELS, TARGET_GROUP_LABELS
+from koosloome.outcomes.models import Action
 from koosloome.privacy import tally
 from koosloome.privacy.tally import HealthTally
 from koosloome.registrations.choices import AGE_BANDS, EARLIER_AGE_BANDS, GENDERS
@@ -188,6 +190,8 @@ class Inputs:
     needs: list[tuple[int, str]] = field(default_factory=list)
     boards: list[BoardRow] = field(default_factory=list)
     tallies: list[TallyRow] = field(default_factory=list)
+    #: (status, target group, funding source or None) of each action the boards' ideas became
+    actions: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -323,7 +327,12 @@ def load_inputs(report_filter: ReportFilter) -> Inputs:
             .order_by(Board.id)
         )
     ]
-    return Inputs(events, participants, needs, boards, tallies)
+    actions = [(status.value, group.value, funding.value if funding else None)
+               for status, group, funding in db.session.execute(
+                   select(Action.status, Action.target_group, Action.funding)
+                   .join(Board, Board.id == Action.board_id)
+                   .where(Board.event_id.in_(held_ids)).order_by(Action.id))]
+    return Inputs(events, participants, needs, boards, tallies, actions)
 
 
 # --- pure aggregation -------------------------------------------------------------------
@@ -520,6 +529,23 @@ def _boards_table(inputs: Inputs) -> ReportTable:
                        rows)
 
 
+def _actions_table(inputs: Inputs) -> ReportTable:
+    """What the workshops' ideas became: actions by status, target group and funding."""
+    rows: list[list[Any]] = []
+    for heading, position, labels in ((_("Status"), 0, STATUS_LABELS),
+                                      (_("For whom"), 1, TARGET_GROUP_LABELS),
+                                      (_("Funding"), 2, FUNDING_LABELS)):
+        counts = Counter(action[position] for action in inputs.actions)
+        for key, words in labels.items():
+            if counts[key.value]:
+                rows.append([heading, str(words), counts[key.value]])
+        if position == 2 and counts[None]:
+            rows.append([heading, _("Not known yet"), counts[None]])
+    rows.append([_("Total"), "", len(inputs.actions)])
+    return ReportTable("actions", _("What came of the ideas: actions"),
+                       [_("Counted by"), _("Value"), _("Actions")], rows)
+
+
 def _budget_table(inputs: Inputs, partner: str) -> ReportTable:
     slugs = ["vpk", "tas"] if partner == "all" else [partner]
     rows: list[list[Any]] = []
@@ -578,6 +604,7 @@ def build_report(report_filter: ReportFilter, inputs: Inputs, partner_name: str)
         _reach_table(inputs, participants),
         _accommodations_table(inputs, participants),
         _boards_table(inputs),
+        _actions_table(inputs),
         _budget_table(inputs, report_filter.partner),
     ]
     return LeaderReport(report_filter, partner_name, tables)

@@ -12,7 +12,13 @@ from wtforms.validators import Optional
 
 from koosloome.accounts.models import Organisation
 from koosloome.bilingual import localised
-from koosloome.form_fields import TriStateField, count_field, long_text_field, text_field
+from koosloome.form_fields import (
+    TriStateField,
+    chosen_id,
+    count_field,
+    long_text_field,
+    text_field,
+)
 from koosloome.selection.models import SelectionCriterion
 
 
@@ -64,10 +70,9 @@ class ReviewForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """What the service stores: the reviewer's scores and the review."""
         values: dict[str, Any] = {
-            "scores": {criterion_id: (int(self[f"score_{criterion_id}"].data)
-                                      if self[f"score_{criterion_id}"].data else None)
+            "scores": {criterion_id: chosen_id(self[f"score_{criterion_id}"].data)
                        for criterion_id in getattr(self, "criterion_ids", ())},
-            "partner_id": int(self.partner_id.data) if self.partner_id.data else None,
+            "partner_id": chosen_id(self.partner_id.data),
             "target_group_org": self.target_group_org.as_bool(),
             "note": self.note.data or "",
         }

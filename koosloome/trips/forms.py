@@ -12,7 +12,7 @@ from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectF
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from koosloome.form_dates import within_years
-from koosloome.form_fields import TriStateField, long_text_field, text_field
+from koosloome.form_fields import TriStateField, chosen_id, long_text_field, text_field
 from koosloome.trips.models import CostCategory, DocumentType, RoomChoice
 
 DOCUMENT_LABELS = {DocumentType.PASSPORT: _l("Passport"), DocumentType.ID_CARD: _l("ID card")}
@@ -132,4 +132,4 @@ class LeaderForm(FlaskForm):
 
     def leader_id(self) -> int | None:
         """The chosen person's id (None: nobody)."""
-        return int(self.leader.data) if self.leader.data else None
+        return chosen_id(self.leader.data)

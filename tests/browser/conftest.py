@@ -22,11 +22,13 @@ from werkzeug.serving import make_server
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
 from koosloome.arrangements.models import Volunteer
+from koosloome.boards.models import Board
 from koosloome.db import utcnow
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.groups.models import RegistrationGroup
+from koosloome.outcomes.models import Action
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.selection.models import SelectionCriterion
@@ -115,6 +117,10 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
                "past_trip": past_trip.id,
                "criterion": db.session.scalars(select(SelectionCriterion.id).where(
                    SelectionCriterion.event_id == trip.id)).first(),
+               # a past workshop's board and one of the actions its ideas became
+               "outcome_board": db.session.scalars(select(Board.id).where(
+                   Board.join_code == "ANTS24")).one(),
+               "action": db.session.scalars(select(Action.id).order_by(Action.id)).first(),
                # two of its applications, for the selection's pages
                **dict(zip(("applicant", "applicant2"), db.session.scalars(
                    select(Registration.id).where(Registration.event_id == trip.id)

@@ -48,6 +48,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "trips.costs": ("/admin/events/{past_trip}/costs", "staff"),
     "trips.trip_report": ("/admin/events/{past_trip}/report", "staff"),
     "trips.learned": ("/events/oppereis-austria/learned", "anonymous"),
+    "outcomes.board_actions": ("/admin/boards/{outcome_board}/actions", "staff"),
+    "outcomes.edit_action": ("/admin/boards/{outcome_board}/actions/{action}", "staff"),
+    "outcomes.what_came_of_it": ("/b/ANTS24/outcomes", "anonymous"),
     "selection.overview": ("/admin/events/{trip}/selection", "staff"),
     "selection.review": ("/admin/events/{trip}/selection/{applicant}", "staff"),
     "selection.compare": ("/admin/events/{trip}/selection/compare?r={applicant}&r={applicant2}",
@@ -162,6 +165,7 @@ STAFF_ERROR_STATES = [
     ("/admin/events/{trip}/itinerary/days/{trip_day}/stops", "main form button[type=submit]"),
     ("/admin/events/{trip}/costs", "main form button[type=submit]:not(.button-secondary)"),
     ("/admin/events/{trip}/selection/settings", "#criterion-form button[type=submit]"),
+    ("/admin/boards/{outcome_board}/actions", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -191,7 +195,7 @@ NOT_PAGES = {
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
-                   "trips_api.", "selection_api.")
+                   "trips_api.", "selection_api.", "outcomes_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -203,6 +207,7 @@ POST_ONLY = {
     "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
     "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day", "trips.delete_cost",
     "itinerary.delete_stop", "selection.save_quotas", "trips.set_leader",
+    "outcomes.delete_action",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {

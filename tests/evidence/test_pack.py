@@ -17,6 +17,7 @@ from koosloome.db import utcnow
 from koosloome.events.models import AgendaItem
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
+from koosloome.outcomes.models import Action, ActionStatus, FundingSource, TargetGroup
 from koosloome.privacy.services import RetentionPolicy, purge
 from koosloome.registrations.models import Registration
 from tests.factories import organisation, writing
@@ -98,6 +99,26 @@ def test_pack_zip_has_the_parts(login, make_user, make_event, make_registration)
     assert {"toendid.pdf", "osavotjate-nimekiri.pdf", "tagasiside.csv", "ideetahvel.txt"} <= set(
         names
     )
+
+
+def test_the_pack_says_what_came_of_the_boards_ideas(
+        login, make_user, make_event, make_registration):
+    event = _seminar(make_event, make_registration, make_user)
+    board = db.session.scalars(select(Board).where(Board.join_code == "EVID24")).one()
+    db.session.add_all([
+        Action(board_id=board.id, title="Vallabuss", status=ActionStatus.RUNNING,
+               target_group=TargetGroup.OLDER, funding=FundingSource.MUNICIPALITY),
+        Action(board_id=board.id, title="Teeõhtud", status=ActionStatus.DROPPED,
+               dropped_reason="Ruumi polnud"),
+    ])
+    db.session.commit()
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    archive = zipfile.ZipFile(io.BytesIO(client.get(
+        f"/admin/events/{event.id}/evidence.zip").data))
+    text = archive.read("ideetahvel.txt").decode()
+    assert "Mis ideedest sündis: Käib 1, Loobutud 1" in text
+    assert "Vallabuss (Käib; Eakad; Omavalitsus)" in text
+    assert "Teeõhtud (Loobutud; Eakad ja puudega inimesed; loobuti, sest: Ruumi polnud)" in text
 
 
 def test_event_without_check_ins_or_feedback_still_gets_a_pack(

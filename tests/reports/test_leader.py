@@ -19,6 +19,7 @@ from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
 from koosloome.events.models import EventKind, EventStatus
 from koosloome.extensions import db
+from koosloome.outcomes.models import Action, ActionStatus, FundingSource, TargetGroup
 from koosloome.privacy.services import RetentionPolicy, purge
 from koosloome.registrations.models import Registration, RegistrationSource, RegistrationStatus
 from koosloome.registrations.personal_data import withdraw_health_consent
@@ -183,6 +184,29 @@ def test_board_outcomes_count_visible_ideas_votes_and_participants(staff_client,
     assert "Mida teha koos?;Koosloome töötuba;4;3;3" in text.splitlines()
 
 
+def test_the_actions_the_ideas_became_are_counted_by_status_group_and_funding(
+        staff_client, project):
+    board = db.session.scalars(select(Board).where(Board.join_code == "LEADR1")).one()
+    db.session.add_all([
+        Action(board_id=board.id, title="Vallabuss", status=ActionStatus.RUNNING,
+               target_group=TargetGroup.OLDER, funding=FundingSource.MUNICIPALITY),
+        Action(board_id=board.id, title="Aiamaa", status=ActionStatus.RUNNING,
+               target_group=TargetGroup.BOTH),
+        Action(board_id=board.id, title="Õhtud", status=ActionStatus.DROPPED,
+               dropped_reason="Ruumi polnud", target_group=TargetGroup.OLDER,
+               funding=FundingSource.LEADER),
+    ])
+    db.session.commit()
+    lines = _csv(staff_client(Role.ADMIN).get(
+        f"/admin/reports/leader.csv?{PERIOD}&partner=vpk")).splitlines()
+    for expected in ("Olek;Käib;2", "Olek;Loobutud;1", "Kellele;Eakad;2",
+                     "Kellele;Eakad ja puudega inimesed;1", "Rahastus;Omavalitsus;1",
+                     "Rahastus;LEADER;1", "Rahastus;Veel teadmata;1", "Kokku;;3"):
+        assert expected in lines, expected
+    tas = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=tas"))
+    assert "Olek;Käib" not in tas  # the other partner's workshop
+
+
 def test_budget_for_tas_has_lines_planned_actual_and_leader_share(staff_client, project):
     text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=tas"))
     lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
@@ -197,7 +221,7 @@ def test_budget_for_tas_has_lines_planned_actual_and_leader_share(staff_client, 
 def test_xlsx_has_one_sheet_per_table_with_numbers(staff_client, project):
     response = staff_client(Role.ADMIN).get(f"/admin/reports/leader.xlsx?{PERIOD}&partner=tas")
     workbook = load_workbook(io.BytesIO(response.data), read_only=True)
-    assert len(workbook.sheetnames) == 9
+    assert len(workbook.sheetnames) == 10
     budget = list(workbook.worksheets[-1].iter_rows(values_only=True))
     assert budget[-2][:3] == ("TAS", "LEADER-toetus", 12743.68)
 

@@ -34,6 +34,7 @@ from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
 from koosloome.messaging.models import CallTask
+from koosloome.outcomes.models import Action
 from koosloome.registrations.models import Answer, RegistrationNeed
 from koosloome.selection.models import SelectionCriterion
 from koosloome.trips.models import CostCategory, TripCost, TripReport
@@ -188,6 +189,8 @@ def build(app: Flask) -> Scenario:
     volunteer = Volunteer(organisation_id=users[ORGANISER].organisation_id,
                           name="Vello Vabatahtlik", phone="+372 5555 0009")
     db.session.add(volunteer)
+    action = Action(board_id=board.id, title="Kogukonnabuss", owner="Rõuge vald")
+    db.session.add(action)
     db.session.commit()
 
     s.ids = {
@@ -202,7 +205,7 @@ def build(app: Flask) -> Scenario:
         "comment_id": comment.id, "column_id": board.columns[0].id, "theme_id": theme.id,
         "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
         "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
-        "cost_id": cost.id, "criterion_id": criterion.id,
+        "cost_id": cost.id, "criterion_id": criterion.id, "action_id": action.id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

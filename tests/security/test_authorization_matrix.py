@@ -106,7 +106,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         feedback.anonymous feedback.qr_code boards.join_code boards.join boards.present
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
         boards_api.join venues_api.list_venues venues_api.get_venue groups.register
-        itinerary_api.get_itinerary trips.learned trips_api.get_report"""),
+        itinerary_api.get_itinerary trips.learned trips_api.get_report
+        outcomes.what_came_of_it outcomes_api.list_actions"""),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel
@@ -142,7 +143,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
         boards.admin_add_theme boards.admin_theme boards.admin_summary boards.admin_export_csv
-        boards.admin_export_markdown"""),
+        boards.admin_export_markdown outcomes.board_actions outcomes.edit_action
+        outcomes.delete_action"""),
     (ADMINS, """reports.audit_log privacy.overview users.user_list users.create_user
         users.edit_user users.send_password_link"""),
     (BOARD_MEMBERS, """boards.board_page boards.post_idea boards.idea_page boards.edit_idea
@@ -166,7 +168,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
         boards_api.unhide_idea boards_api.merge_idea boards_api.move_idea boards_api.set_theme
-        boards_api.add_theme"""),
+        boards_api.add_theme outcomes_api.add_action outcomes_api.change_action
+        outcomes_api.delete_action"""),
 ]
 MATRIX: dict[str, Expectation] = {
     endpoint: expectation for expectation, names in _GROUPS for endpoint in names.split()

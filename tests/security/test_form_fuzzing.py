@@ -41,6 +41,7 @@ from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
 from koosloome.messaging.models import CallTask
+from koosloome.outcomes.models import Action
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.selection.models import ApplicationReview, SelectionCriterion
 from koosloome.trips.models import CostCategory, TripCost
@@ -109,6 +110,8 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
                            data={"column": collecting.columns[0].id, "text": "Minu idee"})
     assert response.status_code == 302
     own = db.session.scalars(db.select(Idea).where(Idea.board_id == collecting.id)).one()
+    action = Action(board_id=collecting.id, title="Kogukonnabuss", ideas=[own])
+    db.session.add(action)
     someone, _token = factories.join(collecting, "Jaan")
     theirs = factories.make_idea(collecting, someone, "Jaani idee")
     with factories.writing():
@@ -159,7 +162,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "volunteer": volunteer.id, "rider": person.id, "own_idea": own.id, "their_idea": theirs.id,
         "voter_idea": voter_idea.id, "group_token": group.manage_token,
         "trip": trip.id, "trip_day": trip_day.id, "trip_stop": trip_day.stops[0].id,
-        "applicant": applicant.id, "criterion": criterion.id,
+        "applicant": applicant.id, "criterion": criterion.id, "action": action.id,
         "traveller_trip": traveller.event_id,
         "offered_token": offered.manage_token, "traveller_token": traveller.manage_token,
     })
@@ -257,6 +260,11 @@ ROUTES: dict[str, Route] = {
     "boards.admin_add_theme": Route("/admin/boards/{collecting}/structure",
                                     valid={"new-theme-name": "Uus teema"}),
     "boards.admin_theme": Route("/admin/boards/{collecting}/structure"),
+    "outcomes.board_actions": Route("/admin/boards/{collecting}/actions",
+                                    valid={"title": "Vallabuss"}),
+    "outcomes.edit_action": Route("/admin/boards/{collecting}/actions/{action}",
+                                  valid={"title": "Vallabuss"}),
+    "outcomes.delete_action": Route("/admin/boards/{collecting}/actions/{action}"),
     # public: accounts
     "accounts.login": Route("/login", public=True,
                             valid={"email": "x@koosloome.test", "password": "x"}),
