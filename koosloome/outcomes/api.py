@@ -17,6 +17,7 @@ from koosloome.extensions import csrf
 from koosloome.json_api import ApiProblem, api_user, json_object, unknown_keys, wrong_types
 from koosloome.outcomes import services
 from koosloome.outcomes.models import Action, ActionStatus, FundingSource, TargetGroup
+from koosloome.ratelimits import limit_code_lookups
 
 bp = Blueprint("outcomes_api", __name__, url_prefix="/api/v1/boards")
 csrf.exempt(bp)
@@ -109,13 +110,16 @@ def _values(payload: dict[str, Any], *, creating: bool) -> tuple[dict[str, Any],
 
 
 @bp.get("/<code>/actions")
+@limit_code_lookups
 def list_actions(code: str) -> ResponseReturnValue:
-    """What the board's ideas became (owners only for its facilitators)."""
+    """What the board's ideas became, once it is closed (owners only for its facilitators,
+    who see them at any time)."""
     board = _board(code)
     user = api_user()
     internal = user is not None and can_facilitate_board(user, board)
     return jsonify({"code": board.join_code, "actions": [
-        action_json(action, internal=internal) for action in services.actions_of(board)]})
+        action_json(action, internal=internal)
+        for action in services.public_actions(board, internal)]})
 
 
 @bp.post("/<code>/actions")

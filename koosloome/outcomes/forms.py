@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectChoice, SelectField
 from wtforms.validators import Optional
@@ -42,9 +43,9 @@ class ActionForm(FlaskForm):
     def set_choices(self, ideas: list[tuple[Any, int]], partners: list[Any],
                     staff: list[Any]) -> None:
         """The board's ideas (with their votes), the partners and their staff."""
-        self.ideas.choices = [SelectChoice(idea.id, _l("%(text)s (%(votes)s votes)",
-                                                       text=idea.text, votes=votes))
-                              for idea, votes in ideas]
+        self.ideas.choices = [SelectChoice(idea.id, ngettext(
+            "%(text)s (%(num)d vote)", "%(text)s (%(num)d votes)", votes, text=idea.text))
+            for idea, votes in ideas]
         self.partner_id.choices = [SelectChoice("", _l("None"))] + [
             SelectChoice(str(o.id), o.name) for o in partners]
         self.owner_user_id.choices = [SelectChoice("", _l("None"))] + [

@@ -36,6 +36,10 @@ def _facilitated(board_id: int) -> Board:
     return board
 
 
+def _can_facilitate(board: Board) -> bool:
+    return bool(current_user.is_authenticated and can_facilitate_board(current_user, board))
+
+
 def _form(board: Board, **kwargs) -> ActionForm:
     form = ActionForm(**kwargs)
     partners = list(db.session.scalars(select(Organisation).order_by(Organisation.id)))
@@ -60,7 +64,7 @@ def _save(board: Board, form: ActionForm, action: Action | None = None) -> Actio
 def board_actions(board_id: int) -> ResponseReturnValue:
     """The board's actions and the form to turn ideas into a new one (``?idea=`` ticks one)."""
     board = _facilitated(board_id)
-    picked = [int(value) for value in request.args.getlist("idea") if value.isdigit()]
+    picked = request.args.getlist("idea", type=int)
     form = _form(board, data={"ideas": picked})
     if form.validate_on_submit() and _save(board, form) is not None:
         flash(_("The action is saved."), "success")
@@ -79,11 +83,12 @@ def edit_action(board_id: int, action_id: int) -> ResponseReturnValue:
     if action is None:
         abort(404)
     form = _form(board, obj=action, data={
-        "ideas": [idea.id for idea in action.ideas],
         "owner_user_id": str(action.owner_user_id or ""),
         "partner_id": str(action.partner_id or ""),
         "target_group": action.target_group.value, "status": action.status.value,
         "funding": action.funding.value if action.funding else ""})
+    if not form.is_submitted():  # ``obj`` would give the Idea objects, not their ids
+        form.ideas.data = [idea.id for idea in action.ideas]
     if form.validate_on_submit() and _save(board, form, action) is not None:
         flash(_("The action is saved."), "success")
         return redirect(url_for(".board_actions", board_id=board.id))
@@ -112,6 +117,6 @@ def what_came_of_it(code: str) -> ResponseReturnValue:
         board = boards.board_by_code(code)
     except boards.UnknownJoinCode:
         abort(404)
-    actions = services.actions_of(board)
+    actions = services.public_actions(board, _can_facilitate(board))
     return render_template("outcomes/public.html", board=board, actions=actions,
                            dropped=ActionStatus.DROPPED, **LABELS)

@@ -9,10 +9,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from koosloome import audit
 from koosloome.accounts.models import Organisation, User
-from koosloome.boards.models import Board, Idea, Vote
+from koosloome.boards.models import Board, BoardPhase, Idea, Vote
 from koosloome.db import utcnow
 from koosloome.errors import InvalidFields
 from koosloome.extensions import db
@@ -25,9 +26,18 @@ ACTION_FIELDS = ("title", "description", "owner", "owner_user_id", "partner_id",
 
 
 def actions_of(board: Board) -> list[Action]:
-    """The board's actions, newest first."""
+    """The board's actions, newest first, with their ideas."""
     return list(db.session.scalars(select(Action).where(Action.board_id == board.id)
+                                   .options(selectinload(Action.ideas))
                                    .order_by(Action.id.desc())))
+
+
+def public_actions(board: Board, facilitator: bool) -> list[Action]:
+    """What anyone may read of the board's actions: nothing before the board is closed (its
+    ideas and results are held back until then), except for its facilitators."""
+    if board.phase is not BoardPhase.CLOSED and not facilitator:
+        return []
+    return actions_of(board)
 
 
 def find_action(board: Board, action_id: int) -> Action | None:
@@ -81,6 +91,8 @@ def _apply(action: Action, values: dict[str, Any]) -> None:
     if "status" in values and ActionStatus(values["status"]) is not action.status:
         action.status = ActionStatus(values["status"])
         action.status_changed_at = utcnow()
+    if action.status is not ActionStatus.DROPPED:  # taken up again: no reason to drop it
+        action.dropped_reason = ""
 
 
 def save_action(board: Board, values: dict[str, Any], idea_ids: list[int] | None, by: User,
@@ -100,7 +112,11 @@ def save_action(board: Board, values: dict[str, Any], idea_ids: list[int] | None
     before = None if created else action.status
     _apply(action, values)
     if idea_ids is not None:
-        action.ideas = list(db.session.scalars(select(Idea).where(Idea.id.in_(idea_ids))))
+        # Ideas hidden or merged since are not offered on the form: their links stay.
+        offered = {idea.id for idea, _votes in idea_choices(board)}
+        kept = [idea.id for idea in action.ideas if idea.id not in offered]
+        action.ideas = list(db.session.scalars(select(Idea).where(
+            Idea.id.in_([*idea_ids, *kept])).order_by(Idea.id)))
     db.session.add(action)
     db.session.flush()
     audit.record("outcome.action.create" if created else "outcome.action.update",

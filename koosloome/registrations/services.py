@@ -62,7 +62,13 @@ from koosloome.seating.lifecycle import (
     tell,
 )
 from koosloome.seating.offers import Acceptance, accept_offer
-from koosloome.seating.quotas import QuotaFull, QuotaRoom, partners_of
+from koosloome.seating.quotas import (
+    QuotaFull,
+    QuotaRoom,
+    fits_after_change,
+    partner_after,
+    partners_of,
+)
 
 Status = RegistrationStatus
 
@@ -499,6 +505,12 @@ def update_details(registration: Registration, data: RegistrationData) -> list[R
         errors.setdefault("companion", []).append(
             _("There is no free seat for a companion. Please call the organisers.")
         )
+    elif registration.status in SEAT_STATUSES and (
+            extra_seats > 0 or data.county != registration.county) and not fits_after_change(
+            event, registration, partner_after(registration, data.county), data.seats):
+        errors.setdefault("companion" if extra_seats > 0 else "county", []).append(
+            _("The seats of your partner organisation's share are taken. Please call the "
+              "organisers."))
     if errors:
         raise InvalidRegistration(errors)
     _apply(registration, data)

@@ -99,3 +99,22 @@ def has_quotas(event_id: int) -> bool:
     """Whether any partner's share is agreed for the event."""
     return bool(db.session.scalar(select(func.count(PartnerQuota.id))
                                   .where(PartnerQuota.event_id == event_id)))
+
+
+def partner_after(registration: Registration, county: str | None) -> int | None:
+    """The partner ``registration`` would count for with ``county`` (its review's choice
+    stays)."""
+    chosen = db.session.scalar(select(ApplicationReview.partner_id).where(
+        ApplicationReview.registration_id == registration.id))
+    return chosen if chosen is not None else _county_partners().get(county or "")
+
+
+def fits_after_change(event: Event, registration: Registration, partner_id: int | None,
+                      seats: int) -> bool:
+    """Whether ``registration``, which holds a seat, may hold ``seats`` for ``partner_id``
+    within the shares (its own seats not counted twice). Event locked."""
+    room = QuotaRoom(event)
+    if not room.limits:
+        return True
+    room.held[partners_of([registration])[registration.id]] -= registration.seats
+    return room.fits(partner_id, seats)

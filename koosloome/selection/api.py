@@ -138,6 +138,11 @@ def _criteria_rows(rows: Any) -> tuple[list[dict[str, Any]], dict[str, list[str]
     return rows, errors
 
 
+def _whole(value: Any) -> bool:
+    """A JSON whole number (``true`` is not 1)."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _number(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
@@ -148,7 +153,7 @@ def _shares(value: Any) -> tuple[dict[int, int | None], dict[str, list[str]]]:
         return {}, {"quotas": [_("Has the wrong type")]}
     shares: dict[int, int | None] = dict.fromkeys(by_slug.values())
     for slug, seats in value.items():
-        if slug not in by_slug or not (seats is None or (_number(seats) == seats and seats >= 0)):
+        if slug not in by_slug or not (seats is None or (_whole(seats) and seats >= 0)):
             return {}, {"quotas": [_("Partner slug → a number of seats from 0, or null")]}
         shares[by_slug[slug]] = seats
     return shares, {}
@@ -183,7 +188,8 @@ def _review_values(payload: dict[str, Any]) -> tuple[dict[str, Any], dict[str, l
     if isinstance(payload.get("scores"), dict):
         scores: dict[int, int | None] = {}
         for key, score in payload["scores"].items():
-            if not key.isdigit() or not (score is None or _number(score) == score):
+            if not (key.isascii() and key.isdigit()) or not (
+                    score is None or _whole(score)):
                 errors["scores"] = [_("Criterion id → points (a whole number), or null")]
                 break
             scores[int(key)] = score

@@ -66,7 +66,7 @@ def weighted_total(means: dict[int, float | None],
     if not event_criteria or any(means.get(c.id) is None for c in event_criteria):
         return None
     best = sum(c.max_score * c.weight for c in event_criteria)
-    got = sum((means[c.id] or 0) * c.weight for c in event_criteria)
+    got = sum(min(means[c.id] or 0, c.max_score) * c.weight for c in event_criteria)
     return round(100 * got / best, 1)
 
 

@@ -50,7 +50,7 @@ def overview(event_id: int) -> str:
 def compare(event_id: int) -> ResponseReturnValue:
     """Up to four applications side by side: answers, facts and scores."""
     event = managed_event_or_abort(event_id)
-    wanted = {int(value) for value in request.args.getlist("r") if value.isdigit()}
+    wanted = set(request.args.getlist("r", type=int))
     chosen = applicants(event, current_user.id, only=wanted)
     if len(chosen) < 2 or len(chosen) > COMPARE_AT_MOST:
         flash(_("Tick from two to %(most)s applications to compare.", most=COMPARE_AT_MOST),
@@ -191,5 +191,6 @@ def decisions(event_id: int) -> ResponseReturnValue:
                     reserve=len(plan.reserve), first=len(plan.from_reserve)), "success")
             return redirect(url_for(".overview", event_id=event.id))
     plan = services.plan_decisions(event)
-    return render_template("selection/decisions.html", event=event, plan=plan,
-                           **_labels()), 409 if request.method == "POST" else 200
+    refused = request.method == "POST"
+    return render_template("selection/decisions.html", event=event, plan=plan, refused=refused,
+                           **_labels()), 409 if refused else 200

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import delete, select
 
 from koosloome import audit
@@ -19,7 +20,7 @@ from koosloome.db import utcnow
 from koosloome.errors import DomainError, InvalidFields
 from koosloome.events.models import Event
 from koosloome.extensions import db
-from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.registrations.models import SEAT_STATUSES, Registration, RegistrationStatus
 from koosloome.seating.counts import waitlist_position
 from koosloome.seating.deadlines import offer_deadline
 from koosloome.seating.lifecycle import (
@@ -32,7 +33,7 @@ from koosloome.seating.lifecycle import (
     seats_taken,
     tell,
 )
-from koosloome.seating.quotas import quotas, seats_held
+from koosloome.seating.quotas import default_partner, fits_after_change, quotas, seats_held
 from koosloome.selection.models import ApplicationReview, ApplicationScore
 from koosloome.selection.ranking import Applicant, applicants
 from koosloome.selection.settings import criteria
@@ -72,7 +73,14 @@ def save_review(registration: Registration, reviewer: User,
                 values: dict[str, Any]) -> ApplicationReview:
     """Record the reviewer's scores and the organisers' review; ``InvalidFields`` when a value
     breaks a rule (nothing is saved then). A score of None takes the reviewer's back."""
+    event = lock_event(registration.event_id)  # against decisions being sent meanwhile
+    db.session.refresh(registration)
     errors = review_rules(registration, values)
+    if "partner_id" in values and registration.status in SEAT_STATUSES and not errors:
+        partner = values["partner_id"] if values["partner_id"] is not None else \
+            default_partner(registration)
+        if not fits_after_change(event, registration, partner, registration.seats):
+            errors["partner_id"] = [_("That partner's share of the seats is taken")]
     if errors:
         raise InvalidFields(errors)
     review = review_of(registration) or ApplicationReview(registration_id=registration.id)
@@ -144,7 +152,15 @@ def plan_decisions(event: Event) -> DecisionPlan:
     reserve = [a for a in undecided if not a.shortlisted]
     offers = bool(event.offer_hours) and offer_deadline(event, utcnow()) is not None
     left_free = event.capacity - seats_taken(event) - sum(a.registration.seats for a in chosen)
-    return DecisionPlan(chosen, reserve, offers, _problems(event, chosen), max(left_free, 0))
+    problems = _problems(event, chosen)
+    unscored = [a for a in reserve if a.total is None]
+    if unscored and criteria(event.id):  # the reserve list's order would not be the scores'
+        problems.append(ngettext(
+            "%(num)d application is not scored on every criterion yet: score it first, the "
+            "reserve list is ordered by the scores.",
+            "%(num)d applications are not scored on every criterion yet: score them first, the "
+            "reserve list is ordered by the scores.", len(unscored)))
+    return DecisionPlan(chosen, reserve, offers, problems, max(left_free, 0))
 
 
 def _problems(event: Event, chosen: list[Applicant]) -> list[str]:
@@ -154,17 +170,21 @@ def _problems(event: Event, chosen: list[Applicant]) -> list[str]:
     wanted = sum(a.registration.seats for a in chosen)
     free = event.capacity - seats_taken(event)
     if wanted > free:
-        problems.append(_("The chosen need %(wanted)s seats, but %(free)s are free.",
-                          wanted=wanted, free=free))
+        problems.append(ngettext("The chosen need %(wanted)s seats, but %(num)d is free.",
+                                 "The chosen need %(wanted)s seats, but %(num)d are free.",
+                                 free, wanted=wanted))
     held = seats_held(event.id)
     for partner_id, limit in quotas(event.id).items():
         asked = sum(a.registration.seats for a in chosen if a.partner_id == partner_id)
         if asked and held[partner_id] + asked > limit:
             organisation = db.session.get(Organisation, partner_id)
-            problems.append(_(
-                "%(partner)s: %(asked)s chosen and %(held)s seats already held, but its share "
-                "is %(limit)s seats.", partner=organisation.short_name if organisation else "",
-                asked=asked, held=held[partner_id], limit=limit))
+            problems.append(ngettext(
+                "%(partner)s: %(asked)s seats chosen and %(held)s already held, but its share "
+                "is %(num)d seat.",
+                "%(partner)s: %(asked)s seats chosen and %(held)s already held, but its share "
+                "is %(num)d seats.", limit,
+                partner=organisation.short_name if organisation else "", asked=asked,
+                held=held[partner_id]))
     return problems
 
 

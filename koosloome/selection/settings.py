@@ -12,6 +12,7 @@ from koosloome.accounts.models import Organisation, User
 from koosloome.errors import InvalidFields
 from koosloome.events.models import Event
 from koosloome.extensions import db
+from koosloome.seating.lifecycle import lock_event
 from koosloome.selection.models import ApplicationScore, PartnerQuota, SelectionCriterion
 
 CRITERION_TEXTS = ("name_et", "name_en", "description_et", "description_en")
@@ -31,10 +32,18 @@ def find_criterion(event: Event, criterion_id: int) -> SelectionCriterion | None
 
 
 def _fill(criterion: SelectionCriterion, values: dict[str, Any]) -> None:
+    """Texts as given; points and weight as given, else as they were (5 and 1 for a new one)."""
     for name in CRITERION_TEXTS:
         setattr(criterion, name, (values.get(name) or "").strip())
-    criterion.max_score = int(values.get("max_score") or 5)
-    criterion.weight = int(values.get("weight") or 1)
+    criterion.max_score = int(values.get("max_score") or criterion.max_score or 5)
+    criterion.weight = int(values.get("weight") or criterion.weight or 1)
+
+
+def _highest_scores(criterion_ids: list[int]) -> dict[int, int]:
+    return dict(db.session.execute(
+        select(ApplicationScore.criterion_id, func.max(ApplicationScore.score))
+        .where(ApplicationScore.criterion_id.in_(criterion_ids))
+        .group_by(ApplicationScore.criterion_id)).all())
 
 
 def add_criterion(event: Event, values: dict[str, Any], user: User) -> SelectionCriterion:
@@ -73,6 +82,13 @@ def replace_criteria(event: Event, rows: list[dict[str, Any]], user: User) -> No
     if unknown:
         raise InvalidFields({"criteria": [_("Not a criterion of this event: %(ids)s",
                                             ids=", ".join(map(str, unknown)))]})
+    highest = _highest_scores(list(existing))
+    too_low = [str(row["id"]) for row in rows if row.get("id") in highest
+               and row.get("max_score") is not None and row["max_score"] < highest[row["id"]]]
+    if too_low:  # the points already given would be more than the most possible
+        raise InvalidFields({"criteria": [_(
+            "Scores already given are higher than the new most points of criteria %(ids)s",
+            ids=", ".join(too_low))]})
     kept = {row["id"] for row in rows if row.get("id") is not None}
     for criterion_id, criterion in existing.items():
         if criterion_id not in kept:
@@ -104,6 +120,7 @@ def quota_rules(event: Event, shares: dict[int, int | None]) -> dict[str, list[s
 def set_quotas(event: Event, shares: dict[int, int | None], user: User) -> None:
     """Agree (or take back, with None) the partners' shares of the event's seats. Seats held
     already are kept even past a smaller share; the share binds the next decisions."""
+    event = lock_event(event.id)  # two saves at once would both delete, then both insert
     errors = quota_rules(event, shares)
     if errors:
         raise InvalidFields(errors)

@@ -37,7 +37,12 @@ from koosloome.trips.forms import (
     TravelForm,
     report_form,
 )
-from koosloome.trips.leader import leader_choices, set_trip_leader, trip_leader
+from koosloome.trips.leader import (
+    can_name_leader,
+    leader_choices,
+    set_trip_leader,
+    trip_leader,
+)
 from koosloome.trips.models import asks_for_travel, travel_of
 
 bp = Blueprint("trips", __name__)
@@ -103,6 +108,7 @@ def _list_page(event: Event, people: list[services.Traveller],
     return render_template(
         "trips/list.html", event=event, people=people, documents=DOCUMENT_LABELS,
         rooms=ROOM_LABELS, leader=leader, form=form,
+        can_name_leader=can_name_leader(current_user, event),
         emergency=can_see_emergency_contacts(current_user, event)), 422 if form.errors else 200
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from koosloome.accounts.models import Role
 from koosloome.accounts.services import create_api_token
 from koosloome.audit import AuditLog
+from koosloome.boards.models import BoardPhase
 from koosloome.extensions import db
 from koosloome.outcomes.models import Action, ActionStatus, FundingSource
 from tests import factories
@@ -63,9 +64,22 @@ def test_a_facilitator_turns_ideas_into_an_action_and_follows_it(client, login, 
     db.session.expire_all()
     action = db.session.get(Action, action.id)
     assert action.status is ActionStatus.RUNNING and [i.id for i in action.ideas] == [bus.id]
+    # the edit page ticks the action's ideas, so saving it again keeps them
+    edit = client.get(f"/admin/boards/{board.id}/actions/{action.id}").get_data(as_text=True)
+    assert re.search(rf'<input checked[^>]*value="{bus.id}"', edit)
+    assert client.post(f"/admin/boards/{board.id}/actions/{action.id}", data={
+        "title": "Vallabuss eakatele", "target_group": "older", "status": "dropped",
+        "dropped_reason": "Vallal pole raha", "ideas": [str(bus.id)]}).status_code == 302
+    assert client.post(f"/admin/boards/{board.id}/actions/{action.id}", data={
+        "title": "Vallabuss eakatele", "target_group": "older", "status": "started",
+        "ideas": [str(bus.id)]}).status_code == 302
+    db.session.expire_all()
+    action = db.session.get(Action, action.id)
+    assert [i.id for i in action.ideas] == [bus.id]
+    assert action.dropped_reason == ""  # taken up again: the old reason goes
     changes = db.session.scalars(select(AuditLog.details).where(
         AuditLog.action.like("outcome.action.%")).order_by(AuditLog.id)).all()
-    assert [(c["status_from"], c["status_to"]) for c in changes] == [
+    assert [(c["status_from"], c["status_to"]) for c in changes][:2] == [
         (None, "planned"), ("planned", "running")]
 
 
@@ -78,6 +92,10 @@ def test_the_public_page_says_what_came_of_it_without_personal_data(client, work
         Action(board_id=board.id, title="Teeõhtud", status=ActionStatus.DROPPED,
                dropped_reason="Rahvamaja remonditakse kevadeni"),
     ])
+    db.session.commit()
+    # held back like the results until the board is closed
+    assert "Vallabuss eakatele" not in _text(client.get(f"/b/{board.join_code}/outcomes"))
+    board.phase = BoardPhase.CLOSED
     db.session.commit()
     page = _text(client.get(f"/b/{board.join_code}/outcomes"))
     assert "Vallabuss eakatele" in page and "Käib" in page and "Rahastus: Omavalitsus" in page
@@ -118,6 +136,9 @@ def test_actions_in_the_api(client, workshop):
     changed = client.patch(f"{url}/{action_id}", headers=headers,
                            json={"status": "dropped", "dropped_reason": "Vald ei leidnud raha"})
     assert changed.status_code == 200 and changed.get_json()["status"] == "dropped"
+    assert client.get(url).get_json()["actions"] == []  # not closed yet
+    board.phase = BoardPhase.CLOSED
+    db.session.commit()
     public = client.get(url).get_json()["actions"][0]
     assert public["status"] == "dropped" and "owner" not in public
     assert client.get(url, headers=headers).get_json()["actions"][0]["owner"] == \

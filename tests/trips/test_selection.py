@@ -196,7 +196,7 @@ def test_decisions_that_break_a_partners_share_are_refused_and_change_nothing(
     _shortlist(second)
     refused = client.post(f"/admin/events/{trip.id}/selection/decisions")
     assert refused.status_code == 409
-    assert "VPK: 2 valitud ja 0 kohta juba hõivatud, aga tema osa on 1 koht." in _text(refused)
+    assert "VPK: valitud 2 kohta ja 0 juba hõivatud, aga tema osa on 1 koht." in _text(refused)
     db.session.expire_all()
     assert {db.session.get(Registration, r.id).status for r in (first, second)} == {Status.PENDING}
     assert db.session.scalar(select(func.count(OutgoingEmail.id))) == 0
@@ -284,6 +284,7 @@ def test_the_selection_in_the_api(client, make_event, make_user, make_registrati
         str(trip.questions[0].id): "Peeter Lepik tahab õppida."}
     assert listed["balance"]["partners"] == {"tas": {"seats": 1, "share": 1}}
     for bad in ({"scores": {str(first.id): 6}}, {"scores": {str(first.id): "5"}},
+                {"scores": {str(first.id): False}},
                 {"partner": "xyz"}, {"shortlisted": "yes"}, {"colour": "red"}):
         refused = client.patch(f"/api/v1/events/{trip.id}/applications/{mari.id}",
                                headers=headers, json=bad)
@@ -292,6 +293,8 @@ def test_the_selection_in_the_api(client, make_event, make_user, make_registrati
         .status_code == 422  # 4 shares for 3 seats
     assert client.put(url, headers=headers, json={"criteria": [{"name_et": ""}]}) \
         .status_code == 422
+    client.patch(f"/api/v1/events/{trip.id}/applications/{mari.id}", headers=headers,
+                 json={"scores": {str(first.id): 2, str(new_id): 1}})
     sent = client.post(f"{url}/decisions", headers=headers)
     assert sent.status_code == 200
     # Mari is on the reserve list, and gets at once a seat the chosen left free (VPK has room)
@@ -333,3 +336,51 @@ def test_removing_a_criterion_asks_first_and_takes_its_scores(
     assert client.post(url).status_code == 302
     assert [c.name_et for c in _criteria(trip)] == ["Õpitu kasutamine"]
     assert db.session.scalars(select(ApplicationScore.score)).all() == [7]
+
+
+def test_shares_hold_when_a_seat_holder_brings_a_companion_or_changes_partner(
+        client, login, make_user, make_registration, trip):
+    vpk, tas = organisation("vpk"), organisation("tas")
+    login(make_user(Role.ORGANISER, "vpk"))
+    client.post(f"/admin/events/{trip.id}/selection/settings/quotas",
+                data={f"quota_{vpk.id}": "1", f"quota_{tas.id}": "1"})
+    going = make_registration(trip, county="voru", name="Mari Tamm")  # VPK's one seat
+    make_registration(trip, county="tartu")  # TAS's one seat
+    bigger = client.post(f"/r/{going.manage_token}/edit", data={
+        "name": "Mari Tamm", "email": going.email, "language": "et", "county": "voru",
+        "companion": "y", "consent_privacy": "y"})
+    assert bigger.status_code == 422 and "partnerorganisatsiooni kohad on täis" in _text(bigger)
+    moved = _score(client, trip, going, 3, 3, partner_id=str(tas.id))
+    assert moved.status_code == 422 and "Selle partneri kohad on täis" in _text(moved)
+    db.session.expire_all()
+    assert db.session.get(Registration, going.id).seats == 1
+    assert db.session.scalar(select(func.count(ApplicationReview.id))) == 0
+
+
+def test_criteria_changed_after_scoring_keep_the_ranking_honest(
+        client, make_user, make_registration, trip):
+    user = make_user(Role.ORGANISER, "vpk")
+    token = create_api_token(user)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    mari = _apply(make_registration, trip, "Mari Tamm")
+    jaan = _apply(make_registration, trip, "Jaan Kask")
+    _give_scores(trip, user, {mari: 5, jaan: 4})
+    first, second = _criteria(trip)
+    url = f"/api/v1/events/{trip.id}/selection"
+    lowered = client.put(url, headers=headers, json={"criteria": [
+        {"id": first.id, "name_et": "Motivatsioon", "max_score": 3},
+        {"id": second.id, "name_et": "Õpitu kasutamine"}]})
+    assert lowered.status_code == 422  # 5 points given, 3 at most: refused
+    kept = client.put(url, headers=headers, json={"criteria": [
+        {"id": first.id, "name_et": "Motivatsioon"}, {"id": second.id, "name_et": "Kasutamine"},
+        {"name_et": "Uus kriteerium"}]}).get_json()
+    assert [c["max_score"] for c in kept["criteria"]] == [5, 10, 5]  # left out: as it was
+    assert kept["applications"][0]["total"] is None  # not scored on the new one
+    _shortlist(mari)  # Jaan would go on the reserve list, in an order no score gave
+    refused = client.post(f"{url}/decisions", headers=headers)
+    assert refused.status_code == 409
+    assert "1 taotlus pole veel kõigi kriteeriumide järgi hinnatud" in " ".join(
+        refused.get_json()["fields"]["decisions"])
+    assert client.patch(f"/api/v1/events/{trip.id}/applications/{mari.id}", headers=headers,
+                        json={"scores": {"²": 1}}).status_code == 422

@@ -240,7 +240,18 @@ def test_only_the_trip_leader_sees_the_emergency_contacts(
                      headers={"Authorization": f"Bearer {token}"}).get_json()
     assert api["emergency_contacts"] is False
     assert "emergency_phone" not in api["travellers"][0]["travel"]
-    # someone of the other partner cannot be named; the organiser names the leader
+    # the co-organising partner's organiser cannot name anyone (not even themselves)
+    trip.co_organiser_id = outsider.organisation_id
+    db.session.commit()
+    client.post("/logout")
+    login(outsider)
+    assert client.post(f"/admin/events/{trip.id}/travel/leader",
+                       data={"leader": str(outsider.id)}).status_code == 403
+    client.post("/logout")
+    login(organiser)
+    # someone of no partner of the trip cannot be named; the organiser names the leader
+    trip.co_organiser_id = None
+    db.session.commit()
     refused = client.post(f"/admin/events/{trip.id}/travel/leader",
                           data={"leader": str(outsider.id)})
     assert refused.status_code == 422 and "Viga:" in _text(refused)
