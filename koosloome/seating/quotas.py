@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation
 from koosloome.errors import DomainError
@@ -93,12 +93,6 @@ class QuotaRoom:
     def take(self, partner_id: int | None, seats: int) -> None:
         """Count ``seats`` given to ``partner_id``'s applicants."""
         self.held[partner_id] += seats
-
-
-def has_quotas(event_id: int) -> bool:
-    """Whether any partner's share is agreed for the event."""
-    return bool(db.session.scalar(select(func.count(PartnerQuota.id))
-                                  .where(PartnerQuota.event_id == event_id)))
 
 
 def partner_after(registration: Registration, county: str | None) -> int | None:
