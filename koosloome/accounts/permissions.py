@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import true
 
 from koosloome.accounts.models import Role, User
+from koosloome.boards.models import Board
 from koosloome.events.models import Event
 from koosloome.extensions import db, login_manager
-
-if TYPE_CHECKING:
-    from koosloome.boards.models import Board
 
 F = TypeVar("F", bound=Callable[..., Any])
 STAFF_ROLES = (Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
@@ -95,6 +93,17 @@ def can_facilitate_board(user: User, board: Board) -> bool:
     if board.event is not None:
         partners |= partner_ids(board.event)
     return user.organisation_id in partners or board.created_by_id == user.id
+
+
+def facilitated_board_or_abort(board_id: int) -> Board:
+    """The board, if the signed-in user may facilitate it, for a back-office page: 404 when
+    there is none, 403 otherwise."""
+    board = db.session.get(Board, board_id)
+    if board is None:
+        abort(404)
+    if not can_facilitate_board(current_user, board):
+        abort(403)
+    return board
 
 
 def can_link_board_to_event(user: User, event: Event) -> bool:

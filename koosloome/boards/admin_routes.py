@@ -18,7 +18,10 @@ from sqlalchemy import or_, select
 from wtforms.fields.choices import SelectChoice
 
 from koosloome.accounts.models import Role
-from koosloome.accounts.permissions import can_facilitate_board, staff_required
+from koosloome.accounts.permissions import (
+    facilitated_board_or_abort,
+    staff_required,
+)
 from koosloome.boards import export, facilitation, services
 from koosloome.boards.blueprint import bp
 from koosloome.boards.forms import (
@@ -44,16 +47,6 @@ from koosloome.extensions import db
 from koosloome.i18n import format_date
 
 # --- helpers -----------------------------------------------------------------------------
-
-
-def _facilitated(board_id: int) -> Board:
-    """The board, if the signed-in user may facilitate it (404 / 403 otherwise)."""
-    board = db.session.get(Board, board_id)
-    if board is None:
-        abort(404)
-    if not can_facilitate_board(current_user, board):
-        abort(403)
-    return board
 
 
 def _of_board(model: type[Any], object_id: int, board: Board) -> Any:
@@ -127,7 +120,7 @@ def admin_new_board() -> ResponseReturnValue:
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_settings(board_id: int) -> ResponseReturnValue:
     """Change the board's texts and settings."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     form = BoardForm(obj=board)
     del form.columns
     form.event.choices = _event_choices()
@@ -174,7 +167,7 @@ def _render_admin_board(board: Board, phase_form: PhaseForm | None = None,
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_board(board_id: int) -> ResponseReturnValue:
     """Run the board: phase, paper notes, every idea with its counts and a manage link."""
-    return _render_admin_board(_facilitated(board_id))
+    return _render_admin_board(facilitated_board_or_abort(board_id))
 
 
 @bp.post("/admin/boards/<int:board_id>/phase")
@@ -182,7 +175,7 @@ def admin_board(board_id: int) -> ResponseReturnValue:
 @back_to("boards.admin_board", board_id="board_id")
 def admin_phase(board_id: int) -> ResponseReturnValue:
     """Move the board to another phase."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     form = PhaseForm(prefix="phase")
     if not form.validate_on_submit():
         return _render_admin_board(board, phase_form=form, status=400)
@@ -198,7 +191,7 @@ def admin_phase(board_id: int) -> ResponseReturnValue:
 @back_to("boards.admin_board", board_id="board_id")
 def admin_paper_idea(board_id: int) -> ResponseReturnValue:
     """Enter an idea from a paper note (someone without a device)."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     form = _paper_form(board)
     if not form.validate_on_submit():
         return _render_admin_board(board, paper_form=form, status=400)
@@ -254,7 +247,7 @@ def _render_idea(board: Board, idea: Idea, failed: dict[str, FlaskForm] | None =
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_idea(board_id: int, idea_id: int) -> ResponseReturnValue:
     """Manage one idea: edit, hide, pin, move, theme, merge, paper votes, comments."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     idea = _of_board(Idea, idea_id, board)
     if idea.merged_into_id is not None:
         return redirect(url_for("boards.admin_idea", board_id=board.id,
@@ -297,7 +290,7 @@ IDEA_ACTIONS: dict[str, tuple[str, IdeaAction, Callable[[Any], str]]] = {
 @back_to("boards.admin_idea", board_id="board_id", idea_id="idea_id")
 def admin_idea_action(board_id: int, idea_id: int, action: str) -> ResponseReturnValue:
     """Apply one facilitator action to an idea (see ``IDEA_ACTIONS``)."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     idea = _of_board(Idea, idea_id, board)
     if action not in IDEA_ACTIONS:
         abort(404)
@@ -315,7 +308,7 @@ def admin_idea_action(board_id: int, idea_id: int, action: str) -> ResponseRetur
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_comment(board_id: int, comment_id: int, action: str) -> ResponseReturnValue:
     """Hide a comment from participants, or show it again."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     comment = db.session.get(IdeaComment, comment_id)
     if comment is None or comment.idea.board_id != board.id:
         abort(404)
@@ -353,7 +346,7 @@ def _render_structure(board: Board, failed: dict[str, FlaskForm] | None = None,
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_structure(board_id: int) -> ResponseReturnValue:
     """Columns (rename, reorder, add, remove) and themes (rename, add, remove)."""
-    return _render_structure(_facilitated(board_id))
+    return _render_structure(facilitated_board_or_abort(board_id))
 
 
 def _structure_change(board: Board, key: str | None, change: Callable[[str], Any],
@@ -375,7 +368,7 @@ def _structure_change(board: Board, key: str | None, change: Callable[[str], Any
 @back_to("boards.admin_structure", board_id="board_id")
 def admin_add_column(board_id: int) -> ResponseReturnValue:
     """Add a column."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     return _structure_change(board, "new-column",
                              lambda name: facilitation.add_column(board, name),
                              _("The column has been added."))
@@ -388,7 +381,7 @@ def admin_add_column(board_id: int) -> ResponseReturnValue:
 @back_to("boards.admin_structure", board_id="board_id")
 def admin_column(board_id: int, column_id: int, action: str) -> ResponseReturnValue:
     """Rename, move or remove a column."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     column = _of_board(BoardColumn, column_id, board)
     if action == "rename":
         return _structure_change(board, f"column-{column.id}",
@@ -408,7 +401,7 @@ def admin_column(board_id: int, column_id: int, action: str) -> ResponseReturnVa
 @back_to("boards.admin_structure", board_id="board_id")
 def admin_add_theme(board_id: int) -> ResponseReturnValue:
     """Add a theme to group ideas under."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     return _structure_change(board, "new-theme", lambda name: facilitation.add_theme(board, name),
                              _("The theme has been added."))
 
@@ -418,7 +411,7 @@ def admin_add_theme(board_id: int) -> ResponseReturnValue:
 @back_to("boards.admin_structure", board_id="board_id")
 def admin_theme(board_id: int, theme_id: int, action: str) -> ResponseReturnValue:
     """Rename or remove a theme."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     theme = _of_board(Theme, theme_id, board)
     if action == "rename":
         return _structure_change(board, f"theme-{theme.id}",
@@ -435,7 +428,7 @@ def admin_theme(board_id: int, theme_id: int, action: str) -> ResponseReturnValu
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_summary(board_id: int) -> ResponseReturnValue:
     """A printable summary for the LEADER report."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     view = load_board(board, ranked=True, show_counts=True)
     return render_template("boards/admin/summary.html", board=board, view=view)
 
@@ -461,7 +454,7 @@ def _download(body: str, mimetype: str, filename: str) -> ResponseReturnValue:
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_export_csv(board_id: int) -> ResponseReturnValue:
     """Ranked results as CSV (UTF-8 with a byte-order mark, so spreadsheet programs read it)."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     view = load_board(board, ranked=True, show_counts=True)
     body = "\ufeff" + export.results_csv(view, _export_labels())
     return _download(body, "text/csv", f"board-{board.join_code}.csv")
@@ -471,7 +464,7 @@ def admin_export_csv(board_id: int) -> ResponseReturnValue:
 @staff_required(Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 def admin_export_markdown(board_id: int) -> ResponseReturnValue:
     """Ranked results as Markdown."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     view = load_board(board, ranked=True, show_counts=True)
     body = export.results_markdown(
         view, _export_labels(),

@@ -10,7 +10,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation, Role, User
-from koosloome.accounts.permissions import can_facilitate_board, staff_required
+from koosloome.accounts.permissions import (
+    can_facilitate_board,
+    facilitated_board_or_abort,
+    staff_required,
+)
 from koosloome.boards import services as boards
 from koosloome.boards.models import Board
 from koosloome.errors import InvalidFields
@@ -25,15 +29,6 @@ from koosloome.ratelimits import limit_code_lookups
 bp = Blueprint("outcomes", __name__)
 STAFF = (Role.ADMIN, Role.ORGANISER, Role.FACILITATOR)
 LABELS = {"statuses": STATUS_LABELS, "groups": TARGET_GROUP_LABELS, "funding": FUNDING_LABELS}
-
-
-def _facilitated(board_id: int) -> Board:
-    board = db.session.get(Board, board_id)
-    if board is None:
-        abort(404)
-    if not can_facilitate_board(current_user, board):
-        abort(403)
-    return board
 
 
 def _can_facilitate(board: Board) -> bool:
@@ -63,7 +58,7 @@ def _save(board: Board, form: ActionForm, action: Action | None = None) -> Actio
 @staff_required(*STAFF)
 def board_actions(board_id: int) -> ResponseReturnValue:
     """The board's actions and the form to turn ideas into a new one (``?idea=`` ticks one)."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     picked = request.args.getlist("idea", type=int)
     form = _form(board, data={"ideas": picked})
     if form.validate_on_submit() and _save(board, form) is not None:
@@ -78,7 +73,7 @@ def board_actions(board_id: int) -> ResponseReturnValue:
 @staff_required(*STAFF)
 def edit_action(board_id: int, action_id: int) -> ResponseReturnValue:
     """Change an action: its status, next step, owner, funding."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     action = services.find_action(board, action_id)
     if action is None:
         abort(404)
@@ -100,7 +95,7 @@ def edit_action(board_id: int, action_id: int) -> ResponseReturnValue:
 @staff_required(*STAFF)
 def delete_action(board_id: int, action_id: int) -> ResponseReturnValue:
     """Take back an action entered by mistake."""
-    board = _facilitated(board_id)
+    board = facilitated_board_or_abort(board_id)
     action = services.find_action(board, action_id)
     if action is None:
         abort(404)
