@@ -101,8 +101,11 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.outcomes.api import bp as outcomes_api_bp
     from koosloome.outcomes.routes import bp as outcomes_bp
     from koosloome.privacy.routes import bp as privacy_bp
+    from koosloome.projects.api import bp as projects_api_bp
+    from koosloome.projects.routes import bp as projects_bp
     from koosloome.registrations.admin_routes import bp as registration_admin_bp
     from koosloome.registrations.routes import bp as registrations_bp
+    from koosloome.reports.api import bp as reports_api_bp
     from koosloome.reports.routes import bp as reports_bp
     from koosloome.selection.api import bp as selection_api_bp
     from koosloome.selection.routes import bp as selection_bp
@@ -126,6 +129,9 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(selection_bp)
     app.register_blueprint(selection_api_bp)
     app.register_blueprint(outcomes_bp)
+    app.register_blueprint(projects_bp)
+    app.register_blueprint(projects_api_bp)
+    app.register_blueprint(reports_api_bp)
     app.register_blueprint(outcomes_api_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)

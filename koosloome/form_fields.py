@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -13,7 +14,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation
 
 YES_NO_UNKNOWN = [
     SelectChoice("", _l("Not stated")),
@@ -81,3 +82,11 @@ def chosen_id(value: Any) -> int | None:
     lets through unchecked)."""
     text = (value or "").strip() if isinstance(value, str) else value
     return int(text) if text else None
+
+
+def finite(_form: Any, field: Any) -> None:
+    """WTForms validator: a decimal field's number is a number ("NaN" and "Infinity" parse as
+    decimals, pass every range check and fail only when stored)."""
+    if isinstance(field.data, Decimal) and not field.data.is_finite():
+        field.data = None
+        raise StopValidation(_l("Enter a number"))

@@ -40,6 +40,13 @@ from koosloome.messaging.models import (
 )
 from koosloome.outcomes.models import Action
 from koosloome.privacy.tally import HealthTally
+from koosloome.projects.models import (
+    BudgetLine,
+    Cost,
+    IndicatorTarget,
+    Project,
+    ProjectPartner,
+)
 from koosloome.registrations.models import Answer, Registration, RegistrationNeed
 from koosloome.selection.models import (
     ApplicationReview,
@@ -47,7 +54,7 @@ from koosloome.selection.models import (
     PartnerQuota,
     SelectionCriterion,
 )
-from koosloome.trips.models import TravelDetails, TripCost, TripReport
+from koosloome.trips.models import TravelDetails, TripReport
 from koosloome.venues.models import Venue
 
 __all__ = [
@@ -64,7 +71,9 @@ __all__ = [
     "BoardColumn",
     "BoardParticipant",
     "BoardPhase",
+    "BudgetLine",
     "CallTask",
+    "Cost",
     "DeliveryAttempt",
     "Event",
     "EventKind",
@@ -78,11 +87,14 @@ __all__ = [
     "Idea",
     "IdeaComment",
     "IdeaRevision",
+    "IndicatorTarget",
     "Organisation",
     "OutgoingEmail",
     "OutgoingSms",
     "PartnerQuota",
     "Pickup",
+    "Project",
+    "ProjectPartner",
     "Registration",
     "RegistrationGroup",
     "RegistrationMode",
@@ -92,7 +104,6 @@ __all__ = [
     "SelectionCriterion",
     "Theme",
     "TravelDetails",
-    "TripCost",
     "TripDay",
     "TripReport",
     "TripStop",

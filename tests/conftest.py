@@ -210,3 +210,9 @@ def login(client: FlaskClient) -> Callable[[Any], FlaskClient]:
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def make_project(app: Flask) -> Callable[..., Any]:
+    """``make_project()`` → the seed's project record, committed."""
+    return factories.make_project

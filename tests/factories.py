@@ -14,10 +14,12 @@ from koosloome.accounts.models import Organisation, Role, User
 from koosloome.accounts.services import create_user
 from koosloome.boards.models import Board, BoardParticipant, Idea
 from koosloome.db import utcnow, write_intent
+from koosloome.demo.project import ensure_project
 from koosloome.events.models import Event, EventKind, EventStatus
 from koosloome.extensions import db
 from koosloome.groups.links import assign_group_token
 from koosloome.groups.models import RegistrationGroup
+from koosloome.projects.services import the_project
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.venues.models import VENUE_FIELDS, Venue
@@ -183,3 +185,11 @@ def make_idea(board: Board, participant: BoardParticipant, text: str = "Ühine a
     db.session.add(idea)
     db.session.commit()
     return idea
+
+
+def make_project() -> Any:
+    """The project as the demo and the seed have it (VPK 42 000 € on one line; TAS
+    18 000 € = LEADER 12 743,68 € + own, seminars 5 000 € and study trip 13 000 €); committed."""
+    ensure_project({"vpk": organisation("vpk"), "tas": organisation("tas")})
+    db.session.commit()
+    return the_project()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -10,11 +12,14 @@ from werkzeug.security import check_password_hash
 from koosloome.accounts.models import ApiToken, Role, User
 from koosloome.boards.models import Board, Idea, Vote
 from koosloome.db import utcnow
-from koosloome.events.models import Event, EventStatus, RegistrationMode
+from koosloome.events.models import Event, EventKind, EventStatus, RegistrationMode
 from koosloome.extensions import db
+from koosloome.projects.models import Cost
+from koosloome.projects.services import the_project
 from koosloome.registrations.models import Registration, RegistrationStatus
+from koosloome.reports.indicators import project_indicators
 from koosloome.tokens import hash_token
-from koosloome.trips.models import TravelDetails, TripCost, TripReport
+from koosloome.trips.models import TravelDetails, TripReport
 
 
 def _count(model) -> int:
@@ -182,7 +187,7 @@ def test_the_demo_has_the_three_trips_issue_18_names(runner):
     assert austria.ends_at < now
     assert travellers and all(person.status is RegistrationStatus.CONFIRMED
                               and person.checked_in_at for person in travellers)
-    costs = db.session.scalars(select(TripCost).where(TripCost.event_id == austria.id)).all()
+    costs = db.session.scalars(select(Cost).where(Cost.event_id == austria.id)).all()
     assert austria.actual_cost == sum(cost.amount for cost in costs) < 13000
     report = db.session.scalars(select(TripReport).where(TripReport.event_id == austria.id)).one()
     assert report.published_at and report.next_steps_et and report.contacts
@@ -224,3 +229,29 @@ def test_demo_load_if_empty_leaves_a_used_database_alone(runner, make_event):
     assert result.exit_code == 0
     assert "not loaded" in result.output
     assert _count(Event) == 1
+
+
+def test_demo_project_holds_the_seeds_budget_and_a_past_season_with_costs(
+        runner, app, client, login, make_user):
+    """Issue 19: the LEADER report's default view (the project's period) shows real figures:
+    the past season's events, participants, actions and costs against the seed's budget."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    project = the_project()
+    assert (project.name_et, project.starts_on, project.ends_on) == (
+        "Koosloomest koostööni", date(2024, 7, 1), date(2025, 6, 30))
+    budgets = {p.organisation.slug: (p.budget, p.leader_support) for p in project.partners}
+    assert budgets == {"vpk": (Decimal("42000.00"), None),
+                       "tas": (Decimal("18000.00"), Decimal("12743.68"))}
+    season = db.session.scalars(select(Event).where(
+        Event.starts_at >= datetime(2024, 7, 1, tzinfo=UTC),
+        Event.starts_at < datetime(2025, 7, 1, tzinfo=UTC))).all()
+    assert {event.kind for event in season} == set(EventKind)
+    assert all(event.actual_cost for event in season)
+    with app.test_request_context():
+        figures = {f.indicator.value: f for f in project_indicators(project).figures}
+    assert figures["events_held"].actual == 4 < figures["events_held"].target
+    assert figures["services_launched"].actual >= 1
+    login(make_user(Role.ADMIN))
+    report = client.get("/admin/reports/leader").get_data(as_text=True).replace("\u00a0", " ")
+    assert "01.07.2024–30.06.2025" in report
+    assert "Õppereis välisriiki" in report and "8420,00 €" in report

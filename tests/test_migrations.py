@@ -9,7 +9,8 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 from koosloome import create_app
-from koosloome.events.models import ExtraQuestion, QuestionKind
+from koosloome.db import utcnow
+from koosloome.events.models import EventKind, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.registrations.models import Answer, RegistrationNeed
 from tests import factories
@@ -159,5 +160,49 @@ def test_rebuilding_tables_keeps_every_row_that_points_at_them(empty_database_ur
                 if connection.dialect.name == "sqlite" else 1
         assert counts == [1, 1, 1, 1]
         assert keys_on == 1
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_costs_kept_elsewhere_move_into_the_ledger_and_back(empty_database_url, make_config):
+    """Migration 0023: a trip's costs (meals → catering), an arrangement's cost and the rest
+    of an event's typed actual cost become costs of the ledger; going back, the trip's own
+    costs return."""
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade()
+        trip = factories.make_event(kind=EventKind.STUDY_TRIP)
+        seminar = factories.make_event()
+        trip_id, seminar_id = trip.id, seminar.id
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0022_actions")
+        with db.engine.begin() as connection:
+            connection.execute(text(
+                "INSERT INTO trip_cost (event_id, category, amount, supplier, note, created_at,"
+                " updated_at) VALUES (:trip, 'meals', 300, 'Kohvik', 'Arve 1', :now, :now),"
+                " (:trip, 'transport', 1200.5, 'Buss', '', :now, :now)"),
+                {"trip": trip_id, "now": utcnow()})
+            connection.execute(text(
+                "INSERT INTO arrangement (event_id, kind, status, supplier, cost, note, reason,"
+                " created_at, updated_at) VALUES (:seminar, 'sign_language', 'confirmed',"
+                " 'Tõlk', 180, '', '', :now, :now)"), {"seminar": seminar_id, "now": utcnow()})
+            connection.execute(text("UPDATE event SET actual_cost = 250 WHERE id = :seminar"),
+                               {"seminar": seminar_id})
+        upgrade()
+        with db.engine.connect() as connection:
+            costs = connection.execute(text(
+                "SELECT event_id, category, amount, arrangement_id IS NOT NULL AS arranged "
+                "FROM cost ORDER BY event_id, amount")).all()
+        assert [(row.event_id, row.category, float(row.amount), bool(row.arranged))
+                for row in costs] == [
+            (trip_id, "catering", 300.0, False), (trip_id, "transport", 1200.5, False),
+            (seminar_id, "other", 70.0, False), (seminar_id, "interpreting", 180.0, True)]
+        downgrade(revision="0022_actions")
+        with db.engine.connect() as connection:
+            back = connection.execute(text("SELECT category, amount FROM trip_cost "
+                                           "ORDER BY amount")).all()
+        assert [(row.category, float(row.amount)) for row in back] == [
+            ("meals", 300.0), ("transport", 1200.5)]
         downgrade(revision="base")
         db.engine.dispose()

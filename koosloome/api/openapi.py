@@ -13,6 +13,7 @@ from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
 from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.outcomes.openapi import OUTCOME_PATHS, OUTCOME_SCHEMAS
+from koosloome.projects.openapi import PROJECT_PATHS, PROJECT_SCHEMAS
 from koosloome.registrations.choices import AGE_BANDS, COUNTIES, GENDERS, NEEDS, SECTORS
 from koosloome.registrations.fields import PERSON_FIELDS, RECORD_TIMES, Shape
 from koosloome.registrations.models import RegistrationSource, RegistrationStatus
@@ -143,7 +144,6 @@ def _event_input(required: list[str]) -> dict[str, Any]:
             "travel_document_number": {"type": "boolean", "description": "The carrier needs "
                                        "the travel document's number"},
             "feedback_url": {"type": "string", "format": "uri"},
-            "actual_cost": {"type": ["number", "string"]},
             "co_organiser": {"enum": ["vpk", "tas"]},
             "venue_id": {"type": "integer", "description": "A venue of GET /venues: its "
                          "accessibility facts are shown with the event"},
@@ -331,6 +331,7 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
                   **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS, **OUTCOME_PATHS,
+                  **PROJECT_PATHS,
                   **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
@@ -349,6 +350,7 @@ def openapi_document() -> dict[str, Any]:
                 **TRAVEL_SCHEMAS,
                 **SELECTION_SCHEMAS,
                 **OUTCOME_SCHEMAS,
+                **PROJECT_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

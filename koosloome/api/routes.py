@@ -52,7 +52,7 @@ bp.register_error_handler(ApiProblem, lambda problem: problem.response())
 EVENT_INPUT_KEYS = form_keys(EventForm) | {"status", "slug"}
 #: The JSON type each event field must come as (a number is no title, text no capacity).
 _NUMBERS = {"capacity": (int,), "reminder_days": (int,), "offer_hours": (int,),
-            "venue_id": (int,), "actual_cost": (int, float, str),
+            "venue_id": (int,),
             "travel_details": (bool,), "travel_document_number": (bool,),
             "cost_per_person": (int, float, str), "own_contribution": (int, float, str)}
 EVENT_TYPES = {name: _NUMBERS.get(name, (str,)) for name in EVENT_INPUT_KEYS}

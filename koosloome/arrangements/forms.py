@@ -19,7 +19,7 @@ from wtforms.validators import Email, InputRequired, Length, NumberRange, Option
 
 from koosloome.arrangements.kinds import STATUS_LABELS
 from koosloome.arrangements.models import ArrangementStatus
-from koosloome.form_fields import ClockTimeField, long_text_field, text_field
+from koosloome.form_fields import ClockTimeField, finite, long_text_field, text_field
 
 NOBODY = SelectChoice("", _l("Nobody yet"))
 
@@ -42,7 +42,7 @@ class ArrangementForm(FlaskForm):
                                validators=[Optional()])
     supplier = text_field(_l("Supplier"), 200)
     cost = DecimalField(_l("Cost (€), added to the event's actual cost"), places=2,
-                        validators=[Optional(), NumberRange(min=Decimal(0),
+                        validators=[Optional(), finite, NumberRange(min=Decimal(0),
                                                             max=Decimal("99999999.99"))])
     note = long_text_field(_l("Note"), 2000)
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -34,6 +33,9 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.notify import notify
+from koosloome.projects.costs import arrangement_cost
+from koosloome.projects.models import CostCategory
+from koosloome.projects.services import the_project
 from koosloome.registrations.models import Registration, RegistrationNeed, RegistrationStatus
 
 #: Registrations whose needs are planned for: those holding or awaiting a seat.
@@ -43,6 +45,15 @@ PLANNED_FOR = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING,
 ASKING = (*PLANNED_FOR, RegistrationStatus.WAITLISTED)
 Kind = ArrangementKind
 DIET_CODES = frozenset(code for code, kind in NEED_KIND.items() if kind is Kind.CATERING)
+#: The ledger's category for what an arrangement costs (others: "other").
+COST_CATEGORIES = {
+    ArrangementKind.SIGN_LANGUAGE: CostCategory.INTERPRETING,
+    ArrangementKind.CAPTIONS: CostCategory.INTERPRETING,
+    ArrangementKind.AUDIO_DESCRIPTION: CostCategory.INTERPRETING,
+    ArrangementKind.LARGE_PRINT: CostCategory.MATERIALS,
+    ArrangementKind.EASY_READ: CostCategory.MATERIALS,
+    ArrangementKind.BRAILLE: CostCategory.MATERIALS,
+}
 FIELDS = ("status", "responsible_id", "volunteer_id", "supplier", "cost", "note", "reason")
 
 
@@ -231,8 +242,10 @@ def update(event: Event, kind: ArrangementKind, values: dict[str, Any], user: Us
     for name, value in after.items():
         setattr(arrangement, name, value)
     db.session.add(arrangement)
-    _add_cost(event, before["cost"], after["cost"])
     db.session.flush()
+    if before["cost"] != after["cost"]:
+        arrangement_cost(event, arrangement.id, COST_CATEGORIES.get(kind, CostCategory.OTHER),
+                         after["cost"], the_project())
     changed = sorted(name for name in FIELDS if before[name] != after[name])
     told = 0
     if (after["status"] is ArrangementStatus.IMPOSSIBLE
@@ -242,12 +255,6 @@ def update(event: Event, kind: ArrangementKind, values: dict[str, Any], user: Us
                  object_id=arrangement.id, event_id=event.id, kind=kind.value,
                  fields=changed, status_to=arrangement.status.value, notified=told)
     return arrangement
-
-
-def _add_cost(event: Event, before: Decimal | None, after: Decimal | None) -> None:
-    difference = (after or Decimal(0)) - (before or Decimal(0))
-    if difference:
-        event.actual_cost = (event.actual_cost or Decimal(0)) + difference
 
 
 def people_who_asked(event: Event, kind: ArrangementKind) -> list[Registration]:

@@ -6,7 +6,8 @@ shows upcoming events (and a study trip that has taken place, with its costs and
 
 This module runs the steps in order; each part holds the data of its own steps: ``people``
 (accounts, logins, participants), ``venues``, ``events``, ``registrations``, ``trips``
-(itineraries, applications, costs and report), ``selection``, ``arrangements``, ``calls``,
+(itineraries, applications, costs and report), ``project`` (the project record, its budget
+and the past season's costs), ``selection``, ``arrangements``, ``calls``,
 ``groups``, ``boards`` and ``feedback``; ``common`` holds what several of them date from.
 """
 
@@ -35,6 +36,7 @@ from koosloome.demo.people import (
     demo_passwords,
     ensure_users,
 )
+from koosloome.demo.project import ensure_project, ensure_season_costs
 from koosloome.demo.registrations import ensure_registrations
 from koosloome.demo.selection import ensure_selection
 from koosloome.demo.trips import (
@@ -72,6 +74,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     passwords = demo_passwords(instance_path)
     orgs = ensure_partners()
     created = ensure_users(orgs, passwords)
+    created += ensure_project(orgs)
     venues = ensure_venues()
     events, new_events = ensure_events(tz, orgs, venues, ITINERARIES)
     created += new_events
@@ -87,6 +90,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     created += ensure_collecting_board(orgs)
     created += ensure_trip_leaders(events)
     created += ensure_outcomes(tz, orgs, venues)
+    created += ensure_season_costs()
     return DemoResult(demo_logins(passwords), created)
 
 

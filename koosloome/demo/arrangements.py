@@ -17,6 +17,9 @@ from koosloome.arrangements.models import (
 )
 from koosloome.events.models import Event
 from koosloome.extensions import db
+from koosloome.projects.costs import arrangement_cost
+from koosloome.projects.models import CostCategory
+from koosloome.projects.services import the_project
 from koosloome.registrations.models import Registration
 
 
@@ -34,11 +37,13 @@ def ensure_arrangements(events: dict[str, Event], orgs: dict[str, Organisation])
     db.session.add(driver)
     db.session.flush()
     responsible = kadri.id if kadri else None
+    interpreter = Arrangement(
+        event_id=voru.id, kind=ArrangementKind.SIGN_LANGUAGE,
+        status=ArrangementStatus.CONFIRMED, responsible_id=responsible,
+        supplier="Tõlkebüroo (näidis)", cost=Decimal("180.00"),
+        note="Tõlk on kohal 9.45, istub lava vasakul pool.")
     db.session.add_all([
-        Arrangement(event_id=voru.id, kind=ArrangementKind.SIGN_LANGUAGE,
-                    status=ArrangementStatus.CONFIRMED, responsible_id=responsible,
-                    supplier="Tõlkebüroo (näidis)", cost=Decimal("180.00"),
-                    note="Tõlk on kohal 9.45, istub lava vasakul pool."),
+        interpreter,
         Arrangement(event_id=voru.id, kind=ArrangementKind.CAPTIONS,
                     status=ArrangementStatus.TO_ARRANGE, responsible_id=responsible,
                     note="Küsida kirjutustõlget ka veebiülekande jaoks."),
@@ -68,4 +73,7 @@ def ensure_arrangements(events: dict[str, Event], orgs: dict[str, Organisation])
                               return_at=voru.ends_at + timedelta(minutes=15),
                               accessible_vehicle=True, note="Saatja sõidab kaasa."))
     db.session.flush()
+    # The interpreter's fee is a cost of the seminar in the project's ledger.
+    arrangement_cost(voru, interpreter.id, CostCategory.INTERPRETING, interpreter.cost,
+                     the_project())
     return 1

@@ -12,7 +12,13 @@ from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation
 from koosloome.db import utcnow
-from koosloome.demo.common import AUSTRIA_DAY, SWEDEN_DAY, local_time
+from koosloome.demo.common import (
+    AUSTRIA_DAY,
+    ELVA_SEMINAR_DAY,
+    SWEDEN_DAY,
+    days_from_today,
+    local_time,
+)
 from koosloome.events.models import (
     AgendaItem,
     Event,
@@ -210,8 +216,8 @@ def _event_specs(tz: ZoneInfo, orgs: dict[str, Organisation]) -> list[dict[str, 
             "organisation": orgs["tas"],
             "title_et": "Vabatahtlike võrgustiku seminar Elvas",
             "title_en": "Volunteer network seminar in Elva",
-            "starts_at": local_time(tz, -20, 10),
-            "ends_at": local_time(tz, -20, 14),
+            "starts_at": local_time(tz, days_from_today(ELVA_SEMINAR_DAY), 10),
+            "ends_at": local_time(tz, days_from_today(ELVA_SEMINAR_DAY), 14),
             "capacity": 30,
             "venue": "elva",
             **TARTU_CONTACT,

@@ -15,7 +15,12 @@ from koosloome.accounts.services import user_by_email
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea, Vote
 from koosloome.boards.services import add_default_columns
 from koosloome.db import utcnow
-from koosloome.demo.common import local_time
+from koosloome.demo.common import (
+    ANTSLA_WORKSHOP_DAY,
+    ELVA_WORKSHOP_DAY,
+    days_from_today,
+    local_time,
+)
 from koosloome.demo.people import add_registration
 from koosloome.events.models import Event, EventKind, EventStatus, RegistrationMode
 from koosloome.extensions import db
@@ -26,7 +31,7 @@ from koosloome.venues.models import Venue
 #: (slug, partner, venue, days ago, title et, title en, board code, board title, question,
 #:  ideas as (text, votes), people (PEOPLE indexes))
 WORKSHOPS = (
-    ("koosloome-tootuba-antsla", "vpk", "kannel", 50,
+    ("koosloome-tootuba-antsla", "vpk", "kannel", -days_from_today(ANTSLA_WORKSHOP_DAY),
      "Koosloome töötuba: kuidas eakad külast linna saavad",
      "Co-creation workshop: how older people get from the village to town",
      "ANTS24", "Külast linna",
@@ -35,7 +40,7 @@ WORKSHOPS = (
       ("Nutitelefoni kursus, et tellida sõitu ise", 3),
       ("Naabrid võtavad autoga kaasa", 2)),
      (0, 2, 6, 9, 1)),
-    ("koosloome-tootuba-elva", "tas", "elva", 30,
+    ("koosloome-tootuba-elva", "tas", "elva", -days_from_today(ELVA_WORKSHOP_DAY),
      "Koosloome töötuba: mälestuste õhtud",
      "Co-creation workshop: evenings of memories",
      "ELVA24", "Mälestuste õhtud",

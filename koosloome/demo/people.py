@@ -80,19 +80,23 @@ def demo_logins(passwords: dict[str, str]) -> tuple[DemoLogin, ...]:
     )
 
 
+#: (name, municipality, county, sector, organisation, age band): the optional answers are
+#: given by some and not by others, as people do.
 PEOPLE = [
-    ("Mari Tamm", "Rõuge vald", "voru", "community"),
-    ("Jaan Kask", "Võru linn", "voru", "local_government"),
-    ("Aino Sepp", "Antsla vald", "voru", "private"),
-    ("Peeter Lepik", "Elva vald", "tartu", "entrepreneur"),
-    ("Helju Rebane", "Kastre vald", "tartu", "community"),
-    ("Toomas Pärn", "Tartu linn", "tartu", "development"),
-    ("Ene Kuusk", "Setomaa vald", "voru", "community"),
-    ("Urmas Koppel", "Nõo vald", "tartu", "entrepreneur"),
-    ("Külli Mägi", "Luunja vald", "tartu", "private"),
-    ("Rein Oja", "Võru vald", "voru", "local_government"),
-    ("Leida Ilves", "Kambja vald", "tartu", "community"),
-    ("Arvo Sild", "Peipsiääre vald", "tartu", "other"),
+    ("Mari Tamm", "Rõuge vald", "voru", "community", "Rõuge külaselts", "65_74"),
+    ("Jaan Kask", "Võru linn", "voru", "local_government", "Võru Linnavalitsus", "55_64"),
+    ("Aino Sepp", "Antsla vald", "voru", "private", "", "75_84"),
+    ("Peeter Lepik", "Elva vald", "tartu", "entrepreneur", "Lepiku Talu OÜ", "25_54"),
+    ("Helju Rebane", "Kastre vald", "tartu", "community", "Kastre pensionäride ühendus",
+     "65_74"),
+    ("Toomas Pärn", "Tartu linn", "tartu", "development", "Tartu piirkonna arendusühing",
+     "25_54"),
+    ("Ene Kuusk", "Setomaa vald", "voru", "community", "Setomaa eakate klubi", "75_84"),
+    ("Urmas Koppel", "Nõo vald", "tartu", "entrepreneur", "Koppeli Transport OÜ", None),
+    ("Külli Mägi", "Luunja vald", "tartu", "private", "", "55_64"),
+    ("Rein Oja", "Võru vald", "voru", "local_government", "Võru Vallavalitsus", "25_54"),
+    ("Leida Ilves", "Kambja vald", "tartu", "community", "Kambja eakate klubi", "85_plus"),
+    ("Arvo Sild", "Peipsiääre vald", "tartu", "other", "Peipsiääre raamatukogu", None),
 ]
 
 
@@ -102,7 +106,7 @@ def add_registration(event: Event, index: int, status: RegistrationStatus, *,
     """PEOPLE[index]'s registration; ``answers`` to the event's questions in their order
     (None: left unanswered); ``sent_at`` when they registered (default now); ``extra``
     sets or overrides any other field."""
-    name, municipality, county, sector = PEOPLE[index % len(PEOPLE)]
+    name, municipality, county, sector, organisation, age_band = PEOPLE[index % len(PEOPLE)]
     local_part = name.lower().replace(" ", ".").translate(str.maketrans("äöüõš", "aouos"))
     needs = extra.pop("needs", [])
     sent_at = sent_at or utcnow()
@@ -111,7 +115,8 @@ def add_registration(event: Event, index: int, status: RegistrationStatus, *,
         "name": name,
         "email": f"{local_part}@example.ee",
         "phone": f"+372 5{index:03d} {index * 7 % 10000:04d}",
-        "organisation_name": "",
+        "organisation_name": organisation,
+        "age_band": age_band,
         "sector": sector,
         "county": county,
         "municipality": municipality,

@@ -16,8 +16,11 @@ from koosloome.demo.common import AUSTRIA_DAY, SWEDEN_DAY
 from koosloome.demo.people import add_registration
 from koosloome.events.models import Event, StepFree, TripDay, TripStop
 from koosloome.extensions import db
+from koosloome.projects.costs import local_day
+from koosloome.projects.models import Cost, CostCategory
+from koosloome.projects.services import default_line, the_project
 from koosloome.registrations.models import Registration, RegistrationStatus
-from koosloome.trips.models import CostCategory, TripCost, TripReport
+from koosloome.trips.models import TripReport
 
 
 def _trip_day(tz: ZoneInfo, first: int, number: int, **texts: str) -> TripDay:
@@ -229,18 +232,19 @@ def ensure_applications(events: dict[str, Event]) -> int:
 
 
 #: What the Austria trip cost (8 travellers and 2 organisers): (category, amount, supplier,
-#: note). The suppliers are examples.
+#: note, paid how many days before the trip). The suppliers are examples.
 AUSTRIA_COSTS = (
     (CostCategory.TRANSPORT, "2800.00", "Reisibüroo (näidis)",
-     "Lennupiletid Tallinn–Viin–Tallinn, 10 inimest"),
+     "Lennupiletid Tallinn–Viin–Tallinn, 10 inimest", 30),
     (CostCategory.TRANSPORT, "1650.00", "Bussifirma (näidis)",
-     "Buss tõstukiga Tartu–Tallinn ja tagasi; buss Austrias kolmeks päevaks"),
-    (CostCategory.ACCOMMODATION, "1900.00", "Hotell Grazis (näidis)", "2 ööd, 10 inimest"),
-    (CostCategory.MEALS, "1350.00", "Toitlustajad (näidis)",
-     "Lõunad ja õhtusöögid kolmel päeval"),
+     "Buss tõstukiga Tartu–Tallinn ja tagasi; buss Austrias kolmeks päevaks", 14),
+    (CostCategory.ACCOMMODATION, "1900.00", "Hotell Grazis (näidis)", "2 ööd, 10 inimest", 21),
+    (CostCategory.CATERING, "1350.00", "Toitlustajad (näidis)",
+     "Lõunad ja õhtusöögid kolmel päeval", 0),
     (CostCategory.HOSTS, "600.00", "Kogukonnakeskus ja külaühistu (näidis)",
-     "Vastuvõtjate tasu kahe külastuse eest"),
-    (CostCategory.INSURANCE, "120.00", "Kindlustusselts (näidis)", "Reisikindlustus, 10 inimest"),
+     "Vastuvõtjate tasu kahe külastuse eest", 0),
+    (CostCategory.INSURANCE, "120.00", "Kindlustusselts (näidis)",
+     "Reisikindlustus, 10 inimest", 7),
 )
 AUSTRIA_REPORT = {
     "summary_et": "Kaheksa osalejat Võru- ja Tartumaalt ning kaks korraldajat nägid "
@@ -277,9 +281,12 @@ def ensure_trip_report(events: dict[str, Event]) -> int:
     if austria.ends_at > utcnow() or db.session.scalar(
             select(TripReport.id).where(TripReport.event_id == austria.id)):
         return 0  # not over yet (a demo loaded before it was moved), or done
-    costs = [TripCost(event_id=austria.id, category=category, amount=Decimal(amount),
-                      supplier=supplier, note=note)
-             for category, amount, supplier, note in AUSTRIA_COSTS]
+    line = default_line(the_project(), austria.organisation_id, austria.kind)
+    costs = [Cost(event_id=austria.id, organisation_id=austria.organisation_id,
+                  budget_line_id=line.id if line else None,
+                  spent_on=local_day(austria.starts_at) - timedelta(days=days_before),
+                  category=category, amount=Decimal(amount), supplier=supplier, note=note)
+             for category, amount, supplier, note, days_before in AUSTRIA_COSTS]
     db.session.add_all(costs)
     austria.actual_cost = sum((cost.amount for cost in costs), Decimal(0))
     published = min(austria.ends_at + timedelta(days=10), utcnow())

@@ -37,7 +37,7 @@ from wtforms.widgets import CheckboxInput, DateTimeLocalInput, ListWidget
 
 from koosloome.events.models import EventKind, QuestionKind, RegistrationMode
 from koosloome.form_dates import FIRST_YEAR, LAST_YEAR, local_moment, year_error
-from koosloome.form_fields import TriStateField, long_text_field, text_field
+from koosloome.form_fields import TriStateField, finite, long_text_field, text_field
 
 #: A switch is off for "no" too (the API sends JSON false as "no").
 FALSE_VALUES = (False, "false", "", "no", "n", "0")
@@ -145,19 +145,16 @@ class EventForm(FlaskForm):
                                          validators=[Optional()])
     cost_per_person = DecimalField(
         _l("Cost per traveller (€)"), places=2,
-        validators=[Optional(), NumberRange(min=Decimal(0), max=Decimal(1_000_000))])
+        validators=[Optional(), finite, NumberRange(min=Decimal(0), max=Decimal(1_000_000))])
     own_contribution = DecimalField(
         _l("The traveller's own part (€)"), places=2,
-        validators=[Optional(), NumberRange(min=Decimal(0), max=Decimal(1_000_000))])
+        validators=[Optional(), finite, NumberRange(min=Decimal(0), max=Decimal(1_000_000))])
     travel_details = BooleanField(_l("Ask those who accept for their travel details"),
                                   false_values=FALSE_VALUES)
     travel_document_number = BooleanField(_l("The carrier needs the travel document's number"),
                                           false_values=FALSE_VALUES)
     feedback_url = URLField(
         _l("Feedback form link"), validators=[Optional(), Length(max=500), URL()]
-    )
-    actual_cost = DecimalField(
-        _l("Actual cost (€)"), places=2, validators=[Optional(), NumberRange(min=Decimal(0))]
     )
     co_organiser = SelectField(
         _l("Co-organiser"),

@@ -28,6 +28,15 @@ from koosloome.registrations.models import Registration, RegistrationSource, Reg
 DISABILITY = "has_disability"
 NEED = "need"
 TRANSPORT = "transport"
+#: Whether the person is of the project's target groups: 65 or older, or disabled ("yes" or
+#: "no"); kept so that the indicator survives the purge of the disability answer.
+TARGET_GROUP = "target_group"
+OLDER_AGE_BANDS = frozenset({"65_74", "75_84", "85_plus"})
+
+
+def in_target_group(age_band: str | None, has_disability: bool | None) -> bool:
+    """65 or older by the age band given, or a self-declared disability."""
+    return age_band in OLDER_AGE_BANDS or has_disability is True
 
 
 class HealthTally(Base):
@@ -62,6 +71,8 @@ def disability_value(value: bool | None) -> str:
 
 def _answers(registration: Registration) -> Iterable[tuple[str, str]]:
     yield DISABILITY, disability_value(registration.has_disability)
+    yield TARGET_GROUP, ("yes" if in_target_group(registration.age_band,
+                                                  registration.has_disability) else "no")
     for code in sorted(registration.need_codes):
         yield NEED, code
     if registration.transport_needed:

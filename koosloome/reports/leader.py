@@ -38,6 +38,8 @@ from koosloome.outcomes.labels import FUNDING_LABELS, STATUS_LABELS, TARGET_GROU
 from koosloome.outcomes.models import Action
 from koosloome.privacy import tally
 from koosloome.privacy.tally import HealthTally
+from koosloome.projects.budget import PartnerFigures, budget_figures, spent_by_line
+from koosloome.projects.services import the_project
 from koosloome.registrations.choices import AGE_BANDS, EARLIER_AGE_BANDS, GENDERS
 from koosloome.registrations.models import (
     Registration,
@@ -57,36 +59,11 @@ from koosloome.reports.labels import (
 from koosloome.reports.tabular import Sheet
 
 PARTNERS = ("all", "vpk", "tas")
-PROJECT_START = date(2024, 7, 1)
-PROJECT_END = date(2025, 6, 30)
 SUPPRESS_BELOW = 3
 SMALL = "<3"
 HIDDEN = "x"
 
 
-@dataclass(frozen=True)
-class Budget:
-    """A partner's budget in the project (DOMAIN.md, as of 18.06.2024)."""
-
-    total: Decimal
-    leader_support: Decimal | None
-    #: planned amount per kind of activity; empty when the budget is not split by kind
-    lines: dict[EventKind, Decimal]
-
-
-BUDGETS = {
-    "tas": Budget(
-        total=Decimal("18000.00"),
-        leader_support=Decimal("12743.68"),
-        lines={EventKind.SEMINAR: Decimal("5000.00"), EventKind.STUDY_TRIP: Decimal("13000.00")},
-    ),
-    "vpk": Budget(total=Decimal("42000.00"), leader_support=None, lines={}),
-}
-BUDGET_LINE_LABELS = {
-    EventKind.SEMINAR: _l("Inspiration seminars"),
-    EventKind.WORKSHOP: _l("Co-creation workshops"),
-    EventKind.STUDY_TRIP: _l("Study trip abroad"),
-}
 #: What the funder calls accommodations: need codes, plus companions and transport.
 ACCOMMODATIONS = (
     ("sign_language", _l("Estonian Sign Language interpreter")),
@@ -157,6 +134,7 @@ class ParticipantRow:
     transport: bool
     #: the health answers are deleted; their counts are in ``Inputs.tallies``
     health_purged: bool = False
+    organisation: str = ""
 
 
 @dataclass(frozen=True)
@@ -192,6 +170,8 @@ class Inputs:
     tallies: list[TallyRow] = field(default_factory=list)
     #: (status, target group, funding source or None) of each action the boards' ideas became
     actions: list[tuple[str, str, str | None]] = field(default_factory=list)
+    #: each partner's budget against the costs spent in the period; None without a project
+    budget: list[PartnerFigures] | None = None
 
 
 @dataclass
@@ -218,13 +198,16 @@ class LeaderReport:
 
 
 def default_period() -> tuple[date, date]:
-    """The period the report opens with: from the first event's day (the project's start
-    when there is none) to today, so that it shows what has happened so far."""
+    """The period the report opens with: the project's, when one is recorded; else from the
+    first event's day to today, so that it shows what has happened so far."""
+    project = the_project()
+    if project is not None:
+        return project.starts_on, project.ends_on
     zone = ZoneInfo(current_app.config["TIMEZONE"])
     first = db.session.scalar(select(func.min(Event.starts_at)).where(
         Event.status != EventStatus.DRAFT))
     today = utcnow().astimezone(zone).date()
-    start = first.astimezone(zone).date() if first else PROJECT_START
+    start = first.astimezone(zone).date() if first else today
     return min(start, today), today
 
 
@@ -283,14 +266,15 @@ def load_inputs(report_filter: ReportFilter) -> Inputs:
         ),
     )
     participants = [
-        ParticipantRow(row[0], row[1], row[2] is not None, *row[3:-1], row[-1] is not None)
+        ParticipantRow(row[0], row[1], row[2] is not None, *row[3:-2], row[-2] is not None,
+                       row[-1])
         for row in db.session.execute(
             select(
                 Registration.id, Registration.event_id, Registration.checked_in_at,
                 Registration.county, Registration.municipality, Registration.sector,
                 Registration.gender, Registration.age_band, Registration.has_disability,
                 Registration.companion, Registration.transport_needed,
-                Registration.health_purged_at,
+                Registration.health_purged_at, Registration.organisation_name,
             ).where(attending)
         )
     ]
@@ -332,7 +316,10 @@ def load_inputs(report_filter: ReportFilter) -> Inputs:
                    select(Action.status, Action.target_group, Action.funding)
                    .join(Board, Board.id == Action.board_id)
                    .where(Board.event_id.in_(held_ids)).order_by(Action.id))]
-    return Inputs(events, participants, needs, boards, tallies, actions)
+    project = the_project()
+    budget = None if project is None else budget_figures(
+        project, spent_by_line(project, report_filter.start, report_filter.end), partner_id)
+    return Inputs(events, participants, needs, boards, tallies, actions, budget)
 
 
 # --- pure aggregation -------------------------------------------------------------------
@@ -546,45 +533,29 @@ def _actions_table(inputs: Inputs) -> ReportTable:
                        [_("Counted by"), _("Value"), _("Actions")], rows)
 
 
-def _budget_table(inputs: Inputs, partner: str) -> ReportTable:
-    slugs = ["vpk", "tas"] if partner == "all" else [partner]
+def _budget_table(inputs: Inputs) -> ReportTable:
     rows: list[list[Any]] = []
-    missing = sum(1 for event in inputs.events if event.held and event.actual_cost is None)
-    for slug in slugs:
-        budget = BUDGETS[slug]
-        organiser = slug.upper()
-        costs: dict[EventKind | None, Decimal] = defaultdict(Decimal)
-        for event in inputs.events:
-            if (event.organiser_slug == slug and event.held
-                    and event.actual_cost is not None):
-                line = event.kind if event.kind in budget.lines else None
-                costs[line] += event.actual_cost
-        for kind, planned in budget.lines.items():
-            rows.append([organiser, str(BUDGET_LINE_LABELS[kind]), _money(planned),
-                         _money(costs[kind]), _money(planned - costs[kind])])
-        if budget.lines:
-            other = costs.get(None, Decimal(0))
-            if other:
-                rows.append([organiser, _("Other activities"), "", _money(other), ""])
-        else:
-            rows.append([organiser, _("All activities"), _money(budget.total),
-                         _money(costs.get(None, Decimal(0))),
-                         _money(budget.total - costs.get(None, Decimal(0)))])
-        actual = sum(costs.values(), Decimal(0))
-        rows.append([organiser, _("Total"), _money(budget.total), _money(actual),
-                     _money(budget.total - actual)])
-        if budget.leader_support is not None:
-            share = _share(budget.leader_support, budget.total)
-            rows.append([organiser, _("LEADER support"), _money(budget.leader_support),
-                         _money(actual * budget.leader_support / budget.total), share])
-            own = budget.total - budget.leader_support
+    for partner in inputs.budget or []:
+        organiser = partner.partner.organisation.short_name
+        for line in partner.lines:
+            rows.append([organiser, line.name or _("On no budget line"),
+                         _money(line.planned) if line.line is not None else "",
+                         _money(line.actual),
+                         _money(line.remaining) if line.line is not None else ""])
+        rows.append([organiser, _("Total"), _money(partner.planned), _money(partner.actual),
+                     _money(partner.remaining)])
+        support, own = partner.partner.leader_support, partner.partner.own_contribution
+        if support is not None and own is not None and partner.planned:
+            assert partner.leader_actual is not None and partner.own_actual is not None
+            rows.append([organiser, _("LEADER support"), _money(support),
+                         _money(partner.leader_actual), _share(support, partner.planned)])
             rows.append([organiser, _("Own contribution"), _money(own),
-                         _money(actual - actual * budget.leader_support / budget.total),
-                         _share(own, budget.total)])
-    note = _("Actual: the costs entered on the events of this period (the plan covers the "
-             "whole project). LEADER support share of actual costs at the planned rate.")
-    if missing:
-        note += " " + _("%(count)s events have no cost entered yet.", count=missing)
+                         _money(partner.own_actual), _share(own, partner.planned)])
+    note = _("Planned: the project's budget (for the whole project). Actual: the costs spent "
+             "in this period. LEADER support of the actual costs at the planned rate.")
+    if inputs.budget is None:
+        note = _("No project is recorded yet: an admin enters it, with its budget, on the "
+                 "project page.")
     return ReportTable(
         "budget", _("Budget: planned and actual"),
         [_("Partner"), _("Budget line"), _("Planned"), _("Actual"), _("Remaining / share")],
@@ -605,7 +576,7 @@ def build_report(report_filter: ReportFilter, inputs: Inputs, partner_name: str)
         _accommodations_table(inputs, participants),
         _boards_table(inputs),
         _actions_table(inputs),
-        _budget_table(inputs, report_filter.partner),
+        _budget_table(inputs),
     ]
     return LeaderReport(report_filter, partner_name, tables)
 

@@ -27,6 +27,11 @@ from koosloome.downloads import content_disposition
 from koosloome.events.models import Event
 from koosloome.events.trip_view import day_labels as trip_day_labels
 from koosloome.i18n import current_language
+from koosloome.projects.budget import budget_figures, spent_by_line
+from koosloome.projects.costs import visible_costs
+from koosloome.projects.labels import INDICATOR_LABELS
+from koosloome.projects.routes import cost_filter, cost_filter_form
+from koosloome.projects.services import the_project
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.reports import audit_log as audit_log_service
 from koosloome.reports import leader, needs, participants
@@ -37,8 +42,11 @@ from koosloome.reports.attendance import (
     sheet_for_event,
     sheets_for_days,
 )
+from koosloome.reports.claim import claim_sheets
 from koosloome.reports.exports import registrations_sheet
 from koosloome.reports.forms import AuditFilterForm, LeaderReportForm
+from koosloome.reports.indicators import project_indicators
+from koosloome.reports.labels import SECTOR_LABELS
 from koosloome.reports.leader_pdf import leader_pdf
 from koosloome.reports.tabular import csv_lines, csv_text, xlsx_bytes
 
@@ -276,3 +284,36 @@ def audit_log() -> ResponseReturnValue:
     page = audit_log_service.audit_page(audit_filter)
     query = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template("reports/audit.html", form=form, page=page, query=query)
+
+
+# --- the project: its dashboard and the payment claim -----------------------------------
+
+
+@bp.get("/project")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def project_dashboard() -> ResponseReturnValue:
+    """Both partners' budgets against their costs, and the indicators against the targets."""
+    project = the_project()
+    if project is None:
+        return render_template("reports/project.html", project=None)
+    figures = budget_figures(project, spent_by_line(project))
+    return render_template(
+        "reports/project.html", project=project, budget=figures,
+        indicators=project_indicators(project), labels=INDICATOR_LABELS,
+        sector_labels=SECTOR_LABELS, may_edit=can_administer(current_user))
+
+
+@bp.get("/costs/claim.xlsx")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def claim_xlsx() -> ResponseReturnValue:
+    """The costs of the ledger's filter as a payment-claim workbook."""
+    project = the_project()
+    form = cost_filter_form(project)
+    if form.errors:
+        abort(400)
+    costs = visible_costs(current_user, cost_filter(form))
+    audit.record_access("export.claim", user_id=current_user.id, object_type="cost",
+                        costs=len(costs), format="xlsx")
+    return Response(xlsx_bytes(claim_sheets(project, costs)),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers=_attachment("maksetaotlus.xlsx"))

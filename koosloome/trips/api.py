@@ -200,12 +200,12 @@ def add_cost(event_id: int) -> ResponseReturnValue:
 def delete_cost(event_id: int, cost_id: int) -> ResponseReturnValue:
     """Take back a cost entered by mistake."""
     event = managed_event(event_id)
-    cost = trip_costs.find_cost(event, cost_id)
-    if cost is None:
-        raise ApiProblem(404, "not_found", _("No such cost"))
     user = api_user()
     assert user is not None  # token_required
-    trip_costs.remove_cost(event, cost, user)
+    cost = trip_costs.find_cost(event, cost_id, user)
+    if cost is None:
+        raise ApiProblem(404, "not_found", _("No such cost"))
+    trip_costs.remove_cost(cost, user)
     return "", 204
 
 

@@ -12,8 +12,15 @@ from wtforms import BooleanField, DateField, DecimalField, SelectChoice, SelectF
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from koosloome.form_dates import within_years
-from koosloome.form_fields import TriStateField, chosen_id, long_text_field, text_field
-from koosloome.trips.models import CostCategory, DocumentType, RoomChoice
+from koosloome.form_fields import (
+    TriStateField,
+    chosen_id,
+    finite,
+    long_text_field,
+    text_field,
+)
+from koosloome.projects.labels import COST_LABELS
+from koosloome.trips.models import DocumentType, RoomChoice
 
 DOCUMENT_LABELS = {DocumentType.PASSPORT: _l("Passport"), DocumentType.ID_CARD: _l("ID card")}
 ROOM_LABELS = {RoomChoice.EITHER: _l("Either is fine"), RoomChoice.SHARED: _l("A shared room"),
@@ -58,23 +65,13 @@ class TravelForm(FlaskForm):
         return values
 
 
-COST_LABELS = {
-    CostCategory.TRANSPORT: _l("Transport"),
-    CostCategory.ACCOMMODATION: _l("Lodging"),
-    CostCategory.MEALS: _l("Meals"),
-    CostCategory.HOSTS: _l("Hosts' fees"),
-    CostCategory.INSURANCE: _l("Insurance"),
-    CostCategory.OTHER: _l("Other"),
-}
-
-
 class CostForm(FlaskForm):
     """One actual cost of the trip, as on its invoice."""
 
     category = SelectField(_l("What for"), choices=[SelectChoice(value.value, label)
                                                   for value, label in COST_LABELS.items()])
     amount = DecimalField(_l("Amount (€)"), places=2, validators=[
-        InputRequired(_l("Enter the amount")), NumberRange(min=0, max=10_000_000)])
+        InputRequired(_l("Enter the amount")), finite, NumberRange(min=0, max=10_000_000)])
     supplier = text_field(_l("Supplier"), 200)
     note = text_field(_l("Note, e.g. the invoice number"), 500)
 

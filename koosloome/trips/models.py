@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, select
+from sqlalchemy import ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from koosloome.db import Base, TimestampMixin, enum_column, utcnow
@@ -31,32 +30,6 @@ class RoomChoice(enum.StrEnum):
     SINGLE = "single"
     SHARED = "shared"
     EITHER = "either"
-
-
-class CostCategory(enum.StrEnum):
-    """What a trip's money goes on (the funder's cost lines)."""
-
-    TRANSPORT = "transport"
-    ACCOMMODATION = "accommodation"
-    MEALS = "meals"
-    HOSTS = "hosts"
-    INSURANCE = "insurance"
-    OTHER = "other"
-
-
-class TripCost(TimestampMixin, Base):
-    """An actual cost of a trip; their sum is the trip's actual cost in the LEADER report."""
-
-    __tablename__ = "trip_cost"
-    __table_args__ = (CheckConstraint("amount >= 0", name="amount_not_negative"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"),
-                                          index=True)
-    category: Mapped[CostCategory] = mapped_column(enum_column(CostCategory))
-    amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
-    supplier: Mapped[str] = mapped_column(String(200), default="")
-    note: Mapped[str] = mapped_column(String(500), default="")
 
 
 class TripReport(TimestampMixin, Base):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from koosloome.trips.models import CostCategory, DocumentType, RoomChoice
+from koosloome.projects.models import CostCategory
+from koosloome.trips.models import DocumentType, RoomChoice
 
 _REF = "#/components/schemas/"
 _DAY = {"type": "string", "format": "date"}

@@ -22,6 +22,7 @@ from koosloome.events.models import Event
 from koosloome.events.trip_view import itinerary_view
 from koosloome.form_fields import show_rule_errors
 from koosloome.i18n import current_language, format_day
+from koosloome.projects.labels import COST_LABELS
 from koosloome.registrations.links import registration_for_token
 from koosloome.registrations.models import Registration
 from koosloome.reports.tabular import Sheet, xlsx_bytes
@@ -29,7 +30,6 @@ from koosloome.trips import costs as trip_costs
 from koosloome.trips import lists, services
 from koosloome.trips import report as trip_reports
 from koosloome.trips.forms import (
-    COST_LABELS,
     DOCUMENT_LABELS,
     ROOM_LABELS,
     CostForm,
@@ -189,10 +189,14 @@ def costs(event_id: int) -> ResponseReturnValue:
 def delete_cost(event_id: int, cost_id: int) -> ResponseReturnValue:
     """Take back a cost entered by mistake."""
     event = managed_event_or_abort(event_id)
-    cost = trip_costs.find_cost(event, cost_id)
+    cost = trip_costs.find_cost(event, cost_id, current_user)
     if cost is None:
         abort(404)
-    trip_costs.remove_cost(event, cost, current_user)
+    try:
+        trip_costs.remove_cost(cost, current_user)
+    except InvalidFields as refused:
+        flash(refused.errors["amount"][0], "error")
+        return redirect(url_for(".costs", event_id=event.id))
     flash(_("The cost is removed."), "success")
     return redirect(url_for(".costs", event_id=event.id))
 

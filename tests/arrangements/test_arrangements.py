@@ -26,6 +26,7 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.messaging.delivery import render_pending
 from koosloome.messaging.models import CallTask, OutgoingEmail
+from koosloome.projects.models import Cost, CostCategory
 from koosloome.registrations.models import RegistrationNeed, RegistrationStatus
 
 Kind = ArrangementKind
@@ -37,7 +38,11 @@ def _needs(*codes: str) -> list[RegistrationNeed]:
 
 @pytest.fixture
 def event(make_event, make_registration):
-    event = make_event(actual_cost=Decimal("200.00"))
+    event = make_event()
+    db.session.add(Cost(event_id=event.id, organisation_id=event.organisation_id,
+                        spent_on=event.starts_at.date(), category=CostCategory.VENUE,
+                        amount=Decimal("200.00")))
+    db.session.commit()
     make_registration(event, needs=_needs("sign_language", "wheelchair"), language="en",
                       email="anne@example.org", name="Anne")
     make_registration(event, needs=_needs("sign_language", "vegan"), email="mari@example.ee",
@@ -91,7 +96,10 @@ def test_an_organiser_arranges_the_interpreter_and_the_cost_feeds_the_event(even
     client.post(f"/admin/events/{event.id}/arrangements/sign_language", data={
         "status": "done", "responsible_id": str(user.id), "cost": "100"})
     db.session.refresh(event)
-    assert event.actual_cost == Decimal("300.00")  # the difference, not the cost again
+    assert event.actual_cost == Decimal("300.00")  # the new amount, not the cost again
+    interpreting = db.session.scalars(select(Cost).where(
+        Cost.category == CostCategory.INTERPRETING)).one()
+    assert (interpreting.amount, interpreting.event_id) == (Decimal("100.00"), event.id)
     page = _text(client.get(f"/admin/events/{event.id}/arrangements"))
     assert "Korraldatud 1 / 4. 3 on veel lahtised." in page and "Kadri Kuusk" in page
     overview = _text(client.get(f"/admin/events/{event.id}"))

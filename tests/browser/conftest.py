@@ -29,6 +29,7 @@ from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.groups.models import RegistrationGroup
 from koosloome.outcomes.models import Action
+from koosloome.projects.models import BudgetLine, Cost
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.selection.models import SelectionCriterion
@@ -126,6 +127,9 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
                    select(Registration.id).where(Registration.event_id == trip.id)
                    .order_by(Registration.id).limit(2)), strict=True)),
                "venue": with_needs.event.venue_id,
+               # the project's costs and lines (the demo's past season)
+               "cost": db.session.scalars(select(Cost.id).order_by(Cost.id)).first(),
+               "line": db.session.scalars(select(BudgetLine.id).order_by(BudgetLine.id)).first(),
                "volunteer": db.session.scalars(select(Volunteer.id)).first()}
         # A cancelled registration of an event that still takes registrations ("register
         # again"): made here, the demo has none.

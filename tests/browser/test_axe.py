@@ -92,6 +92,13 @@ PAGES: dict[str, tuple[str, str]] = {
     "reports.needs_overview": ("/admin/events/{event}/needs", "staff"),
     "reports.transport": ("/admin/events/{event}/transport", "staff"),
     "reports.leader_report": ("/admin/reports/leader", "staff"),
+    "reports.project_dashboard": ("/admin/project", "staff"),
+    "projects.settings": ("/admin/project/settings", "staff"),
+    "projects.budget_line": ("/admin/project/lines/{line}", "staff"),
+    "projects.delete_line": ("/admin/project/lines/{line}/delete", "staff"),
+    "projects.costs": ("/admin/costs", "staff"),
+    "projects.edit_cost": ("/admin/costs/{cost}", "staff"),
+    "projects.delete_cost": ("/admin/costs/{cost}/delete", "staff"),
     # Idea boards: KUVR24 is voting (board 1, ideas 1–8), TUBA25 is collecting (board 2).
     "boards.join_code": ("/join", "anonymous"),
     "boards.join": ("/b/TUBA25/join", "anonymous"),
@@ -166,6 +173,7 @@ STAFF_ERROR_STATES = [
     ("/admin/events/{trip}/costs", "main form button[type=submit]:not(.button-secondary)"),
     ("/admin/events/{trip}/selection/settings", "#criterion-form button[type=submit]"),
     ("/admin/boards/{outcome_board}/actions", "main form button[type=submit]"),
+    ("/admin/costs?start=2025-06-30&end=2025-01-01", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -195,7 +203,8 @@ NOT_PAGES = {
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
-                   "trips_api.", "selection_api.", "outcomes_api.")
+                   "trips_api.", "selection_api.", "outcomes_api.", "projects_api.",
+                   "reports_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -207,11 +216,12 @@ POST_ONLY = {
     "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
     "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day", "trips.delete_cost",
     "itinerary.delete_stop", "selection.save_quotas", "trips.set_leader",
-    "outcomes.delete_action",
+    "outcomes.delete_action", "projects.partner_budget", "projects.targets",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
+    "reports.claim_xlsx",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
     "calls.letter", "trips.travel_xlsx", "trips.trip_list", "reports.attendance_xlsx",
 }

@@ -433,3 +433,44 @@ def test_a_study_trip_from_application_to_travel_details_with_the_keyboard(brows
         assert any(d.document_name == "KLAVIATUURI REISIJA" and d.date_of_birth.year == 1950
                    for d in details)
     context.close()
+
+
+def test_a_facilitator_turns_an_idea_into_an_action_with_the_keyboard(browser, live_server):
+    """Issue 19: from the board's most-voted idea to an action with its owner and funding."""
+    context, page = _keyboard_page(browser, live_server)
+    _sign_in_with_the_keyboard(page, live_server)
+    page.goto(live_server("/admin/boards/{outcome_board}/actions"))
+    tab_to(page, "#title")
+    page.keyboard.type("Naabrite sõiduring")
+    tab_to(page, "input[name=ideas]")
+    page.keyboard.press("Space")  # the first idea: the most voted
+    assert page.evaluate("document.activeElement.checked")
+    tab_to(page, "#owner")
+    page.keyboard.type("Antsla külade selts")
+    tab_to(page, "#funding")
+    page.keyboard.press("ArrowDown")  # LEADER
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/actions")
+    assert "Tegevus on salvestatud." in page.inner_text("main")
+    assert "Naabrite sõiduring" in page.inner_text("main")
+    context.close()
+
+
+def test_an_organiser_enters_a_cost_with_the_keyboard(browser, live_server):
+    """Issue 19: a cost of the past seminar, on the usual budget line, with its supplier."""
+    context, page = _keyboard_page(browser, live_server)
+    _sign_in_with_the_keyboard(page, live_server)
+    page.goto(live_server("/admin/costs"))
+    tab_to(page, "#amount")
+    page.keyboard.type("64,50")
+    tab_to(page, "#category")
+    page.keyboard.press("ArrowDown")  # catering
+    tab_to(page, "#supplier")
+    page.keyboard.type("Elva kohvik")
+    tab_to(page, "main form[method=post] button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/costs")
+    assert "Kulu on lisatud." in page.inner_text("main")
+    assert "Elva kohvik" in page.inner_text("main")
+    context.close()

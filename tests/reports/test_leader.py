@@ -21,6 +21,8 @@ from koosloome.events.models import EventKind, EventStatus
 from koosloome.extensions import db
 from koosloome.outcomes.models import Action, ActionStatus, FundingSource, TargetGroup
 from koosloome.privacy.services import RetentionPolicy, purge
+from koosloome.projects.models import Cost, CostCategory
+from koosloome.projects.services import default_line, the_project
 from koosloome.registrations.models import Registration, RegistrationSource, RegistrationStatus
 from koosloome.registrations.personal_data import withdraw_health_consent
 from koosloome.reports.leader import suppress
@@ -38,15 +40,27 @@ def test_suppress_hides_small_numbers_and_one_more_when_only_one_is_hidden():
     assert suppress([2]) == ["<3"]
 
 
+def _cost(event, amount, spent_on=None, **fields):
+    """A cost of the event, on its organiser's usual line."""
+    line = default_line(the_project(), event.organisation_id, event.kind)
+    db.session.add(Cost(organisation_id=event.organisation_id, event_id=event.id,
+                        budget_line_id=line.id if line else None,
+                        spent_on=spent_on or event.starts_at.date(), amount=Decimal(amount),
+                        category=CostCategory.OTHER, **fields))
+
+
 @pytest.fixture
-def project(make_event):
-    """A TAS seminar and study trip and a VPK workshop in the period, and events outside it."""
+def project(make_event, make_project):
+    """A TAS seminar and study trip and a VPK workshop in the period, and events outside it;
+    the project record with the seed's budget."""
+    make_project()
     tas, vpk = organisation("tas"), organisation("vpk")
-    seminar = make_event(title_et="Inspiratsiooniseminar", organisation=tas, starts_at=MARCH,
-                         actual_cost=Decimal("1200.50"))
+    seminar = make_event(title_et="Inspiratsiooniseminar", organisation=tas, starts_at=MARCH)
     trip = make_event(title_et="Õppereis Austriasse", kind=EventKind.STUDY_TRIP,
-                      organisation=tas, starts_at=datetime(2025, 5, 10, 5, tzinfo=UTC),
-                      actual_cost=Decimal("9000"))
+                      organisation=tas, starts_at=datetime(2025, 5, 10, 5, tzinfo=UTC))
+    _cost(seminar, "1200.50")
+    _cost(trip, "6000")
+    _cost(trip, "3000", spent_on=datetime(2025, 4, 1).date())
     workshop = make_event(title_et="Koosloome töötuba", kind=EventKind.WORKSHOP,
                           organisation=vpk, starts_at=datetime(2025, 4, 2, 9, tzinfo=UTC))
     make_event(title_et="Tühistatud", organisation=tas, starts_at=MARCH,
@@ -211,7 +225,7 @@ def test_budget_for_tas_has_lines_planned_actual_and_leader_share(staff_client, 
     text = _csv(staff_client(Role.ADMIN).get(f"/admin/reports/leader.csv?{PERIOD}&partner=tas"))
     lines = [line.replace("\u00a0", " ") for line in text.splitlines()]
     assert "TAS;Inspiratsiooniseminarid;5000,00 €;1200,50 €;3799,50 €" in lines
-    assert "TAS;Õppereis välismaale;13 000,00 €;9000,00 €;4000,00 €" in lines
+    assert "TAS;Õppereis välisriiki;13 000,00 €;9000,00 €;4000,00 €" in lines
     assert "TAS;Kokku;18 000,00 €;10 200,50 €;7799,50 €" in lines
     assert any(line.startswith("TAS;LEADER-toetus;12 743,68 €;7221,77 €;70,8 %")
                for line in lines), [line for line in lines if line.startswith("TAS")]
@@ -253,10 +267,15 @@ def test_report_runs_a_fixed_number_of_queries(staff_client, make_event):
     assert len(many) == 2 * len(few)
 
 
-def test_default_period_runs_from_the_first_event_to_today(staff_client, project):
-    # The project's own period (2024–2025) held none of the demo's events: the report
-    # opened on zeros.
-    html = staff_client(Role.ADMIN).get("/admin/reports/leader").get_data(as_text=True)
+def test_default_period_is_the_projects_else_from_the_first_event_to_today(staff_client,
+                                                                          project):
+    client = staff_client(Role.ADMIN)
+    html = client.get("/admin/reports/leader").get_data(as_text=True)
+    assert 'value="2024-07-01"' in html and 'value="2025-06-30"' in html
+    assert "Õppereis Austriasse" in html  # the project's season, not zeros
+    db.session.delete(the_project())
+    db.session.commit()
+    html = client.get("/admin/reports/leader").get_data(as_text=True)
     first = min(event.starts_at for event in project.values()).date()
     today = datetime.now(ZoneInfo("Europe/Tallinn")).date()
     assert f'value="{first.isoformat()}"' in html and f'value="{today.isoformat()}"' in html

