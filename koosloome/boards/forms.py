@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    EmailField,
     HiddenField,
     IntegerField,
     RadioField,
@@ -14,7 +17,13 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange
+from wtforms.validators import (
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from koosloome.boards.models import BoardPhase
 from koosloome.boards.services import IDEA_MAX_LENGTH, MAX_VOTES_PER_PARTICIPANT, NAME_MAX_LENGTH
@@ -53,7 +62,21 @@ class JoinForm(HoneypotMixin, FlaskForm):
                            message=_l("A name can be at most %(max)d characters long",
                                       max=NAME_MAX_LENGTH))],
     )
+    updates = BooleanField(_l("Tell me by e-mail what comes of the ideas"))
+    updates_email = EmailField(_l("E-mail address for the news"), validators=[
+        Optional(), Length(max=254),
+        Email(_l("Enter an e-mail address in the right format, like name@example.ee"))])
     r = HiddenField()
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """The address is needed, and kept, only with the box ticked (checked here: the
+        field's ``Optional`` ends its own checks when it is empty)."""
+        valid = super().validate(extra_validators)
+        if self.updates.data and not (self.updates_email.data or "").strip():
+            self.updates_email.errors = [*self.updates_email.errors, _l(
+                "Enter the e-mail address for the news, or untick the box")]
+            return False
+        return valid
 
 
 class IdeaForm(FlaskForm):

@@ -114,6 +114,12 @@ class BoardParticipant(Base):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
     #: SHA-256 of the participant's secret (kept in their signed cookie or API client).
     token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    #: Where to tell them what comes of the ideas, with their consent (given at joining) and
+    #: language; the nonce keys the link that stops it. All empty once they stop.
+    updates_email: Mapped[str | None] = mapped_column(String(254))
+    updates_language: Mapped[str] = mapped_column(String(5), default="et")
+    updates_consent_at: Mapped[datetime | None]
+    updates_nonce: Mapped[str | None] = mapped_column(String(32))
 
     board: Mapped[Board] = relationship(back_populates="participants")
 

@@ -163,11 +163,14 @@ def join(code: str) -> ResponseReturnValue:
     linked = services.registration_for_board(board, registration)
     if request.method == "GET" and linked and registration is not None:
         form.display_name.data = registration.name
+        form.updates_email.data = registration.email
         form.r.data = token
     if form.validate_on_submit():
         try:
             _participant, secret = services.join_board(
-                board, form.display_name.data or "", registration if linked else None
+                board, form.display_name.data or "", registration if linked else None,
+                updates_email=form.updates_email.data if form.updates.data else None,
+                language=current_language(),
             )
         except services.NameRequired as error:
             form.display_name.errors = [error.describe()]

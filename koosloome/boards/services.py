@@ -270,9 +270,11 @@ def touch(board: Board) -> None:
 
 
 def join_board(
-    board: Board, display_name: str, registration: Registration | None = None
+    board: Board, display_name: str, registration: Registration | None = None,
+    updates_email: str | None = None, language: str = "et",
 ) -> tuple[BoardParticipant, str]:
-    """Add a participant; returns it and its secret token (kept by the client, hash stored)."""
+    """Add a participant; returns it and its secret token (kept by the client, hash stored).
+    ``updates_email``: they asked to hear what comes of the ideas (their consent)."""
     if board.phase is BoardPhase.CLOSED:
         raise BoardClosed(board.phase)
     name = " ".join(display_name.split())
@@ -290,6 +292,7 @@ def join_board(
         if earlier is not None:
             earlier.token_hash = hash_token(token)
             earlier.display_name = name or earlier.display_name
+            _ask_for_updates(earlier, updates_email, language)
             return earlier, token
     participant = BoardParticipant(
         board=board,
@@ -297,9 +300,22 @@ def join_board(
         registration_id=registration.id if registration else None,
         token_hash=hash_token(token),
     )
+    _ask_for_updates(participant, updates_email, language)
     db.session.add(participant)
     touch(board)
     return participant, token
+
+
+def _ask_for_updates(participant: BoardParticipant, email: str | None, language: str) -> None:
+    """Keep the address they gave for news of the actions, with the time of their consent and
+    a fresh nonce for the link that stops it."""
+    email = (email or "").strip()
+    if not email:
+        return
+    participant.updates_email = email
+    participant.updates_language = language
+    participant.updates_consent_at = utcnow()
+    participant.updates_nonce = secrets.token_hex(16)
 
 
 def participant_for_token(board: Board, token: str | None) -> BoardParticipant | None:

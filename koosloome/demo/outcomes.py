@@ -5,6 +5,7 @@ the others stay as they were."""
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,7 +22,7 @@ from koosloome.demo.common import (
     days_from_today,
     local_time,
 )
-from koosloome.demo.people import add_registration
+from koosloome.demo.people import PEOPLE, add_registration
 from koosloome.events.models import Event, EventKind, EventStatus, RegistrationMode
 from koosloome.extensions import db
 from koosloome.outcomes.models import Action, ActionStatus, FundingSource, TargetGroup
@@ -76,6 +77,13 @@ def _workshop(spec: tuple, tz: ZoneInfo, orgs: dict[str, Organisation],
     add_default_columns(board)
     db.session.add(board)
     voters = [BoardParticipant(board=board, display_name=f"Osaleja {n}") for n in range(1, 6)]
+    # The first asked, when joining, to hear by e-mail what comes of the ideas.
+    first = PEOPLE[people[0]][0]
+    voters[0].display_name = first.split()[0]
+    voters[0].updates_email = first.lower().replace(" ", ".").translate(
+        str.maketrans("äöüõš", "aouos")) + "@example.ee"
+    voters[0].updates_consent_at = event.starts_at
+    voters[0].updates_nonce = secrets.token_hex(16)
     db.session.add_all(voters)
     db.session.flush()
     for position, (text, votes) in enumerate(ideas):

@@ -55,6 +55,7 @@ SUBJECTS = {
                                           "%(title)s"),
     MessageKind.ERASED: _l("Your registration details are deleted: %(title)s"),
     MessageKind.PASSWORD_RESET: _l("Set your Koosloome password"),
+    MessageKind.ACTION_UPDATE: _l("What came of the ideas: %(title)s"),
     MessageKind.ARRANGEMENT_IMPOSSIBLE: _l("We could not arrange what you asked for: "
                                            "%(title)s"),
     MessageKind.ARRANGEMENT_DIGEST: _l("Still to arrange for %(title)s on %(date)s"),
@@ -320,6 +321,7 @@ STANDALONE_KINDS = {
     MessageKind.ERASED: _render_erased,
     MessageKind.PASSWORD_RESET: _render_from_context,
     MessageKind.ARRANGEMENT_DIGEST: _render_from_context,
+    MessageKind.ACTION_UPDATE: _render_from_context,
 }
 
 

@@ -44,6 +44,8 @@ class MessageKind(enum.StrEnum):
     #: To a group's contact: everyone they registered, with the group's link (issue 17.4).
     GROUP_REGISTERED = "group_registered"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name, not a secret)
+    #: To a board's participant who asked for news: an action from its ideas moved on.
+    ACTION_UPDATE = "action_update"
 
 
 #: Messages about a person the database must not keep once they are delivered: only that

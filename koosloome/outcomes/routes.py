@@ -20,7 +20,7 @@ from koosloome.boards.models import Board
 from koosloome.errors import InvalidFields
 from koosloome.extensions import db
 from koosloome.form_fields import show_rule_errors
-from koosloome.outcomes import services
+from koosloome.outcomes import services, updates
 from koosloome.outcomes.forms import ActionForm
 from koosloome.outcomes.labels import FUNDING_LABELS, STATUS_LABELS, TARGET_GROUP_LABELS
 from koosloome.outcomes.models import Action, ActionStatus
@@ -115,3 +115,23 @@ def what_came_of_it(code: str) -> ResponseReturnValue:
     actions = services.public_actions(board, _can_facilitate(board))
     return render_template("outcomes/public.html", board=board, actions=actions,
                            dropped=ActionStatus.DROPPED, **LABELS)
+
+
+@bp.route("/b/<code>/news/<int:participant_id>/<token>", methods=["GET", "POST"])
+@limit_code_lookups
+def stop_news(code: str, participant_id: int, token: str) -> ResponseReturnValue:
+    """The link in every news message: a page with a button (a mail scanner that follows
+    links must not stop anyone's news), and the stop itself, at once."""
+    try:
+        board = boards.board_by_code(code)
+    except boards.UnknownJoinCode:
+        abort(404)
+    participant = updates.subscriber_for(board, participant_id, token)
+    if request.method == "POST":
+        if participant is not None:
+            updates.stop_news(participant)
+        return render_template("outcomes/news_stopped.html", board=board)
+    if participant is None:
+        return render_template("outcomes/news_stopped.html", board=board)
+    return render_template("outcomes/stop_news.html", board=board,
+                           email=participant.updates_email)

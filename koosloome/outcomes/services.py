@@ -18,6 +18,7 @@ from koosloome.db import utcnow
 from koosloome.errors import InvalidFields
 from koosloome.extensions import db
 from koosloome.outcomes.models import Action, ActionStatus, FundingSource, TargetGroup
+from koosloome.outcomes.updates import tell_of_change
 
 #: The fields of an action a form or the API sets (ideas apart).
 ACTION_FIELDS = ("title", "description", "owner", "owner_user_id", "partner_id",
@@ -119,10 +120,11 @@ def save_action(board: Board, values: dict[str, Any], idea_ids: list[int] | None
             Idea.id.in_([*idea_ids, *kept])).order_by(Idea.id)))
     db.session.add(action)
     db.session.flush()
+    told = tell_of_change(board, action, before)
     audit.record("outcome.action.create" if created else "outcome.action.update",
                  user_id=by.id, object_type="action", object_id=action.id,
                  board_id=board.id, status_from=before.value if before else None,
-                 status_to=action.status.value)
+                 status_to=action.status.value, told=told)
     return action
 
 

@@ -1,6 +1,7 @@
 """The project record and its cost ledger: the project (name, number, period, lead partner),
 each partner's budget and LEADER support, budget lines, indicator targets, and one table of
-costs for every event, trip and arrangement.
+costs for every event, trip and arrangement. A board's participants may leave an address
+for news of what comes of the ideas (with the time of their consent).
 
 The costs that were kept elsewhere move into the ledger: a trip's costs (meals become
 catering), what each arrangement costs, and any actual cost typed on an event beyond those
@@ -196,6 +197,16 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_cost_event_id'), ['event_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_cost_organisation_id'), ['organisation_id'], unique=False)
 
+    with op.batch_alter_table('board_participant', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('updates_email', sa.String(length=254), nullable=True))
+        batch_op.add_column(sa.Column('updates_language', sa.String(length=5), nullable=False,
+                                      server_default='et'))
+        batch_op.add_column(sa.Column('updates_consent_at', sa.DateTime(timezone=True),
+                                      nullable=True))
+        batch_op.add_column(sa.Column('updates_nonce', sa.String(length=32), nullable=True))
+    with op.batch_alter_table('board_participant', schema=None) as batch_op:
+        batch_op.alter_column('updates_language', server_default=None)
+
     _move_costs_into_the_ledger()
     with op.batch_alter_table('trip_cost', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_trip_cost_event_id'))
@@ -222,6 +233,11 @@ def downgrade():
         batch_op.create_index(batch_op.f('ix_trip_cost_event_id'), ['event_id'], unique=False)
 
     _return_trip_costs()
+    with op.batch_alter_table('board_participant', schema=None) as batch_op:
+        batch_op.drop_column('updates_nonce')
+        batch_op.drop_column('updates_consent_at')
+        batch_op.drop_column('updates_language')
+        batch_op.drop_column('updates_email')
     with op.batch_alter_table('cost', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_cost_organisation_id'))
         batch_op.drop_index(batch_op.f('ix_cost_event_id'))

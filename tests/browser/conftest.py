@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from flask import Flask
@@ -22,13 +23,14 @@ from werkzeug.serving import make_server
 from koosloome import create_app
 from koosloome.accounts.partners import ensure_partners
 from koosloome.arrangements.models import Volunteer
-from koosloome.boards.models import Board
+from koosloome.boards.models import Board, BoardParticipant
 from koosloome.db import utcnow
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.groups.models import RegistrationGroup
 from koosloome.outcomes.models import Action
+from koosloome.outcomes.updates import stop_url
 from koosloome.projects.models import BudgetLine, Cost
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
@@ -129,6 +131,8 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
                "venue": with_needs.event.venue_id,
                # the project's costs and lines (the demo's past season)
                "cost": db.session.scalars(select(Cost.id).order_by(Cost.id)).first(),
+               # the stop link of a participant who asked for news of the ANTS24 workshop
+               "news": _news_path(),
                "line": db.session.scalars(select(BudgetLine.id).order_by(BudgetLine.id)).first(),
                "volunteer": db.session.scalars(select(Volunteer.id)).first()}
         # A cancelled registration of an event that still takes registrations ("register
@@ -166,6 +170,14 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
     thread.join(timeout=5)
     with app.app_context():
         db.engine.dispose()
+
+
+def _news_path() -> str:
+    """The path of the first news subscriber's stop link."""
+    subscriber = db.session.scalars(select(BoardParticipant).where(
+        BoardParticipant.updates_nonce.is_not(None)).order_by(BoardParticipant.id)).first()
+    board = db.session.get(Board, subscriber.board_id)
+    return urlsplit(stop_url(board, subscriber)).path.removeprefix("/")
 
 
 def sign_in(page: Any, live_server: LiveServer) -> None:

@@ -51,6 +51,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "outcomes.board_actions": ("/admin/boards/{outcome_board}/actions", "staff"),
     "outcomes.edit_action": ("/admin/boards/{outcome_board}/actions/{action}", "staff"),
     "outcomes.what_came_of_it": ("/b/ANTS24/outcomes", "anonymous"),
+    "outcomes.stop_news": ("/{news}", "anonymous"),
     "selection.overview": ("/admin/events/{trip}/selection", "staff"),
     "selection.review": ("/admin/events/{trip}/selection/{applicant}", "staff"),
     "selection.compare": ("/admin/events/{trip}/selection/compare?r={applicant}&r={applicant2}",

@@ -110,7 +110,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
         boards_api.join venues_api.list_venues venues_api.get_venue groups.register
         itinerary_api.get_itinerary trips.learned trips_api.get_report
-        outcomes.what_came_of_it outcomes_api.list_actions"""),
+        outcomes.what_came_of_it outcomes_api.list_actions outcomes.stop_news"""),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel
@@ -195,6 +195,7 @@ QUERIES = {
 }
 #: URL values that depend on the endpoint rather than on the argument's name
 ENDPOINT_VALUES = {
+    "outcomes.stop_news": {"participant_id": 1},
     "site.set_language": {"code": "et"},
     "feedback.anonymous": {"code": "survey"},
     "feedback.qr_code": {"code": "survey"},
