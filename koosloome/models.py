@@ -30,6 +30,7 @@ from koosloome.feedback.models import (
     FeedbackResponse,
     FeedbackSurvey,
 )
+from koosloome.files.models import EventFile, EventFileKind, StoredFile
 from koosloome.groups.models import RegistrationGroup
 from koosloome.messaging.models import (
     CallTask,
@@ -67,6 +68,8 @@ __all__ = [
     "CallTask",
     "DeliveryAttempt",
     "Event",
+    "EventFile",
+    "EventFileKind",
     "EventKind",
     "EventStatus",
     "ExtraQuestion",
@@ -90,6 +93,7 @@ __all__ = [
     "RegistrationNotice",
     "Role",
     "SelectionCriterion",
+    "StoredFile",
     "Theme",
     "TravelDetails",
     "TripCost",
