@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from koosloome.accounts.models import Role
 from koosloome.extensions import db
@@ -50,3 +52,11 @@ def upload(data: bytes, name: str = "slaidid.pdf",
            content_type: str = "application/pdf") -> tuple[Any, str, str]:
     """A file field's value for the test client."""
     return (io.BytesIO(data), name, content_type)
+
+
+def in_memory(fields: dict[str, Any], data: bytes, name: str = "suur.pdf") -> dict[str, Any]:
+    """Keyword arguments for the test client that send ``fields`` and a large file encoded in
+    memory: the client would spool it to a temporary file that it never closes."""
+    boundary, body = encode_multipart({**fields, "file": FileStorage(
+        io.BytesIO(data), name, content_type="application/pdf")})
+    return {"data": body, "content_type": f"multipart/form-data; boundary={boundary}"}

@@ -3,13 +3,11 @@ stored; served only to whom they are for; removed with what they belong to."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
-from werkzeug.test import encode_multipart
 
 from koosloome.accounts.models import Role
 from koosloome.extensions import db
@@ -17,7 +15,7 @@ from koosloome.files.models import EventFile, EventFileKind
 from koosloome.registrations.models import RegistrationStatus
 from tests import factories
 from tests.files import samples
-from tests.files.conftest import upload
+from tests.files.conftest import in_memory, upload
 
 
 def _text(response) -> str:
@@ -30,12 +28,7 @@ def _post(client, event, **data):
 
 
 def _post_large(client, event, data: bytes, **fields):
-    """A large upload encoded in memory: the test client would spool it to a temporary file
-    that it never closes."""
-    boundary, body = encode_multipart({**fields, "file": FileStorage(
-        io.BytesIO(data), "suur.pdf", content_type="application/pdf")})
-    return client.post(f"/admin/events/{event.id}/files", data=body,
-                       content_type=f"multipart/form-data; boundary={boundary}")
+    return client.post(f"/admin/events/{event.id}/files", **in_memory(fields, data))
 
 
 def test_an_organiser_uploads_a_material_and_downloads_it(client, login, event, organiser,
