@@ -51,6 +51,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "outcomes.board_actions": ("/admin/boards/{outcome_board}/actions", "staff"),
     "outcomes.edit_action": ("/admin/boards/{outcome_board}/actions/{action}", "staff"),
     "outcomes.what_came_of_it": ("/b/ANTS24/outcomes", "anonymous"),
+    "files.event_files": ("/admin/events/{event}/files", "staff"),
+    "files.delete_file": ("/admin/events/{event}/files/{event_file}/delete", "staff"),
     "selection.overview": ("/admin/events/{trip}/selection", "staff"),
     "selection.review": ("/admin/events/{trip}/selection/{applicant}", "staff"),
     "selection.compare": ("/admin/events/{trip}/selection/compare?r={applicant}&r={applicant2}",
@@ -166,6 +168,7 @@ STAFF_ERROR_STATES = [
     ("/admin/events/{trip}/costs", "main form button[type=submit]:not(.button-secondary)"),
     ("/admin/events/{trip}/selection/settings", "#criterion-form button[type=submit]"),
     ("/admin/boards/{outcome_board}/actions", "main form button[type=submit]"),
+    ("/admin/events/{event}/files", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -195,7 +198,7 @@ NOT_PAGES = {
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
-                   "trips_api.", "selection_api.", "outcomes_api.")
+                   "trips_api.", "selection_api.", "outcomes_api.", "files_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -214,6 +217,7 @@ DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
     "calls.letter", "trips.travel_xlsx", "trips.trip_list", "reports.attendance_xlsx",
+    "files.download", "registrations.material",
 }
 
 _axe = Axe()
