@@ -18,6 +18,7 @@ from typing import Any
 
 import puremagic
 from babel.lists import format_list
+from babel.numbers import format_decimal
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -83,8 +84,6 @@ class FileRefused(DomainError):
 
 def _decimal(number: float) -> str:
     """One decimal, in the reader's locale (14,2 in Estonian)."""
-    from babel.numbers import format_decimal
-
     return format_decimal(round(number, 1), format="#,##0.0", locale=get_locale())
 
 
