@@ -101,6 +101,21 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     MAX_CONTENT_LENGTH = 1024 * 1024
+    #: The largest file an organiser may upload (materials, photos, scans, receipts), in MB.
+    #: Pages that take a file read requests up to twice this; every other page 1 MB.
+    MAX_UPLOAD_MB = 10
+    #: Where uploaded files are kept on disk (default: instance/files, private to the app).
+    FILES_DIR: str | None = None
+    #: Keep uploaded files in an S3-compatible bucket instead (MinIO, Hetzner, AWS…). The
+    #: keys belong in the environment (KOOSLOOME_FILES_S3_SECRET_ACCESS_KEY); unset, boto3's
+    #: own sources (AWS_ACCESS_KEY_ID…) are used.
+    FILES_S3_BUCKET: str | None = None
+    FILES_S3_ENDPOINT_URL: str | None = None
+    FILES_S3_REGION: str | None = None
+    FILES_S3_ACCESS_KEY_ID: str | None = None
+    FILES_S3_SECRET_ACCESS_KEY: str | None = None
+    #: Object names start with this (one bucket shared with other data).
+    FILES_S3_PREFIX = ""
     #: Strict-Transport-Security max-age (seconds) when BASE_URL is https; 0 sends none.
     HSTS_MAX_AGE = 31536000
     #: Add ``includeSubDomains`` to Strict-Transport-Security: every host under the domain

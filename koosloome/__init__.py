@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     # Imported here by another name: the submodule koosloome.mail would shadow it as a package
     # attribute once imported.
     from koosloome.extensions import mail as mail_extension
+    from koosloome.files.uploads import init_files
     from koosloome.i18n import init_i18n
     from koosloome.site.display import init_display
     from koosloome.templating import init_templating
@@ -73,6 +74,7 @@ def register_extensions(app: Flask) -> None:
     init_i18n(app, babel)
     init_templating(app)
     init_display(app)
+    init_files(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
@@ -96,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.events.routes import bp as events_bp
     from koosloome.evidence.routes import bp as evidence_bp
     from koosloome.feedback.routes import bp as feedback_bp
+    from koosloome.files.api import bp as files_api_bp
+    from koosloome.files.routes import bp as files_bp
     from koosloome.groups.api import bp as groups_api_bp
     from koosloome.groups.routes import bp as groups_bp
     from koosloome.outcomes.api import bp as outcomes_api_bp
@@ -136,6 +140,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(evidence_bp)
+    app.register_blueprint(files_bp)
+    app.register_blueprint(files_api_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(boards_bp)
     app.register_blueprint(boards_api_bp)

@@ -30,6 +30,7 @@ from koosloome.feedback.models import (
     FeedbackResponse,
     FeedbackSurvey,
 )
+from koosloome.files.models import EventFile, EventFileKind, StoredFile
 from koosloome.groups.models import RegistrationGroup
 from koosloome.messaging.models import (
     CallTask,
@@ -76,6 +77,8 @@ __all__ = [
     "Cost",
     "DeliveryAttempt",
     "Event",
+    "EventFile",
+    "EventFileKind",
     "EventKind",
     "EventStatus",
     "ExtraQuestion",
@@ -102,6 +105,7 @@ __all__ = [
     "RegistrationNotice",
     "Role",
     "SelectionCriterion",
+    "StoredFile",
     "Theme",
     "TravelDetails",
     "TripDay",

@@ -21,9 +21,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "koosloome"
 #: Domain packages: each has rules of its own (services) that messaging must not reach into.
 DOMAINS = ("accounts", "admin", "api", "arrangements", "boards", "events", "evidence",
-           "feedback", "groups", "outcomes", "privacy", "registrations", "reports", "selection",
-           "site",
-           "trips", "venues")
+           "feedback", "files", "groups", "outcomes", "privacy", "registrations", "reports",
+           "selection", "site", "trips", "venues")
 #: Besides the tables, what messaging may read of a domain: pure descriptions of its models.
 #: Presentational modules (how a venue or a registration is described in words) that
 #: messaging may read, like models: they import no service.

@@ -11,6 +11,7 @@ from koosloome.arrangements.openapi import ARRANGEMENT_PATHS, ARRANGEMENT_SCHEMA
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
 from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
+from koosloome.files.openapi import FILE_PATHS, FILE_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.outcomes.openapi import OUTCOME_PATHS, OUTCOME_SCHEMAS
 from koosloome.projects.openapi import PROJECT_PATHS, PROJECT_SCHEMAS
@@ -331,8 +332,7 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
                   **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS, **OUTCOME_PATHS,
-                  **PROJECT_PATHS,
-                  **OPENAPI_PATHS},
+                  **PROJECT_PATHS, **FILE_PATHS, **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
                                 **OPENAPI_SECURITY_SCHEMES},
@@ -351,6 +351,7 @@ def openapi_document() -> dict[str, Any]:
                 **SELECTION_SCHEMAS,
                 **OUTCOME_SCHEMAS,
                 **PROJECT_SCHEMAS,
+                **FILE_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

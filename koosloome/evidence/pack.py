@@ -23,10 +23,13 @@ from koosloome.arrangements.models import ArrangementStatus
 from koosloome.bilingual import localised
 from koosloome.boards.models import Board
 from koosloome.boards.queries import BoardView, load_board
+from koosloome.downloads import ascii_file_name
 from koosloome.events.models import Event
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind
+from koosloome.files import services as files
+from koosloome.files.models import EventFileKind
 from koosloome.i18n import format_date, format_span, format_time
 from koosloome.outcomes import labels as outcome
 from koosloome.outcomes.services import actions_of, count_actions
@@ -52,6 +55,21 @@ class Figure:
     value: str
 
 
+@dataclass(frozen=True)
+class PackFile:
+    """A file of the event that belongs in the pack: where it goes in the ZIP, what the PDF
+    says of it, and its bytes (None when storage has lost them: the PDF says so)."""
+
+    path: str
+    line: str
+    data: bytes | None
+
+
+#: The files that are evidence, and their folder in the ZIP.
+PACK_FOLDERS = {EventFileKind.ATTENDANCE_SCAN: "allkirjastatud-nimekirjad",
+                EventFileKind.MATERIAL: "materjalid"}
+
+
 @dataclass
 class Pack:
     """Everything the evidence pack shows, as text."""
@@ -74,6 +92,8 @@ class Pack:
     trip_report_lines: list[str] = field(default_factory=list)
     attendance_sheet: bytes = b""
     feedback_csv: str = ""
+    #: Signed attendance sheets (scans) and materials, in the ZIP and listed in the PDF.
+    files: list[PackFile] = field(default_factory=list)
 
 
 def _count_cell(count: int) -> str:
@@ -231,7 +251,28 @@ def gather(event: Event) -> Pack:
         pack.photo_refusals = [person.name for person in people if not person.consent_photos]
         pack.trip_report_lines = _trip_report_lines(event)
         pack.attendance_sheet = attendance_pdf(sheet_for_event(attending, mark_checked_in=True))
+        pack.files = _pack_files(event)
     return pack
+
+
+def _pack_files(event: Event) -> list[PackFile]:
+    """The event's signed attendance sheets, then its materials (photos stay out: they
+    show people, and the pack travels)."""
+    found: list[PackFile] = []
+    for kind, folder in PACK_FOLDERS.items():
+        label = _("Signed attendance sheet") if kind is EventFileKind.ATTENDANCE_SCAN \
+            else _("Material")
+        for number, item in enumerate(files.event_files(event, kind), 1):
+            name = f"{folder}/{number:02d}-{ascii_file_name(item.stored.original_name)}"
+            try:
+                data: bytes | None = files.read_stored_file(item.stored)
+            except files.MissingBytes:
+                data = None
+            line = f"   {label}: {item.title} ({name})"
+            if data is None:
+                line += " – " + _("the file is missing from storage")
+            found.append(PackFile(name, line, data))
+    return found
 
 
 def _trip_report_lines(event: Event) -> list[str]:
@@ -345,6 +386,9 @@ def pack_pdf(pack: Pack) -> bytes:
         if pack.board_lines:
             _heading(pdf, _("Co-creation: idea board"))
             _lines(pdf, pack.board_lines)
+        _heading(pdf, _("Files in the pack"))
+        _lines(pdf, [item.line for item in pack.files] or [
+            "   " + _("No signed attendance sheets or materials were uploaded.")])
         _heading(pdf, _("People who did not agree to the publication of photos"))
         pdf.multi_cell(pdf.content_width, 5.5, _(
             "For checking published photos. For the organisers only."))
@@ -353,7 +397,8 @@ def pack_pdf(pack: Pack) -> bytes:
 
 
 def pack_zip(pack: Pack) -> bytes:
-    """The pack PDF with its parts: the attendance sheet and the feedback summary."""
+    """The pack PDF with its parts: the attendance sheet, the feedback summary, the signed
+    attendance sheets and the materials."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("toendid.pdf", pack_pdf(pack))
@@ -362,4 +407,7 @@ def pack_zip(pack: Pack) -> bytes:
             archive.writestr("tagasiside.csv", "\ufeff" + pack.feedback_csv)
         if pack.board_lines:
             archive.writestr("ideetahvel.txt", "\n".join(pack.board_lines) + "\n")
+        for item in pack.files:
+            if item.data is not None:
+                archive.writestr(item.path, item.data)
     return buffer.getvalue()

@@ -23,6 +23,7 @@ from koosloome.events.place import Fact, access_notes, venue_facts
 from koosloome.events.trip_view import itinerary_lines
 from koosloome.extensions import db
 from koosloome.feedback.models import feedback_open_for
+from koosloome.files.models import EventFile, EventFileKind
 from koosloome.groups.models import RegistrationGroup, group_of
 from koosloome.i18n import format_long_date, format_money, format_span, format_time
 from koosloome.messaging.calendars import calendar_entry, event_url, location_text
@@ -172,6 +173,15 @@ def _board_links(event: Event) -> list[str]:
     return [f"{base}/b/{board.join_code}/results" for board in boards]
 
 
+def _material_links(registration: Registration) -> list[tuple[str, str]]:
+    """(title, link) of the materials shared with the participants: each link is the
+    person's own (their manage link), which only they can open."""
+    files = db.session.scalars(select(EventFile).where(
+        EventFile.event_id == registration.event_id, EventFile.kind == EventFileKind.MATERIAL,
+        EventFile.shared_with_participants.is_(True)).order_by(EventFile.id))
+    return [(item.title, f"{registration.manage_url}/files/{item.id}") for item in files]
+
+
 #: Messages that confirm a registration repeat what the person asked for.
 #: Messages about a registration that has ended: no "change or cancel" link.
 OVER_KINDS = frozenset({MessageKind.CANCELLED, MessageKind.REGISTRATION_DECLINED,
@@ -203,6 +213,7 @@ def render_registration_message(
         values["member"], values["name"] = registration.name, group.contact_name
     if kind is MessageKind.THANK_YOU:
         values.setdefault("board_links", _board_links(event))
+        values.setdefault("material_links", _material_links(registration))
         # Our own survey (one answer per registration, through the personal link) comes first.
         values.setdefault("feedback_url", f"{registration.manage_url}/feedback"
                           if feedback_open_for(registration) else event.feedback_url)

@@ -32,5 +32,7 @@ def purge_command(dry_run: bool) -> None:
         f"anonymised {result.anonymised_total} registration(s) "
         f"({policy.personal_months} months after the event); "
         f"travel details of {result.travel_deleted_total} traveller(s) "
-        f"({policy.travel_days} days after the trip)."
+        f"({policy.travel_days} days after the trip); "
+        f"{sum(result.files_deleted.values())} photo(s) and signed attendance sheet(s) "
+        f"({policy.personal_months} months after the event)."
     )

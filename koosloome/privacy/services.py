@@ -10,7 +10,9 @@ Two deadlines count from the end of each event:
 * ``PERSONAL_DATA_RETENTION_MONTHS`` (default 84) after it, the registration is anonymised.
   What the LEADER funder needs survives: status, seats, county, municipality, sector, the
   self-declared gender and age band (reported only in aggregate), and the
-  check-in time, so counts and attendance stay provable.
+  check-in time, so counts and attendance stay provable. The event's photos and scans of
+  signed attendance sheets, which show and name people, are deleted then too (materials
+  stay).
 
 Both are idempotent (they only touch rows not yet done) and flush without committing.
 """
@@ -30,6 +32,8 @@ from sqlalchemy.orm import selectinload
 from koosloome import audit
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
+from koosloome.files.models import EventFileKind
+from koosloome.files.services import remove_event_files
 from koosloome.groups.links import assign_group_token
 from koosloome.groups.models import RegistrationGroup
 from koosloome.messaging.models import EmailStatus, OutgoingEmail, OutgoingSms, SmsStatus
@@ -42,6 +46,8 @@ from koosloome.settings import ConfigError
 from koosloome.trips.models import TravelDetails
 
 ANONYMISED_NAME = "anonymised"
+#: An event's files that show or name people: deleted with the registrations' identities.
+PERSONAL_FILE_KINDS = (EventFileKind.PHOTO, EventFileKind.ATTENDANCE_SCAN)
 #: Answers of these kinds may hold anything a person typed; choices and yes/no are kept as
 #: aggregate-friendly data after anonymisation.
 FREE_TEXT_KINDS = (QuestionKind.SHORT_TEXT, QuestionKind.LONG_TEXT, QuestionKind.DATE)
@@ -101,6 +107,8 @@ class PurgeResult:
     emails_deleted: Counter[int] = field(default_factory=Counter)
     anonymised: Counter[int] = field(default_factory=Counter)
     travel_deleted: Counter[int] = field(default_factory=Counter)
+    #: photos and signed attendance sheets (they show and name people)
+    files_deleted: Counter[int] = field(default_factory=Counter)
 
     @property
     def travel_deleted_total(self) -> int:
@@ -241,9 +249,13 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
     purge_health_data(now, policy, result)
     result.travel_deleted.update(purge_travel_details(now, policy.travel_days))
     anonymise_registrations(now, policy, result)
+    # Photos and signed sheets show and name the people: kept as evidence as long as the
+    # registrations are, gone when those are anonymised. Materials name nobody and stay.
+    result.files_deleted.update(remove_event_files(
+        subtract_months(now, policy.personal_months), PERSONAL_FILE_KINDS))
     db.session.flush()
     touched = (set(result.health_purged) | set(result.emails_deleted) | set(result.anonymised)
-               | set(result.travel_deleted))
+               | set(result.travel_deleted) | set(result.files_deleted))
     for event_id in sorted(touched):
         audit.record(
             "privacy_purge",
@@ -255,6 +267,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
             emails_deleted=result.emails_deleted[event_id],
             anonymised=result.anonymised[event_id],
             travel_deleted=result.travel_deleted[event_id],
+            files_deleted=result.files_deleted[event_id],
         )
     audit.record(
         "privacy_purge_run",
@@ -263,6 +276,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
         emails_deleted=result.emails_deleted_total,
         anonymised=result.anonymised_total,
         travel_deleted=result.travel_deleted_total,
+        files_deleted=sum(result.files_deleted.values()),
         events=len(touched),
         health_days=policy.health_days,
         personal_months=policy.personal_months,

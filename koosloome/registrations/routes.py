@@ -25,6 +25,7 @@ from koosloome.events import services as event_services
 from koosloome.events.trip_view import itinerary_view
 from koosloome.extensions import limiter
 from koosloome.feedback.models import feedback_open_for
+from koosloome.files.services import participant_materials, send_stored_file, shared_material
 from koosloome.i18n import current_language
 from koosloome.messaging.content import offer_deadline_text
 from koosloome.messaging.invites import registration_calendar
@@ -145,7 +146,17 @@ def manage(token: str) -> str:
         deadline=offer_deadline_text(registration, current_language()),
         travel_asked=asks_for_travel(registration),
         travel_given=travel_of(registration) is not None,
+        materials=participant_materials(registration),
     )
+
+
+@bp.get("/r/<token>/files/<int:file_id>")
+def material(token: str, file_id: int) -> Response:
+    """A material the organisers shared, for the participant whose link this is only."""
+    found = shared_material(_registration_or_404(token), file_id)
+    if found is None:
+        abort(404)
+    return send_stored_file(found.stored)
 
 
 @bp.get("/r/<token>/invite.ics")

@@ -7,6 +7,7 @@ Outside CI these tests are skipped when /usr/bin/chromium is missing (install it
 
 from __future__ import annotations
 
+import io
 import os
 import threading
 from collections.abc import Iterator
@@ -18,9 +19,11 @@ from urllib.parse import urlsplit
 import pytest
 from flask import Flask
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from werkzeug.serving import make_server
 
 from koosloome import create_app
+from koosloome.accounts.models import User
 from koosloome.accounts.partners import ensure_partners
 from koosloome.arrangements.models import Volunteer
 from koosloome.boards.models import Board, BoardParticipant
@@ -28,6 +31,8 @@ from koosloome.db import utcnow
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
+from koosloome.files.models import EventFileKind
+from koosloome.files.services import add_event_file
 from koosloome.groups.models import RegistrationGroup
 from koosloome.outcomes.models import Action
 from koosloome.outcomes.updates import stop_url
@@ -36,6 +41,7 @@ from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationStatus
 from koosloome.selection.models import SelectionCriterion
 from tests.conftest import _test_config
+from tests.files.samples import pdf_bytes
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -144,6 +150,15 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
         assign_manage_token(cancelled)
         db.session.add(cancelled)
         db.session.commit()
+        # A material shared with the participants (their manage page lists it) and the
+        # organisers' files page; the demo has no files.
+        with app.test_request_context():
+            material = add_event_file(
+                with_needs.event, FileStorage(io.BytesIO(pdf_bytes()), "slaidid.pdf"),
+                kind=EventFileKind.MATERIAL, title="Ettekande slaidid", shared=True,
+                by=db.session.scalars(select(User).where(User.email == demo.admin_email)).one())
+            db.session.commit()
+            ids["event_file"] = material.id
         group = db.session.scalars(select(RegistrationGroup)).one()
         offered = db.session.scalars(select(Registration).where(
             Registration.status == RegistrationStatus.OFFERED).order_by(Registration.id)).first()

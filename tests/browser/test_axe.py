@@ -52,6 +52,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "outcomes.edit_action": ("/admin/boards/{outcome_board}/actions/{action}", "staff"),
     "outcomes.what_came_of_it": ("/b/ANTS24/outcomes", "anonymous"),
     "outcomes.stop_news": ("/{news}", "anonymous"),
+    "files.event_files": ("/admin/events/{event}/files", "staff"),
+    "files.delete_file": ("/admin/events/{event}/files/{event_file}/delete", "staff"),
     "selection.overview": ("/admin/events/{trip}/selection", "staff"),
     "selection.review": ("/admin/events/{trip}/selection/{applicant}", "staff"),
     "selection.compare": ("/admin/events/{trip}/selection/compare?r={applicant}&r={applicant2}",
@@ -175,6 +177,7 @@ STAFF_ERROR_STATES = [
     ("/admin/events/{trip}/selection/settings", "#criterion-form button[type=submit]"),
     ("/admin/boards/{outcome_board}/actions", "main form button[type=submit]"),
     ("/admin/costs?start=2025-06-30&end=2025-01-01", "main form button[type=submit]"),
+    ("/admin/events/{event}/files", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -205,7 +208,7 @@ NOT_PAGES = {
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
                    "trips_api.", "selection_api.", "outcomes_api.", "projects_api.",
-                   "reports_api.")
+                   "reports_api.", "files_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -225,6 +228,7 @@ DOWNLOADS = {
     "reports.claim_xlsx",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
     "calls.letter", "trips.travel_xlsx", "trips.trip_list", "reports.attendance_xlsx",
+    "files.download", "registrations.material",
 }
 
 _axe = Axe()

@@ -18,6 +18,7 @@ from flask import Flask, Response
 from pypdf import PdfReader
 from sqlalchemy import event as sa_event
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
 from koosloome.accounts.models import Role, User
@@ -33,6 +34,8 @@ from koosloome.events.trip_view import trip_dates
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import FeedbackKind, ResponseSource
+from koosloome.files import services as files
+from koosloome.files.models import EventFileKind
 from koosloome.messaging.models import CallTask
 from koosloome.outcomes.models import Action
 from koosloome.projects.models import Cost, CostCategory
@@ -40,6 +43,7 @@ from koosloome.registrations.models import Answer, RegistrationNeed
 from koosloome.selection.models import SelectionCriterion
 from koosloome.trips.models import TripReport
 from tests import factories
+from tests.files.samples import pdf_bytes
 
 ANONYMOUS = "anonymous"
 PARTICIPANT = "participant"  # holds the manage link of a registration without health data
@@ -196,6 +200,14 @@ def build(app: Flask) -> Scenario:
     action = Action(board_id=board.id, title="Kogukonnabuss", owner="Rõuge vald")
     db.session.add(action)
     db.session.commit()
+    # A material shared with the participants, and a spare file for the deletes (its bytes
+    # are gone after the first allowed delete; restoring the rows does not bring them back).
+    with app.test_request_context():
+        material, spare = (files.add_event_file(
+            event, FileStorage(io.BytesIO(pdf_bytes(title)), f"{title}.pdf"),
+            kind=EventFileKind.MATERIAL, title=title, shared=True, by=users[ORGANISER])
+            for title in ("Slaidid", "Varu"))
+        db.session.commit()
 
     s.ids = {
         "volunteer_id": volunteer.id, "task_id": task.id,
@@ -211,6 +223,7 @@ def build(app: Flask) -> Scenario:
         "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
         "cost_id": cost.id, "criterion_id": criterion.id, "action_id": action.id,
         "line_id": line.id, "partner_id": project.partners[0].id,
+        "file_id": material.id, "spare_file_id": spare.id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

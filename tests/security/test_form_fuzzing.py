@@ -13,6 +13,7 @@ Runs on SQLite and PostgreSQL (``KOOSLOOME_TEST_DATABASE_URL``); PostgreSQL is s
 
 from __future__ import annotations
 
+import io
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -24,7 +25,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import FileStorage, MultiDict
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.password_reset import reset_token
@@ -40,12 +41,15 @@ from koosloome.events.trip_view import trip_dates
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
 from koosloome.feedback.models import ResponseSource
+from koosloome.files import services as files
+from koosloome.files.models import EventFileKind
 from koosloome.messaging.models import CallTask
 from koosloome.outcomes.models import Action
 from koosloome.projects.models import Cost, CostCategory
 from koosloome.registrations.models import RegistrationStatus
 from koosloome.selection.models import ApplicationReview, SelectionCriterion
 from tests import factories
+from tests.files.samples import pdf_bytes
 from tests.security.conftest import FUZZ_COUNTS
 from tests.security.forms import PostForm, bodies, path_of, post_forms
 
@@ -115,6 +119,11 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
     own = db.session.scalars(db.select(Idea).where(Idea.board_id == collecting.id)).one()
     action = Action(board_id=collecting.id, title="Kogukonnabuss", ideas=[own])
     db.session.add(action)
+    with app.test_request_context():
+        event_file = files.add_event_file(
+            event, FileStorage(io.BytesIO(pdf_bytes()), "slaidid.pdf"),
+            kind=EventFileKind.MATERIAL, title="Slaidid", shared=True, by=admin)
+        db.session.commit()
     someone, _token = factories.join(collecting, "Jaan")
     theirs = factories.make_idea(collecting, someone, "Jaani idee")
     with factories.writing():
@@ -169,6 +178,7 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "voter_idea": voter_idea.id, "group_token": group.manage_token,
         "trip": trip.id, "trip_day": trip_day.id, "trip_stop": trip_day.stops[0].id,
         "applicant": applicant.id, "criterion": criterion.id, "action": action.id,
+        "event_file": event_file.id,
         "traveller_trip": traveller.event_id,
         "offered_token": offered.manage_token, "traveller_token": traveller.manage_token,
         "cost": cost.id, "line": project.partners[1].lines[0].id,
@@ -272,6 +282,8 @@ ROUTES: dict[str, Route] = {
     "outcomes.edit_action": Route("/admin/boards/{collecting}/actions/{action}",
                                   valid={"title": "Vallabuss"}),
     "outcomes.delete_action": Route("/admin/boards/{collecting}/actions/{action}"),
+    "files.event_files": Route("/admin/events/{event}/files", valid={"kind": "material"}),
+    "files.delete_file": Route("/admin/events/{event}/files/{event_file}/delete"),
     # public: accounts
     "accounts.login": Route("/login", public=True,
                             valid={"email": "x@koosloome.test", "password": "x"}),
