@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from koosloome.accounts.models import ApiToken, Organisation, Role, User
+from koosloome.announcements.models import Announcement, Subscriber
 from koosloome.arrangements.models import Arrangement, ArrangementDigest, Pickup, Volunteer
 from koosloome.audit import AuditLog
 from koosloome.boards.models import (
@@ -53,6 +54,7 @@ from koosloome.venues.models import Venue
 __all__ = [
     "Action",
     "AgendaItem",
+    "Announcement",
     "Answer",
     "ApiToken",
     "ApplicationReview",
@@ -90,6 +92,7 @@ __all__ = [
     "RegistrationNotice",
     "Role",
     "SelectionCriterion",
+    "Subscriber",
     "Theme",
     "TravelDetails",
     "TripCost",

@@ -44,6 +44,12 @@ class MessageKind(enum.StrEnum):
     #: To a group's contact: everyone they registered, with the group's link (issue 17.4).
     GROUP_REGISTERED = "group_registered"
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name, not a secret)
+    #: News of future events to a consented person (``announcements``); takes ``subject=``,
+    #: ``body=``, ``name=`` and ``unsubscribe_url=``, and carries the one-click unsubscribe
+    #: headers.
+    ANNOUNCEMENT = "announcement"
+    #: The double opt-in: "confirm that you want announcements" (``url=``, ``days=``).
+    SUBSCRIPTION_CONFIRM = "subscription_confirm"
 
 
 #: Messages about a person the database must not keep once they are delivered: only that

@@ -28,6 +28,7 @@ from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from koosloome import audit
+from koosloome.announcements.services import forget_unconfirmed
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.groups.links import assign_group_token
@@ -241,6 +242,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
     purge_health_data(now, policy, result)
     result.travel_deleted.update(purge_travel_details(now, policy.travel_days))
     anonymise_registrations(now, policy, result)
+    unconfirmed = forget_unconfirmed(now)
     db.session.flush()
     touched = (set(result.health_purged) | set(result.emails_deleted) | set(result.anonymised)
                | set(result.travel_deleted))
@@ -263,6 +265,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
         emails_deleted=result.emails_deleted_total,
         anonymised=result.anonymised_total,
         travel_deleted=result.travel_deleted_total,
+        unconfirmed_signups_deleted=unconfirmed,
         events=len(touched),
         health_days=policy.health_days,
         personal_months=policy.personal_months,
