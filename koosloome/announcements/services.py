@@ -399,7 +399,7 @@ def announcements_for(user: User) -> list[Announcement]:
 
 def partner_names() -> dict[int, str]:
     """Organisation id → name, for lists that say whose an announcement is."""
-    return dict(db.session.execute(select(Organisation.id, Organisation.name)).tuples().all())
+    return {row.id: row.name for row in db.session.execute(select(Organisation.id, Organisation.name))}
 
 
 def texts_for(announcement: Announcement, language: str) -> tuple[str, str]:

@@ -106,7 +106,8 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
     message["Auto-Submitted"] = "auto-generated"
     for name, value in (email.extra_headers or {}).items():
         if name in EXTRA_HEADERS:
-            message[name] = header_text(value, 2000)
+            # Unfolded: a URL in angle brackets reads best on one line (998 is the limit).
+            message[name] = Header(header_text(value, 900), maxlinelen=998)
     return message
 
 
