@@ -399,7 +399,8 @@ def announcements_for(user: User) -> list[Announcement]:
 
 def partner_names() -> dict[int, str]:
     """Organisation id → name, for lists that say whose an announcement is."""
-    return {row.id: row.name for row in db.session.execute(select(Organisation.id, Organisation.name))}
+    rows = db.session.execute(select(Organisation.id, Organisation.name))
+    return {row.id: row.name for row in rows}
 
 
 def texts_for(announcement: Announcement, language: str) -> tuple[str, str]:

@@ -22,6 +22,7 @@ from werkzeug.security import generate_password_hash
 
 from koosloome.accounts.models import Role, User
 from koosloome.accounts.services import create_api_token
+from koosloome.announcements.models import Announcement
 from koosloome.arrangements.models import Volunteer
 from koosloome.boards import facilitation
 from koosloome.boards import services as boards
@@ -191,6 +192,9 @@ def build(app: Flask) -> Scenario:
     db.session.add(volunteer)
     action = Action(board_id=board.id, title="Kogukonnabuss", owner="Rõuge vald")
     db.session.add(action)
+    announcement = Announcement(organisation_id=users[ORGANISER].organisation_id,
+                                subject_et="Uued üritused", body_et="Tule!")
+    db.session.add(announcement)
     db.session.commit()
 
     s.ids = {
@@ -206,6 +210,7 @@ def build(app: Flask) -> Scenario:
         "vote_id": vote.id, "user_id": users[FACILITATOR].id, "venue_id": event.venue_id,
         "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
         "cost_id": cost.id, "criterion_id": criterion.id, "action_id": action.id,
+        "announcement_id": announcement.id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

@@ -87,6 +87,7 @@ OWN_PARTNER = {**EVENT_MANAGERS, OTHER_ORGANISER: frozenset({"404"})}
 BOARD_MEMBERS = _each(frozenset({"join"}), board_participant=ALLOWED)
 BOARD_LIVE = _each(frozenset({"403"}), board_participant=ALLOWED)
 #: before the board closes only facilitators see results; the others go back to the board
+UNKNOWN_LINK = _each(frozenset({"404"}))
 BOARD_RESULTS = _each(frozenset({"redirect"}), facilitator=frozenset({"ok"}),
                       organiser=frozenset({"ok"}), admin=frozenset({"ok"}))
 API_STAFF = _api(FACILITATOR, OTHER_ORGANISER, ORGANISER, ADMIN)
@@ -107,7 +108,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
         boards_api.join venues_api.list_venues venues_api.get_venue groups.register
         itinerary_api.get_itinerary trips.learned trips_api.get_report
-        outcomes.what_came_of_it outcomes_api.list_actions"""),
+        outcomes.what_came_of_it outcomes_api.list_actions announcements.subscribe"""),
+    # a confirmation or unsubscribe link nobody holds (the sample token opens nothing)
+    (UNKNOWN_LINK, "announcements.confirm announcements.unsubscribe announcements.erase"),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel
@@ -118,7 +121,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (ORGANISERS, """event_admin.list_events event_admin.new_event venues.list_venues
         arrangements.list_volunteers arrangements.new_volunteer calls.all_calls
         venues.new_venue venues.edit_venue reports.leader_report
-        reports.leader_csv reports.leader_xlsx reports.leader_pdf_download"""),
+        reports.leader_csv reports.leader_xlsx reports.leader_pdf_download
+        announcements.list_announcements announcements.new_announcement"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
         event_admin.publish event_admin.cancel event_admin.questions event_admin.move_question
         event_admin.delete_question event_admin.agenda event_admin.delete_agenda_item
@@ -138,7 +142,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         trips.trip_list trips.costs trips.delete_cost trips.trip_report trips.set_leader
         reports.attendance_xlsx selection.overview
         selection.compare selection.review selection.criteria_settings selection.save_quotas
-        selection.delete_criterion selection.decisions"""),
+        selection.delete_criterion selection.decisions announcements.edit_announcement
+        announcements.preview_announcement announcements.send_announcement"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -153,7 +158,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (BOARD_RESULTS, "boards.results"),
     (API_STAFF, "boards_api.create_board"),
     (API_ORGANISERS, """api.create_event venues_api.create_venue venues_api.update_venue
-        arrangements_api.list_volunteers arrangements_api.create_volunteer"""),
+        arrangements_api.list_volunteers arrangements_api.create_volunteer
+        announcements_api.list_announcements announcements_api.create_announcement
+        announcements_api.get_announcement"""),
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
         api.update_registration arrangements_api.list_arrangements
         arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome
@@ -163,7 +170,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
         trips_api.list_travel trips_api.list_costs trips_api.add_cost trips_api.delete_cost
         trips_api.put_report trips_api.put_trip_leader selection_api.get_selection
         selection_api.put_selection
-        selection_api.review_application selection_api.send_decisions"""),
+        selection_api.review_application selection_api.send_decisions
+        announcements_api.change_announcement announcements_api.preview_announcement
+        announcements_api.send_announcement"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
@@ -188,6 +197,9 @@ ENDPOINT_VALUES = {
     "feedback.anonymous": {"code": "survey"},
     "feedback.qr_code": {"code": "survey"},
     "accounts.reset_password": {"token": "not-a-valid-link"},
+    "announcements.confirm": {"token": "not-a-valid-link"},
+    "announcements.unsubscribe": {"token": "not-a-valid-link"},
+    "announcements.erase": {"token": "not-a-valid-link"},
     "boards.admin_column": {"action": "rename"},
     "boards.admin_theme": {"action": "rename"},
     "boards.admin_comment": {"action": "hide"},
