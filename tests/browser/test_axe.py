@@ -21,6 +21,14 @@ PAGES: dict[str, tuple[str, str]] = {
     "site.accessibility_statement": ("/accessibility", "anonymous"),
     "accounts.login": ("/login", "anonymous"),
     "admin.dashboard": ("/admin/", "staff"),
+    "announcements.list_announcements": ("/admin/announcements", "staff"),
+    "announcements.new_announcement": ("/admin/announcements/new", "staff"),
+    "announcements.edit_announcement": ("/admin/announcements/{announcement_draft}", "staff"),
+    "announcements.preview_announcement": ("/admin/announcements/{announcement_draft}/preview",
+                                           "staff"),
+    "announcements.subscribe": ("/subscribe", "anonymous"),
+    "announcements.confirm": ("/subscribe/confirm/{confirm_token}", "anonymous"),
+    "announcements.unsubscribe": ("/u/{unsubscribe_token}", "anonymous"),
     "registrations.register": ("/events/eakate-kaasamine-voru/register", "anonymous"),
     "venues.list_venues": ("/admin/venues/", "staff"),
     "venues.new_venue": ("/admin/venues/new", "staff"),
@@ -166,6 +174,8 @@ STAFF_ERROR_STATES = [
     ("/admin/events/{trip}/costs", "main form button[type=submit]:not(.button-secondary)"),
     ("/admin/events/{trip}/selection/settings", "#criterion-form button[type=submit]"),
     ("/admin/boards/{outcome_board}/actions", "main form button[type=submit]"),
+    ("/admin/announcements/new", "main form button[type=submit]"),
+    ("/subscribe", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -195,7 +205,7 @@ NOT_PAGES = {
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
-                   "trips_api.", "selection_api.", "outcomes_api.")
+                   "trips_api.", "selection_api.", "outcomes_api.", "announcements_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -207,7 +217,7 @@ POST_ONLY = {
     "boards.admin_comment", "boards.admin_add_column", "boards.admin_column",
     "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day", "trips.delete_cost",
     "itinerary.delete_stop", "selection.save_quotas", "trips.set_leader",
-    "outcomes.delete_action",
+    "outcomes.delete_action", "announcements.send_announcement", "announcements.erase",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {
