@@ -68,6 +68,10 @@ class Config:
     BOARD_JOIN_RATE_LIMIT = "6 per minute; 40 per hour"
     #: Failed sign-ins per staff account, whatever the address (besides the per-address one).
     LOGIN_ACCOUNT_RATE_LIMIT = "20 per 15 minutes; 100 per day"
+    #: Sign-ups for announcements (the public "tell me about coming events" form), per client
+    #: address and, so that nobody's inbox fills with confirmation requests, per e-mail address.
+    SUBSCRIBE_RATE_LIMIT = "10 per minute; 60 per hour"
+    SUBSCRIBE_ADDRESS_RATE_LIMIT = "3 per hour; 5 per day"
 
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")

@@ -85,6 +85,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.accounts.routes import bp as accounts_bp
     from koosloome.accounts.user_routes import bp as users_bp
     from koosloome.admin.routes import bp as admin_bp
+    from koosloome.announcements.api import bp as announcements_api_bp
+    from koosloome.announcements.routes import bp as announcements_bp
     from koosloome.api.routes import bp as api_bp
     from koosloome.arrangements.api import bp as arrangements_api_bp
     from koosloome.arrangements.routes import bp as arrangements_bp
@@ -137,6 +139,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(projects_api_bp)
     app.register_blueprint(reports_api_bp)
     app.register_blueprint(outcomes_api_bp)
+    app.register_blueprint(announcements_bp)
+    app.register_blueprint(announcements_api_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(evidence_bp)

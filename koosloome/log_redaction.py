@@ -25,8 +25,9 @@ import re
 from flask import Flask
 
 REDACTED = "[redacted]"
-#: The path segment after /r/, /g/ or /reset-password/, anywhere in a line (request line, Referer).
-SECRET_IN_PATH = re.compile(r"(/(?:r|g|reset-password)/)[^/?#\s\"']+")
+#: The path segment after /r/, /g/, /reset-password/, /u/ (unsubscribe) or /subscribe/confirm/,
+#: anywhere in a line (request line, Referer).
+SECRET_IN_PATH = re.compile(r"(/(?:r|g|u|reset-password|subscribe/confirm)/)[^/?#\s\"']+")
 #: ``r=`` in a query string: the manage token a board join link carries.
 SECRET_IN_QUERY = re.compile(r"([?&]r=)[^&#\s\"']+")
 #: Loggers outside the app that write request lines.

@@ -1,6 +1,7 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
 from koosloome.accounts.models import ApiToken, Organisation, Role, User
+from koosloome.announcements.models import Announcement, Subscriber
 from koosloome.arrangements.models import Arrangement, ArrangementDigest, Pickup, Volunteer
 from koosloome.audit import AuditLog
 from koosloome.boards.models import (
@@ -61,6 +62,7 @@ from koosloome.venues.models import Venue
 __all__ = [
     "Action",
     "AgendaItem",
+    "Announcement",
     "Answer",
     "ApiToken",
     "ApplicationReview",
@@ -106,6 +108,7 @@ __all__ = [
     "Role",
     "SelectionCriterion",
     "StoredFile",
+    "Subscriber",
     "Theme",
     "TravelDetails",
     "TripDay",

@@ -76,3 +76,25 @@ limit_login_per_account = limiter.limit(
     login_account_rate_limit, key_func=_login_account, methods=["POST"],
     deduct_when=_failed_sign_in,
 )
+
+
+def subscribe_rate_limit() -> str:
+    """Sign-ups for announcements per client address: SUBSCRIBE_RATE_LIMIT."""
+    return current_app.config["SUBSCRIBE_RATE_LIMIT"]
+
+
+def subscribe_address_rate_limit() -> str:
+    """Sign-ups for announcements per e-mail address: SUBSCRIBE_ADDRESS_RATE_LIMIT."""
+    return current_app.config["SUBSCRIBE_ADDRESS_RATE_LIMIT"]
+
+
+def _subscribed_address() -> str:
+    return "subscribe:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+#: Repeated sign-ups fill nobody's inbox: at most a few confirmation requests per address and
+#: per client address, whatever the answer (the page never says whether the address was known).
+limit_subscriptions = [
+    limiter.limit(subscribe_rate_limit, methods=["POST"]),
+    limiter.limit(subscribe_address_rate_limit, key_func=_subscribed_address, methods=["POST"]),
+]

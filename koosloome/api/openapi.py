@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import current_app
 
+from koosloome.announcements.openapi import ANNOUNCEMENT_PATHS, ANNOUNCEMENT_SCHEMAS
 from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS
 from koosloome.arrangements.openapi import ARRANGEMENT_PATHS, ARRANGEMENT_SCHEMAS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
@@ -332,7 +333,8 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
                   **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS, **OUTCOME_PATHS,
-                  **PROJECT_PATHS, **FILE_PATHS, **OPENAPI_PATHS},
+                  **PROJECT_PATHS, **FILE_PATHS, **ANNOUNCEMENT_PATHS,
+                  **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
                                 **OPENAPI_SECURITY_SCHEMES},
@@ -352,6 +354,7 @@ def openapi_document() -> dict[str, Any]:
                 **OUTCOME_SCHEMAS,
                 **PROJECT_SCHEMAS,
                 **FILE_SCHEMAS,
+                **ANNOUNCEMENT_SCHEMAS,
                 "Registration": _registration(),
                 "RegistrationCreate": _registration_input(),
                 "Error": _error(),

@@ -7,8 +7,9 @@ shows upcoming events (and a study trip that has taken place, with its costs and
 This module runs the steps in order; each part holds the data of its own steps: ``people``
 (accounts, logins, participants), ``venues``, ``events``, ``registrations``, ``trips``
 (itineraries, applications, costs and report), ``project`` (the project record, its budget
-and the past season's costs), ``selection``, ``arrangements``, ``calls``,
-``groups``, ``boards`` and ``feedback``; ``common`` holds what several of them date from.
+and the past season's costs), ``selection``, ``arrangements``, ``calls``, ``groups``,
+``boards``, ``feedback``, ``outcomes`` and ``announcements``; ``common`` holds what several
+of them date from.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 
 from koosloome.accounts.partners import ensure_partners
 from koosloome.accounts.services import user_by_email
+from koosloome.demo.announcements import ensure_announcements
 from koosloome.demo.arrangements import ensure_arrangements
 from koosloome.demo.boards import ensure_board, ensure_collecting_board
 from koosloome.demo.calls import ensure_calls
@@ -91,6 +93,7 @@ def load_demo(instance_path: str, timezone: str) -> DemoResult:
     created += ensure_trip_leaders(events)
     created += ensure_outcomes(tz, orgs, venues)
     created += ensure_season_costs()
+    created += ensure_announcements(orgs)
     return DemoResult(demo_logins(passwords), created)
 
 

@@ -64,6 +64,7 @@ SUBJECTS = {
     MessageKind.OFFER_MADE: _l("A place is yours if you accept it by %(deadline)s: %(title)s"),
     MessageKind.OFFER_ACCEPTED: _l("Your place is confirmed: %(title)s"),
     MessageKind.OFFER_LAPSED: _l("The offered place has passed on: %(title)s"),
+    MessageKind.SUBSCRIPTION_CONFIRM: _l("Confirm that you want news of coming events"),
 }
 _BLANK_RUNS = re.compile(r"\n{3,}")
 
@@ -289,6 +290,14 @@ def _render_from_context(email: OutgoingEmail, values: dict[str, Any]) -> tuple[
     return render_email(email.kind, email.language, subject, values), None
 
 
+def _render_announcement(email: OutgoingEmail, values: dict[str, Any]) -> tuple[
+        RenderedEmail, bytes | None]:
+    """An announcement: its subject and text were chosen in the recipient's language when it
+    was queued; the template adds the greeting and the unsubscribe link."""
+    return render_email(email.kind, email.language, header_text(values["subject"]),
+                        values), None
+
+
 def _render_group(email: OutgoingEmail, values: dict[str, Any]) -> tuple[RenderedEmail,
                                                                          bytes | None]:
     """The message to a group's contact: everyone in the group as they stand now."""
@@ -333,6 +342,8 @@ STANDALONE_KINDS = {
     MessageKind.PASSWORD_RESET: _render_from_context,
     MessageKind.ARRANGEMENT_DIGEST: _render_from_context,
     MessageKind.ACTION_UPDATE: _render_from_context,
+    MessageKind.ANNOUNCEMENT: _render_announcement,
+    MessageKind.SUBSCRIPTION_CONFIRM: _render_from_context,
 }
 
 

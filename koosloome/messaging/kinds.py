@@ -46,6 +46,12 @@ class MessageKind(enum.StrEnum):
     PASSWORD_RESET = "password_reset"  # noqa: S105 (a template name, not a secret)
     #: To a board's participant who asked for news: an action from its ideas moved on.
     ACTION_UPDATE = "action_update"
+    #: News of future events to a consented person (``announcements``); takes ``subject=``,
+    #: ``body=``, ``name=`` and ``unsubscribe_url=``, and carries the one-click unsubscribe
+    #: headers.
+    ANNOUNCEMENT = "announcement"
+    #: The double opt-in: "confirm that you want announcements" (``url=``, ``days=``).
+    SUBSCRIPTION_CONFIRM = "subscription_confirm"
 
 
 #: Messages about a person the database must not keep once they are delivered: only that

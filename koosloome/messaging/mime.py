@@ -104,7 +104,17 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
     message["Content-Language"] = email.language
     # Automatic messages: no out-of-office replies (RFC 3834).
     message["Auto-Submitted"] = "auto-generated"
+    for name, value in (email.extra_headers or {}).items():
+        if name in EXTRA_HEADERS:
+            # Unfolded: a URL in angle brackets reads best on one line (998 is the limit).
+            message[name] = Header(header_text(value, 900), maxlinelen=998)
     return message
+
+
+#: The extra headers a queued message may carry (``OutgoingEmail.extra_headers``): the
+#: one-click unsubscribe of bulk mail (RFC 2369, RFC 8058). Any other name is ignored, so a
+#: row can never set From, To or a second Subject.
+EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"})
 
 
 #: Messages that give a seat carry a QR code of the check-in page, for staff to scan at the door.

@@ -53,6 +53,9 @@ class OutgoingEmail(Base):
     #: a copy that a lost connection made us send again.
     message_id: Mapped[str] = mapped_column(String(200), unique=True,
                                             default=lambda: f"<{token_hex(16)}@koosloome.invalid>")
+    #: Headers of this message beyond the usual ones (the one-click unsubscribe of an
+    #: announcement, RFC 8058); only the names in ``mime.EXTRA_HEADERS`` are written.
+    extra_headers: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True))
     #: The claim that holds the message while it is *sending* (see ``delivery``).
     claim_token: Mapped[str | None] = mapped_column(String(32))
     #: Set while the message awaits rendering: the template values decided when it was queued

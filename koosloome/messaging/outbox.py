@@ -31,10 +31,12 @@ def queue_email(
     event_id: int | None = None,
     registration_id: int | None = None,
     group_id: int | None = None,
+    headers: dict[str, str] | None = None,
 ) -> OutgoingEmail:
     """Add a message to the outbox in the caller's transaction (flushed, not committed): it is
     sent only if that transaction commits, and never lost once it has. ``pending`` holds the
-    template values (JSON); the subject, bodies and calendar are filled in by the worker."""
+    template values (JSON); the subject, bodies and calendar are filled in by the worker.
+    ``headers`` are extra headers (``mime.EXTRA_HEADERS`` names them)."""
     if (calendar_method is None) != (calendar_sequence is None):
         raise ValueError("a calendar method and its SEQUENCE go together")
     email = OutgoingEmail(
@@ -51,6 +53,8 @@ def queue_email(
         registration_id=registration_id,
         group_id=group_id,
         pending=pending,
+        extra_headers={name: header_text(value, 2000) for name, value in headers.items()}
+        if headers else None,
         status=EmailStatus.QUEUED,
         next_attempt_at=utcnow(),
     )

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, render_template
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.permissions import staff_required
+from koosloome.announcements.services import subscriber_counts
 from koosloome.db import utcnow
 from koosloome.privacy.services import RetentionPolicy, retention_overview
 from koosloome.security import no_store
@@ -17,7 +18,9 @@ bp = Blueprint("privacy", __name__, url_prefix="/admin/privacy")
 @staff_required(Role.ADMIN)
 @no_store
 def overview() -> str:
-    """Per event: registrations still holding health or personal data, and the purge dates."""
+    """Per event: registrations still holding health or personal data, and the purge dates;
+    the addresses held for announcements."""
     policy = RetentionPolicy.from_config(current_app.config)
     rows = retention_overview(utcnow(), policy)
-    return render_template("privacy/overview.html", rows=rows, policy=policy)
+    return render_template("privacy/overview.html", rows=rows, policy=policy,
+                           subscribers=subscriber_counts())

@@ -30,6 +30,7 @@ from sqlalchemy import and_, case, delete, exists, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from koosloome import audit
+from koosloome.announcements.services import forget_unconfirmed
 from koosloome.events.models import Event, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.files.models import EventFileKind
@@ -253,6 +254,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
     # registrations are, gone when those are anonymised. Materials name nobody and stay.
     result.files_deleted.update(remove_event_files(
         subtract_months(now, policy.personal_months), PERSONAL_FILE_KINDS))
+    unconfirmed = forget_unconfirmed(now)
     db.session.flush()
     touched = (set(result.health_purged) | set(result.emails_deleted) | set(result.anonymised)
                | set(result.travel_deleted) | set(result.files_deleted))
@@ -277,6 +279,7 @@ def purge(now: datetime, policy: RetentionPolicy, actor: str = "cli") -> PurgeRe
         anonymised=result.anonymised_total,
         travel_deleted=result.travel_deleted_total,
         files_deleted=sum(result.files_deleted.values()),
+        unconfirmed_signups_deleted=unconfirmed,
         events=len(touched),
         health_days=policy.health_days,
         personal_months=policy.personal_months,

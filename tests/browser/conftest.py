@@ -25,9 +25,12 @@ from werkzeug.serving import make_server
 from koosloome import create_app
 from koosloome.accounts.models import User
 from koosloome.accounts.partners import ensure_partners
+from koosloome.accounts.services import user_by_email
+from koosloome.announcements import services as announcements
+from koosloome.announcements.models import Subscriber
 from koosloome.arrangements.models import Volunteer
 from koosloome.boards.models import Board, BoardParticipant
-from koosloome.db import utcnow
+from koosloome.db import utcnow, write_intent
 from koosloome.demo import load_demo
 from koosloome.events.models import Event
 from koosloome.extensions import db
@@ -168,7 +171,21 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
             # the second of the two going: the demo has no travel details from them yet
             Registration.status == RegistrationStatus.CONFIRMED)
             .order_by(Registration.id.desc())).first()
+        # Announcements: a draft to preview, a sign-up awaiting its confirmation, and the
+        # unsubscribe link of a demo subscriber.
+        admin = user_by_email(demo.admin_email)
+        with write_intent():
+            draft = announcements.save_announcement(
+                {"subject_et": "Sügisesed õppereisid", "body_et": "Tule kaasa!"}, [], admin)
+            announcements.subscribe("ootel@example.ee", "", "et", None, utcnow())
+            db.session.commit()
+        waiting = announcements.subscriber_by_email("ootel@example.ee")
+        receiving = db.session.scalars(select(Subscriber).where(
+            Subscriber.confirmed_at.is_not(None)).order_by(Subscriber.id)).first()
         extra_tokens = {"past_token": past_registration.manage_token,
+                        "announcement_draft": draft.id,
+                        "confirm_token": waiting.confirm_token,
+                        "unsubscribe_token": receiving.unsubscribe_token,
                         "cancelled_token": cancelled.manage_token,
                         "group_token": group.manage_token,
                         "offered_token": offered.manage_token,

@@ -21,6 +21,14 @@ PAGES: dict[str, tuple[str, str]] = {
     "site.accessibility_statement": ("/accessibility", "anonymous"),
     "accounts.login": ("/login", "anonymous"),
     "admin.dashboard": ("/admin/", "staff"),
+    "announcements.list_announcements": ("/admin/announcements", "staff"),
+    "announcements.new_announcement": ("/admin/announcements/new", "staff"),
+    "announcements.edit_announcement": ("/admin/announcements/{announcement_draft}", "staff"),
+    "announcements.preview_announcement": ("/admin/announcements/{announcement_draft}/preview",
+                                           "staff"),
+    "announcements.subscribe": ("/subscribe", "anonymous"),
+    "announcements.confirm": ("/subscribe/confirm/{confirm_token}", "anonymous"),
+    "announcements.unsubscribe": ("/u/{unsubscribe_token}", "anonymous"),
     "registrations.register": ("/events/eakate-kaasamine-voru/register", "anonymous"),
     "venues.list_venues": ("/admin/venues/", "staff"),
     "venues.new_venue": ("/admin/venues/new", "staff"),
@@ -178,6 +186,8 @@ STAFF_ERROR_STATES = [
     ("/admin/boards/{outcome_board}/actions", "main form button[type=submit]"),
     ("/admin/costs?start=2025-06-30&end=2025-01-01", "main form button[type=submit]"),
     ("/admin/events/{event}/files", "main form button[type=submit]"),
+    ("/admin/announcements/new", "main form button[type=submit]"),
+    ("/subscribe", "main form button[type=submit]"),
 ]
 #: endpoints that do not render an HTML page, and why
 NOT_PAGES = {
@@ -208,7 +218,7 @@ NOT_PAGES = {
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
                    "trips_api.", "selection_api.", "outcomes_api.", "projects_api.",
-                   "reports_api.", "files_api.")
+                   "reports_api.", "files_api.", "announcements_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -221,6 +231,7 @@ POST_ONLY = {
     "boards.admin_add_theme", "boards.admin_theme", "itinerary.delete_day", "trips.delete_cost",
     "itinerary.delete_stop", "selection.save_quotas", "trips.set_leader",
     "outcomes.delete_action", "projects.partner_budget", "projects.targets",
+    "announcements.send_announcement", "announcements.erase",
 }
 #: downloads that are not HTML pages
 DOWNLOADS = {

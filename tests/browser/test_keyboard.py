@@ -215,6 +215,32 @@ def test_organiser_marks_an_arrangement_done_with_the_keyboard(browser, live_ser
     context.close()
 
 
+def test_organiser_writes_and_sends_an_announcement_with_the_keyboard(browser, live_server):
+    context, page = _keyboard_page(browser, live_server)
+    _sign_in_with_the_keyboard(page, live_server)
+    page.goto(live_server("/admin/announcements"))
+    assert "Kevadel tulevad uued töötoad" in page.inner_text("main")  # the demo's sent one
+    tab_to(page, "main a[href$='/admin/announcements/new']")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/announcements/new")
+    tab_to(page, "#subject_et")
+    page.keyboard.type("Jõulupidu Võrus")
+    tab_to(page, "#body_et")
+    page.keyboard.type("Tule jõulupeole!")
+    tab_to(page, "main form button[type=submit]")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/preview")
+    assert "Selle saab e-postiga" in page.inner_text("#recipient-count")
+    assert "Tule jõulupeole!" in page.inner_text("main")
+    tab_to(page, "#send-announcement")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/admin/announcements")
+    assert "Teade on teel" in page.inner_text("main")
+    row = page.locator("tr", has_text="Jõulupidu Võrus")
+    assert "Saadetud" in row.inner_text()
+    context.close()
+
+
 def test_organiser_works_through_the_call_list_with_the_keyboard(browser, live_server):
     context, page = _keyboard_page(browser, live_server)
     _sign_in_with_the_keyboard(page, live_server)

@@ -23,6 +23,7 @@ from werkzeug.security import generate_password_hash
 
 from koosloome.accounts.models import Role, User
 from koosloome.accounts.services import create_api_token
+from koosloome.announcements.models import Announcement
 from koosloome.arrangements.models import Volunteer
 from koosloome.boards import facilitation
 from koosloome.boards import services as boards
@@ -199,6 +200,9 @@ def build(app: Flask) -> Scenario:
     db.session.add(volunteer)
     action = Action(board_id=board.id, title="Kogukonnabuss", owner="Rõuge vald")
     db.session.add(action)
+    announcement = Announcement(organisation_id=users[ORGANISER].organisation_id,
+                                subject_et="Uued üritused", body_et="Tule!")
+    db.session.add(announcement)
     db.session.commit()
     # A material shared with the participants, and a spare file for the deletes (its bytes
     # are gone after the first allowed delete; restoring the rows does not bring them back).
@@ -224,6 +228,7 @@ def build(app: Flask) -> Scenario:
         "cost_id": cost.id, "criterion_id": criterion.id, "action_id": action.id,
         "line_id": line.id, "partner_id": project.partners[0].id,
         "file_id": material.id, "spare_file_id": spare.id,
+        "announcement_id": announcement.id,
     }
     s.board_code, s.survey_code, s.event_slug = board.join_code, survey.code, event.slug
     return s

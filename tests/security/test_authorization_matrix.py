@@ -87,6 +87,7 @@ OWN_PARTNER = {**EVENT_MANAGERS, OTHER_ORGANISER: frozenset({"404"})}
 BOARD_MEMBERS = _each(frozenset({"join"}), board_participant=ALLOWED)
 BOARD_LIVE = _each(frozenset({"403"}), board_participant=ALLOWED)
 #: before the board closes only facilitators see results; the others go back to the board
+UNKNOWN_LINK = _each(frozenset({"404"}))
 BOARD_RESULTS = _each(frozenset({"redirect"}), facilitator=frozenset({"ok"}),
                       organiser=frozenset({"ok"}), admin=frozenset({"ok"}))
 API_STAFF = _api(FACILITATOR, OTHER_ORGANISER, ORGANISER, ADMIN)
@@ -110,7 +111,10 @@ _GROUPS: list[tuple[Expectation, str]] = [
         boards.qr_code api.openapi api.list_events api.get_event api.create_registration
         boards_api.join venues_api.list_venues venues_api.get_venue groups.register
         itinerary_api.get_itinerary trips.learned trips_api.get_report
-        outcomes.what_came_of_it outcomes_api.list_actions outcomes.stop_news"""),
+        outcomes.what_came_of_it outcomes_api.list_actions outcomes.stop_news
+        announcements.subscribe"""),
+    # a confirmation or unsubscribe link nobody holds (the sample token opens nothing)
+    (UNKNOWN_LINK, "announcements.confirm announcements.unsubscribe announcements.erase"),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel
@@ -123,7 +127,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         arrangements.list_volunteers arrangements.new_volunteer calls.all_calls
         venues.new_venue venues.edit_venue reports.leader_report
         reports.leader_csv reports.leader_xlsx reports.leader_pdf_download
-        reports.project_dashboard reports.claim_xlsx projects.costs"""),
+        reports.project_dashboard reports.claim_xlsx projects.costs
+        announcements.list_announcements announcements.new_announcement"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
         event_admin.publish event_admin.cancel event_admin.questions event_admin.move_question
         event_admin.delete_question event_admin.agenda event_admin.delete_agenda_item
@@ -144,7 +149,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
         reports.attendance_xlsx selection.overview
         selection.compare selection.review selection.criteria_settings selection.save_quotas
         selection.delete_criterion selection.decisions files.event_files files.download
-        files.delete_file"""),
+        files.delete_file announcements.edit_announcement
+        announcements.preview_announcement announcements.send_announcement"""),
     (BOARD_FACILITATORS, """boards.admin_board boards.admin_settings boards.admin_phase
         boards.admin_paper_idea boards.admin_idea boards.admin_idea_action boards.admin_comment
         boards.admin_structure boards.admin_add_column boards.admin_column
@@ -162,7 +168,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (API_ORGANISERS, """api.create_event venues_api.create_venue venues_api.update_venue
         arrangements_api.list_volunteers arrangements_api.create_volunteer
         projects_api.get_project projects_api.get_budget projects_api.list_costs
-        projects_api.add_cost reports_api.get_indicators"""),
+        projects_api.add_cost reports_api.get_indicators
+        announcements_api.list_announcements announcements_api.create_announcement
+        announcements_api.get_announcement"""),
     (API_ADMINS, """projects_api.change_project projects_api.change_partner_budget
         projects_api.add_line projects_api.change_line projects_api.delete_line
         projects_api.set_targets"""),
@@ -177,7 +185,9 @@ _GROUPS: list[tuple[Expectation, str]] = [
         trips_api.put_report trips_api.put_trip_leader selection_api.get_selection
         selection_api.put_selection
         selection_api.review_application selection_api.send_decisions files_api.list_files
-        files_api.upload_file files_api.file_content files_api.delete_file"""),
+        files_api.upload_file files_api.file_content files_api.delete_file
+        announcements_api.change_announcement announcements_api.preview_announcement
+        announcements_api.send_announcement"""),
     (API_BOARD_MEMBERS, "boards_api.get_board boards_api.post_idea"),
     (API_BOARD_VOTERS, "boards_api.vote boards_api.take_back_vote"),
     (API_BOARD_FACILITATORS, """boards_api.set_phase boards_api.hide_idea
@@ -203,6 +213,9 @@ ENDPOINT_VALUES = {
     "feedback.anonymous": {"code": "survey"},
     "feedback.qr_code": {"code": "survey"},
     "accounts.reset_password": {"token": "not-a-valid-link"},
+    "announcements.confirm": {"token": "not-a-valid-link"},
+    "announcements.unsubscribe": {"token": "not-a-valid-link"},
+    "announcements.erase": {"token": "not-a-valid-link"},
     "boards.admin_column": {"action": "rename"},
     "boards.admin_theme": {"action": "rename"},
     "boards.admin_comment": {"action": "hide"},

@@ -29,6 +29,7 @@ from werkzeug.datastructures import FileStorage, MultiDict
 
 from koosloome.accounts.models import Role
 from koosloome.accounts.password_reset import reset_token
+from koosloome.announcements import services as announcements
 from koosloome.arrangements.models import Volunteer
 from koosloome.boards import facilitation
 from koosloome.boards import services as boards
@@ -162,6 +163,15 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
                                             county="voru")
     db.session.add(ApplicationReview(registration_id=applicant.id, shortlisted=True))
     db.session.commit()
+    with factories.writing():
+        announcement = announcements.save_announcement(
+            {"subject_et": "Uudis", "body_et": "Tekst"}, [], admin)
+        announcements.subscribe("ootab@example.ee", "", "et", None, utcnow())
+        waiting = announcements.subscriber_by_email("ootab@example.ee")
+        announcements.subscribe("saab@example.ee", "", "et", None, utcnow())
+        receiving = announcements.subscriber_by_email("saab@example.ee")
+        announcements.confirm(receiving, utcnow())
+        db.session.commit()
     traveller = factories.make_registration(factories.make_event(
         kind=EventKind.STUDY_TRIP, travel_details=True, travel_document_number=True))
     offered = factories.make_registration(
@@ -182,6 +192,8 @@ def _build_world(app: Flask, login: Callable[[Any], FlaskClient]) -> World:
         "traveller_trip": traveller.event_id,
         "offered_token": offered.manage_token, "traveller_token": traveller.manage_token,
         "cost": cost.id, "line": project.partners[1].lines[0].id,
+        "announcement": announcement.id, "confirm_token": waiting.confirm_token,
+        "unsubscribe_token": receiving.unsubscribe_token,
     })
 
 
@@ -205,6 +217,7 @@ PERSON_VALID = {"name": "Mari Maasikas", "email": "mari@example.ee", "consent_pr
                 "q_short": "vastus"}
 GROUP_VALID = {"contact_name": "Maie Mänd", "contact_email": "maie@example.ee",
                "consent_declared": "y", "members-0-name": "Aino Allik"}
+ANNOUNCEMENT = {"subject_et": "Uudis", "body_et": "Tekst"}
 #: endpoint → the page with its form (``{key}`` from ``World.ids``)
 ROUTES: dict[str, Route] = {
     # back office: events
@@ -284,6 +297,16 @@ ROUTES: dict[str, Route] = {
     "outcomes.delete_action": Route("/admin/boards/{collecting}/actions/{action}"),
     "files.event_files": Route("/admin/events/{event}/files", valid={"kind": "material"}),
     "files.delete_file": Route("/admin/events/{event}/files/{event_file}/delete"),
+    "announcements.new_announcement": Route("/admin/announcements/new", valid=ANNOUNCEMENT),
+    "announcements.edit_announcement": Route("/admin/announcements/{announcement}",
+                                             valid=ANNOUNCEMENT),
+    "announcements.send_announcement": Route("/admin/announcements/{announcement}/preview"),
+    # public: announcements
+    "announcements.subscribe": Route("/subscribe", public=True,
+                                     valid={"email": "mari@example.ee"}),
+    "announcements.confirm": Route("/subscribe/confirm/{confirm_token}", public=True),
+    "announcements.unsubscribe": Route("/u/{unsubscribe_token}", public=True),
+    "announcements.erase": Route("/u/{unsubscribe_token}", public=True),
     # public: accounts
     "accounts.login": Route("/login", public=True,
                             valid={"email": "x@koosloome.test", "password": "x"}),
