@@ -10,6 +10,7 @@ from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS
 from koosloome.arrangements.openapi import ARRANGEMENT_PATHS, ARRANGEMENT_SCHEMAS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
+from koosloome.certificates.openapi import CERTIFICATE_PATHS
 from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.outcomes.openapi import OUTCOME_PATHS, OUTCOME_SCHEMAS
@@ -331,7 +332,7 @@ def openapi_document() -> dict[str, Any]:
         "servers": [{"url": f"{current_app.config['BASE_URL']}/api/v1"}],
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
                   **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS, **OUTCOME_PATHS,
-                  **OPENAPI_PATHS},
+                  **CERTIFICATE_PATHS, **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
                                 **OPENAPI_SECURITY_SCHEMES},

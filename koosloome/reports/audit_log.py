@@ -85,6 +85,7 @@ ACTION_LABELS = {
     "view.calls": _l("Viewed a call list"),
     "export.letter": _l("Printed a confirmation letter to post"),
     "evidence.download": _l("Downloaded the evidence pack"),
+    "export.certificates": _l("Downloaded certificates of participation"),
     "feedback.open": _l("Opened the feedback survey"),
     "feedback.close": _l("Closed the feedback survey"),
     "feedback.hide": _l("Hid a feedback answer"),

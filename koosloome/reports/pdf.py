@@ -79,17 +79,18 @@ class ReportPDF(FPDF):
         self.set_font_size(size)
         return self.get_string_width(text)
 
-    def heading(self, text: str, size: float = 11, level: int = 0) -> None:
+    def heading(self, text: str, size: float = 11, level: int = 0,
+                centred: bool = False) -> None:
         """A heading that is also a section of the outline and the structure tree."""
         self.section_title_styles = {level: TextStyle(
-            font_family=FONT, font_style="B", font_size_pt=size, t_margin=0, l_margin=0,
-            b_margin=1)}
+            font_family=FONT, font_style="B", font_size_pt=size, t_margin=0,
+            l_margin="C" if centred else 0, b_margin=1)}
         self.start_section(" ".join(text.split()), level=level, strict=False)
         self.set_font(FONT, "", 10)
 
     def logos(self, x: float, y: float, align: str = "L") -> None:
-        """The configured logos in a slot at (x, y), aligned left or right ("R") in it; boxed
-        LEADER and EU labels where no logo can be printed."""
+        """The configured logos in a slot at (x, y), aligned left, centred ("C") or right
+        ("R") in it; boxed LEADER and EU labels where no logo can be printed."""
         if self._logos is None:
             self._logos = readable_logos(self.branding.logo_files)
         if not self._logos or not self._draw_logos(self._logos, x, y, align):
@@ -102,7 +103,8 @@ class ReportPDF(FPDF):
         natural = sum(LOGO_HEIGHT * logo.aspect for logo in logos)
         height = LOGO_HEIGHT * min(1.0, (LOGO_SLOT_WIDTH - gaps) / natural)
         widths = [height * logo.aspect for logo in logos]
-        left = x + (LOGO_SLOT_WIDTH - sum(widths) - gaps if align == "R" else 0)
+        room = LOGO_SLOT_WIDTH - sum(widths) - gaps
+        left = x + {"R": room, "C": room / 2}.get(align, 0)
         try:
             for logo, width in zip(logos, widths, strict=True):
                 self.image(str(logo.path), x=left, y=y, w=width, h=height,
@@ -134,13 +136,19 @@ class ReportPDF(FPDF):
     def page_footer(self, text: str = "") -> None:
         """Page x / y at the bottom, with an optional note; above them on evidence, the
         funding statement."""
-        statement = self.branding.statement(self.language) if self.funded else ""
-        if statement:
-            self.set_y(-FUNDED_FOOTER_ROOM + 3)
-            self.set_font(FONT, "", 7)
-            self.multi_cell(self.content_width, 3.5, " ".join(statement.split()), align="C",
-                            new_x="LMARGIN", new_y="NEXT")
+        if self.funded:
+            self.funding_footer()
         self.set_y(-12)
         self.set_font(FONT, "", 8)
         self.cell(self.content_width / 2, 6, text)
         self.cell(self.content_width / 2, 6, f"{self.page_no()} / {{nb}}", align="R")
+
+    def funding_footer(self) -> None:
+        """The installation's funding statement, small and centred above the page number."""
+        statement = self.branding.statement(self.language)
+        if not statement:
+            return
+        self.set_y(-FUNDED_FOOTER_ROOM + 3)
+        self.set_font(FONT, "", 7)
+        self.multi_cell(self.content_width, 3.5, " ".join(statement.split()), align="C",
+                        new_x="LMARGIN", new_y="NEXT")
