@@ -195,7 +195,7 @@ NOT_PAGES = {
 }
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
-                   "trips_api.", "selection_api.", "outcomes_api.")
+                   "trips_api.", "selection_api.", "outcomes_api.", "certificates_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -214,6 +214,8 @@ DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
     "calls.letter", "trips.travel_xlsx", "trips.trip_list", "reports.attendance_xlsx",
+    "certificates.participant_certificate", "certificates.event_certificates",
+    "certificates.registration_certificate",
 }
 
 _axe = Axe()
