@@ -86,6 +86,18 @@ class Config:
     #: the address stored for the partner is used (an example address on a new install).
     PARTNER_EMAILS: dict[str, str] = {}
 
+    #: The funding statement in the footer of every page and on the LEADER evidence PDFs
+    #: (attendance sheet, evidence pack, certificates of participation), in each language.
+    FUNDING_STATEMENT_ET = ("Projekti „Koosloomest koostööni“ rahastatakse LEADER-meetmest "
+                            "(Euroopa Maaelu Arengu Põllumajandusfond).")
+    FUNDING_STATEMENT_EN = ("The project “Koosloomest koostööni” (From co-creation to "
+                            "cooperation) is funded by the LEADER measure (European "
+                            "Agricultural Fund for Rural Development).")
+    #: The logo pictures (PNG or JPEG) the PDFs print, in order, e.g. LEADER's and the EU's:
+    #: ``KOOSLOOME_LOGO_FILES=/srv/logos/leader.png,/srv/logos/eu.png``. Unset, boxed labels
+    #: mark where the logos go; a file that cannot be read is left out (with a warning).
+    LOGO_FILES: tuple[str, ...] = ()
+
     #: Days after an event ends before its health data (access needs, diets, transport…) is
     #: deleted by ``flask privacy purge``.
     HEALTH_DATA_RETENTION_DAYS = 30

@@ -94,6 +94,8 @@ def register_blueprints(app: Flask) -> None:
     from koosloome.boards.routes import bp as boards_bp
     from koosloome.calls.api import bp as calls_api_bp
     from koosloome.calls.routes import bp as calls_bp
+    from koosloome.certificates.api import bp as certificates_api_bp
+    from koosloome.certificates.routes import bp as certificates_bp
     from koosloome.events.admin_routes import bp as event_admin_bp
     from koosloome.events.itinerary_api import bp as itinerary_api_bp
     from koosloome.events.itinerary_routes import bp as itinerary_bp
@@ -143,6 +145,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(announcements_api_bp)
     app.register_blueprint(registration_admin_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(certificates_bp)
+    app.register_blueprint(certificates_api_bp)
     app.register_blueprint(evidence_bp)
     app.register_blueprint(files_bp)
     app.register_blueprint(files_api_bp)

@@ -73,6 +73,11 @@ def _check_types(app: Flask, defaults: dict[str, Any]) -> None:
         if expected is tuple and isinstance(value, list):
             app.config[key] = tuple(value)
             continue
+        if expected is tuple and isinstance(value, str) and all(
+                isinstance(item, str) for item in default):
+            # A list of words may be written plainly: KOOSLOOME_LOGO_FILES=a.png,b.png
+            app.config[key] = tuple(part.strip() for part in value.split(",") if part.strip())
+            continue
         if expected is bool and isinstance(value, str):
             lowered = value.strip().lower()
             if lowered in {"1", "true", "yes", "on"}:

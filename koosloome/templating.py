@@ -1,4 +1,5 @@
-"""Template filters that are not about language: plain text to safe HTML paragraphs."""
+"""Template filters that are not about language (plain text to safe HTML paragraphs), and the
+installation's funding statement for the footer."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import re
 
 from flask import Flask
 from markupsafe import Markup, escape
+
+from koosloome.branding import funding_statement
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -23,5 +26,6 @@ def paragraphs(text: str | None) -> Markup:
 
 
 def init_templating(app: Flask) -> None:
-    """Register the filters."""
+    """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
+    app.jinja_env.globals["funding_statement"] = funding_statement

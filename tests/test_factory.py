@@ -50,6 +50,12 @@ def test_environment_overrides_the_defaults_with_typed_values(tmp_path, monkeypa
     assert app.config["DEFAULT_LOCALE"] == "en"
 
 
+def test_logo_files_may_be_listed_with_commas_in_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("KOOSLOOME_LOGO_FILES", "/srv/logos/leader.png, /srv/logos/eu.png")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["LOGO_FILES"] == ("/srv/logos/leader.png", "/srv/logos/eu.png")
+
+
 def test_database_url_is_honoured_and_postgres_scheme_gets_the_psycopg_driver(
     tmp_path, monkeypatch
 ):

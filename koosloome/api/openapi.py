@@ -11,6 +11,7 @@ from koosloome.api.convert import REGISTRATION_BOOLEANS, REGISTRATION_STRINGS
 from koosloome.arrangements.openapi import ARRANGEMENT_PATHS, ARRANGEMENT_SCHEMAS
 from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SECURITY_SCHEMES
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
+from koosloome.certificates.openapi import CERTIFICATE_PATHS
 from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
 from koosloome.files.openapi import FILE_PATHS, FILE_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
@@ -334,7 +335,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": {**_paths(), **VENUE_PATHS, **ARRANGEMENT_PATHS, **CALL_PATHS, **GROUP_PATHS,
                   **ITINERARY_PATHS, **TRAVEL_PATHS, **SELECTION_PATHS, **OUTCOME_PATHS,
                   **PROJECT_PATHS, **FILE_PATHS, **ANNOUNCEMENT_PATHS,
-                  **OPENAPI_PATHS},
+                  **CERTIFICATE_PATHS, **OPENAPI_PATHS},
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"},
                                 **OPENAPI_SECURITY_SCHEMES},

@@ -18,7 +18,6 @@ from koosloome.events.forms import AgendaForm, EventForm, MessageForm, QuestionF
 from koosloome.events.models import AgendaItem, Event, ExtraQuestion
 from koosloome.extensions import db
 from koosloome.form_fields import show_rule_errors
-from koosloome.i18n import current_language
 from koosloome.messaging.calls import calls_to_make_per_event
 from koosloome.messaging.organiser import (
     Audience,
@@ -247,14 +246,15 @@ def message(event_id: int) -> ResponseReturnValue:
     preview = None
     if form.validate_on_submit():
         audience = [Audience(value) for value in form.audience.data]
+        english = {"subject_en": form.subject_en.data or "", "body_en": form.body_en.data or ""}
         try:
             if request.form.get("send"):
                 sent = send_organiser_message(event, form.subject.data, form.body.data,
-                                              audience, user_id=current_user.id)
+                                              audience, user_id=current_user.id, **english)
                 flash(_("The message is on its way to %(count)d people.", count=sent), "success")
                 return redirect(url_for(".overview", event_id=event.id))
             preview = preview_organiser_message(event, form.subject.data, form.body.data,
-                                                audience, current_language())
+                                                audience, **english)
         except InvalidMessage as invalid:
             form.form_errors.append(str(invalid.args[0]))
     return render_template("admin/events/message.html", event=event, form=form,

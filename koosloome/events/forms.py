@@ -299,6 +299,9 @@ class MessageForm(FlaskForm):
         option_widget=CheckboxInput(),
         validators=[InputRequired(_l("Choose who gets the message"))],
     )
-    subject = text_field(_l("Subject"), 200, required=True)
-    body = TextAreaField(_l("Message"), validators=[InputRequired(_l("Write the message")),
-                                                     Length(max=10000)])
+    subject = text_field(_l("Subject in Estonian"), 200, required=True)
+    body = TextAreaField(_l("Message in Estonian"),
+                         validators=[InputRequired(_l("Write the message")), Length(max=10000)])
+    #: Optional: people who registered in English get the Estonian text when it is empty.
+    subject_en = text_field(_l("Subject in English"), 200)
+    body_en = long_text_field(_l("Message in English"), 10000)

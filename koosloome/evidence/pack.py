@@ -292,6 +292,7 @@ def _trip_report_lines(event: Event) -> list[str]:
 
 class _PackPDF(ReportPDF):
     def footer(self) -> None:
+        """Page numbers and the funding statement."""
         self.page_footer(f"{PROJECT_NAME} · {_('Evidence pack')}")
 
 
@@ -309,7 +310,7 @@ def _lines(pdf: ReportPDF, lines: list[str]) -> None:
 
 def _cover(pdf: ReportPDF, pack: Pack) -> None:
     pdf.add_page()
-    pdf.logo_placeholders(pdf.l_margin, pdf.t_margin)
+    pdf.logos(pdf.l_margin, pdf.t_margin)
     pdf.set_y(40)
     pdf.set_font(FONT, "B", 20)
     pdf.multi_cell(pdf.content_width, 10, _("Evidence pack"))
@@ -348,7 +349,7 @@ def _attendance(pdf: ReportPDF, pack: Pack) -> None:
 def pack_pdf(pack: Pack) -> bytes:
     """The evidence pack as one PDF."""
     with force_locale("et"):
-        pdf = _PackPDF()
+        pdf = _PackPDF(funded=True)
         pdf.set_title(f"{_('Evidence pack')}: {pack.title}")
         _cover(pdf, pack)
         _heading(pdf, _("Programme"))

@@ -12,6 +12,7 @@ it) outranks everything sent before. A CANCEL goes out only where an invitation 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from flask import current_app
@@ -43,11 +44,33 @@ def language_of(registration: Registration | RegistrationGroup) -> str:
     return registration.language if registration.language in languages else "et"
 
 
+#: Texts a person wrote for others, by language, the first (Estonian) always there.
+Versions = Mapping[str, Mapping[str, Any]]
+
+
+def written_in(language: str, versions: Versions | None) -> str:
+    """The language a reader of ``language`` gets a message in: theirs when the message is
+    written in it, else its first version's (Estonian). The frame of the message (greeting,
+    footer, call script) follows the text, so nobody gets Estonian words in an English frame."""
+    if not versions or language in versions:
+        return language
+    return next(iter(versions))
+
+
+def _in_language(language: str, versions: Versions | None,
+                 context: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    """The language to write to a reader of ``language`` in, and the context with the text of
+    that language's version."""
+    chosen = written_in(language, versions)
+    return chosen, {**context, **(versions or {}).get(chosen, {})}
+
+
 def notify(
     registration: Registration,
     kind: MessageKind,
     *,
     calendar: CalendarAction = CalendarAction.NONE,
+    versions: Versions | None = None,
     **context: Any,
 ) -> OutgoingEmail | None:
     """Queue a message of ``kind`` to the participant, carrying ``calendar``; flushes.
@@ -55,23 +78,27 @@ def notify(
     For a registration without e-mail it returns None, and the message becomes a call task
     (``calls``) when it is worth a call and there is a phone number. ``context`` (JSON values)
     reaches the template: ``WAITLISTED`` takes ``position=``, ``ORGANISER_MESSAGE``
-    ``subject=`` and ``body=``.
+    ``subject=`` and ``body=``. ``versions`` (language → context) are the texts of a message
+    written in several languages: each reader gets one of them (``written_in``).
     """
     if registration.id is None:  # the UID and the outbox row need it: a new registration
         db.session.flush()
     if not registration.email:
         group = group_of(registration)
         if group is not None and group.contact_email:
-            return _tell_the_contact(registration, group, MessageKind(kind), context)
-        queue_call(registration, MessageKind(kind), language_of(registration), context)
-        queue_sms(registration, MessageKind(kind), language_of(registration), context)
+            return _tell_the_contact(registration, group, MessageKind(kind),
+                                     *_in_language(language_of(group), versions, context))
+        language, context = _in_language(language_of(registration), versions, context)
+        queue_call(registration, MessageKind(kind), language, context)
+        queue_sms(registration, MessageKind(kind), language, context)
         return None
+    language, context = _in_language(language_of(registration), versions, context)
     method = _calendar_method(registration, CalendarAction(calendar))
     return queue_email(
         kind=MessageKind(kind).value,
         to_address=registration.email,
         to_name=registration.name,
-        language=language_of(registration),
+        language=language,
         calendar_method=method,
         calendar_sequence=calendar_sequence(registration, method) if method else None,
         event_id=registration.event_id,
@@ -81,7 +108,7 @@ def notify(
 
 
 def _tell_the_contact(registration: Registration, group: RegistrationGroup, kind: MessageKind,
-                      context: dict[str, Any]) -> OutgoingEmail:
+                      language: str, context: dict[str, Any]) -> OutgoingEmail:
     """A group member without e-mail is reached through the contact who registered them: the
     message goes to the contact, in the contact's language, saying whom it is about (and
     without a calendar invitation, which would land in the contact's own calendar)."""
@@ -89,7 +116,7 @@ def _tell_the_contact(registration: Registration, group: RegistrationGroup, kind
         kind=kind.value,
         to_address=group.contact_email or "",
         to_name=group.contact_name,
-        language=language_of(group),
+        language=language,
         event_id=registration.event_id,
         registration_id=registration.id,
         pending={**context, "via_contact": True},

@@ -1,4 +1,9 @@
-"""Organisers' own messages to an event's participants: preview, then queue and audit-log."""
+"""Organisers' own messages to an event's participants: preview, then queue and audit-log.
+
+A message is written in Estonian and, optionally, in English; each person gets the version of
+the language they registered in, or the Estonian one (in an Estonian frame) when there is no
+English text (``notify.written_in``).
+"""
 
 from __future__ import annotations
 
@@ -19,7 +24,7 @@ from koosloome.extensions import db
 from koosloome.messaging.content import message_context, render_email
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.mime import header_text
-from koosloome.messaging.notify import notify
+from koosloome.messaging.notify import Versions, language_of, notify, written_in
 from koosloome.registrations.models import Registration, RegistrationStatus
 
 
@@ -44,12 +49,22 @@ _AUDIENCE_STATUSES = {
 
 
 @dataclass(frozen=True)
-class OrganiserMessagePreview:
-    """The message as one participant will see it, and who gets it."""
+class PreviewVersion:
+    """The message in one language as a participant will see it, and how many get it."""
 
+    language: str
     subject: str
     text: str
     html: str
+    #: People with e-mail (or a group contact's) who get this version.
+    recipients: int
+
+
+@dataclass(frozen=True)
+class OrganiserMessagePreview:
+    """The message in each language it is written in, and who gets it."""
+
+    versions: list[PreviewVersion]
     recipients: int
     #: Registered by phone only: the organisers have to call these people.
     without_email: list[Registration]
@@ -67,35 +82,58 @@ def audience_registrations(event: Event, audience: Collection[Audience]) -> list
     return list(db.session.scalars(query))
 
 
-def _check_message(subject: str, body: str, audience: Collection[Audience]) -> str:
-    subject = header_text(subject)
+def _check_message(subject: str, body: str, audience: Collection[Audience],
+                   subject_en: str = "", body_en: str = "") -> Versions:
+    """The message's versions by language (Estonian first, English when written), or
+    ``InvalidMessage`` naming what is missing."""
+    subject, subject_en = header_text(subject), header_text(subject_en)
     if not subject:
         raise InvalidMessage(_l("Write a subject."))
     if not body.strip():
         raise InvalidMessage(_l("Write the message."))
+    if bool(subject_en) != bool(body_en.strip()):
+        raise InvalidMessage(_l("Write both the subject and the message in English, or "
+                                "leave both empty."))
     if not audience:
         raise InvalidMessage(_l("Choose who gets the message."))
-    return subject
+    versions = {"et": {"subject": subject, "body": body}}
+    if subject_en:
+        versions["en"] = {"subject": subject_en, "body": body_en}
+    return versions
+
+
+def _language_counts(registrations: list[Registration], versions: Versions) -> dict[str, int]:
+    """How many people with e-mail get each version."""
+    counts = dict.fromkeys(versions, 0)
+    for registration in registrations:
+        if registration.email:
+            counts[written_in(language_of(registration), versions)] += 1
+    return counts
 
 
 def preview_organiser_message(
-    event: Event, subject: str, body: str, audience: Collection[Audience], language: str = "et"
+    event: Event, subject: str, body: str, audience: Collection[Audience], *,
+    subject_en: str = "", body_en: str = "",
 ) -> OrganiserMessagePreview:
-    """Render the message in ``language`` for a sample participant (no real manage link is
-    shown to the organiser) and count its recipients. Nothing is queued."""
-    subject = _check_message(subject, body, audience)
+    """Render each version for a sample participant (no real manage link is shown to the
+    organiser) and count who gets it. Nothing is queued."""
+    versions = _check_message(subject, body, audience, subject_en, body_en)
     registrations = audience_registrations(event, audience)
+    counts = _language_counts(registrations, versions)
     placeholder = f"{current_app.config['BASE_URL']}/r/…"
-    with force_locale(language):
-        sample_name = _("Participant's name")
-    values = message_context(event, language, sample_name, placeholder,
-                             subject=subject, body=body, calendar_method=None)
-    rendered = render_email(MessageKind.ORGANISER_MESSAGE.value, language, subject, values)
+    rendered_versions = []
+    for language, texts in versions.items():
+        with force_locale(language):
+            sample_name = _("Participant's name")
+        values = message_context(event, language, sample_name, placeholder,
+                                 calendar_method=None, **texts)
+        rendered = render_email(MessageKind.ORGANISER_MESSAGE.value, language,
+                                texts["subject"], values)
+        rendered_versions.append(PreviewVersion(language, rendered.subject, rendered.text,
+                                                rendered.html, counts[language]))
     return OrganiserMessagePreview(
-        subject=rendered.subject,
-        text=rendered.text,
-        html=rendered.html,
-        recipients=sum(1 for r in registrations if r.email),
+        versions=rendered_versions,
+        recipients=sum(counts.values()),
         without_email=[r for r in registrations if not r.email],
     )
 
@@ -106,16 +144,20 @@ def send_organiser_message(
     body: str,
     audience: Collection[Audience],
     *,
+    subject_en: str = "",
+    body_en: str = "",
     user_id: int | None = None,
     actor: str = "",
 ) -> int:
-    """Queue the message to every participant in ``audience`` with e-mail, and log it in the
-    audit log; returns the number queued. Flushes."""
-    subject = _check_message(subject, body, audience)
+    """Queue the message to every participant in ``audience`` with e-mail, each in their
+    language when it is written in it (else in Estonian), and log it in the audit log; returns
+    the number queued. People without e-mail get call tasks the same way. Flushes."""
+    versions = _check_message(subject, body, audience, subject_en, body_en)
     registrations = audience_registrations(event, audience)
+    english = versions.get("en", {})
     queued = 0
     for registration in registrations:
-        if notify(registration, MessageKind.ORGANISER_MESSAGE, subject=subject, body=body):
+        if notify(registration, MessageKind.ORGANISER_MESSAGE, versions=versions):
             queued += 1
     audit.record(
         "event.message_sent",
@@ -127,8 +169,10 @@ def send_organiser_message(
         audience=sorted(Audience(group).value for group in audience),
         recipients=queued,
         without_email=len(registrations) - queued,
-        subject=subject,
-        body=body,
+        subject=versions["et"]["subject"],
+        body=versions["et"]["body"],
+        subject_en=english.get("subject", ""),
+        body_en=english.get("body", ""),
     )
     db.session.flush()
     return queued

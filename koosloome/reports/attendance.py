@@ -90,13 +90,13 @@ class _SheetPDF(ReportPDF):
 
     def __init__(self, sheet: AttendanceSheet, widths: list[float], headings: list[str],
                  labels: dict[str, str]) -> None:
-        super().__init__()
+        super().__init__(funded=True)
         self.sheet, self.widths, self.headings, self.labels = sheet, widths, headings, labels
 
     def header(self) -> None:
         """Logos, project, event facts and the table's column headings."""
         top = self.t_margin
-        self.logo_placeholders(self.w - self.r_margin - 56, top)
+        self.logos(self.w - self.r_margin - 56, top, align="R")
         self.set_xy(self.l_margin, top)
         self.set_font(FONT, "B", 14)
         self.cell(self.content_width - 60, 7, self.labels["heading"], new_x="LMARGIN",
@@ -122,7 +122,7 @@ class _SheetPDF(ReportPDF):
         self.table_row(self.widths, self.headings, 8, bold=True, fill=True, size=9)
 
     def footer(self) -> None:
-        """Page numbers."""
+        """Page numbers and the funding statement."""
         self.page_footer(f"{PROJECT_NAME} · {self.labels['heading']}")
 
 

@@ -17,19 +17,19 @@ from koosloome.reports.pdf import FONT, PROJECT_NAME, ReportPDF
 
 class _ReportPDF(ReportPDF):
     def __init__(self, heading: str, language: str) -> None:
-        super().__init__(orientation="landscape", language=language)
+        super().__init__(orientation="landscape", language=language, funded=True)
         self.running_title = heading
 
     def header(self) -> None:
-        """Logo placeholders and the report's name on every page."""
-        self.logo_placeholders(self.w - self.r_margin - 56, self.t_margin)
+        """The logos and the report's name on every page."""
+        self.logos(self.w - self.r_margin - 56, self.t_margin, align="R")
         self.set_xy(self.l_margin, self.t_margin)
         self.set_font(FONT, "B", 12)
         self.cell(self.content_width - 60, 7, self.running_title, new_x="LMARGIN", new_y="NEXT")
         self.set_y(self.t_margin + 16)
 
     def footer(self) -> None:
-        """Page numbers."""
+        """Page numbers and the funding statement."""
         self.page_footer(PROJECT_NAME)
 
 

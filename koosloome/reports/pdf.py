@@ -2,24 +2,47 @@
 
 For organisers who read with a screen reader, every document states its language and title,
 and its headings are sections: they become the PDF's outline (bookmarks) and structure tags.
+Evidence for the funder (``funded=True``) carries the installation's logos and funding
+statement (``koosloome.branding``).
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from fpdf import FPDF, TextStyle
+from fpdf.errors import FPDFException
+
+from koosloome.branding import Branding, Logo, current_branding, readable_logos
+
+log = logging.getLogger(__name__)
 
 FONT_DIR = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
 FONT = "DejaVu"
 PROJECT_NAME = "Koosloomest koostööni"
 
 
-class ReportPDF(FPDF):
-    """An A4 document with our fonts; subclasses draw their own header."""
+#: Room at the foot of a page for the page number (and, on evidence, the funding statement).
+FOOTER_ROOM = 16
+FUNDED_FOOTER_ROOM = 24
+#: The logos' slot: at most this wide and high (mm), as the boxed labels are.
+LOGO_SLOT_WIDTH = 56
+LOGO_HEIGHT = 12
+LOGO_GAP = 2
 
-    def __init__(self, orientation: str = "portrait", language: str = "et") -> None:
+
+class ReportPDF(FPDF):
+    """An A4 document with our fonts; subclasses draw their own header. ``funded``
+    documents (LEADER evidence) print the funding statement in their page footer."""
+
+    def __init__(self, orientation: str = "portrait", language: str = "et", *,
+                 funded: bool = False, branding: Branding | None = None) -> None:
         super().__init__(orientation=orientation, unit="mm", format="A4")
+        self.language = language
+        self.funded = funded
+        self.branding = branding if branding is not None else current_branding()
+        self._logos: list[Logo] | None = None
         self.set_lang(language)
         self.set_display_mode("fullwidth")
         # Fonts come with the project (static/fonts, DejaVu licence) rather than the system,
@@ -27,7 +50,8 @@ class ReportPDF(FPDF):
         self.add_font(FONT, "", str(FONT_DIR / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
         self.set_margins(12, 12, 12)
-        self.set_auto_page_break(auto=True, margin=16)
+        self.set_auto_page_break(auto=True,
+                                 margin=FUNDED_FOOTER_ROOM if funded else FOOTER_ROOM)
         self.set_font(FONT, "", 10)
         self.set_creator("Koosloome")
 
@@ -55,15 +79,44 @@ class ReportPDF(FPDF):
         self.set_font_size(size)
         return self.get_string_width(text)
 
-    def heading(self, text: str, size: float = 11, level: int = 0) -> None:
+    def heading(self, text: str, size: float = 11, level: int = 0,
+                centred: bool = False) -> None:
         """A heading that is also a section of the outline and the structure tree."""
         self.section_title_styles = {level: TextStyle(
-            font_family=FONT, font_style="B", font_size_pt=size, t_margin=0, l_margin=0,
-            b_margin=1)}
+            font_family=FONT, font_style="B", font_size_pt=size, t_margin=0,
+            l_margin="C" if centred else 0, b_margin=1)}
         self.start_section(" ".join(text.split()), level=level, strict=False)
         self.set_font(FONT, "", 10)
 
-    def logo_placeholders(self, x: float, y: float) -> None:
+    def logos(self, x: float, y: float, align: str = "L") -> None:
+        """The configured logos in a slot at (x, y), aligned left, centred ("C") or right
+        ("R") in it; boxed LEADER and EU labels where no logo can be printed."""
+        if self._logos is None:
+            self._logos = readable_logos(self.branding.logo_files)
+        if not self._logos or not self._draw_logos(self._logos, x, y, align):
+            self._logo_labels(x, y)
+
+    def _draw_logos(self, logos: list[Logo], x: float, y: float, align: str) -> bool:
+        """Draw ``logos`` side by side, as high as the slot unless that makes them too wide;
+        False (nothing drawn) when the PDF library cannot take one of them."""
+        gaps = LOGO_GAP * (len(logos) - 1)
+        natural = sum(LOGO_HEIGHT * logo.aspect for logo in logos)
+        height = LOGO_HEIGHT * min(1.0, (LOGO_SLOT_WIDTH - gaps) / natural)
+        widths = [height * logo.aspect for logo in logos]
+        room = LOGO_SLOT_WIDTH - sum(widths) - gaps
+        left = x + {"R": room, "C": room / 2}.get(align, 0)
+        try:
+            for logo, width in zip(logos, widths, strict=True):
+                self.image(str(logo.path), x=left, y=y, w=width, h=height,
+                           alt_text=f"Logo: {logo.path.stem}")
+                left += width + LOGO_GAP
+        except (OSError, ValueError, RuntimeError, FPDFException) as error:
+            log.warning("A logo could not be printed, printing the labels instead: %s", error)
+            self._logos = []
+            return False
+        return True
+
+    def _logo_labels(self, x: float, y: float) -> None:
         """Boxed LEADER and EU labels where the printed logos go."""
         self.set_font(FONT, "B", 8)
         self.set_xy(x, y)
@@ -81,8 +134,21 @@ class ReportPDF(FPDF):
         self.ln(height)
 
     def page_footer(self, text: str = "") -> None:
-        """Page x / y at the bottom, with an optional note."""
+        """Page x / y at the bottom, with an optional note; above them on evidence, the
+        funding statement."""
+        if self.funded:
+            self.funding_footer()
         self.set_y(-12)
         self.set_font(FONT, "", 8)
         self.cell(self.content_width / 2, 6, text)
         self.cell(self.content_width / 2, 6, f"{self.page_no()} / {{nb}}", align="R")
+
+    def funding_footer(self) -> None:
+        """The installation's funding statement, small and centred above the page number."""
+        statement = self.branding.statement(self.language)
+        if not statement:
+            return
+        self.set_y(-FUNDED_FOOTER_ROOM + 3)
+        self.set_font(FONT, "", 7)
+        self.multi_cell(self.content_width, 3.5, " ".join(statement.split()), align="C",
+                        new_x="LMARGIN", new_y="NEXT")

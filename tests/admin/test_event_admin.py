@@ -212,3 +212,25 @@ def test_message_to_participants_previews_then_sends_and_is_logged(login, make_u
     assert "event.message_sent" in db.session.scalars(select(AuditLog.action)).all()
     empty = client.post(f"/admin/events/{event.id}/message", data={"preview": "1"})
     assert empty.status_code == 422
+
+
+def test_message_in_both_languages_previews_each_and_sends_each_its_own(
+        login, make_user, make_event, make_registration):
+    event = make_event(organisation=organisation("vpk"))
+    make_registration(event, language="et")
+    make_registration(event, language="en")
+    client = login(make_user())
+    data = {"audience": ["confirmed"], "subject": "Bussi aeg", "body": "Buss väljub 9.00.",
+            "subject_en": "The bus", "body_en": "The bus leaves at 9.00."}
+    html = client.post(f"/admin/events/{event.id}/message",
+                       data={**data, "preview": "1"}).get_data(as_text=True)
+    assert "Eesti keeles" in html and "Inglise keeles" in html
+    assert "The bus leaves at 9.00." in html
+    assert html.count("1 inimene saab selle versiooni e-postiga.") == 2
+    client.post(f"/admin/events/{event.id}/message", data={**data, "send": "1"})
+    assert sorted(tuple(row) for row in db.session.execute(
+        select(OutgoingEmail.language, OutgoingEmail.subject))) == [
+        ("en", "The bus"), ("et", "Bussi aeg")]
+    half = client.post(f"/admin/events/{event.id}/message",
+                       data={**data, "body_en": "", "preview": "1"})
+    assert half.status_code == 422

@@ -218,7 +218,8 @@ NOT_PAGES = {
 #: blueprints that answer JSON only
 JSON_BLUEPRINTS = ("api.", "arrangements_api.", "calls_api.", "groups_api.", "itinerary_api.",
                    "trips_api.", "selection_api.", "outcomes_api.", "projects_api.",
-                   "reports_api.", "files_api.", "announcements_api.")
+                   "reports_api.", "files_api.", "announcements_api.",
+                   "certificates_api.")
 #: endpoints that take POST only (their result pages are in the sweep)
 POST_ONLY = {
     "accounts.logout", "users.send_password_link", "event_admin.duplicate", "event_admin.publish",
@@ -240,6 +241,8 @@ DOWNLOADS = {
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
     "calls.letter", "trips.travel_xlsx", "trips.trip_list", "reports.attendance_xlsx",
     "files.download", "registrations.material",
+    "certificates.participant_certificate", "certificates.event_certificates",
+    "certificates.registration_certificate",
 }
 
 _axe = Axe()

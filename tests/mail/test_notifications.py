@@ -224,11 +224,28 @@ def test_organiser_message_preview_counts_and_shows_no_real_link(
                                         [Audience.CONFIRMED])
     assert preview.recipients == 1
     assert preview.without_email == [phoned]
-    assert preview.subject == "Parkimine"
-    assert "Parkla on maja taga." in preview.text
-    assert "Osaleja nimi" in preview.text
-    assert "http://koosloome.test/r/…" in preview.text
+    [estonian] = preview.versions
+    assert estonian.subject == "Parkimine"
+    assert "Parkla on maja taga." in estonian.text
+    assert "Osaleja nimi" in estonian.text
+    assert "http://koosloome.test/r/…" in estonian.text
     assert _emails() == []
+
+
+def test_organiser_message_preview_shows_each_language_and_who_gets_it(
+    app, make_event, make_registration
+):
+    event = make_event()
+    make_registration(event, language="et")
+    make_registration(event, language="en")
+    make_registration(event, language="en")
+    preview = preview_organiser_message(event, "Parkimine", "Parkla on maja taga.",
+                                        [Audience.CONFIRMED], subject_en="Parking",
+                                        body_en="Park behind the house.")
+    assert [(v.language, v.subject, v.recipients) for v in preview.versions] == [
+        ("et", "Parkimine", 1), ("en", "Parking", 2)]
+    assert "Participant's name" in preview.versions[1].text
+    assert "Park behind the house." in preview.versions[1].text
 
 
 def test_organiser_message_goes_to_the_chosen_audience_and_is_logged(
@@ -254,6 +271,56 @@ def test_organiser_message_goes_to_the_chosen_audience_and_is_logged(
     assert send_organiser_message(event, "Ainult ootajatele", "T", [Audience.WAITING]) == 1
 
 
+def test_organiser_message_reaches_each_person_in_the_language_they_registered_in(
+    app, make_event, make_registration
+):
+    event = make_event(title_et="Seminar", title_en="Seminar in English")
+    estonian = make_registration(event, language="et")
+    english = make_registration(event, language="en")
+    assert send_organiser_message(event, "Parkimine", "Parkla on maja taga.",
+                                  [Audience.CONFIRMED], subject_en="Parking",
+                                  body_en="Park behind the house.") == 2
+    by_person = {e.registration_id: e for e in rendered(*_emails(MessageKind.ORGANISER_MESSAGE))}
+    assert (by_person[estonian.id].language, by_person[estonian.id].subject) == ("et", "Parkimine")
+    assert "Parkla on maja taga." in by_person[estonian.id].body_text
+    assert "Park behind the house." not in by_person[estonian.id].body_text
+    assert "Tere" in by_person[estonian.id].body_text
+    english_mail = by_person[english.id]
+    assert (english_mail.language, english_mail.subject) == ("en", "Parking")
+    assert "Hello" in english_mail.body_text
+    assert "Park behind the house." in english_mail.body_text
+    assert "Park behind the house." in english_mail.body_html
+    assert "Parkla" not in english_mail.body_text
+    [entry] = db.session.scalars(select(AuditLog)).all()
+    assert (entry.details["subject"], entry.details["subject_en"]) == ("Parkimine", "Parking")
+
+
+def test_without_english_text_english_speakers_get_the_estonian_message_in_estonian(
+    app, make_event, make_registration
+):
+    event = make_event()
+    english = make_registration(event, language="en")
+    by_phone = make_registration(event, language="en", email=None, phone="+372 5000 0003")
+    send_organiser_message(event, "Parkimine", "Parkla on maja taga.", [Audience.CONFIRMED])
+    mail = rendered(*_emails(MessageKind.ORGANISER_MESSAGE))
+    assert (mail.registration_id, mail.language, mail.subject) == (english.id, "et", "Parkimine")
+    assert "Tere" in mail.body_text
+    assert "Hello" not in mail.body_text
+    [call] = db.session.scalars(select(CallTask)).all()
+    assert (call.registration_id, call.language) == (by_phone.id, "et")
+    assert call.context["body"] == "Parkla on maja taga."
+
+
+def test_an_english_call_gets_the_english_words(app, make_event, make_registration):
+    event = make_event()
+    make_registration(event, language="en", email=None, phone="+372 5000 0004")
+    send_organiser_message(event, "Parkimine", "Parkla on maja taga.", [Audience.CONFIRMED],
+                           subject_en="Parking", body_en="Park behind the house.")
+    [call] = db.session.scalars(select(CallTask)).all()
+    assert (call.language, call.context["subject"], call.context["body"]) == (
+        "en", "Parking", "Park behind the house.")
+
+
 @pytest.mark.parametrize(
     ("subject", "body", "audience"),
     [(" ", "Tekst", [Audience.CONFIRMED]), ("Teema", "  ", [Audience.CONFIRMED]),
@@ -264,3 +331,10 @@ def test_organiser_message_needs_subject_text_and_audience(
 ):
     with pytest.raises(InvalidMessage):
         send_organiser_message(make_event(), subject, body, audience)
+
+
+@pytest.mark.parametrize(("subject_en", "body_en"), [("Parking", " "), (" ", "Park there.")])
+def test_an_english_version_needs_both_subject_and_text(app, make_event, subject_en, body_en):
+    with pytest.raises(InvalidMessage):
+        send_organiser_message(make_event(), "Teema", "Tekst", [Audience.CONFIRMED],
+                               subject_en=subject_en, body_en=body_en)
