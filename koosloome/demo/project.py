@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from koosloome.accounts.models import Organisation
 from koosloome.demo.common import ANTSLA_WORKSHOP_DAY, ELVA_SEMINAR_DAY, ELVA_WORKSHOP_DAY
+from koosloome.demo.receipts import ensure_receipts
 from koosloome.events.models import Event, EventKind
 from koosloome.extensions import db
 from koosloome.projects.models import (
@@ -111,4 +112,6 @@ def ensure_season_costs() -> int:
     for event in events.values():
         event.actual_cost = sum((c.amount for c in db.session.scalars(
             select(Cost).where(Cost.event_id == event.id))), Decimal(0))
+    austria = db.session.scalar(select(Event.id).where(Event.slug == "oppereis-austria"))
+    ensure_receipts([*(event.id for event in events.values()), austria])
     return 1

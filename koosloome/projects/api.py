@@ -18,6 +18,8 @@ from koosloome.accounts.permissions import managed_by
 from koosloome.errors import InvalidFields
 from koosloome.events.models import Event
 from koosloome.extensions import csrf, db
+from koosloome.files.services import send_stored_file
+from koosloome.files.uploads import accepts_upload
 from koosloome.json_api import (
     ApiProblem,
     api_user,
@@ -258,7 +260,10 @@ def cost_json(cost: Cost) -> dict[str, Any]:
             "category": cost.category.value, "organisation_id": cost.organisation_id,
             "budget_line_id": cost.budget_line_id, "event_id": cost.event_id,
             "arrangement_id": cost.arrangement_id, "supplier": cost.supplier,
-            "note": cost.note}
+            "note": cost.note,
+            "document": None if cost.document is None else {
+                "name": cost.document.original_name,
+                "content_type": cost.document.content_type, "size": cost.document.size}}
 
 
 def _cost_form(user: User, project: Project | None, payload: dict[str, Any],
@@ -342,3 +347,26 @@ def delete_cost(cost_id: int) -> ResponseReturnValue:
     user = staff_token_user()
     ledger.remove_cost(_cost(user, cost_id), user)
     return "", 204
+
+
+@bp.put("/costs/<int:cost_id>/document")
+@accepts_upload
+def put_document(cost_id: int) -> ResponseReturnValue:
+    """Attach the invoice or receipt (multipart ``file``), replacing one attached before."""
+    user = staff_token_user()
+    cost = _cost(user, cost_id)
+    upload = request.files.get("file")
+    if not ledger.has_upload(upload):
+        raise ApiProblem(422, "invalid", _("Some fields are not right"),
+                         {"file": [_("Choose a file")]})
+    ledger.attach_document(cost, upload, user)  # refused: 413, 415 or 422 with the reason
+    return jsonify(cost_json(cost))
+
+
+@bp.get("/costs/<int:cost_id>/document")
+def get_document(cost_id: int) -> ResponseReturnValue:
+    """The cost's invoice or receipt."""
+    cost = _cost(staff_token_user(), cost_id)
+    if cost.document is None:
+        raise ApiProblem(404, "not_found", _("No document"))
+    return send_stored_file(cost.document)

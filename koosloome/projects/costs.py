@@ -23,6 +23,7 @@ from koosloome.accounts.permissions import can_manage_event
 from koosloome.errors import InvalidFields
 from koosloome.events.models import Event
 from koosloome.extensions import db
+from koosloome.files.services import store_upload
 from koosloome.projects.models import BudgetLine, Cost, CostCategory, Project
 from koosloome.projects.services import cents, default_line
 
@@ -83,7 +84,8 @@ def may_enter_for(user: User, organisation_id: int) -> bool:
 def visible_costs(user: User, cost_filter: CostFilter) -> list[Cost]:
     """The costs the user may see, by date, with their line, partner and event."""
     query = select(Cost).options(selectinload(Cost.budget_line), selectinload(Cost.event),
-                                 selectinload(Cost.organisation))
+                                 selectinload(Cost.organisation),
+                                 selectinload(Cost.document))
     if user.role is not Role.ADMIN:
         query = query.where(Cost.organisation_id == user.organisation_id)
     if cost_filter.organisation_id is not None:
@@ -202,6 +204,23 @@ def remove_cost(cost: Cost, user: User) -> None:
     db.session.delete(cost)
     db.session.flush()
     recount_event(event_id)
+
+
+#: What an invoice or a receipt may be: a PDF or a photo of the paper.
+DOCUMENT_TYPES = frozenset({"pdf", "image"})
+
+
+def attach_document(cost: Cost, upload: Any, user: User) -> None:
+    """Keep the cost's invoice or receipt (a former one goes, bytes and all); ``FileRefused``
+    with the reason before anything is written."""
+    cost.document = store_upload(upload, allowed=DOCUMENT_TYPES, uploaded_by=user)
+    db.session.flush()
+    _audit("cost.document", cost, user)
+
+
+def has_upload(upload: Any) -> bool:
+    """Whether a file was chosen in the form (an empty file input sends no name)."""
+    return bool(getattr(upload, "filename", None))
 
 
 def _audit(action: str, cost: Cost, user: User) -> None:

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import DateField, DecimalField, IntegerField, SelectChoice, SelectField
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
@@ -103,6 +104,7 @@ class CostForm(FlaskForm):
     event_id = SelectField(_l("Event or trip"), validators=[Optional()])
     supplier = text_field(_l("Supplier"), 200)
     note = text_field(_l("Note, e.g. the invoice number"), 500)
+    document = FileField(_l("Invoice or receipt"))
 
     def set_choices(self, partners: list[Any], lines: list[Any], events: list[Any],
                     line_label: Any) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from koosloome.accounts.models import Organisation
 from koosloome.db import Base, TimestampMixin, enum_column
 from koosloome.events.models import Event, EventKind
+from koosloome.files.models import StoredFile
 
 
 class Indicator(enum.StrEnum):
@@ -156,7 +157,13 @@ class Cost(TimestampMixin, Base):
     note: Mapped[str] = mapped_column(String(500), default="")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("staff_user.id", ondelete="SET NULL"))
+    #: The invoice or receipt, for the payment claim.
+    document_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stored_file.id", ondelete="RESTRICT"), unique=True)
 
     organisation: Mapped[Organisation] = relationship()
+    # The document goes with its cost (its bytes after the commit).
+    document: Mapped[StoredFile | None] = relationship(cascade="all, delete-orphan",
+                                                       single_parent=True)
     budget_line: Mapped[BudgetLine | None] = relationship()
     event: Mapped[Event | None] = relationship()

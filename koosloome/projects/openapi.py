@@ -95,7 +95,10 @@ PROJECT_SCHEMAS: dict[str, Any] = {
                                     "additionalProperties": {"type": "integer"}}}},
     "Cost": {"type": "object", "properties": {
         "id": {"type": "integer"}, **_COST_FIELDS, "amount": _MONEY_OUT,
-        "arrangement_id": {"type": ["integer", "null"]}}},
+        "arrangement_id": {"type": ["integer", "null"]},
+        "document": {"type": ["object", "null"], "properties": {
+            "name": {"type": "string"}, "content_type": {"type": "string"},
+            "size": {"type": "integer"}}}}},
     "CostInput": {"type": "object", "additionalProperties": False, "properties": _COST_FIELDS},
 }
 PROJECT_PATHS: dict[str, Any] = {
@@ -183,5 +186,24 @@ PROJECT_PATHS: dict[str, Any] = {
         "delete": {"summary": "Take back a cost entered by mistake",
                    "operationId": "deleteProjectCost", **_SECURE,
                    "responses": {"204": {"description": "Removed"}, **_READ}},
+    },
+    "/costs/{cost_id}/document": {
+        "parameters": [_id("cost_id")],
+        "get": {"summary": "The cost's invoice or receipt", "operationId": "getCostDocument",
+                **_SECURE,
+                "responses": {"200": {"description": "The file", "content": {
+                    "application/pdf": {"schema": {"type": "string",
+                                                   "contentMediaType": "application/pdf"}},
+                    "image/*": {"schema": {"type": "string"}}}}, **_READ}},
+        "put": {"summary": "Attach the invoice or receipt (PDF, JPEG or PNG), replacing one "
+                "attached before", "operationId": "putCostDocument", **_SECURE,
+                "requestBody": {"required": True, "content": {"multipart/form-data": {
+                    "schema": {"type": "object", "required": ["file"], "properties": {
+                        "file": {"type": "string", "contentMediaType":
+                                 "application/octet-stream"}}}}}},
+                "responses": {"200": {"description": "Attached", "content": _json("Cost")},
+                              **_READ, "413": _error("The file is too large"),
+                              "415": _error("Not a PDF, JPEG or PNG"),
+                              "422": _error("No file, or an empty one")}},
     },
 }

@@ -16,6 +16,8 @@ from koosloome.accounts.permissions import managed_by, staff_required
 from koosloome.errors import InvalidFields
 from koosloome.events.models import Event
 from koosloome.extensions import db
+from koosloome.files.services import FileRefused, send_stored_file, upload_limit_mb
+from koosloome.files.uploads import accepts_upload
 from koosloome.form_fields import show_rule_errors
 from koosloome.i18n import format_date
 from koosloome.projects import costs as ledger
@@ -190,26 +192,42 @@ def cost_filter_form(project: Project | None) -> CostFilterForm:
     return form
 
 
+def _with_document(form: CostForm, cost: Cost) -> bool:
+    """Keep the chosen invoice or receipt; False (the reason beside the field) when it is
+    refused: the request then answers 422 and nothing of it is kept."""
+    if not ledger.has_upload(form.document.data):
+        return True
+    try:
+        ledger.attach_document(cost, form.document.data, current_user)
+    except FileRefused as refused:
+        form.document.errors = [*form.document.errors, refused.describe()]
+        return False
+    return True
+
+
 @bp.route("/costs", methods=["GET", "POST"])
 @staff_required(*ORGANISERS)
+@accepts_upload
 def costs() -> ResponseReturnValue:
-    """The costs entered, with their totals, and the form to add one."""
+    """The costs entered, with their totals, and the form to add one (with its receipt)."""
     project = services.the_project()
     form = _cost_form(project, data={"spent_on": ledger.today(),
                                      "organisation_id": str(current_user.organisation_id)})
     if form.validate_on_submit():
         try:
-            ledger.add_cost(form.values(), current_user, project)
+            cost = ledger.add_cost(form.values(), current_user, project)
         except InvalidFields as invalid:
             show_rule_errors(form, invalid.errors)
         else:
-            flash(_("The cost is added."), "success")
-            return redirect(url_for(".costs", **request.args))
+            if _with_document(form, cost):
+                flash(_("The cost is added."), "success")
+                return redirect(url_for(".costs", **request.args))
     filter_form = cost_filter_form(project)
     summary = ledger.summarise(ledger.visible_costs(current_user, cost_filter(filter_form)))
     return render_template("projects/costs.html", form=form, filter_form=filter_form,
                            summary=summary, labels=COST_LABELS, line_name=line_name,
-                           query=request.args.to_dict()), 422 if form.errors else 200
+                           query=request.args.to_dict(), limit_mb=upload_limit_mb()), \
+        422 if form.errors else 200
 
 
 def _cost_or_404(cost_id: int) -> Cost:
@@ -221,6 +239,7 @@ def _cost_or_404(cost_id: int) -> Cost:
 
 @bp.route("/costs/<int:cost_id>", methods=["GET", "POST"])
 @staff_required(*ORGANISERS)
+@accepts_upload
 def edit_cost(cost_id: int) -> ResponseReturnValue:
     """Change a cost (a typing slip, a line chosen wrongly)."""
     cost = _cost_or_404(cost_id)
@@ -237,10 +256,21 @@ def edit_cost(cost_id: int) -> ResponseReturnValue:
         except InvalidFields as invalid:
             show_rule_errors(form, invalid.errors)
         else:
-            flash(_("The cost is saved."), "success")
-            return redirect(url_for(".costs"))
-    return render_template("projects/cost.html", cost=cost, form=form, labels=COST_LABELS), \
-        422 if form.errors else 200
+            if _with_document(form, cost):
+                flash(_("The cost is saved."), "success")
+                return redirect(url_for(".costs"))
+    return render_template("projects/cost.html", cost=cost, form=form, labels=COST_LABELS,
+                           limit_mb=upload_limit_mb()), 422 if form.errors else 200
+
+
+@bp.get("/costs/<int:cost_id>/document")
+@staff_required(*ORGANISERS)
+def cost_document(cost_id: int) -> ResponseReturnValue:
+    """The cost's invoice or receipt, for those who see the cost."""
+    cost = _cost_or_404(cost_id)
+    if cost.document is None:
+        abort(404)
+    return send_stored_file(cost.document)
 
 
 @bp.route("/costs/<int:cost_id>/delete", methods=["GET", "POST"])

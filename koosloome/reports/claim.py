@@ -3,18 +3,21 @@ budget line, for the partner's claim to the funder."""
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
 from flask_babel import gettext as _
 
+from koosloome.files.services import MissingBytes, read_stored_file
 from koosloome.i18n import format_date
 from koosloome.projects.budget import LineFigures, money
 from koosloome.projects.labels import COST_LABELS
 from koosloome.projects.models import Cost, Project
 from koosloome.projects.services import partner_of
-from koosloome.reports.tabular import Sheet
+from koosloome.reports.tabular import Sheet, xlsx_bytes
 
 
 def _rate(project: Project | None, cost: Cost) -> Decimal | None:
@@ -24,9 +27,12 @@ def _rate(project: Project | None, cost: Cost) -> Decimal | None:
     return partner.leader_support / partner.budget
 
 
-def document_name(cost: Cost) -> str:
-    """The file name of the cost's document in the claim's ZIP ("" when none)."""
-    return ""
+def document_name(number: int, cost: Cost) -> str:
+    """The name of the cost's document in the claim's ZIP ("" when none): its row number
+    first, so that the files sort as the rows do."""
+    if cost.document is None:
+        return ""
+    return f"{number:03d}-{cost.document.original_name}"
 
 
 def claim_sheets(project: Project | None, costs: Sequence[Cost]) -> list[Sheet]:
@@ -45,7 +51,7 @@ def claim_sheets(project: Project | None, costs: Sequence[Cost]) -> list[Sheet]:
                      cost.supplier, cost.note, float(cost.amount),
                      float(leader) if leader is not None else None,
                      float(cost.amount - leader) if leader is not None else None,
-                     document_name(cost)])
+                     document_name(number, cost)])
         key = f"{cost.organisation.short_name}: {line}"
         per_line[key] = per_line.get(key, Decimal(0)) + cost.amount
     rows.append(["", "", "", _("Total"), "", "", "", "",
@@ -56,3 +62,24 @@ def claim_sheets(project: Project | None, costs: Sequence[Cost]) -> list[Sheet]:
     sums = [[name, float(total)] for name, total in sorted(per_line.items())]
     return [Sheet(_("Costs"), header, rows),
             Sheet(_("By budget line"), [_("Budget line"), _("Amount (€)")], sums)]
+
+
+def claim_zip(project: Project | None, costs: Sequence[Cost]) -> bytes:
+    """The workbook and every cost's document, named as the workbook's rows name them. A
+    document whose bytes are lost is listed in a note instead of stopping the claim."""
+    buffer = io.BytesIO()
+    lost = []
+    folder = _("documents")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(_("payment-claim") + ".xlsx", xlsx_bytes(claim_sheets(project, costs)))
+        for number, cost in enumerate(costs, start=1):
+            if cost.document is None:
+                continue
+            name = document_name(number, cost)
+            try:
+                archive.writestr(f"{folder}/{name}", read_stored_file(cost.document))
+            except MissingBytes:
+                lost.append(name)
+        if lost:
+            archive.writestr(_("missing-documents") + ".txt", "\n".join(lost) + "\n")
+    return buffer.getvalue()

@@ -42,7 +42,7 @@ from koosloome.reports.attendance import (
     sheet_for_event,
     sheets_for_days,
 )
-from koosloome.reports.claim import claim_sheets
+from koosloome.reports.claim import claim_sheets, claim_zip
 from koosloome.reports.exports import registrations_sheet
 from koosloome.reports.forms import AuditFilterForm, LeaderReportForm
 from koosloome.reports.indicators import project_indicators
@@ -301,6 +301,21 @@ def project_dashboard() -> ResponseReturnValue:
         "reports/project.html", project=project, budget=figures,
         indicators=project_indicators(project), labels=INDICATOR_LABELS,
         sector_labels=SECTOR_LABELS, may_edit=can_administer(current_user))
+
+
+@bp.get("/costs/claim.zip")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def claim_zip_download() -> ResponseReturnValue:
+    """The payment-claim workbook with the costs' invoices and receipts."""
+    project = the_project()
+    form = cost_filter_form(project)
+    if form.errors:
+        abort(400)
+    costs = visible_costs(current_user, cost_filter(form))
+    audit.record_access("export.claim", user_id=current_user.id, object_type="cost",
+                        costs=len(costs), format="zip")
+    return Response(claim_zip(project, costs), mimetype="application/zip",
+                    headers=_attachment("maksetaotlus.zip"))
 
 
 @bp.get("/costs/claim.xlsx")

@@ -237,7 +237,7 @@ POST_ONLY = {
 #: downloads that are not HTML pages
 DOWNLOADS = {
     "feedback.qr_code", "feedback.export_csv", "evidence.pdf", "evidence.zip_file",
-    "reports.claim_xlsx",
+    "reports.claim_xlsx", "reports.claim_zip_download", "projects.cost_document",
     "registrations.invite", "registrations.download_data", "calls.event_calls_pdf",
     "calls.letter", "trips.travel_xlsx", "trips.trip_list", "reports.attendance_xlsx",
     "files.download", "registrations.material",

@@ -14,6 +14,7 @@ from koosloome.trips.models import TravelDetails
 from tests.browser.conftest import LiveServer, sign_in
 from tests.browser.test_axe import EXTRA_PAGES, PAGES
 from tests.factories import manage_path_of
+from tests.files.samples import pdf_bytes
 
 _counter = itertools.count(1)
 
@@ -476,15 +477,16 @@ def test_a_facilitator_turns_an_idea_into_an_action_with_the_keyboard(browser, l
     tab_to(page, "#funding")
     page.keyboard.press("ArrowDown")  # LEADER
     tab_to(page, "main form button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/actions")
+    with page.expect_navigation():  # the page posts to its own address
+        page.keyboard.press("Enter")
     assert "Tegevus on salvestatud." in page.inner_text("main")
     assert "Naabrite sõiduring" in page.inner_text("main")
     context.close()
 
 
-def test_an_organiser_enters_a_cost_with_the_keyboard(browser, live_server):
-    """Issue 19: a cost of the past seminar, on the usual budget line, with its supplier."""
+def test_an_organiser_enters_a_cost_with_a_receipt_with_the_keyboard(browser, live_server):
+    """Issue 19: a cost on the usual budget line, with its supplier and its receipt (the
+    file is chosen in the system's dialog, which the test stands in for)."""
     context, page = _keyboard_page(browser, live_server)
     _sign_in_with_the_keyboard(page, live_server)
     page.goto(live_server("/admin/costs"))
@@ -494,9 +496,13 @@ def test_an_organiser_enters_a_cost_with_the_keyboard(browser, live_server):
     page.keyboard.press("ArrowDown")  # catering
     tab_to(page, "#supplier")
     page.keyboard.type("Elva kohvik")
+    tab_to(page, "#document")
+    page.set_input_files("#document", files=[{
+        "name": "tsekk.pdf", "mimeType": "application/pdf", "buffer": pdf_bytes("Kohviku arve")}])
     tab_to(page, "main form[method=post] button[type=submit]")
-    page.keyboard.press("Enter")
-    page.wait_for_url("**/admin/costs")
+    with page.expect_navigation():  # the page posts to its own address
+        page.keyboard.press("Enter")
     assert "Kulu on lisatud." in page.inner_text("main")
-    assert "Elva kohvik" in page.inner_text("main")
+    entry = page.locator("li", has_text="Elva kohvik")
+    assert "Dokument" in entry.inner_text()
     context.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
 from datetime import date
 from decimal import Decimal
 
@@ -16,10 +17,12 @@ from koosloome.accounts.services import create_api_token
 from koosloome.arrangements.models import Arrangement, ArrangementKind, ArrangementStatus
 from koosloome.events.models import Event, EventKind
 from koosloome.extensions import db
+from koosloome.files.models import StoredFile
 from koosloome.projects.costs import arrangement_cost
 from koosloome.projects.models import Cost, CostCategory
 from koosloome.projects.services import the_project
 from tests.factories import organisation
+from tests.files.samples import HTML, image_bytes, pdf_bytes
 
 
 def _text(response) -> str:
@@ -163,3 +166,65 @@ def test_an_arrangements_cost_changes_only_with_the_arrangement(
     db.session.expire_all()
     assert db.session.get(Cost, cost.id).amount == Decimal("180.00")
     assert db.session.get(Event, event.id).actual_cost == Decimal("180.00")
+
+
+def test_a_cost_keeps_its_receipt_and_the_claim_zip_carries_it(
+        client, login, make_user, make_project, make_event, app):
+    make_project()
+    seminar = make_event(organisation=organisation("tas"))
+    login(make_user(Role.ORGANISER, "tas"))
+    added = client.post("/admin/costs", data={
+        **_cost_form(seminar), "document": (io.BytesIO(pdf_bytes("Arve 17")), "arve-17.pdf",
+                                            "application/pdf")})
+    assert added.status_code == 302
+    cost = db.session.scalars(select(Cost)).one()
+    assert cost.document.original_name == "arve-17.pdf"
+    page = client.get("/admin/costs").get_data(as_text=True)
+    assert f"/admin/costs/{cost.id}/document" in page
+    download = client.get(f"/admin/costs/{cost.id}/document")
+    assert download.data.startswith(b"%PDF") and download.headers["Cache-Control"] == "no-store"
+    other = app.test_client()
+    other.post("/login", data={"email": make_user(Role.ORGANISER, "vpk").email,
+                               "password": "correct horse battery"})
+    assert other.get(f"/admin/costs/{cost.id}/document").status_code == 404
+    archive = zipfile.ZipFile(io.BytesIO(client.get("/admin/costs/claim.zip").data))
+    assert sorted(archive.namelist()) == ["dokumendid/001-arve-17.pdf", "maksetaotlus.xlsx"]
+    rows = list(load_workbook(io.BytesIO(archive.read("maksetaotlus.xlsx")))
+                .worksheets[0].iter_rows(values_only=True))
+    assert rows[1][11] == "001-arve-17.pdf"
+    assert archive.read("dokumendid/001-arve-17.pdf").startswith(b"%PDF")
+
+
+def test_a_receipt_of_the_wrong_kind_is_refused_and_nothing_is_kept(
+        client, login, make_user, make_project, make_event):
+    make_project()
+    seminar = make_event(organisation=organisation("tas"))
+    login(make_user(Role.ORGANISER, "tas"))
+    refused = client.post("/admin/costs", data={
+        **_cost_form(seminar, supplier="Kohvik Y"),
+        "document": (io.BytesIO(HTML), "arve.pdf", "application/pdf")})
+    assert refused.status_code == 415 or refused.status_code == 422
+    text = _text(refused)
+    assert "PDF" in text and 'value="Kohvik Y"' in refused.get_data(as_text=True)
+    assert db.session.scalars(select(Cost)).all() == []
+    assert db.session.scalars(select(StoredFile)).all() == []
+    assert db.session.get(Event, seminar.id).actual_cost is None
+
+
+def test_the_api_attaches_a_receipt_to_a_cost(client, make_user, make_project, make_event):
+    make_project()
+    seminar = make_event(organisation=organisation("tas"))
+    token = create_api_token(make_user(Role.ORGANISER, "tas", email="t@example.ee"))
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    cost = client.post("/api/v1/costs", headers=headers, json={
+        "event_id": seminar.id, "amount": "80", "category": "venue"}).get_json()
+    wrong = client.put(f"/api/v1/costs/{cost['id']}/document", headers=headers,
+                       data={"file": (io.BytesIO(HTML), "x.pdf")})
+    assert wrong.status_code == 415
+    put = client.put(f"/api/v1/costs/{cost['id']}/document", headers=headers,
+                     data={"file": (io.BytesIO(image_bytes("PNG")), "tsekk.png")})
+    assert put.status_code == 200
+    assert put.get_json()["document"]["content_type"] == "image/png"
+    got = client.get(f"/api/v1/costs/{cost['id']}/document", headers=headers)
+    assert got.status_code == 200 and got.mimetype == "image/png"

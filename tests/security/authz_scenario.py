@@ -211,6 +211,13 @@ def build(app: Flask) -> Scenario:
             event, FileStorage(io.BytesIO(pdf_bytes(title)), f"{title}.pdf"),
             kind=EventFileKind.MATERIAL, title=title, shared=True, by=users[ORGANISER])
             for title in ("Slaidid", "Varu"))
+        # A cost with its receipt, which no delete in the matrix takes away.
+        receipt_cost = Cost(event_id=event.id, organisation_id=event.organisation_id,
+                            spent_on=event.starts_at.date(), category=CostCategory.VENUE,
+                            amount=50, document=files.store_upload(
+                                FileStorage(io.BytesIO(pdf_bytes("Arve")), "arve.pdf"),
+                                allowed={"pdf"}, uploaded_by=users[ORGANISER]))
+        db.session.add(receipt_cost)
         db.session.commit()
 
     s.ids = {
@@ -227,6 +234,7 @@ def build(app: Flask) -> Scenario:
         "group_id": group.id, "day_id": trip_day.id, "stop_id": trip_day.stops[0].id,
         "cost_id": cost.id, "criterion_id": criterion.id, "action_id": action.id,
         "line_id": line.id, "partner_id": project.partners[0].id,
+        "receipt_cost_id": receipt_cost.id,
         "file_id": material.id, "spare_file_id": spare.id,
         "announcement_id": announcement.id,
     }

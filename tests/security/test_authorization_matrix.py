@@ -126,12 +126,13 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (NO_CERTIFICATE_YET, "certificates.participant_certificate"),
     (STAFF, """admin.dashboard boards.admin_boards boards.admin_new_board
         accounts.sign_out_everywhere"""),
-    (OWN_PARTNER, "arrangements.edit_volunteer projects.edit_cost projects.delete_cost"),
+    (OWN_PARTNER, """arrangements.edit_volunteer projects.edit_cost projects.delete_cost
+        projects.cost_document"""),
     (ORGANISERS, """event_admin.list_events event_admin.new_event venues.list_venues
         arrangements.list_volunteers arrangements.new_volunteer calls.all_calls
         venues.new_venue venues.edit_venue reports.leader_report
         reports.leader_csv reports.leader_xlsx reports.leader_pdf_download
-        reports.project_dashboard reports.claim_xlsx projects.costs
+        reports.project_dashboard reports.claim_xlsx reports.claim_zip_download projects.costs
         announcements.list_announcements announcements.new_announcement"""),
     (EVENT_MANAGERS, """event_admin.overview event_admin.edit_event event_admin.duplicate
         event_admin.publish event_admin.cancel event_admin.questions event_admin.move_question
@@ -180,7 +181,8 @@ _GROUPS: list[tuple[Expectation, str]] = [
     (API_ADMINS, """projects_api.change_project projects_api.change_partner_budget
         projects_api.add_line projects_api.change_line projects_api.delete_line
         projects_api.set_targets"""),
-    (API_OWN_PARTNER, "projects_api.get_cost projects_api.change_cost projects_api.delete_cost"),
+    (API_OWN_PARTNER, """projects_api.get_cost projects_api.change_cost projects_api.delete_cost
+        projects_api.put_document projects_api.get_document"""),
     (API_EVENT_MANAGERS, """api.update_event api.cancel_event api.list_registrations
         api.update_registration arrangements_api.list_arrangements
         arrangements_api.update_arrangement calls_api.list_calls calls_api.record_outcome
@@ -234,7 +236,10 @@ ENDPOINT_VALUES = {
 #: ids an endpoint takes from another scenario object than its argument's name says: the
 #: deletes remove a spare file, whose bytes the first allowed delete takes for good
 SCENARIO_IDS = {"files.delete_file": {"file_id": "spare_file_id"},
-                "files_api.delete_file": {"file_id": "spare_file_id"}}
+                "files_api.delete_file": {"file_id": "spare_file_id"},
+                # a cost's receipt: of a cost that no delete takes away, bytes and all
+                "projects.cost_document": {"cost_id": "receipt_cost_id"},
+                "projects_api.get_document": {"cost_id": "receipt_cost_id"}}
 #: a well-formed manage token that belongs to no registration
 UNKNOWN_TOKEN = "A" * 43
 METHODS = ("GET", "POST", "PATCH", "DELETE")
