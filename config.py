@@ -97,6 +97,9 @@ class Config:
     #: ``KOOSLOOME_LOGO_FILES=/srv/logos/leader.png,/srv/logos/eu.png``. Unset, boxed labels
     #: mark where the logos go; a file that cannot be read is left out (with a warning).
     LOGO_FILES: tuple[str, ...] = ()
+    #: What each logo shows, for people who cannot see it (its alt text), in the same order:
+    #: ``KOOSLOOME_LOGO_NAMES=LEADER,Euroopa Liit``. Unset, a logo is named by its file name.
+    LOGO_NAMES: tuple[str, ...] = ()
 
     #: Days after an event ends before its health data (access needs, diets, transport…) is
     #: deleted by ``flask privacy purge``.

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from flask import current_app, has_app_context
@@ -87,3 +88,29 @@ def readable_logos(files: tuple[Path, ...]) -> list[Logo]:
             continue
         logos.append(Logo(path, width, height))
     return logos
+
+
+@lru_cache(maxsize=8)
+def _readable(files: tuple[Path, ...]) -> tuple[Logo, ...]:
+    # Read once per process: every page's footer shows the logos.
+    return tuple(readable_logos(files))
+
+
+def page_logos() -> list[tuple[int, str]]:
+    """The logos a page shows, as (number, what it shows): number for ``site.logo``."""
+    if not has_app_context():
+        return []
+    names = current_app.config.get("LOGO_NAMES") or ()
+    files = current_branding().logo_files
+    readable = {logo.path for logo in _readable(files)}
+    return [(index, names[index] if index < len(names) else path.stem)
+            for index, path in enumerate(files) if path in readable]
+
+
+def logo_path(index: int) -> Path | None:
+    """The file of the configured logo ``index``, if it can be shown."""
+    files = current_branding().logo_files
+    readable = {logo.path for logo in _readable(files)}
+    if 0 <= index < len(files) and files[index] in readable:
+        return files[index]
+    return None

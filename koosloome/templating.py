@@ -8,7 +8,7 @@ import re
 from flask import Flask
 from markupsafe import Markup, escape
 
-from koosloome.branding import funding_statement
+from koosloome.branding import funding_statement, page_logos
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -29,3 +29,4 @@ def init_templating(app: Flask) -> None:
     """Register the filters and globals."""
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["funding_statement"] = funding_statement
+    app.jinja_env.globals["page_logos"] = page_logos

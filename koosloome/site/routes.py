@@ -2,11 +2,23 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, redirect, render_template, request
+import io
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+)
 from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from koosloome.branding import logo_path
 from koosloome.extensions import db
 from koosloome.i18n import LANGUAGE_COOKIE
 from koosloome.site.display import DISPLAY_COOKIE, SETTINGS, current_settings, toggled
@@ -78,3 +90,13 @@ def healthz() -> ResponseReturnValue:
     except DBAPIError:
         return jsonify(status="unavailable", database="unreachable"), 503
     return jsonify(status="ok", database="ok")
+
+
+@bp.get("/logos/<int:index>")
+def logo(index: int) -> ResponseReturnValue:
+    """A configured funder's logo, for the footer of every page (cached a day)."""
+    path = logo_path(index)
+    if path is None:
+        abort(404)
+    # Read whole (a logo is small), so that no file stays open after the answer.
+    return send_file(io.BytesIO(path.read_bytes()), download_name=path.name, max_age=86400)

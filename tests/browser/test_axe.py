@@ -193,6 +193,7 @@ STAFF_ERROR_STATES = [
 NOT_PAGES = {
     "static": "files",
     "site.healthz": "JSON health check",
+    "site.logo": "image (a funder's logo in the footer)",
     "site.set_language": "redirect",
     "site.toggle_display": "redirect",
     "api.get_event": "JSON API",

@@ -80,3 +80,17 @@ def test_a_readable_logo_is_printed_beside_an_unreadable_one(app, staff_client, 
     event = make_event()
     data = staff_client(Role.ADMIN).get(f"/admin/events/{event.id}/attendance.pdf").data
     assert _images_on_first_page(data) == 1
+
+
+def test_configured_logos_are_shown_on_every_page_with_what_they_show(app, client, tmp_path):
+    app.config.update(LOGO_FILES=(_png(tmp_path / "leader.png"), str(tmp_path / "gone.png"),
+                                  _png(tmp_path / "el.png")),
+                      LOGO_NAMES=("LEADER", "Puudub", "Euroopa Liit"))
+    html = client.get("/").get_data(as_text=True)
+    assert '<img src="/logos/0" alt="LEADER" height="48">' in html
+    assert '<img src="/logos/2" alt="Euroopa Liit" height="48">' in html
+    assert "Puudub" not in html  # a file that cannot be read is left out
+    picture = client.get("/logos/2")
+    assert picture.status_code == 200 and picture.data.startswith(b"\x89PNG")
+    assert client.get("/logos/1").status_code == 404
+    assert client.get("/logos/9").status_code == 404

@@ -104,6 +104,8 @@ API_OWN_PARTNER = {**API_EVENT_MANAGERS, OTHER_ORGANISER: frozenset({"404"})}
 API_BOARD_MEMBERS = _each(frozenset({"401"}), board_participant=ALLOWED, facilitator=ALLOWED,
                           organiser=ALLOWED, admin=ALLOWED)
 API_BOARD_VOTERS = _each(frozenset({"401"}), board_participant=ALLOWED)
+#: the funder's logos: none configured in the scenario, so nobody gets one
+NO_LOGO_SET = _each(frozenset({"404"}))
 
 _GROUPS: list[tuple[Expectation, str]] = [
     (PUBLIC, """static site.set_language site.toggle_display site.accessibility_statement
@@ -118,6 +120,7 @@ _GROUPS: list[tuple[Expectation, str]] = [
         announcements.subscribe"""),
     # a confirmation or unsubscribe link nobody holds (the sample token opens nothing)
     (UNKNOWN_LINK, "announcements.confirm announcements.unsubscribe announcements.erase"),
+    (NO_LOGO_SET, "site.logo"),
     (MANAGE_LINK, """registrations.manage registrations.invite registrations.edit
         registrations.cancel registrations.withdraw_consent registrations.download_data
         registrations.erase feedback.personal groups.manage groups.cancel
@@ -216,6 +219,7 @@ QUERIES = {
 }
 #: URL values that depend on the endpoint rather than on the argument's name
 ENDPOINT_VALUES = {
+    "site.logo": {"index": 0},
     "outcomes.stop_news": {"participant_id": 1},
     "site.set_language": {"code": "et"},
     "feedback.anonymous": {"code": "survey"},
