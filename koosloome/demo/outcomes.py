@@ -52,6 +52,14 @@ WORKSHOPS = (
 )
 
 
+#: Who came by the workshop's bus with a lift (its cost is among the season's).
+RIDERS = {("koosloome-tootuba-antsla", 6): {
+    "needs": ["wheelchair"], "transport_needed": True,
+    "transport_pickup": "Obinitsa bussipeatus", "has_disability": True},
+          ("koosloome-tootuba-antsla", 2): {
+    "transport_needed": True, "transport_pickup": "Kraavi küla, kaupluse juures"}}
+
+
 def _workshop(spec: tuple, tz: ZoneInfo, orgs: dict[str, Organisation],
               venues: dict[str, Venue]) -> Board:
     (slug, partner, venue_key, days_ago, title_et, title_en, code, board_title, question,
@@ -68,7 +76,7 @@ def _workshop(spec: tuple, tz: ZoneInfo, orgs: dict[str, Organisation],
     for index in people:
         add_registration(event, index, RegistrationStatus.CONFIRMED,
                          sent_at=event.starts_at - timedelta(days=14),
-                         checked_in_at=event.starts_at)
+                         checked_in_at=event.starts_at, **RIDERS.get((slug, index), {}))
     facilitator = user_by_email("margus.facilitator@koosloome.example")
     board = Board(join_code=code, title=board_title, question=question,
                   phase=BoardPhase.CLOSED, closed_at=event.ends_at, event=event,
