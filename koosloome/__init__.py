@@ -30,11 +30,22 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     register_url_converters(app)
     register_extensions(app)
     register_blueprints(app)
+    register_erasure_hooks()
     register_unit_of_work(app)
     register_request_hooks(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
+
+
+def register_erasure_hooks() -> None:
+    """What other domains drop when a person erases a registration (registrations cannot
+    import them: they sit above it)."""
+    from koosloome.announcements.services import forget_registrations_address
+    from koosloome.registrations.personal_data import ERASURE_HOOKS
+
+    if forget_registrations_address not in ERASURE_HOOKS:
+        ERASURE_HOOKS.append(forget_registrations_address)
 
 
 def register_logging(app: Flask) -> None:

@@ -71,6 +71,15 @@ def funding_statement(language: str | None = None) -> str:
     return current_branding().statement(language)
 
 
+def funding_statement_language() -> str:
+    """The language the footer's statement is in: the reader's, else Estonian (marked on the
+    page, so that a screen reader reads it in the right voice)."""
+    from koosloome.i18n import current_language
+
+    language = current_language()
+    return language if current_branding().statements.get(language) else "et"
+
+
 def readable_logos(files: tuple[Path, ...]) -> list[Logo]:
     """The logo files that are PNG or JPEG pictures, in order; others are logged and left
     out, so that a wrong path costs a logo, not the document."""

@@ -8,7 +8,7 @@ import re
 from flask import Flask
 from markupsafe import Markup, escape
 
-from koosloome.branding import funding_statement, page_logos
+from koosloome.branding import funding_statement, funding_statement_language, page_logos
 
 _BLANK_LINES = re.compile(r"\n\s*\n")
 
@@ -30,3 +30,4 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.filters["paragraphs"] = paragraphs
     app.jinja_env.globals["funding_statement"] = funding_statement
     app.jinja_env.globals["page_logos"] = page_logos
+    app.jinja_env.globals["funding_statement_language"] = funding_statement_language

@@ -194,6 +194,12 @@ def test_costs_kept_elsewhere_move_into_the_ledger_and_back(empty_database_url, 
             costs = connection.execute(text(
                 "SELECT event_id, category, amount, arrangement_id IS NOT NULL AS arranged "
                 "FROM cost ORDER BY event_id, amount")).all()
+        with db.engine.connect() as connection:
+            actual = dict(connection.execute(text(
+                "SELECT id, actual_cost FROM event WHERE id IN (:trip, :seminar)"),
+                {"trip": trip_id, "seminar": seminar_id}).all())
+        assert {key: float(value) for key, value in actual.items()} == {
+            trip_id: 1500.5, seminar_id: 250.0}  # each event's costs' sum
         assert [(row.event_id, row.category, float(row.amount), bool(row.arranged))
                 for row in costs] == [
             (trip_id, "catering", 300.0, False), (trip_id, "transport", 1200.5, False),

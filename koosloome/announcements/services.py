@@ -460,8 +460,26 @@ def _subscriber_for(person: Recipient) -> Subscriber:
         subscriber = _new_subscriber(person.email, SubscriberSource.REGISTRATION)
         subscriber.name, subscriber.language = person.name, person.language
         db.session.flush()
+    elif subscriber.source is SubscriberSource.SITE and subscriber.confirmed_at is None:
+        # An unconfirmed sign-up is purged after some days, but this row's link is about to
+        # go out in the mail: the registration's consent keeps it from now on.
+        subscriber.source = SubscriberSource.REGISTRATION
     subscriber.unsubscribed_at = None  # consented again since (it is in the audience)
     return subscriber
+
+
+def forget_registrations_address(registration: Registration) -> None:
+    """At a registration's erasure: the address row its consent made goes too, unless the
+    address still has another registration (its own consent) or confirmed on the site."""
+    if not registration.email:
+        return
+    key = email_key(registration.email)
+    others = db.session.scalar(select(func.count(Registration.id)).where(
+        func.lower(Registration.email) == key, Registration.id != registration.id))
+    if others:
+        return
+    db.session.execute(delete(Subscriber).where(
+        Subscriber.email_key == key, Subscriber.source == SubscriberSource.REGISTRATION))
 
 
 def _mark_sent(announcement: Announcement, by: User, now: datetime) -> None:

@@ -29,11 +29,14 @@ from koosloome.projects.models import (
 from koosloome.projects.services import default_line, the_project
 
 PROJECT = {"name_et": "Koosloomest koostööni", "name_en": "From co-creation to cooperation",
-           "code": ""}
+           "code": "",
+           "note_et": "Näitajate sihttasemed on näidised: projekti alusdokument neid ei nimeta. "
+           "Võrumaa Partnerluskogu eelarve on üks summa, ridadeks jaotamata.",
+           "note_en": "The indicators' targets are examples: the project's founding document "
+           "names none. Võrumaa Partnerluskogu's budget is one sum, not split into lines."}
 #: partner → (budget, LEADER support or None, lines as (et, en, planned, kind))
 BUDGETS = {
-    "vpk": ("42000.00", None, (("Koostööprojekti tegevused", "The project's activities",
-                               "42000.00", None),)),
+    "vpk": ("42000.00", None, ()),
     "tas": ("18000.00", "12743.68", (
         ("Inspiratsiooniseminarid", "Inspiration seminars", "5000.00", EventKind.SEMINAR),
         ("Õppereis välisriiki", "Study trip abroad", "13000.00", EventKind.STUDY_TRIP))),

@@ -116,7 +116,7 @@ class Event(TimestampMixin, Base):
     revision: Mapped[int] = mapped_column(default=0)
     reminder_days: Mapped[int] = mapped_column(default=2)
     feedback_url: Mapped[str] = mapped_column(String(500), default="")
-    actual_cost: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    actual_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
 

@@ -47,7 +47,7 @@ bp.register_error_handler(ApiProblem, lambda problem: problem.response())
 
 TEXT, DAY, ID, MONEY = (str,), (str,), (int,), (int, float, str)
 PROJECT_TYPES = {"name_et": TEXT, "name_en": TEXT, "code": TEXT, "starts_on": DAY,
-                 "ends_on": DAY, "lead_partner_id": ID}
+                 "ends_on": DAY, "lead_partner_id": ID, "note_et": TEXT, "note_en": TEXT}
 BUDGET_TYPES = {"budget": MONEY, "leader_support": MONEY}
 LINE_TYPES = {"name_et": TEXT, "name_en": TEXT, "planned": MONEY, "event_kind": TEXT}
 COST_TYPES = {"spent_on": DAY, "amount": MONEY, "category": TEXT, "organisation_id": ID,
@@ -97,6 +97,7 @@ def project_json(project: Project) -> dict[str, Any]:
     return {"id": project.id, "name_et": project.name_et, "name_en": project.name_en,
             "code": project.code, "starts_on": project.starts_on.isoformat(),
             "ends_on": project.ends_on.isoformat(), "lead_partner_id": project.lead_partner_id,
+            "note_et": project.note_et, "note_en": project.note_en,
             "partners": [partner_json(partner) for partner in project.partners],
             "targets": {t.indicator.value: t.target for t in project.targets}}
 
@@ -135,7 +136,8 @@ def change_project() -> ResponseReturnValue:
     current = {"name_et": project.name_et, "name_en": project.name_en, "code": project.code,
                "starts_on": project.starts_on.isoformat(),
                "ends_on": project.ends_on.isoformat(),
-               "lead_partner_id": project.lead_partner_id}
+               "lead_partner_id": project.lead_partner_id, "note_et": project.note_et,
+               "note_en": project.note_en}
     form, errors = _validated(ProjectForm, json_object(), PROJECT_TYPES, current)
     form.set_partners(list(db.session.scalars(select(Organisation))))
     _check(form, errors)
@@ -295,7 +297,7 @@ def list_costs() -> ResponseReturnValue:
     organisation = None
     if "organisation_id" in request.args:
         text = request.args["organisation_id"]
-        if not text.isdigit():
+        if not (text.isascii() and text.isdigit()):
             raise ApiProblem(422, "invalid", _("Some fields are not right"),
                              {"organisation_id": [_("Has the wrong type")]})
         organisation = int(text)

@@ -114,6 +114,8 @@ def recount_event(event_id: int | None) -> None:
     event = db.session.get(Event, event_id)
     if event is None:
         return
+    # Lock the event, then count: two costs added at once must both be in the sum.
+    db.session.execute(select(Event.id).where(Event.id == event_id).with_for_update())
     total = db.session.scalar(select(func.sum(Cost.amount)).where(Cost.event_id == event_id))
     event.actual_cost = Decimal(total) if total is not None else None
 
@@ -258,10 +260,11 @@ def arrangement_cost(event: Event, arrangement_id: int, category: CostCategory,
         line = default_line(project, event.organisation_id, event.kind)
         db.session.add(Cost(
             organisation_id=event.organisation_id, event_id=event.id,
-            arrangement_id=arrangement_id, spent_on=local_day(event.starts_at), amount=amount,
+            arrangement_id=arrangement_id, spent_on=local_day(event.starts_at),
+            amount=cents(amount),
             category=category, budget_line_id=line.id if line else None))
     else:
-        cost.amount = amount
+        cost.amount = cents(amount)
     db.session.flush()
     recount_event(event.id)
 

@@ -12,7 +12,7 @@ from wtforms import DateField, DecimalField, IntegerField, SelectChoice, SelectF
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
 from koosloome.form_dates import within_years
-from koosloome.form_fields import chosen_id, finite, text_field
+from koosloome.form_fields import chosen_id, finite, long_text_field, text_field
 from koosloome.projects.labels import COST_LABELS, INDICATOR_LABELS, KIND_CHOICES
 from koosloome.projects.models import Indicator
 
@@ -42,6 +42,8 @@ class ProjectForm(FlaskForm):
     ends_on = DateField(_l("Ends on"), validators=[
         InputRequired(_l("Enter the last day")), within_years, _later_or_same])
     lead_partner_id = SelectField(_l("Lead partner"), validators=[Optional()])
+    note_et = long_text_field(_l("A note for the project page, in Estonian"), 2000)
+    note_en = long_text_field(_l("A note for the project page, in English"), 2000)
 
     def set_partners(self, partners: list[Any]) -> None:
         """The organisations that may lead."""
@@ -51,7 +53,8 @@ class ProjectForm(FlaskForm):
     def values(self) -> dict[str, Any]:
         """What the service stores."""
         values = {name: self[name].data for name in ("name_et", "name_en", "code",
-                                                     "starts_on", "ends_on")}
+                                                     "starts_on", "ends_on", "note_et",
+                                                     "note_en")}
         values["lead_partner_id"] = chosen_id(self.lead_partner_id.data)
         return values
 

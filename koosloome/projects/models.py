@@ -7,7 +7,7 @@ import enum
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from koosloome.accounts.models import Organisation
@@ -42,6 +42,9 @@ class Project(TimestampMixin, Base):
     ends_on: Mapped[date]
     lead_partner_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"))
+    #: A word for the readers of the project page, e.g. where its targets come from.
+    note_et: Mapped[str] = mapped_column(Text, default="")
+    note_en: Mapped[str] = mapped_column(Text, default="")
 
     lead_partner: Mapped[Organisation | None] = relationship()
     partners: Mapped[list[ProjectPartner]] = relationship(

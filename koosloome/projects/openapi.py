@@ -65,13 +65,16 @@ PROJECT_SCHEMAS: dict[str, Any] = {
         "id": {"type": "integer"}, "name_et": {"type": "string"}, "name_en": {"type": "string"},
         "code": {"type": "string"}, "starts_on": _DATE, "ends_on": _DATE,
         "lead_partner_id": {"type": ["integer", "null"]},
+        "note_et": {"type": "string"}, "note_en": {"type": "string"},
         "partners": {"type": "array", "items": {"$ref": _REF + "ProjectPartner"}},
         "targets": {"$ref": _REF + "Targets"}}},
     "ProjectInput": {"type": "object", "additionalProperties": False, "properties": {
         "name_et": {"type": "string", "minLength": 1, "maxLength": 300},
         "name_en": {"type": "string", "maxLength": 300},
         "code": {"type": "string", "maxLength": 60}, "starts_on": _DATE, "ends_on": _DATE,
-        "lead_partner_id": {"type": ["integer", "null"]}}},
+        "lead_partner_id": {"type": ["integer", "null"]},
+        "note_et": {"type": "string", "maxLength": 2000},
+        "note_en": {"type": "string", "maxLength": 2000}}},
     "PartnerBudgetInput": {"type": "object", "additionalProperties": False, "properties": {
         "budget": _MONEY, "leader_support": {**_MONEY, "type": ["number", "string", "null"]}}},
     "Targets": {"type": "object", "additionalProperties": False, "properties": {

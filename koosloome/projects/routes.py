@@ -177,7 +177,8 @@ def cost_filter(form: CostFilterForm) -> ledger.CostFilter:
     """The ledger's filter as the service takes it (a wrong field: left out)."""
     partner = form.partner.data if not form.errors else None
     return ledger.CostFilter(
-        organisation_id=int(partner) if partner and partner.isdigit() else None,
+        organisation_id=int(partner) if partner and partner.isascii() and partner.isdigit()
+        else None,
         start=form.start.data if not form.errors else None,
         end=form.end.data if not form.errors else None)
 

@@ -3,7 +3,7 @@ keep its figures consistent. Functions flush, never commit."""
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from flask_babel import gettext as _
@@ -28,10 +28,11 @@ CENT = Decimal("0.01")
 
 def cents(value: Decimal | None) -> Decimal | None:
     """An amount as stored: to the cent (what the form or API gave may have no decimals)."""
-    return None if value is None else Decimal(value).quantize(CENT)
+    return None if value is None else Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-PROJECT_FIELDS = ("name_et", "name_en", "code", "starts_on", "ends_on", "lead_partner_id")
+PROJECT_FIELDS = ("name_et", "name_en", "code", "starts_on", "ends_on", "lead_partner_id",
+                  "note_et", "note_en")
 LINE_FIELDS = ("name_et", "name_en", "planned", "event_kind", "position")
 
 

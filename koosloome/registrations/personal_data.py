@@ -4,10 +4,11 @@ a copy (GDPR art. 15), withdrawing consent to health data (art. 7(3), art. 9), e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from koosloome import audit
 from koosloome.arrangements.models import Pickup
@@ -74,6 +75,12 @@ def personal_data(registration: Registration) -> dict[str, Any]:
         "internal_note": registration.internal_note,
         "travel": _travel(registration),
         "selection": review_data(registration),
+        "news_of_workshop_outcomes": [
+            {"board": participant.board.title, "email": participant.updates_email,
+             "consented_at": _when(participant.updates_consent_at)}
+            for participant in db.session.scalars(select(BoardParticipant).where(
+                BoardParticipant.registration_id == registration.id,
+                BoardParticipant.updates_email.is_not(None)))],
     }
 
 
@@ -97,9 +104,17 @@ def _when(moment: datetime | None) -> str | None:
 
 
 def _forget_on_boards(registration: Registration) -> None:
-    """Ideas and votes stay with the workshop's results; the name they were given under goes."""
+    """Ideas and votes stay with the workshop's results; the name they were given under goes,
+    and so does the address for news of what came of the ideas (with its consent)."""
     db.session.execute(update(BoardParticipant).where(
-        BoardParticipant.registration_id == registration.id).values(display_name=""))
+        BoardParticipant.registration_id == registration.id).values(
+            display_name="", updates_email=None, updates_consent_at=None, updates_nonce=None))
+
+
+#: What other domains hold of a person through their registration and drop at its erasure
+#: (the announcements' address row, say): called with the registration before it is deleted.
+#: Registered by those domains, so that registrations need not know them.
+ERASURE_HOOKS: list[Callable[[Registration], None]] = []
 
 
 def _last_of_group(registration: Registration) -> RegistrationGroup | None:
@@ -132,6 +147,8 @@ def erase(registration: Registration) -> list[Registration]:
                     group_id=registration.group_id)
     db.session.execute(delete(OutgoingSms).where(OutgoingSms.registration_id == registration.id))
     _forget_on_boards(registration)
+    for forget in ERASURE_HOOKS:
+        forget(registration)
     # The last member to go takes the group (and its contact's details) with them.
     emptied = _last_of_group(registration)
     audit.record("registration.erase", actor="participant", object_type="registration",

@@ -20,11 +20,12 @@ from koosloome.projects.services import partner_of
 from koosloome.reports.tabular import Sheet, xlsx_bytes
 
 
-def _rate(project: Project | None, cost: Cost) -> Decimal | None:
+def _support(project: Project | None, cost: Cost) -> tuple[Decimal, Decimal] | None:
+    """The partner's planned LEADER rate and the support granted, when the split is known."""
     partner = partner_of(project, cost.organisation_id) if project else None
     if partner is None or partner.leader_support is None or not partner.budget:
         return None
-    return partner.leader_support / partner.budget
+    return partner.leader_support / partner.budget, partner.leader_support
 
 
 def document_name(number: int, cost: Cost) -> str:
@@ -39,9 +40,16 @@ def claim_sheets(project: Project | None, costs: Sequence[Cost]) -> list[Sheet]:
     """The costs, one per row (amounts as numbers), and their sums per budget line."""
     rows: list[list[Any]] = []
     per_line: dict[str, Decimal] = {}
+    claimed: dict[int, Decimal] = {}  # LEADER support claimed so far, per partner
     for number, cost in enumerate(costs, start=1):
-        rate = _rate(project, cost)
-        leader = money(cost.amount * rate) if rate is not None else None
+        support = _support(project, cost)
+        leader = None
+        if support is not None:
+            # At the planned rate, and never past the support granted (as the dashboard).
+            rate, granted = support
+            so_far = claimed.get(cost.organisation_id, Decimal(0))
+            leader = min(money(cost.amount * rate), granted - so_far)
+            claimed[cost.organisation_id] = so_far + leader
         line = LineFigures(cost.budget_line, Decimal(0), Decimal(0)).name or _(
             "On no budget line")
         rows.append([number, cost.spent_on.isoformat(), cost.organisation.short_name, line,
@@ -54,8 +62,12 @@ def claim_sheets(project: Project | None, costs: Sequence[Cost]) -> list[Sheet]:
                      document_name(number, cost)])
         key = f"{cost.organisation.short_name}: {line}"
         per_line[key] = per_line.get(key, Decimal(0)) + cost.amount
-    rows.append(["", "", "", _("Total"), "", "", "", "",
-                 float(sum((cost.amount for cost in costs), Decimal(0))), None, None, ""])
+    total = sum((cost.amount for cost in costs), Decimal(0))
+    leader_total = sum(claimed.values(), Decimal(0))
+    rows.append(["", "", "", _("Total"), "", "", "", "", float(total),
+                 float(leader_total) if claimed else None,
+                 float(sum((c.amount for c in costs if c.organisation_id in claimed), Decimal(0))
+                       - leader_total) if claimed else None, ""])
     header = [_("No."), _("Date"), _("Partner"), _("Budget line"), _("What for"),
               _("Event or trip"), _("Supplier"), _("Note"), _("Amount (€)"),
               _("LEADER support (€)"), _("Own contribution (€)"), _("Document")]

@@ -161,7 +161,9 @@ COST_TYPES = {"category": (str,), "amount": (int, float, str), "supplier": (str,
 
 
 def _costs_json(event: Event) -> dict[str, Any]:
-    summary = trip_costs.trip_costs(event)
+    user = api_user()
+    assert user is not None  # token_required
+    summary = trip_costs.trip_costs(event, user)
     return {"event_id": event.id, "total": str(summary.total),
             "by_category": {category.value: str(amount)
                             for category, amount in summary.by_category},

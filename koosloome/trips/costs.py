@@ -14,9 +14,12 @@ from koosloome.projects.models import Cost
 from koosloome.projects.services import the_project
 
 
-def trip_costs(event: Event) -> CostSummary:
-    """The event's costs, in the order entered."""
-    return ledger.event_costs(event)
+def trip_costs(event: Event, user: User) -> CostSummary:
+    """The event's costs the user may see (their partner's; all for admins), in the order
+    entered; the event's actual cost sums them all."""
+    every = ledger.event_costs(event).costs
+    return ledger.summarise([cost for cost in every
+                             if ledger.may_enter_for(user, cost.organisation_id)])
 
 
 def add_cost(event: Event, values: dict[str, Any], user: User) -> Cost:

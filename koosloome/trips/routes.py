@@ -180,7 +180,8 @@ def costs(event_id: int) -> ResponseReturnValue:
         flash(_("The cost is added."), "success")
         return redirect(url_for(".costs", event_id=event.id))
     return render_template("trips/costs.html", event=event, form=form,
-                           summary=trip_costs.trip_costs(event), labels=COST_LABELS), \
+                           summary=trip_costs.trip_costs(event, current_user),
+                           labels=COST_LABELS), \
         422 if form.errors else 200
 
 

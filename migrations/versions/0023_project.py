@@ -93,10 +93,15 @@ def _move_costs_into_the_ledger():
             rows.append({"organisation_id": event.organisation_id, "event_id": event.id,
                          "arrangement_id": None, "spent_on": _local_day(event.starts_at),
                          "amount": rest, "category": "other", "supplier": "",
-                         "note": "The event's actual cost, as it was typed before the ledger",
+                         "note": "Sündmuse tegelik kulu, nagu see enne kuluarvestust sisestati",
                          "created_at": now, "updated_at": now})
     if rows:
         op.bulk_insert(cost_t, rows)
+    # The ledger is the truth from now on: each event's actual cost is its costs' sum (the
+    # old paths could leave it below, e.g. a trip's costs without its arrangements').
+    op.execute(sa.text(
+        "UPDATE event SET actual_cost = (SELECT SUM(cost.amount) FROM cost "
+        "WHERE cost.event_id = event.id) WHERE id IN (SELECT event_id FROM cost)"))
 
 
 def _return_trip_costs():
@@ -122,6 +127,8 @@ def upgrade():
     sa.Column('starts_on', sa.Date(), nullable=False),
     sa.Column('ends_on', sa.Date(), nullable=False),
     sa.Column('lead_partner_id', sa.Integer(), nullable=True),
+    sa.Column('note_et', sa.Text(), nullable=False),
+    sa.Column('note_en', sa.Text(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint('ends_on >= starts_on', name=op.f('ck_project_period_in_order')),
@@ -207,6 +214,10 @@ def upgrade():
     with op.batch_alter_table('board_participant', schema=None) as batch_op:
         batch_op.alter_column('updates_language', server_default=None)
 
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.alter_column('actual_cost', type_=sa.Numeric(precision=12, scale=2),
+                              existing_type=sa.Numeric(precision=10, scale=2),
+                              existing_nullable=True)
     _move_costs_into_the_ledger()
     with op.batch_alter_table('trip_cost', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_trip_cost_event_id'))
@@ -216,14 +227,14 @@ def upgrade():
 
 def downgrade():
     op.create_table('trip_cost',
-    sa.Column('id', sa.INTEGER(), nullable=False),
-    sa.Column('event_id', sa.INTEGER(), nullable=False),
-    sa.Column('category', sa.VARCHAR(length=13), nullable=False),
-    sa.Column('amount', sa.NUMERIC(precision=10, scale=2), nullable=False),
-    sa.Column('supplier', sa.VARCHAR(length=200), nullable=False),
-    sa.Column('note', sa.VARCHAR(length=500), nullable=False),
-    sa.Column('created_at', sa.DATETIME(), nullable=False),
-    sa.Column('updated_at', sa.DATETIME(), nullable=False),
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event_id', sa.Integer(), nullable=False),
+    sa.Column('category', sa.String(length=13), nullable=False),
+    sa.Column('amount', sa.Numeric(precision=10, scale=2), nullable=False),
+    sa.Column('supplier', sa.String(length=200), nullable=False),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
     sa.CheckConstraint("category IN ('transport', 'accommodation', 'meals', 'hosts', 'insurance', 'other')", name=op.f('ck_trip_cost_costcategory')),
     sa.CheckConstraint('amount >= 0', name=op.f('ck_trip_cost_amount_not_negative')),
     sa.ForeignKeyConstraint(['event_id'], ['event.id'], name=op.f('fk_trip_cost_event_id_event'), ondelete='CASCADE'),
@@ -233,6 +244,10 @@ def downgrade():
         batch_op.create_index(batch_op.f('ix_trip_cost_event_id'), ['event_id'], unique=False)
 
     _return_trip_costs()
+    with op.batch_alter_table('event', schema=None) as batch_op:
+        batch_op.alter_column('actual_cost', type_=sa.Numeric(precision=10, scale=2),
+                              existing_type=sa.Numeric(precision=12, scale=2),
+                              existing_nullable=True)
     with op.batch_alter_table('board_participant', schema=None) as batch_op:
         batch_op.drop_column('updates_nonce')
         batch_op.drop_column('updates_consent_at')

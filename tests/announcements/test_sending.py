@@ -3,13 +3,17 @@ message carries (RFC 8058), checked in the messages a real SMTP server receives.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from koosloome import create_app
 from koosloome.accounts.models import Role
 from koosloome.announcements import services
 from koosloome.announcements.models import Announcement, AnnouncementStatus
+from koosloome.db import utcnow
 from koosloome.extensions import db
 from koosloome.messaging.delivery import send_due
 from koosloome.messaging.kinds import MessageKind
+from tests import factories
 from tests.announcements.helpers import confirmed_subscriber, consenting, draft, outbox, recipients
 from tests.mail.helpers import text_body
 
@@ -171,3 +175,35 @@ def test_half_an_english_text_is_refused_beside_its_field(login, make_user):
     response = client.post("/admin/announcements/new", data={**FORM, "body_en": ""})
     assert response.status_code == 422
     assert "Kirjuta nii ingliskeelne pealkiri kui ka tekst" in response.get_data(as_text=True)
+
+
+def test_a_sent_link_outlives_the_purge_of_an_unconfirmed_sign_up(make_user, make_event):
+    """An address with a registration's consent and an unconfirmed site sign-up: the mail
+    carries that row's link, so the purge of unconfirmed sign-ups must not take it."""
+    consenting(make_event(), email="mari@example.ee")
+    with factories.writing():
+        services.subscribe("mari@example.ee", "", "et", None, utcnow() - timedelta(days=30))
+        db.session.commit()
+    user = make_user(Role.ORGANISER)
+    announcement = draft(user)
+    with factories.writing():
+        services.send_announcement(announcement, user, utcnow())
+        db.session.commit()
+    with factories.writing():
+        assert services.forget_unconfirmed(utcnow()) == 0
+        db.session.commit()
+    assert services.subscriber_by_email("mari@example.ee") is not None
+
+
+def test_erasing_the_registration_drops_the_address_row_its_consent_made(
+        client, make_user, make_event):
+    person = consenting(make_event(), email="mari@example.ee")
+    user = make_user(Role.ORGANISER)
+    announcement = draft(user)
+    with factories.writing():
+        services.send_announcement(announcement, user, utcnow())
+        db.session.commit()
+    assert services.subscriber_by_email("mari@example.ee") is not None
+    client.post(f"/r/{person.manage_token}/erase")
+    db.session.expire_all()
+    assert services.subscriber_by_email("mari@example.ee") is None

@@ -4,6 +4,7 @@ link stops it and deletes the address at once."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from sqlalchemy import select
@@ -104,3 +105,20 @@ def test_the_stop_link_asks_first_then_forgets_the_address_at_once(app, client, 
     client.post(f"/admin/boards/{board.id}/actions/{action.id}", data={
         "title": "Teeõhtud", "target_group": "both", "status": "planned"})
     assert len(db.session.scalars(select(OutgoingEmail)).all()) == 1  # no more news
+
+
+def test_erasing_the_registration_forgets_the_news_address_too(app, client):
+    event = factories.make_event()
+    registration = factories.make_registration(event, email="anne@example.org")
+    board = factories.make_board(title="Rõuge päevakeskus", event=event)
+    _visitor, joined = _join(app, board, "et", updates="y", updates_email="anne@example.org",
+                            r=registration.manage_token)
+    assert joined.status_code == 302
+    person = db.session.scalars(select(BoardParticipant)).one()
+    assert person.updates_email == "anne@example.org" and person.registration_id
+    copy = json.loads(client.get(f"/r/{registration.manage_token}/data.json").data)
+    assert copy["news_of_workshop_outcomes"][0]["email"] == "anne@example.org"
+    assert client.post(f"/r/{registration.manage_token}/erase").status_code in (200, 302)
+    db.session.expire_all()
+    person = db.session.scalars(select(BoardParticipant)).one()
+    assert (person.updates_email, person.updates_nonce, person.display_name) == (None, None, "")

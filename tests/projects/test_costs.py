@@ -228,3 +228,26 @@ def test_the_api_attaches_a_receipt_to_a_cost(client, make_user, make_project, m
     assert put.get_json()["document"]["content_type"] == "image/png"
     got = client.get(f"/api/v1/costs/{cost['id']}/document", headers=headers)
     assert got.status_code == 200 and got.mimetype == "image/png"
+
+
+def test_the_claims_leader_share_never_passes_the_support_granted(
+        client, login, make_user, make_project, make_event):
+    make_project()
+    trip = make_event(organisation=organisation("tas"), kind=EventKind.STUDY_TRIP)
+    login(make_user(Role.ORGANISER, "tas"))
+    for amount in ("15000", "10000"):
+        client.post("/admin/costs", data=_cost_form(trip, amount=amount))
+    rows = list(load_workbook(io.BytesIO(client.get("/admin/costs/claim.xlsx").data))
+                .worksheets[0].iter_rows(values_only=True))
+    assert [row[9] for row in rows[1:3]] == [10619.73, 2123.95]  # the rest of 12 743,68
+    assert rows[-1][8:11] == (25000.0, 12743.68, 12256.32)
+
+
+def test_a_partner_number_that_is_not_ascii_is_refused_not_a_server_error(
+        client, make_user, make_project):
+    make_project()
+    token = create_api_token(make_user(Role.ADMIN, email="a@example.ee"))
+    db.session.commit()
+    answer = client.get("/api/v1/costs?organisation_id=²",
+                        headers={"Authorization": f"Bearer {token}"})
+    assert answer.status_code == 422

@@ -128,7 +128,7 @@ def test_the_dashboard_shows_budgets_and_indicators_against_targets(
     assert "Toimunud sündmused 1 12 8 %" in page
     assert "Osalejad 4 250 2 %" in page
     assert "Osalejad sihtrühmadest 2 60 3 %" in page  # 75–84, and a disability
-    assert "Organisatsioone jõuti 2 40 5 %" in page  # "Kastre selts" once
+    assert "Organisatsioonid, kelleni jõuti 2 40 5 %" in page  # "Kastre selts" once
     assert "Inspiratsiooniseminarid 5000,00 € 1000,00 € 4000,00 €" in page.replace("\u00a0", " ")
     assert "LEADER-toetus 12 743,68 € 707,98 €" in page.replace("\u00a0", " ")
 

@@ -116,7 +116,7 @@ def build(app: Flask) -> Scenario:
     trip_day = TripDay(event_id=event.id, day=trip_dates(event)[0], title_et="Võru")
     trip_day.stops.append(TripStop(at=time(10), place_et="Kannel", country="EE"))
     project = factories.make_project()
-    line = project.partners[0].lines[0]
+    line = project.partners[1].lines[0]
     cost = Cost(event_id=event.id, organisation_id=event.organisation_id,
                 spent_on=event.starts_at.date(), category=CostCategory.TRANSPORT, amount=100)
     report = TripReport(event_id=event.id, summary_et="Õppisime", published_at=utcnow())
