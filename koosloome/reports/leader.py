@@ -537,7 +537,8 @@ def _budget_table(inputs: Inputs) -> ReportTable:
     rows: list[list[Any]] = []
     for partner in inputs.budget or []:
         organiser = partner.partner.organisation.short_name
-        for line in partner.lines:
+        # A budget not split into lines is one sum: its total row says it all.
+        for line in partner.lines if partner.partner.lines else []:
             rows.append([organiser, line.name or _("On no budget line"),
                          _money(line.planned) if line.line is not None else "",
                          _money(line.actual),
