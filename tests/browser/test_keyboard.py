@@ -173,7 +173,10 @@ def test_errors_are_reached_from_the_summary_with_the_keyboard(browser, live_ser
     tab_to(page, 'main form button[type="submit"]')
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
-    assert page.evaluate("document.activeElement.classList.contains('error-summary')")
+    # the deferred script focuses the summary once the page has loaded: wait for it
+    page.wait_for_function(
+        "document.activeElement && document.activeElement.classList.contains('error-summary')",
+        timeout=10_000)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the first link of the summary
     assert page.evaluate("document.activeElement.id") == "name"
