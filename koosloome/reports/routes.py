@@ -30,6 +30,7 @@ from koosloome.i18n import current_language
 from koosloome.projects.budget import budget_figures, spent_by_line
 from koosloome.projects.costs import visible_costs
 from koosloome.projects.labels import INDICATOR_LABELS
+from koosloome.projects.models import Cost, Project
 from koosloome.projects.routes import cost_filter, cost_filter_form
 from koosloome.projects.services import the_project
 from koosloome.registrations.models import RegistrationStatus
@@ -303,17 +304,24 @@ def project_dashboard() -> ResponseReturnValue:
         sector_labels=SECTOR_LABELS, may_edit=can_administer(current_user))
 
 
-@bp.get("/costs/claim.zip")
-@staff_required(Role.ADMIN, Role.ORGANISER)
-def claim_zip_download() -> ResponseReturnValue:
-    """The payment-claim workbook with the costs' invoices and receipts."""
+def _claimed_costs(file_format: str) -> tuple[Project | None, list[Cost]]:
+    """The project and the costs of the ledger's filter (400 for a wrong one), with the
+    download on record."""
     project = the_project()
     form = cost_filter_form(project)
     if form.errors:
         abort(400)
     costs = visible_costs(current_user, cost_filter(form))
     audit.record_access("export.claim", user_id=current_user.id, object_type="cost",
-                        costs=len(costs), format="zip")
+                        costs=len(costs), format=file_format)
+    return project, costs
+
+
+@bp.get("/costs/claim.zip")
+@staff_required(Role.ADMIN, Role.ORGANISER)
+def claim_zip_download() -> ResponseReturnValue:
+    """The payment-claim workbook with the costs' invoices and receipts."""
+    project, costs = _claimed_costs("zip")
     return Response(claim_zip(project, costs), mimetype="application/zip",
                     headers=_attachment("maksetaotlus.zip"))
 
@@ -322,13 +330,7 @@ def claim_zip_download() -> ResponseReturnValue:
 @staff_required(Role.ADMIN, Role.ORGANISER)
 def claim_xlsx() -> ResponseReturnValue:
     """The costs of the ledger's filter as a payment-claim workbook."""
-    project = the_project()
-    form = cost_filter_form(project)
-    if form.errors:
-        abort(400)
-    costs = visible_costs(current_user, cost_filter(form))
-    audit.record_access("export.claim", user_id=current_user.id, object_type="cost",
-                        costs=len(costs), format="xlsx")
+    project, costs = _claimed_costs("xlsx")
     return Response(xlsx_bytes(claim_sheets(project, costs)),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers=_attachment("maksetaotlus.xlsx"))
