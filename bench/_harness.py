@@ -201,12 +201,16 @@ class SeatCheck:
     rows: int
     duplicate_emails: int
     emails_queued: int
+    #: ``event.seats_taken``, the figure the triggers keep (equal to the confirmed seats here:
+    #: the bench makes no offers)
+    kept_seats: int
 
     @property
     def ok(self) -> bool:
-        """No overbooking, no registration stored twice, one message queued per registration."""
+        """No overbooking, no registration stored twice, one message queued per registration,
+        the kept seat figure equal to the count."""
         return (self.confirmed_seats <= self.capacity and self.duplicate_emails == 0
-                and self.emails_queued == self.rows)
+                and self.emails_queued == self.rows and self.kept_seats == self.confirmed_seats)
 
     def describe(self) -> str:
         """A one-line summary."""
@@ -214,7 +218,8 @@ class SeatCheck:
         verdict = "OK" if self.ok else "FAILED"
         return (f"{verdict}: {self.confirmed_seats}/{self.capacity} seats confirmed; "
                 f"{self.rows} registrations ({statuses}); {self.duplicate_emails} duplicate "
-                f"e-mails; {self.emails_queued} messages queued")
+                f"e-mails; {self.emails_queued} messages queued; {self.kept_seats} seats kept "
+                f"on the event")
 
 
 def check_seats(app: Any, event_id: int) -> SeatCheck:
@@ -228,7 +233,8 @@ def check_seats(app: Any, event_id: int) -> SeatCheck:
 
     settle(app, event_id)
     with app.app_context():
-        capacity = db.session.get(Event, event_id).capacity
+        event = db.session.get(Event, event_id)
+        capacity, kept = event.capacity, event.seats_taken
         seats = db.session.scalar(
             select(func.coalesce(func.sum(Registration.seats), 0)).where(
                 Registration.event_id == event_id,
@@ -259,7 +265,7 @@ def check_seats(app: Any, event_id: int) -> SeatCheck:
         )
         db.session.remove()
     return SeatCheck(capacity, int(seats), by_status, sum(by_status.values()),
-                     int(duplicates), int(queued))
+                     int(duplicates), int(queued), int(kept))
 
 
 def run_python(script: str, env: dict[str, str]) -> None:

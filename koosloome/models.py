@@ -1,5 +1,6 @@
 """Imports every domain's models so that the metadata (and Alembic) sees all tables."""
 
+import koosloome.registrations.seat_counter  # noqa: F401  (its triggers come with the table)
 from koosloome.accounts.models import ApiToken, Organisation, Role, User
 from koosloome.announcements.models import Announcement, Subscriber
 from koosloome.arrangements.models import Arrangement, ArrangementDigest, Pickup, Volunteer

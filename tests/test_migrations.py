@@ -212,3 +212,37 @@ def test_costs_kept_elsewhere_move_into_the_ledger_and_back(empty_database_url, 
             ("meals", 300.0), ("transport", 1200.5)]
         downgrade(revision="base")
         db.engine.dispose()
+
+
+def test_seats_taken_is_filled_from_the_registrations_then_kept(empty_database_url,
+                                                                make_config):
+    """Migration 0027: the figure starts as the count of confirmed and offered seats (here:
+    registrations made before it, kept through a downgrade), and the triggers keep it from
+    then on, on either database."""
+    from koosloome.registrations.models import RegistrationStatus as Status
+
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade()
+        event = factories.make_event(capacity=10)
+        for status, seats in [(Status.CONFIRMED, 2), (Status.OFFERED, 1),
+                              (Status.WAITLISTED, 1), (Status.CANCELLED, 1)]:
+            factories.make_registration(event, status=status, seats=seats, name=status.value)
+        event_id = event.id
+        db.session.remove()
+
+        def run(sql: str) -> list:
+            with db.engine.begin() as connection:
+                result = connection.execute(text(sql))
+                return [tuple(row) for row in result] if result.returns_rows else []
+
+        downgrade(revision="0026_cost_documents")
+        assert "seats_taken" not in {c["name"] for c in inspect(db.engine).get_columns("event")}
+        upgrade()
+        taken = f"SELECT seats_taken FROM event WHERE id = {event_id}"
+        assert run(taken) == [(3,)]
+        run("UPDATE registration SET status = 'confirmed' WHERE name = 'waitlisted'")
+        run("DELETE FROM registration WHERE name = 'confirmed'")
+        assert run(taken) == [(2,)]
+        downgrade(revision="base")
+        db.engine.dispose()

@@ -117,6 +117,9 @@ class Event(TimestampMixin, Base):
     reminder_days: Mapped[int] = mapped_column(default=2)
     feedback_url: Mapped[str] = mapped_column(String(500), default="")
     actual_cost: Mapped[Decimal | None] = mapped_column(Numeric(12, 2))
+    #: Seats held by confirmed registrations and open offers, kept by triggers on
+    #: ``registration`` (``registrations.seat_counter``); read it with the event locked.
+    seats_taken: Mapped[int] = mapped_column(default=0, server_default="0")
     published_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
 

@@ -272,7 +272,7 @@ def would_change_time_or_place(event: Event, values: dict[str, Any]) -> bool:
 
 _NOT_COPIED = frozenset({
     "id", "slug", "status", "revision", "published_at", "cancelled_at", "created_at",
-    "updated_at", "actual_cost",
+    "updated_at", "actual_cost", "seats_taken",
 })
 
 

@@ -72,9 +72,11 @@ def next_sequence(revision: int, method: str, last: tuple[str, int] | None) -> i
     return max(revision, last_sequence)
 
 
-def calendar_sequence(registration: Registration, method: str) -> int:
-    """The SEQUENCE the next ``method`` calendar for ``registration`` must carry."""
-    return next_sequence(registration.event.revision, method, _last_calendar(registration))
+def calendar_sequence(registration: Registration, method: str, *, first: bool = False) -> int:
+    """The SEQUENCE the next ``method`` calendar for ``registration`` must carry; ``first``:
+    nothing was sent for it yet (it was created in this transaction), so nothing to look up."""
+    last = None if first else _last_calendar(registration)
+    return next_sequence(registration.event.revision, method, last)
 
 
 def calendar_bytes(entry: CalendarEntry, method: str) -> bytes:

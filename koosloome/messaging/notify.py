@@ -71,6 +71,7 @@ def notify(
     *,
     calendar: CalendarAction = CalendarAction.NONE,
     versions: Versions | None = None,
+    first: bool = False,
     **context: Any,
 ) -> OutgoingEmail | None:
     """Queue a message of ``kind`` to the participant, carrying ``calendar``; flushes.
@@ -79,7 +80,8 @@ def notify(
     (``calls``) when it is worth a call and there is a phone number. ``context`` (JSON values)
     reaches the template: ``WAITLISTED`` takes ``position=``, ``ORGANISER_MESSAGE``
     ``subject=`` and ``body=``. ``versions`` (language → context) are the texts of a message
-    written in several languages: each reader gets one of them (``written_in``).
+    written in several languages: each reader gets one of them (``written_in``). ``first``:
+    the registration was created in this transaction, so no calendar was sent for it yet.
     """
     if registration.id is None:  # the UID and the outbox row need it: a new registration
         db.session.flush()
@@ -100,7 +102,7 @@ def notify(
         to_name=registration.name,
         language=language,
         calendar_method=method,
-        calendar_sequence=calendar_sequence(registration, method) if method else None,
+        calendar_sequence=calendar_sequence(registration, method, first=first) if method else None,
         event_id=registration.event_id,
         registration_id=registration.id,
         pending=dict(context),

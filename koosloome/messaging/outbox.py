@@ -17,6 +17,7 @@ from koosloome.extensions import db
 from koosloome.messaging.mime import header_text, new_message_id
 from koosloome.messaging.models import EmailStatus, OutgoingEmail
 from koosloome.messaging.transport import file_name_pattern, mail_folder
+from koosloome.unit_of_work import insert_now
 
 
 def queue_email(
@@ -58,8 +59,8 @@ def queue_email(
         status=EmailStatus.QUEUED,
         next_attempt_at=utcnow(),
     )
-    db.session.add(email)
-    db.session.flush()
+    db.session.flush()  # what the message belongs to is written first
+    insert_now(email)
     return email
 
 

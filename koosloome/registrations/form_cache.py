@@ -10,7 +10,6 @@ or errors are always rendered afresh.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
@@ -18,8 +17,7 @@ from collections.abc import Hashable
 from flask import render_template, request
 from markupsafe import Markup
 
-from koosloome.events.models import ExtraQuestion
-from koosloome.registrations.forms import RegistrationForm
+from koosloome.registrations.forms import RegistrationForm, question_key
 
 #: Entries kept per process; one entry is ~40 KB of HTML.
 MAX_ENTRIES = 128
@@ -28,17 +26,9 @@ _entries: OrderedDict[Hashable, Markup] = OrderedDict()
 _lock = threading.Lock()
 
 
-def _question_key(question: ExtraQuestion) -> tuple[object, ...]:
-    return (
-        question.id, question.position, question.kind.value, question.required,
-        question.label_et, question.label_en, question.help_et, question.help_en,
-        json.dumps(question.choices or [], sort_keys=True),
-    )
-
-
 def blank_fields_html(form: RegistrationForm, language: str) -> Markup:
     """``registrations/_fields.html`` for ``form``, which must be blank (no data, no errors)."""
-    key = (language, request.script_root, tuple(_question_key(q) for q in form._questions))
+    key = (language, request.script_root, tuple(question_key(q) for q in form._questions))
     with _lock:
         html = _entries.get(key)
         if html is not None:

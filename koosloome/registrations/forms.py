@@ -6,7 +6,11 @@ give the same field errors. Rules that span fields live in ``registrations.servi
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable
 from datetime import date
 from typing import Any
 
@@ -256,13 +260,48 @@ def _question_field(question: ExtraQuestion, language: str) -> Field:
     return DateField(label, validators=[required], render_kw={"autocomplete": "off"})
 
 
+def question_key(question: ExtraQuestion) -> tuple[object, ...]:
+    """Everything about a question that its field (and its blank HTML) is made of."""
+    return (
+        question.id, question.position, question.kind.value, question.required,
+        question.label_et, question.label_en, question.help_et, question.help_en,
+        json.dumps(question.choices or [], sort_keys=True),
+    )
+
+
+#: Form classes kept per process, by language and questions (``form_for_event``).
+MAX_FORM_CLASSES = 128
+_form_classes: OrderedDict[Hashable, type[RegistrationForm]] = OrderedDict()
+_form_classes_lock = threading.Lock()
+
+
+def _form_class(questions: list[ExtraQuestion], language: str) -> type[RegistrationForm]:
+    """The form class for these questions in ``language``, built once: WTForms collects and
+    sorts a class's fields on its first use, which is most of the cost of a form made from
+    scratch on every request. The key holds everything a field is made of, so an edited
+    question gets a new class; the class holds no database object."""
+    key = (language, tuple(question_key(question) for question in questions))
+    with _form_classes_lock:
+        form_class = _form_classes.get(key)
+        if form_class is not None:
+            _form_classes.move_to_end(key)
+            return form_class
+    attributes: dict[str, Any] = {f"q_{question.id}": _question_field(question, language)
+                                  for question in questions}
+    form_class = type("EventRegistrationForm", (RegistrationForm,), attributes)
+    with _form_classes_lock:
+        _form_classes[key] = form_class
+        while len(_form_classes) > MAX_FORM_CLASSES:
+            _form_classes.popitem(last=False)
+    return form_class
+
+
 def form_for_event(event: Event, language: str, **kwargs: Any) -> RegistrationForm:
     """A registration form with ``event``'s extra questions as fields ``q_<id>``."""
-    attributes: dict[str, Any] = {"_questions": list(event.questions)}
-    for question in event.questions:
-        attributes[f"q_{question.id}"] = _question_field(question, language)
-    form_class = type("EventRegistrationForm", (RegistrationForm,), attributes)
-    return form_class(**kwargs)
+    questions = list(event.questions)
+    form = _form_class(questions, language)(**kwargs)
+    form._questions = questions
+    return form
 
 
 def form_data(data: RegistrationData, event: Event) -> dict[str, Any]:

@@ -94,8 +94,8 @@ def register(slug: str) -> ResponseReturnValue:
             return _registered(event, receipt)
     status = 422 if form.errors else 200
     blank = request.method == "GET"
-    # Counted only for a page that shows the form: a registration counts again, locked.
-    availability = counts.availability([event])[event.id]
+    # Whether seats are left, from the event's kept figure (a registration decides, locked).
+    availability = counts.kept_availability(event)
     return render_template(
         "registrations/form.html", event=event, form=form, availability=availability,
         fields_html=blank_fields_html(form, current_language()) if blank else None,

@@ -330,7 +330,7 @@ def create_registration(event: Event, data: RegistrationData, source: Registrati
     effect = change(registration, status)
     position = waitlist_position(registration)
     if announce:
-        tell(registration, effect, position=position)
+        tell(registration, effect, first=True, position=position)
     return Outcome(registration, token, position)
 
 

@@ -113,6 +113,14 @@ def availability(events: list[Event], now: datetime | None = None) -> dict[int, 
     }
 
 
+def kept_availability(event: Event, now: datetime | None = None) -> Availability:
+    """Registration state and free seats from the figure kept on the event (as loaded; no
+    count): for a page that shows only whether seats are left, such as the form, which every
+    visitor of a registration rush opens. Waiting and pending sizes are not counted here."""
+    return Availability(registration_state(event, now), event.capacity,
+                        SeatCount(taken=event.seats_taken))
+
+
 def waiting_count(event_id: int) -> int:
     """How many registrations wait for a seat at the event."""
     return int(db.session.scalar(
