@@ -40,26 +40,55 @@ def note_refusal() -> None:
         g.refused = True
 
 
+class AfterCommit:
+    """What a view returns to have its answer made after the commit (``render()``), when the
+    answer needs nothing from the database: the transaction, and the locks it holds (an
+    event's seats, SQLite's one writer), ends before the page is rendered."""
+
+    def __init__(self, render: Callable[[], Any]) -> None:
+        self.render = render
+
+
 def unit_of_work(view: Callable[..., Any]) -> Callable[..., Any]:
     """Wrap ``view`` so that its request commits or rolls back here, and only here."""
 
     @wraps(view)
     def run(*args: Any, **kwargs: Any) -> Any:
         try:
-            response = current_app.make_response(view(*args, **kwargs))
+            result = view(*args, **kwargs)
+            if isinstance(result, AfterCommit):
+                result = _commit_then_render(result)
+            response = current_app.make_response(result)
         except BaseException:
             db.session.rollback()
             raise
         session = db.session()
-        if not _wrote(session):
-            return response
-        if g.pop("refused", False) or response.status_code >= 400:
-            session.rollback()
-        else:
-            session.commit()
+        _finish(session, refused=g.pop("refused", False), failed=response.status_code >= 400)
         return response
 
     return run
+
+
+def _commit_then_render(after: AfterCommit) -> Any:
+    session = db.session()
+    # What the view loaded keeps its values for the page: reloading it after the commit
+    # would be a second transaction for nothing.
+    session.expire_on_commit = False
+    try:
+        _finish(session, refused=g.pop("refused", False), failed=False)
+    finally:
+        session.expire_on_commit = True
+    return after.render()
+
+
+def _finish(session: Session, *, refused: bool, failed: bool) -> None:
+    """Commit what the request wrote, or roll it back when it was refused or failed."""
+    if not _wrote(session):
+        return
+    if refused or failed:
+        session.rollback()
+    else:
+        session.commit()
 
 
 def _wrote(session: Session) -> bool:

@@ -12,7 +12,7 @@ from sqlalchemy.exc import OperationalError
 from koosloome.accounts.models import Organisation
 from koosloome.errors import DomainError, back_to
 from koosloome.extensions import db
-from koosloome.unit_of_work import unit_of_work
+from koosloome.unit_of_work import AfterCommit, unit_of_work
 
 
 class TooLate(DomainError):
@@ -58,11 +58,26 @@ def routes(app):
     def refused_with_a_way_back() -> str:
         raise TooLate()
 
+    def writes_then_renders_after_the_commit() -> AfterCommit:
+        _add_organisation()
+        organisation = db.session.scalars(select(Organisation).where(
+            Organisation.slug == "uus")).one()
+
+        def render() -> str:
+            # Committed already (another connection sees it), and nothing reloaded for the page.
+            with db.engine.connect() as other:
+                seen = other.scalar(select(func.count(Organisation.id))
+                                    .where(Organisation.slug == "uus"))
+            return f"{seen} {organisation.name} {db.session().in_transaction()}"
+
+        return AfterCommit(render)
+
     for path, view in (("/t/writes", writes), ("/t/fails", writes_then_fails),
                        ("/t/refused", writes_then_is_refused),
                        ("/api/t/refused", writes_then_is_refused),
                        ("/t/caught", writes_then_catches_a_refusal),
-                       ("/t/back", refused_with_a_way_back)):
+                       ("/t/back", refused_with_a_way_back),
+                       ("/t/after", writes_then_renders_after_the_commit)):
         app.add_url_rule(path, endpoint=path, view_func=unit_of_work(view),
                          methods=["GET", "POST"])
     app.config["PROPAGATE_EXCEPTIONS"] = False
@@ -77,6 +92,12 @@ def test_every_view_of_the_app_is_wrapped(app):
 
 def test_a_view_that_returns_has_its_writes_committed(routes):
     assert routes.post("/t/writes").status_code == 200
+    assert _organisations() == 1
+
+
+def test_an_answer_made_after_the_commit_sees_it_done_and_reloads_nothing(routes):
+    response = routes.post("/t/after")
+    assert response.get_data(as_text=True) == "1 Uus partner False"
     assert _organisations() == 1
 
 

@@ -44,6 +44,7 @@ from koosloome.registrations.summary import details_summary, manage_summary, nex
 from koosloome.seating import counts
 from koosloome.seating.offers import Acceptance, accept_offer
 from koosloome.trips.models import asks_for_travel, travel_of
+from koosloome.unit_of_work import AfterCommit
 
 bp = Blueprint("registrations", __name__)
 
@@ -113,10 +114,15 @@ def _registered(event, receipt: services.Receipt) -> ResponseReturnValue:
         assert receipt.outcome is not None  # only an address can be registered already
         return redirect(url_for(".manage", token=receipt.outcome.token, new=1))
     language = current_language()
-    html = render_template("registrations/registered.html", event=event, receipt=receipt,
-                           summary=details_summary(receipt.recap, language),
-                           next_steps=next_steps(receipt.recap, language))
-    return html, 200, {"Cache-Control": "no-store"}
+
+    def render() -> ResponseReturnValue:
+        html = render_template("registrations/registered.html", event=event, receipt=receipt,
+                               summary=details_summary(receipt.recap, language),
+                               next_steps=next_steps(receipt.recap, language))
+        return html, 200, {"Cache-Control": "no-store"}
+
+    # Rendered from what was submitted, after the commit: not while the seat lock is held.
+    return AfterCommit(render)
 
 
 @bp.get("/r/<token>")
