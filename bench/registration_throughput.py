@@ -24,6 +24,7 @@ exceed capacity, no e-mail is registered twice, every registration queued its me
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import sys
 import tempfile
@@ -36,7 +37,8 @@ import _harness as h
 
 TARGETS = {"api": 0.50, "form": 0.25}
 P95_TARGET_MS = 100
-EXPECTED = {"baseline": {"201"}, "api": {"202"}, "form": {"200", "registered"}}
+EXPECTED = {"baseline": {"201"}, "api": {"202"}, "form": {"200", "registered"},
+            "api before": {"202"}, "form before": {"200", "registered"}}
 
 
 def parse_args() -> argparse.Namespace:
@@ -52,6 +54,10 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--app-dir", type=Path, default=h.REPO,
                         help="serve Koosloome from another checkout (e.g. `git archive` of an "
                              "older commit) to compare before and after a change")
+    parser.add_argument("--compare-dir", type=Path,
+                        help="also serve Koosloome from this checkout (an earlier commit) and "
+                             "run its API and form paths ('api before', 'form before') in the "
+                             "same rounds, interleaved: before and after under the same noise")
     parser.add_argument("--json", help="also write raw results here")
     return parser.parse_args()
 
@@ -77,7 +83,18 @@ def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[objec
         baseline = h.Gunicorn("baseline_app:app", env, workers=args.workers,
                               threads=args.threads, extra_args=["--pythonpath", str(h.BENCH)],
                               name="baseline")
-        with koosloome, baseline:
+        servers = {"": koosloome}
+        if args.compare_dir:
+            port = h.free_port()
+            servers[" before"] = h.Gunicorn(
+                "wsgi:app", h.koosloome_env(url, instance, port), port=port,
+                workers=args.workers, threads=args.threads, name="koosloome-before",
+                cwd=args.compare_dir)
+        paths = ["baseline"] + [f"{path}{suffix}" for suffix in servers
+                                for path in ("api", "form")]
+        with contextlib.ExitStack() as stack:
+            for server in (*servers.values(), baseline):
+                stack.enter_context(server)
             def run(path: str, clients: int, capacity: int, seconds: float) -> h.Run:
                 number = next(serial)
                 run_id = f"{kind[0]}{number}t{int(time.time())}"
@@ -86,12 +103,13 @@ def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[objec
                                  seconds, path="/insert", run_id=run_id)
                 slug = f"bench-{number}"
                 event_id = h.make_event(app, slug, capacity)
-                if path == "api":
-                    result = h.wrk("api", "api_register.lua", koosloome.url, clients, seconds,
+                server = servers[path.removeprefix("api").removeprefix("form")]
+                if path.startswith("api"):
+                    result = h.wrk(path, "api_register.lua", server.url, clients, seconds,
                                    path=f"/api/v1/events/{event_id}/registrations",
                                    run_id=run_id, done_status="202")
                 else:
-                    result = h.wrk("form", "form_register.lua", koosloome.url, clients,
+                    result = h.wrk(path, "form_register.lua", server.url, clients,
                                    seconds, path=f"/events/{slug}/register", run_id=run_id,
                                    done_status="registered")
                 check = h.check_seats(app, event_id)
@@ -103,7 +121,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[objec
                                     f"{check.describe()} (wrk saw {result.done} accepted)")
                 return result
 
-            for path in ("baseline", "api", "form"):  # warm up: templates, pools, caches
+            for path in paths:  # warm up: templates, pools, caches
                 run(path, 16, 1_000_000, 2)
             parts = [("open", 1_000_000, clients_list),
                      ("waiting list", args.waitlist_capacity, clients_list[:1])]
@@ -111,7 +129,7 @@ def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[objec
                 results: dict[tuple[str, int], list[h.Run]] = {}
                 for _round in range(args.rounds):
                     for clients in client_counts:
-                        for path in ("baseline", "api", "form"):
+                        for path in paths:
                             if part != "open" and path == "baseline":
                                 continue
                             results.setdefault((path, clients), []).append(
@@ -120,14 +138,14 @@ def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[objec
                     if part == "open":
                         baseline_best[clients] = h.best(results[("baseline", clients)])
                     base = baseline_best[clients]
-                    for path in ("baseline", "api", "form"):
+                    for path in paths:
                         if (path, clients) not in results:
                             continue
                         rows.append(table_row(kind, part, path, clients,
                                               results[(path, clients)], base))
                         problems += target_problems(kind, part, path, clients,
                                                     h.best(results[(path, clients)]), base)
-        for server in (koosloome, baseline):
+        for server in (*servers.values(), baseline):
             if server.errors_logged():
                 problems.append(f"{server.name} logged errors: {server.errors_logged()[:3]}")
     return rows, problems
@@ -154,7 +172,9 @@ def table_row(kind: str, part: str, path: str, clients: int, runs: list[h.Run],
 
 def target_problems(kind: str, part: str, path: str, clients: int, run: h.Run,
                     base: h.Run) -> list[str]:
-    """Targets of issue 9 this run misses."""
+    """Targets of issue 9 this run misses (the earlier checkout's paths are not judged)."""
+    if path.endswith(" before"):
+        return []
     found = []
     where = f"{kind} {part} {path} {clients} clients"
     if run.server_errors:
