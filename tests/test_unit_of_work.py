@@ -178,3 +178,28 @@ def test_a_request_that_only_reads_is_left_alone(app, routes):
     finally:
         event.remove(session_factory, "after_commit", count_commit)
     assert app.config["SEEN_SESSION"] not in committed
+
+
+def test_insert_now_writes_one_row_as_a_flush_would(app, make_event):
+    """The hot path's INSERT: the parent given as an object gives its key, column defaults
+    land on the object, the object is in the session as if loaded, and the request counts
+    as one that wrote (so it is committed)."""
+    from koosloome.registrations.models import Registration, RegistrationNeed
+    from koosloome.unit_of_work import WROTE, insert_now
+
+    event = make_event()
+    registration = Registration(event=event, status="confirmed", name="Mari", email="m@x.ee",
+                                manage_nonce="n", manage_token_hash="h")
+    registration.needs.append(RegistrationNeed(code="wheelchair"))
+    db.session.info.pop(WROTE, None)
+    insert_now(registration)
+    db.session.flush()  # the needs, the usual way
+    assert db.session.info.get(WROTE) is True
+    assert registration in db.session and registration.id is not None
+    assert registration.event_id == event.id and registration.seats == 1
+    assert registration.created_at is not None and registration.companion is False
+    registration_id = registration.id
+    db.session.commit()
+    db.session.expunge_all()
+    stored = db.session.get(Registration, registration_id)
+    assert (stored.name, [need.code for need in stored.needs]) == ("Mari", ["wheelchair"])

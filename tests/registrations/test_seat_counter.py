@@ -12,7 +12,11 @@ from koosloome.extensions import db
 from koosloome.registrations import services
 from koosloome.registrations.models import SEAT_STATUSES, Registration, RegistrationStatus
 from koosloome.registrations.personal_data import erase
-from koosloome.registrations.seat_counter import SEAT_STATUS_SQL
+from koosloome.registrations.seat_counter import (
+    POSTGRESQL_TRIGGERS,
+    SEAT_STATUS_SQL,
+    SQLITE_TRIGGERS,
+)
 from koosloome.registrations.services import RegistrationData
 from koosloome.seating.counts import seat_counts
 from koosloome.seating.lifecycle import seats_taken
@@ -30,7 +34,10 @@ def kept_and_counted(*events: Event) -> list[tuple[int, int]]:
 
 
 def test_the_triggers_count_the_same_statuses_as_the_code():
-    assert SEAT_STATUS_SQL == "(" + ", ".join(f"'{s.value}'" for s in SEAT_STATUSES) + ")"
+    spelled = "(" + ", ".join(f"'{status.value}'" for status in SEAT_STATUSES) + ")"
+    assert spelled == SEAT_STATUS_SQL
+    for statement in (*SQLITE_TRIGGERS, POSTGRESQL_TRIGGERS[0]):
+        assert SEAT_STATUS_SQL in statement
 
 
 def test_the_kept_figure_follows_every_kind_of_change(make_event, make_registration):
