@@ -27,14 +27,15 @@ def require_pgbouncer() -> None:
 def start_pgbouncer(database_url: str, is_postgres: bool) -> Iterator[Callable[..., PgBouncer]]:
     """``start_pgbouncer(default_pool_size=1)`` → a PgBouncer of its own in front of the test
     database's server, with docs/deploy/pgbouncer.ini's settings and these on top (transaction
-    pooling); stopped after the test, so no server connection outlives it."""
+    pooling; no reserve pool unless asked: a client that waits gets no extra server
+    connection); stopped after the test, so no server connection outlives it."""
     if not is_postgres:
         pytest.skip("PgBouncer stands in front of PostgreSQL")
     require_pgbouncer()
     started: list[PgBouncer] = []
 
     def start(**settings: Any) -> PgBouncer:
-        bouncer = PgBouncer(database_url, **settings).start()
+        bouncer = PgBouncer(database_url, **{"reserve_pool_size": 0, **settings}).start()
         started.append(bouncer)
         return bouncer
 
