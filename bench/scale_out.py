@@ -351,8 +351,8 @@ class PoolWatch:
         text = (f"PgBouncer ({self.mode} pooling, default_pool_size "
                 f"{self.bouncer.settings['default_pool_size']}): at most "
                 f"{self.peak['clients']} client connections, {self.peak['servers busy']} server "
-                f"connections busy at once ({self.peak['servers']} open), up to "
-                f"{self.peak['waiting']} clients waiting; {transactions} transactions, "
+                f"connections busy at once ({self.peak['servers']} open), at most "
+                f"{self.peak['waiting']} waiting for one; {transactions} transactions, "
                 f"{int(stats.get('total_query_count', 0))} queries, "
                 f"{waited_ms / max(transactions, 1):.2f} ms average wait for a server connection")
         problems = [] if self.mode == "transaction" else [f"PgBouncer pool mode {self.mode!r}"]
