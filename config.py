@@ -19,6 +19,14 @@ class Config:
     #: Default: an SQLite file in the instance folder (filled in by the app factory).
     SQLALCHEMY_DATABASE_URI: str | None = None
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    #: "pgbouncer" when DATABASE_URL points at PgBouncer in transaction-pooling mode
+    #: (docs/deploy/pgbouncer.ini): psycopg then prepares no statements on the server, since
+    #: consecutive transactions of one connection may run on different server connections.
+    DATABASE_POOLER: str | None = None
+    #: The same PostgreSQL database reached without the pooler, for ``flask backup`` and
+    #: ``flask restore``: pg_dump and pg_restore change session settings (search_path) that
+    #: transaction pooling would hand on to the app's next transaction. Needed with a pooler.
+    DATABASE_DIRECT_URL: str | None = None
     SQLALCHEMY_TRACK_MODIFICATIONS = False
     #: Absolute base for links in emails and calendar invites.
     BASE_URL = "http://127.0.0.1:5000"

@@ -1,6 +1,7 @@
 """Scale-out (issue 9, part 3): two gunicorn instances, one PostgreSQL, one Redis.
 
     .venv/bin/python bench/scale_out.py [--capacity 150] [--people 600] [--clients 48]
+                                        [--no-pgbouncer] [--pool-size 8]
 
 Starts two Koosloome instances (docs/deploy/gunicorn.conf.py, 2 workers × 4 threads each) on
 one PostgreSQL database created for the run and Redis database 15 for rate limits (ON, with
@@ -23,11 +24,19 @@ sessions and CSRF tokens must work across processes. Checks afterwards:
 Instances and workers get their settings from docs/deploy/koosloome.env.example (what
 systemd's EnvironmentFile gives them in production) with this run's database, secret, Redis
 database and SMTP port on top; gunicorn runs with docs/deploy/gunicorn.conf.py.
+
+By default they reach PostgreSQL as in production, through PgBouncer in transaction-pooling
+mode (bench/pgbouncer.py starts one with docs/deploy/pgbouncer.ini's settings and
+``--pool-size`` server connections; the schema is migrated through it too, and
+KOOSLOOME_DATABASE_POOLER=pgbouncer is set); ``--no-pgbouncer`` connects them straight. The
+checks always read PostgreSQL directly. ``--keep-prepared-statements`` leaves the pooler
+setting off behind PgBouncer, to show what it prevents.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import re
@@ -45,7 +54,10 @@ from urllib.parse import urlsplit
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import _harness as h
+from pgbouncer import INSTALL_HINT, PgBouncer
+from pgbouncer import binary as pgbouncer_binary
 from smtp_sink import SmtpSink, exactly_once
+from sqlalchemy import make_url
 
 REDIS_URL = "redis://127.0.0.1:6379/15"
 
@@ -57,6 +69,15 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--people", type=int, default=600)
     parser.add_argument("--clients", type=int, default=48, help="concurrent client threads")
     parser.add_argument("--redis", default=REDIS_URL)
+    parser.add_argument("--pgbouncer", action=argparse.BooleanOptionalAction, default=True,
+                        help="instances and workers reach PostgreSQL through PgBouncer in "
+                             "transaction-pooling mode, as in production (default: yes)")
+    parser.add_argument("--pool-size", type=int, default=8,
+                        help="PgBouncer's server connections (default_pool_size; default 8: "
+                             "half the instances' threads, so transactions share them)")
+    parser.add_argument("--keep-prepared-statements", action="store_true",
+                        help="leave KOOSLOOME_DATABASE_POOLER unset behind PgBouncer, to see "
+                             "what it prevents (the run is expected to fail)")
     return parser.parse_args()
 
 
@@ -289,6 +310,85 @@ def check_outbox_delivers_exactly_once(app: Any, env: dict[str, str], event_id: 
     return summary, problems
 
 
+class PoolWatch:
+    """Samples PgBouncer's pool every 0.1 s in a thread: the most client connections, server
+    connections in use and clients waiting for one seen at once."""
+
+    def __init__(self, bouncer: PgBouncer, database: str) -> None:
+        self.bouncer, self.database = bouncer, database
+        self.peak: Counter[str] = Counter()
+        self.mode = ""
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.1):
+            pool = self.bouncer.pool(self.database)
+            if not pool:
+                continue
+            self.mode = pool["pool_mode"]
+            current = {"clients": pool["cl_active"] + pool["cl_waiting"],
+                       "waiting": pool["cl_waiting"], "servers busy": pool["sv_active"],
+                       "servers": pool["sv_active"] + pool["sv_idle"] + pool["sv_used"]}
+            for key, value in current.items():
+                self.peak[key] = max(self.peak[key], value)
+
+    def __enter__(self) -> PoolWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> tuple[str, list[str]]:
+        """What PgBouncer saw (SHOW STATS for the run's database), and a problem if it did not
+        pool transactions."""
+        stats = next((row for row in self.bouncer.admin("SHOW STATS")
+                      if row["database"] == self.database), {})
+        transactions = int(stats.get("total_xact_count", 0))
+        waited_ms = int(stats.get("total_wait_time", 0)) / 1000
+        text = (f"PgBouncer ({self.mode} pooling, default_pool_size "
+                f"{self.bouncer.settings['default_pool_size']}): at most "
+                f"{self.peak['clients']} client connections, {self.peak['servers busy']} server "
+                f"connections busy at once ({self.peak['servers']} open), at most "
+                f"{self.peak['waiting']} waiting for one; {transactions} transactions, "
+                f"{int(stats.get('total_query_count', 0))} queries, "
+                f"{waited_ms / max(transactions, 1):.2f} ms average wait for a server connection")
+        problems = [] if self.mode == "transaction" else [f"PgBouncer pool mode {self.mode!r}"]
+        return text, problems
+
+
+def _close_connections(app: Any) -> None:
+    """Close an app's pooled connections (before PgBouncer stops and the database is dropped)."""
+    from koosloome.extensions import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+def _connections(args: argparse.Namespace, url: str,
+                 bouncer: PgBouncer | None) -> dict[str, str | None]:
+    """How instances and workers reach the database: through PgBouncer (DATABASE_URL to it,
+    the pooler setting, the direct URL for backups), or straight."""
+    if bouncer is None:
+        return {"DATABASE_URL": url, "KOOSLOOME_DATABASE_POOLER": None,
+                "KOOSLOOME_DATABASE_DIRECT_URL": None}
+    return {"DATABASE_URL": bouncer.url(make_url(url).database),
+            "KOOSLOOME_DATABASE_POOLER": None if args.keep_prepared_statements else "pgbouncer",
+            "KOOSLOOME_DATABASE_DIRECT_URL": url}
+
+
+def _start_pgbouncer(args: argparse.Namespace) -> contextlib.AbstractContextManager[Any]:
+    """PgBouncer in front of the bench's server (docs/deploy/pgbouncer.ini's settings), or
+    nothing with --no-pgbouncer."""
+    if not args.pgbouncer:
+        return contextlib.nullcontext()
+    if pgbouncer_binary() is None:
+        raise SystemExit(f"pgbouncer is missing: {INSTALL_HINT} (or run with --no-pgbouncer)")
+    return PgBouncer(h.POSTGRES_SERVER, default_pool_size=args.pool_size)
+
+
 def main() -> None:
     """Run the rush and the checks; exit 1 when anything is not exact."""
     args = parse_args()
@@ -298,55 +398,81 @@ def main() -> None:
     redis_client.ping()
     redis_client.flushdb()  # database 15 belongs to this script
     info = h.machine()
+    program = pgbouncer_binary()
+    if args.pgbouncer and program is not None:
+        info["pgbouncer"] = subprocess.run([str(program), "--version"], capture_output=True,
+                                           text=True, check=False).stdout.splitlines()[0]
     print("## Machine")
     h.print_machine(info)
+    pool_summary = ""
     with tempfile.TemporaryDirectory(prefix="koosloome-scale-") as instance, \
-            h.database("postgres", "koosloome_scale") as url:
-        app = h.koosloome_app(url, instance)
-        h.migrate(app)
+            h.database("postgres", "koosloome_scale") as url, \
+            _start_pgbouncer(args) as bouncer:
+        connections = _connections(args, url, bouncer)
+        # The schema as the services' ExecStartPre builds it: through the pooler, if any.
+        schema_app = h.koosloome_app(connections["DATABASE_URL"], instance,
+                                     DATABASE_POOLER=connections["KOOSLOOME_DATABASE_POOLER"])
+        h.migrate(schema_app)
+        _close_connections(schema_app)
+        app = h.koosloome_app(url, instance)  # the checks read PostgreSQL directly
         event_id = h.make_event(app, "ooperiretk", args.capacity)
         # What systemd gives koosloome.service (docs/deploy/koosloome.env.example), with this
         # run's database, secret, Redis database and a registration limit the rush stays under.
-        env = h.deploy_env(DATABASE_URL=url, KOOSLOOME_SECRET_KEY=h.SECRET_KEY,
+        env = h.deploy_env(**connections, KOOSLOOME_SECRET_KEY=h.SECRET_KEY,
                            KOOSLOOME_INSTANCE_PATH=instance,
                            KOOSLOOME_RATELIMIT_ENABLED="true",
                            KOOSLOOME_RATELIMIT_STORAGE_URI=args.redis,
                            KOOSLOOME_REGISTRATION_RATE_LIMIT="100000 per hour")
-        servers = []
-        for name in ("a", "b"):
-            port = h.free_port()
-            servers.append(h.Gunicorn("wsgi:app", {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
-                                      port=port, workers=2, threads=4,
-                                      name=f"koosloome-{name}"))
-        try:
+        watch = (PoolWatch(bouncer, make_url(url).database) if bouncer is not None
+                 else contextlib.nullcontext())
+        with watch:
+            servers = []
+            for name in ("a", "b"):
+                port = h.free_port()
+                servers.append(h.Gunicorn("wsgi:app",
+                                          {**env, "GUNICORN_BIND": f"127.0.0.1:{port}"},
+                                          port=port, workers=2, threads=4,
+                                          name=f"koosloome-{name}"))
+            try:
+                for server in servers:
+                    server.wait_ready()
+                outcomes, seconds = rush([s.url for s in servers], event_id, "ooperiretk",
+                                         args.people, args.clients, f"s{int(time.time())}")
+                problems = check_registrations(app, event_id, args.capacity, outcomes)
+                requests_limited = sum(1 for o in outcomes
+                                       if o["path"] == "api" or o.get("posted"))
+                limit_summary, limit_problems = check_rate_limit_shared(args.redis,
+                                                                        requests_limited)
+                problems += limit_problems
+            finally:
+                for server in servers:
+                    server.stop()
             for server in servers:
-                server.wait_ready()
-            outcomes, seconds = rush([s.url for s in servers], event_id, "ooperiretk",
-                                     args.people, args.clients, f"s{int(time.time())}")
-            problems = check_registrations(app, event_id, args.capacity, outcomes)
-            requests_limited = sum(1 for o in outcomes if o["path"] == "api" or o.get("posted"))
-            limit_summary, limit_problems = check_rate_limit_shared(args.redis,
-                                                                    requests_limited)
-            problems += limit_problems
-        finally:
-            for server in servers:
-                server.stop()
-        for server in servers:
-            if server.errors_logged():
-                problems.append(f"{server.name} logged: {server.errors_logged()[:3]}")
-        # The rush queued one confirmation per registration: now deliver them, two workers.
-        outbox_summary, outbox_problems = check_outbox_delivers_exactly_once(
-            app, env, event_id, Path(instance))
-        problems += outbox_problems
+                if server.errors_logged():
+                    problems.append(f"{server.name} logged: {server.errors_logged()[:3]}")
+            # The rush queued one confirmation per registration: now deliver them, two workers.
+            outbox_summary, outbox_problems = check_outbox_delivers_exactly_once(
+                app, env, event_id, Path(instance))
+            problems += outbox_problems
+        if bouncer is not None:
+            pool_summary, pool_problems = watch.summary()
+            problems += pool_problems
+        _close_connections(app)
         redis_client.flushdb()
     statuses = Counter(f"{o['path']} {o['code']} {o.get('status', '')}".strip()
                        for o in outcomes)
+    route = (f"through PgBouncer (transaction pooling, {args.pool_size} server connections"
+             f"{', psycopg preparing statements' if args.keep_prepared_statements else ''})"
+             if args.pgbouncer else "straight to PostgreSQL")
     print(f"\n## Scale-out rush: {args.people} people, {args.capacity} seats, "
-          f"{args.clients} clients, 2 instances × 2 workers × 4 threads, PostgreSQL + Redis\n")
+          f"{args.clients} clients, 2 instances × 2 workers × 4 threads, PostgreSQL + Redis, "
+          f"{route}\n")
     print(f"- finished in {seconds:.1f} s ({args.people / seconds:.0f} registrations/s)")
     print(f"- answers: {dict(sorted(statuses.items()))}")
     print(f"- {limit_summary}")
     print(f"- {outbox_summary}")
+    if pool_summary:
+        print(f"- {pool_summary}")
     print("\n## Checks")
     print("\n".join(f"- FAILED: {p}" for p in problems) if problems else "- all exact")
     sys.exit(1 if problems else 0)

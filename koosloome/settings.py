@@ -41,6 +41,7 @@ def load_config(app: Flask, config: Mapping[str, Any] | type | None) -> None:
     _fill_database_uri(app)
     _fill_secret_key(app)
     _check_values(app)
+    _apply_pooler(app)
     _make_sqlite_file_private(app.config["SQLALCHEMY_DATABASE_URI"])
 
 
@@ -100,10 +101,17 @@ def _fill_database_uri(app: Flask) -> None:
     uri = app.config.get("SQLALCHEMY_DATABASE_URI")
     if not uri:
         uri = "sqlite:///" + str(Path(app.instance_path) / "koosloome.sqlite3")
+    app.config["SQLALCHEMY_DATABASE_URI"] = _with_psycopg(uri)
+    if app.config.get("DATABASE_DIRECT_URL"):
+        app.config["DATABASE_DIRECT_URL"] = _with_psycopg(app.config["DATABASE_DIRECT_URL"])
+
+
+def _with_psycopg(uri: str) -> str:
+    """postgres:// and postgresql:// URLs get the driver Koosloome uses (psycopg 3)."""
     for prefix in ("postgres://", "postgresql://"):
         if uri.startswith(prefix):
-            uri = "postgresql+psycopg://" + uri[len(prefix) :]
-    app.config["SQLALCHEMY_DATABASE_URI"] = uri
+            return "postgresql+psycopg://" + uri[len(prefix) :]
+    return uri
 
 
 def _make_sqlite_file_private(uri: str) -> None:
@@ -154,6 +162,7 @@ def _check_values(app: Flask) -> None:
             f"{ENV_PREFIX}_SQLALCHEMY_DATABASE_URI (or DATABASE_URL) must be an SQLite or "
             f"PostgreSQL URL, not {uri.split(':', 1)[0]!r}"
         )
+    _check_pooler(app)
 
 
 def _check_sms(app: Flask) -> None:
@@ -166,3 +175,38 @@ def _check_sms(app: Flask) -> None:
     if not app.config.get("SMS_USERNAME") or not app.config.get("SMS_PASSWORD"):
         raise ConfigError(f"{ENV_PREFIX}_SMS_PROVIDER needs {ENV_PREFIX}_SMS_USERNAME and "
                           f"{ENV_PREFIX}_SMS_PASSWORD")
+
+
+#: The connection poolers Koosloome knows how to talk through (``DATABASE_POOLER``).
+POOLERS = ("pgbouncer",)
+
+
+def _check_pooler(app: Flask) -> None:
+    """A pooler is one we know, in front of PostgreSQL; the direct URL is PostgreSQL's."""
+    pooler = app.config.get("DATABASE_POOLER") or None
+    direct = app.config.get("DATABASE_DIRECT_URL") or None
+    if pooler is not None and pooler not in POOLERS:
+        raise ConfigError(f"{ENV_PREFIX}_DATABASE_POOLER must be {' or '.join(POOLERS)}, "
+                          f"or unset (a direct connection), not {pooler!r}")
+    if pooler is not None and not app.config["SQLALCHEMY_DATABASE_URI"].startswith(
+            "postgresql+psycopg"):
+        raise ConfigError(f"{ENV_PREFIX}_DATABASE_POOLER={pooler} needs a PostgreSQL "
+                          "DATABASE_URL (postgresql+psycopg://…) pointing at the pooler")
+    if direct is not None and not direct.startswith("postgresql"):
+        raise ConfigError(f"{ENV_PREFIX}_DATABASE_DIRECT_URL must be a PostgreSQL URL")
+    app.config["DATABASE_POOLER"] = pooler
+    app.config["DATABASE_DIRECT_URL"] = direct
+
+
+def _apply_pooler(app: Flask) -> None:
+    """Behind PgBouncer's transaction pooling, psycopg must not prepare statements.
+
+    psycopg prepares a query on the server after its fifth execution on a connection and
+    reuses it by name. PgBouncer 1.18 in transaction mode hands each transaction whichever
+    server connection is free: the name is then missing there ("prepared statement "_pg3_0"
+    does not exist"), or another client's statement already holds it ("… already exists")."""
+    if app.config["DATABASE_POOLER"] is None:
+        return
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])  # the class default is shared
+    options["connect_args"] = {**options.get("connect_args", {}), "prepare_threshold": None}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options

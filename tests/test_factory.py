@@ -79,6 +79,9 @@ def test_database_url_is_honoured_and_postgres_scheme_gets_the_psycopg_driver(
         ("SQLALCHEMY_DATABASE_URI", "mysql://x/y", "must be an SQLite or PostgreSQL URL"),
         ("PARTNER_EMAILS", '["info@x.example"]', "KOOSLOOME_PARTNER_EMAILS must be a JSON obj"),
         ("PARTNER_EMAILS", '{"vpk": "vorumaa"}', "the address of 'vpk' is not an e-mail"),
+        ("DATABASE_POOLER", "pgpool", "KOOSLOOME_DATABASE_POOLER must be pgbouncer, or unset"),
+        ("DATABASE_POOLER", "pgbouncer", "needs a PostgreSQL DATABASE_URL"),
+        ("DATABASE_DIRECT_URL", "sqlite:///x", "KOOSLOOME_DATABASE_DIRECT_URL must be a Postg"),
     ],
 )
 def test_malformed_environment_value_stops_start_up_naming_the_key(
@@ -87,6 +90,20 @@ def test_malformed_environment_value_stops_start_up_naming_the_key(
     monkeypatch.setenv(f"KOOSLOOME_{key}", value)
     with pytest.raises(ConfigError, match=message):
         create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+
+
+def test_behind_pgbouncer_psycopg_prepares_no_statements(tmp_path, monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://koosloome@127.0.0.1:6432/koosloome")
+    monkeypatch.setenv("KOOSLOOME_DATABASE_POOLER", "pgbouncer")
+    monkeypatch.setenv("KOOSLOOME_DATABASE_DIRECT_URL", "postgres://koosloome@127.0.0.1/koosloome")
+    app = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x"})
+    assert app.config["SQLALCHEMY_ENGINE_OPTIONS"] == {
+        "pool_pre_ping": True, "connect_args": {"prepare_threshold": None}}
+    assert app.config["DATABASE_DIRECT_URL"] == "postgresql+psycopg://koosloome@127.0.0.1/koosloome"
+    # Only this app's options: the defaults other apps start from are untouched.
+    direct = create_app({"INSTANCE_PATH": str(tmp_path), "SECRET_KEY": "x",
+                         "DATABASE_POOLER": None})
+    assert direct.config["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": True}
 
 
 def test_wsgi_module_exposes_the_app_for_gunicorn(tmp_path, monkeypatch):

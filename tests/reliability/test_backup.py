@@ -84,3 +84,21 @@ def test_backup_of_a_missing_sqlite_file_fails_clearly(tmp_path):
     with pytest.raises(BackupError, match="no database file"):
         backup_database(f"sqlite:///{tmp_path}/missing.sqlite3", tmp_path / "out.backup")
     assert not (tmp_path / "out.backup").exists()
+
+
+@pytest.mark.parametrize("command", ["backup", "restore"])
+def test_behind_a_pooler_backup_and_restore_need_the_direct_url(make_config, tmp_path, command):
+    # pg_dump's and pg_restore's session settings would stay on a pooled server connection
+    # (tests/reliability/test_pgbouncer.py shows it); nothing connects before the refusal.
+    pooled = create_app(make_config(
+        SQLALCHEMY_DATABASE_URI="postgresql+psycopg://koosloome@127.0.0.1:6432/koosloome",
+        DATABASE_POOLER="pgbouncer"))
+    target = tmp_path / "koosloome.backup"
+    if command == "restore":
+        target.write_bytes(b"a backup")
+    arguments = [command, "--yes", str(target)] if command == "restore" else [command, str(target)]
+    with pooled.app_context():
+        result = pooled.test_cli_runner().invoke(args=arguments)
+    assert result.exit_code == 1
+    assert "set KOOSLOOME_DATABASE_DIRECT_URL" in result.output
+    assert not target.with_name("koosloome.backup.partial").exists()
