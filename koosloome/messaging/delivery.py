@@ -32,6 +32,12 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
+from koosloome.messaging.check_in_codes import (
+    CHECK_IN_KINDS,
+    missing_codes,
+    store_codes,
+    stored_codes,
+)
 from koosloome.messaging.content import render_pending_email
 from koosloome.messaging.kinds import FORGOTTEN_ONCE_SENT
 from koosloome.messaging.mime import build_message, message_bytes, sender_address
@@ -81,8 +87,10 @@ def render_pending(limit: int = 200) -> int:
 
     The rendering runs outside any write transaction (on SQLite it would stop every
     registration meanwhile); the short write after it stores only rows still pending, so two
-    workers rendering the same message store it once. A message that cannot be rendered (a
-    template error, a registration gone) fails for good with the reason; the others go on."""
+    workers rendering the same message store it once. A message that gives a seat gets its
+    registration's check-in QR code made here, once, and stored (``check_in_codes``). A
+    message that cannot be rendered (a template error, a registration gone) fails for good
+    with the reason; the others go on."""
     _require_no_unit_of_work("render_pending")
     query = (
         select(OutgoingEmail)
@@ -92,6 +100,7 @@ def render_pending(limit: int = 200) -> int:
     )
     done: list[tuple[int, dict[str, Any]]] = []
     broken: list[tuple[int, str]] = []
+    seats: set[int] = set()  # registrations whose message carries the check-in QR code
     for email in db.session.scalars(query).all():
         try:
             done.append((email.id, render_pending_email(email)))
@@ -100,6 +109,10 @@ def render_pending(limit: int = 200) -> int:
         except Exception as exc:
             log.warning("message %s cannot be rendered: %s", email.id, exc)
             broken.append((email.id, f"The message could not be rendered: {_reason(exc)}"))
+        else:
+            if email.kind in CHECK_IN_KINDS and email.registration_id:
+                seats.add(email.registration_id)
+    codes = missing_codes(seats)  # made once a registration, here: it takes a while
     db.session.rollback()
     if not done and not broken:
         return 0
@@ -121,6 +134,7 @@ def render_pending(limit: int = 200) -> int:
             )
             if result.rowcount:
                 db.session.add(DeliveryAttempt(email_id=email_id, at=utcnow(), error=reason))
+        store_codes(codes)
         db.session.commit()
     return stored
 
@@ -242,7 +256,8 @@ def _build(item: Claimed, sender: str) -> _Built:
                 rendered = render_pending_email(email)
                 for name, value in rendered.items():
                     setattr(email, name, value)
-            data = message_bytes(build_message(email, sender))
+            stored = stored_codes([email.registration_id]) if email.registration_id else {}
+            data = message_bytes(build_message(email, sender, stored.get(email.registration_id)))
             return _Built(data, email.to_address, email.message_id, rendered)
     except SQLAlchemyError:
         raise

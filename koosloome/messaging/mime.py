@@ -15,7 +15,6 @@ Without a calendar it is just multipart/alternative (text and HTML).
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from email.charset import QP, Charset
@@ -30,9 +29,7 @@ from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
 from urllib.parse import urlsplit
 
-import segno
-from flask import current_app
-
+from koosloome.messaging.check_in_codes import CHECK_IN_KINDS, check_in_url, qr_png
 from koosloome.messaging.models import OutgoingEmail
 
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -74,8 +71,11 @@ def sender_address(default_sender: str) -> tuple[str, str]:
     return name, address
 
 
-def build_message(email: OutgoingEmail, default_sender: str) -> Message:
-    """The complete MIME message for one outbox row.
+def build_message(email: OutgoingEmail, default_sender: str,
+                  check_in_png: bytes | None = None) -> Message:
+    """The complete MIME message for one outbox row. A message that gives a seat carries
+    ``check_in_png``, the registration's stored check-in QR code (``check_in_codes``); without
+    it the code is made here, which takes longer than the rest of the message.
 
     Built with the classic ``email.mime`` classes: the newer ``EmailMessage`` re-parses
     address headers and, for a non-ASCII display name with a comma, writes the comma
@@ -90,7 +90,8 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
         body.attach(_calendar_part(email.calendar, email.calendar_method))
         attachments.append(_invite_attachment(email.calendar))
     if email.kind in CHECK_IN_KINDS and email.registration_id:
-        attachments.append(check_in_qr(email.registration_id))
+        png = check_in_png or qr_png(check_in_url(email.registration_id))
+        attachments.append(check_in_attachment(png))
     if attachments:
         message = MIMEMultipart("mixed")
         message.attach(body)
@@ -117,23 +118,12 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
 EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"})
 
 
-#: Messages that give a seat carry a QR code of the check-in page, for staff to scan at the door.
-CHECK_IN_KINDS = frozenset({"confirmed", "promoted", "application_accepted"})
 CHECK_IN_QR_FILENAME = "registreerimise-qr.png"
 
 
-def check_in_url(registration_id: int) -> str:
-    """Where staff who scan the participant's QR code land (sign-in required)."""
-    return f"{current_app.config['BASE_URL']}/admin/registrations/{registration_id}/check-in"
-
-
-def check_in_qr(registration_id: int) -> MIMEImage:
-    """The QR code of the check-in page as a PNG attachment."""
-    buffer = io.BytesIO()
-    segno.make(check_in_url(registration_id), error="m").save(
-        buffer, kind="png", scale=8, border=4
-    )
-    part = MIMEImage(buffer.getvalue(), "png")
+def check_in_attachment(png: bytes) -> MIMEImage:
+    """The check-in QR code as a PNG attachment."""
+    part = MIMEImage(png, "png")
     part.add_header("Content-Disposition", "attachment", filename=CHECK_IN_QR_FILENAME)
     return part
 
