@@ -36,6 +36,7 @@ from koosloome.files.models import EventFile, EventFileKind, StoredFile
 from koosloome.groups.models import RegistrationGroup
 from koosloome.messaging.models import (
     CallTask,
+    CheckInCode,
     DeliveryAttempt,
     OutgoingEmail,
     OutgoingSms,
@@ -77,6 +78,7 @@ __all__ = [
     "BoardPhase",
     "BudgetLine",
     "CallTask",
+    "CheckInCode",
     "Cost",
     "DeliveryAttempt",
     "Event",

@@ -15,7 +15,6 @@ Without a calendar it is just multipart/alternative (text and HTML).
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from email.charset import QP, Charset
@@ -26,13 +25,12 @@ from email.mime.base import MIMEBase
 from email.mime.image import MIMEImage
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
-from email.policy import compat32
+from email.policy import Compat32
 from email.utils import format_datetime, formataddr, parseaddr
+from typing import Any
 from urllib.parse import urlsplit
 
-import segno
-from flask import current_app
-
+from koosloome.messaging.check_in_codes import CHECK_IN_KINDS, check_in_url, qr_png
 from koosloome.messaging.models import OutgoingEmail
 
 _LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]+")
@@ -74,14 +72,17 @@ def sender_address(default_sender: str) -> tuple[str, str]:
     return name, address
 
 
-def build_message(email: OutgoingEmail, default_sender: str) -> Message:
-    """The complete MIME message for one outbox row.
+def build_message(email: OutgoingEmail, default_sender: str,
+                  check_in_png: bytes | None = None) -> Message:
+    """The complete MIME message for one outbox row. A message that gives a seat carries
+    ``check_in_png``, the registration's stored check-in QR code (``check_in_codes``); without
+    it the code is made here, which takes longer than the rest of the message.
 
     Built with the classic ``email.mime`` classes: the newer ``EmailMessage`` re-parses
     address headers and, for a non-ASCII display name with a comma, writes the comma
     unquoted, which splits one recipient into two."""
     from_name, from_address = sender_address(default_sender)
-    body = MIMEMultipart("alternative")
+    body = MIMEMultipart("alternative", boundary=_boundary())
     body.attach(MIMEText(email.body_text, "plain", _utf8_qp()))
     body.attach(MIMEText(email.body_html, "html", _utf8_qp()))
     message: Message = body
@@ -90,9 +91,10 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
         body.attach(_calendar_part(email.calendar, email.calendar_method))
         attachments.append(_invite_attachment(email.calendar))
     if email.kind in CHECK_IN_KINDS and email.registration_id:
-        attachments.append(check_in_qr(email.registration_id))
+        png = check_in_png or qr_png(check_in_url(email.registration_id))
+        attachments.append(check_in_attachment(png))
     if attachments:
-        message = MIMEMultipart("mixed")
+        message = MIMEMultipart("mixed", boundary=_boundary())
         message.attach(body)
         for attachment in attachments:
             message.attach(attachment)
@@ -117,30 +119,56 @@ def build_message(email: OutgoingEmail, default_sender: str) -> Message:
 EXTRA_HEADERS = frozenset({"List-Unsubscribe", "List-Unsubscribe-Post", "List-Id"})
 
 
-#: Messages that give a seat carry a QR code of the check-in page, for staff to scan at the door.
-CHECK_IN_KINDS = frozenset({"confirmed", "promoted", "application_accepted"})
 CHECK_IN_QR_FILENAME = "registreerimise-qr.png"
 
 
-def check_in_url(registration_id: int) -> str:
-    """Where staff who scan the participant's QR code land (sign-in required)."""
-    return f"{current_app.config['BASE_URL']}/admin/registrations/{registration_id}/check-in"
-
-
-def check_in_qr(registration_id: int) -> MIMEImage:
-    """The QR code of the check-in page as a PNG attachment."""
-    buffer = io.BytesIO()
-    segno.make(check_in_url(registration_id), error="m").save(
-        buffer, kind="png", scale=8, border=4
-    )
-    part = MIMEImage(buffer.getvalue(), "png")
+def check_in_attachment(png: bytes) -> MIMEImage:
+    """The check-in QR code as a PNG attachment."""
+    part = MIMEImage(png, "png")
     part.add_header("Content-Disposition", "attachment", filename=CHECK_IN_QR_FILENAME)
     return part
 
 
+class _Wire(Compat32):
+    """``compat32`` with CRLF line endings (the classic generator our messages have always
+    been written with), minus its slowest step for nothing: it runs every header line through
+    ``email.header.Header`` to fold it, half of a message's flattening, though a short line of
+    printable ASCII comes back unchanged. Such lines are written as they are; every other
+    header goes the classic way. ``tests/mail/test_mime_wire.py`` holds the two to the same
+    bytes."""
+
+    def fold(self, name: str, value: Any) -> str:
+        """One header line (str generator)."""
+        if _unfolded(name, value, self.max_line_length):
+            return f"{name}: {value}{self.linesep}"
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value: Any) -> bytes:
+        """One header line (bytes generator, what ``message_bytes`` uses)."""
+        if _unfolded(name, value, self.max_line_length):
+            return f"{name}: {value}{self.linesep}".encode("ascii")
+        return super().fold_binary(name, value)
+
+
+def _unfolded(name: str, value: Any, max_line_length: int | None) -> bool:
+    """True when compat32 would write the header line exactly as it is."""
+    return (isinstance(value, str) and value.isascii() and value.isprintable()
+            and len(name) + 2 + len(value) <= (max_line_length or 78))
+
+
+WIRE = _Wire(linesep="\r\n")
+
+
 def message_bytes(message: Message) -> bytes:
     """The message as sent: CRLF line endings, headers exactly as built."""
-    return message.as_bytes(policy=compat32.clone(linesep="\r\n"))
+    return message.as_bytes(policy=WIRE)
+
+
+def _boundary() -> str:
+    """A multipart boundary that no part can contain, so the generator need not search the
+    parts for it: every part is quoted-printable or base64, and in neither can "=" be
+    followed by "_" (RFC 2045, 6.7 and 6.8; "=_" is the usual prefix for this reason)."""
+    return f"=_{secrets.token_hex(12)}"
 
 
 def _utf8_qp() -> Charset:

@@ -112,6 +112,22 @@ class RegistrationNotice(Base):
     queued_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class CheckInCode(Base):
+    """A registration's check-in QR code as a PNG, made once when its first message that
+    carries it is rendered (``messaging.check_in_codes``) and attached to every such message
+    after: building the code takes longer than building and sending the rest of the message.
+    ``url`` is what it encodes; a code for another ``BASE_URL`` is made afresh."""
+
+    __tablename__ = "check_in_code"
+
+    registration_id: Mapped[int] = mapped_column(
+        ForeignKey("registration.id", ondelete="CASCADE"), primary_key=True
+    )
+    url: Mapped[str] = mapped_column(String(500))
+    png: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class CallOutcome(enum.StrEnum):
     """What came of a call; only ``NO_ANSWER`` keeps the task on the list to try again."""
 

@@ -8,18 +8,22 @@ attempt may succeed.
 
 from __future__ import annotations
 
+import logging
 import re
 import smtplib
 import ssl
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Protocol, cast
 
 from flask import Flask
 from flask_mail import Connection
 
 from koosloome.extensions import mail
 from koosloome.private_files import private_file, private_folder
+
+log = logging.getLogger(__name__)
 
 #: Seconds to wait for the SMTP server (per socket operation) before treating the attempt as
 #: failed and retrying later.
@@ -37,23 +41,70 @@ class Transport(Protocol):
 
     def __exit__(self, *exc: object) -> None: ...
 
-    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str) -> None:
-        """Deliver one message or raise (``PermanentFailure`` for 5xx refusals)."""
+    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str,
+                while_waiting: Callable[[], None] | None = None) -> None:
+        """Deliver one message or raise (``PermanentFailure`` for 5xx refusals). Once the
+        message has gone out, ``while_waiting`` runs while the server takes it in (it must
+        not touch the transport, and its failure does not fail the delivery)."""
+
+
+_LEADING_DOT = re.compile(rb"(?m)^\.")
+
+
+class _WhileWaiting:
+    """smtplib's DATA step with one addition: ``while_waiting`` runs after the message has
+    gone out and before the server's reply is read. The worker builds its next message there
+    while the server takes this one in, instead of after it."""
+
+    while_waiting: Callable[[], None] | None = None
+
+    def data(self, msg: bytes) -> tuple[int, bytes]:
+        """DATA, the dot-stuffed message, the final dot; then the server's reply."""
+        host = cast(smtplib.SMTP, self)
+        host.putcmd("data")
+        code, reply = host.getreply()
+        if code != 354:
+            raise smtplib.SMTPDataError(code, reply)
+        quoted = _LEADING_DOT.sub(b"..", msg)
+        if not quoted.endswith(b"\r\n"):
+            quoted += b"\r\n"
+        host.send(quoted + b".\r\n")
+        _meanwhile(self.while_waiting)
+        return host.getreply()
+
+
+def _meanwhile(work: Callable[[], None] | None) -> None:
+    """Run what the caller does while a message is taken in; its failure is not the
+    message's (it is logged)."""
+    if work is None:
+        return
+    try:
+        work()
+    except Exception:
+        log.exception("work done while a message was being delivered failed")
+
+
+class _SMTP(_WhileWaiting, smtplib.SMTP):
+    pass
+
+
+class _SMTPSSL(_WhileWaiting, smtplib.SMTP_SSL):
+    pass
 
 
 class _TimedConnection(Connection):
     """Flask-Mail's connection, opened with a timeout and a verifying TLS context: its own
     waits for ever on a server that stops answering, and a worker must not."""
 
-    def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
+    def configure_host(self) -> _SMTP | _SMTPSSL:
         """Connect, say STARTTLS if configured, and log in."""
         state = self.mail
-        host: smtplib.SMTP
+        host: _SMTP | _SMTPSSL
         if state.use_ssl:
-            host = smtplib.SMTP_SSL(state.server, state.port, timeout=SMTP_TIMEOUT,
-                                    context=ssl.create_default_context())
+            host = _SMTPSSL(state.server, state.port, timeout=SMTP_TIMEOUT,
+                            context=ssl.create_default_context())
         else:
-            host = smtplib.SMTP(state.server, state.port, timeout=SMTP_TIMEOUT)
+            host = _SMTP(state.server, state.port, timeout=SMTP_TIMEOUT)
             if state.use_tls:
                 host.starttls(context=ssl.create_default_context())
         if state.username and state.password:
@@ -80,7 +131,7 @@ class SmtpTransport:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _host(self) -> smtplib.SMTP:
+    def _host(self) -> _SMTP | _SMTPSSL:
         if self.connection is None or self.connection.host is None:
             connection = _TimedConnection(self.state)
             connection.host = connection.configure_host()
@@ -98,10 +149,13 @@ class SmtpTransport:
                 host.close()
         self.connection = None
 
-    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str) -> None:
+    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str,
+                while_waiting: Callable[[], None] | None = None) -> None:
         """Send over the batch's connection."""
+        host = self._host()
+        host.while_waiting = while_waiting
         try:
-            self._host().sendmail(sender, [recipient], data)
+            host.sendmail(sender, [recipient], data)
         except smtplib.SMTPRecipientsRefused as exc:
             code, reason = next(iter(exc.recipients.values()))
             self._reset()
@@ -116,6 +170,8 @@ class SmtpTransport:
         except (smtplib.SMTPException, OSError):
             self.close()
             raise
+        finally:
+            host.while_waiting = None
 
     def _reset(self) -> None:
         """After a refused message, make the connection usable for the next one."""
@@ -145,12 +201,14 @@ class FileTransport:
     def __exit__(self, *exc: object) -> None:
         return None
 
-    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str) -> None:
+    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str,
+                while_waiting: Callable[[], None] | None = None) -> None:
         """Write ``<time>-<message id>.eml`` (the Message-ID is unique, so is the name)."""
         name = file_name(message_id, datetime.now())
         temporary = private_file(self.folder / (name + ".part"))
         temporary.write_bytes(data)
         temporary.replace(self.folder / name)  # readers never see half a file
+        _meanwhile(while_waiting)
 
 
 def file_name(message_id: str, moment: datetime) -> str:

@@ -16,10 +16,11 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.exc import OperationalError
 
-from koosloome.db import write_intent
+from koosloome.db import utcnow, write_intent
 from koosloome.extensions import db
-from koosloome.messaging import delivery
-from koosloome.messaging.delivery import ABANDONED, Courier, send_due
+from koosloome.messaging import claims
+from koosloome.messaging.claims import ABANDONED
+from koosloome.messaging.delivery import Courier, send_due
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
 from koosloome.messaging.notify import notify
@@ -172,7 +173,7 @@ def test_an_outcome_given_during_a_database_outage_is_recorded_later_not_resent(
     app, smtp_server, make_event, make_registration, monkeypatch
 ):
     [address] = _queue(make_event, make_registration, 1, "kept")
-    record = delivery._record
+    record = claims.record
     calls = {"n": 0}
 
     def record_while_the_database_is_down(outcome):
@@ -181,7 +182,7 @@ def test_an_outcome_given_during_a_database_outage_is_recorded_later_not_resent(
             raise OperationalError("UPDATE outgoing_email", {}, Exception("server closed"))
         return record(outcome)
 
-    monkeypatch.setattr(delivery, "_record", record_while_the_database_is_down)
+    monkeypatch.setattr(claims, "record", record_while_the_database_is_down)
     courier = Courier()
     with pytest.raises(OperationalError):
         courier.send_due()
@@ -199,14 +200,62 @@ def test_an_outcome_for_a_claim_that_passed_to_another_worker_is_not_recorded(
 ):
     [address] = _queue(make_event, make_registration, 1, "stale")
     courier = Courier()
-    claimed = delivery._claim(delivery.utcnow(), 5, courier.lease)
+    with write_intent():
+        claimed = claims.claim(utcnow(), 5, courier.lease)
+        db.session.commit()
     with write_intent():  # another worker took the message up after the lease ran out
         db.session.execute(text("UPDATE outgoing_email SET claim_token = 'theirs'"))
         db.session.commit()
-    outcome = delivery.Outcome(claimed[0], delivery.utcnow())
-    assert delivery._record(outcome) is None
-    assert not delivery._renew(claimed[0], delivery.utcnow(), courier.lease)
+    with write_intent():
+        assert claims.record(claims.Outcome(claimed[0], utcnow())) is None
+        assert claims.still_held(claimed[0].token) == set()
+        assert claims.renew(claimed[0].token, utcnow(), courier.lease) == set()
+        db.session.commit()
     email = db.session.scalars(select(OutgoingEmail)).one()
     db.session.refresh(email)
     assert (email.status, email.claim_token) == (EmailStatus.SENDING, "theirs")
     assert email.delivery_attempts == [] and address
+
+
+def test_a_message_that_cannot_be_built_ahead_fails_alone(
+    smtp_server, make_event, make_registration, monkeypatch
+):
+    # The worker builds each message while the server takes in the one before; a build error
+    # there is the message's own, as it would be in its turn.
+    from koosloome.messaging import delivery
+
+    addresses = _queue(make_event, make_registration, 3, "ahead")
+    delivery.render_pending()
+    build = delivery.build_message
+
+    def build_but_not_for_the_second(email, *args):
+        if email.to_address == addresses[1]:
+            raise ValueError("a broken part")
+        return build(email, *args)
+
+    monkeypatch.setattr(delivery, "build_message", build_but_not_for_the_second)
+    report = send_due()
+    assert (report.sent, report.failed) == (2, 1)
+    assert _received(smtp_server) == Counter({addresses[0]: 1, addresses[2]: 1})
+    failed = db.session.scalars(select(OutgoingEmail).where(
+        OutgoingEmail.to_address == addresses[1])).one()
+    assert failed.status is EmailStatus.FAILED
+    assert failed.last_error == "The message could not be built: ValueError: a broken part"
+
+
+def test_work_done_while_the_server_takes_a_message_in_cannot_fail_it(app, smtp_server):
+    from koosloome.messaging.transport import SmtpTransport
+
+    done = []
+
+    def failing() -> None:
+        done.append(len(smtp_server.messages))
+        raise RuntimeError("not the message's fault")
+
+    with SmtpTransport(app) as transport:
+        transport.deliver(b"Subject: x\r\n\r\nhello\r\n", "k@koosloome.test", "a@example.ee",
+                          "<1@x>", failing)
+        transport.deliver(b"Subject: y\r\n\r\nagain\r\n", "k@koosloome.test", "b@example.ee",
+                          "<2@x>")
+    assert [r.rcpt_tos for r in smtp_server.messages] == [["a@example.ee"], ["b@example.ee"]]
+    assert len(done) == 1

@@ -17,14 +17,8 @@ from koosloome.accounts.password_reset import queue_reset_email
 from koosloome.db import utcnow
 from koosloome.extensions import db
 from koosloome.messaging import transport
-from koosloome.messaging.delivery import (
-    ABANDONED,
-    CLAIM_LEASE,
-    MAX_ATTEMPTS,
-    render_pending,
-    retry_delay,
-    send_due,
-)
+from koosloome.messaging.claims import ABANDONED, MAX_ATTEMPTS, retry_delay
+from koosloome.messaging.delivery import CLAIM_LEASE, render_pending, send_due
 from koosloome.messaging.kinds import MessageKind
 from koosloome.messaging.models import DeliveryAttempt, EmailStatus, OutgoingEmail
 from koosloome.messaging.notify import notify
