@@ -79,6 +79,7 @@ def test_database_url_is_honoured_and_postgres_scheme_gets_the_psycopg_driver(
         ("SQLALCHEMY_DATABASE_URI", "mysql://x/y", "must be an SQLite or PostgreSQL URL"),
         ("PARTNER_EMAILS", '["info@x.example"]', "KOOSLOOME_PARTNER_EMAILS must be a JSON obj"),
         ("PARTNER_EMAILS", '{"vpk": "vorumaa"}', "the address of 'vpk' is not an e-mail"),
+        ("EVENTS_PER_PAGE", "0", "KOOSLOOME_EVENTS_PER_PAGE must be from 1 to 100"),
     ],
 )
 def test_malformed_environment_value_stops_start_up_naming_the_key(

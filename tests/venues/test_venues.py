@@ -154,6 +154,8 @@ def test_the_county_is_chosen_on_the_form_and_narrows_the_home_page(login, make_
         "name_et": "Antsla rahvamaja", "address": "Kooli 3, Antsla", "county": "voru"})
     assert response.status_code == 302
     assert db.session.get(Venue, venue.id).county == "voru"
+    home = _text(client.get("/?county=voru"))
+    assert "Antslas" in home and "Mujal" not in home
 
 
 def test_a_county_not_on_the_list_is_refused(login, make_user):
