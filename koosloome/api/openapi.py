@@ -13,6 +13,7 @@ from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SEC
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
 from koosloome.certificates.openapi import CERTIFICATE_PATHS
 from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
+from koosloome.events.listing_openapi import EVENT_LIST, EVENT_LIST_PARAMETERS
 from koosloome.files.openapi import FILE_PATHS, FILE_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.outcomes.openapi import OUTCOME_PATHS, OUTCOME_SCHEMAS
@@ -209,45 +210,10 @@ def _error_response(description: str) -> dict[str, Any]:
 
 
 EVENT_ID = {"name": "event_id", "in": "path", "required": True, "schema": INTEGER}
-
-
-def _query(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": False, "schema": schema,
-            "description": description}
-
-
-#: An empty filter is no filter (what the home page's form sends for "all").
-_EVENT_LIST_PARAMETERS = [
-    _query("kind", {"enum": ["", *EVENT_KINDS]}, "Only events of this kind"),
-    _query("county", {"enum": ["", *(code for code, _ in COUNTIES)]},
-           "Only events at a venue in this county"),
-    _query("partner", {"enum": ["", "vpk", "tas"]},
-           "Only events this partner organises or co-organises"),
-    _query("month", {"type": "string", "pattern": "^(2[0-9]{3}-(0[1-9]|1[0-2]))?$"},
-           "Only events on during this month (YYYY-MM, Estonian time)"),
-    _query("upcoming", {"type": "boolean", "default": False},
-           "true: only events that are not over (the home page's list)"),
-    _query("page", {"type": "integer", "minimum": 1, "default": 1}, "Page number"),
-    _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100},
-           "Events per page (default: the site's EVENTS_PER_PAGE, 10)"),
-]
-
 STAFF = [{"bearerAuth": []}]
 
 
 def _paths() -> dict[str, Any]:
-    page_link = {"type": ["string", "null"], "format": "uri-reference",
-                 "description": "The same query's page before or after (null: none)"}
-    event_list = {"type": "object",
-                  "required": ["events", "page", "per_page", "pages", "total", "previous",
-                               "next"],
-                  "properties": {
-                      "events": {"type": "array",
-                                 "items": {"$ref": "#/components/schemas/Event"}},
-                      "page": INTEGER, "per_page": INTEGER,
-                      "pages": {"type": "integer", "minimum": 1},
-                      "total": {"type": "integer", "description": "Events on all pages"},
-                      "previous": page_link, "next": page_link}}
     registration_list = {"type": "object", "properties": {
         "registrations": {"type": "array",
                           "items": {"$ref": "#/components/schemas/Registration"}}}}
@@ -266,10 +232,10 @@ def _paths() -> dict[str, Any]:
                     "operationId": "listEvents",
                     "description": "Narrowed as on the home page; the filters combine. A page "
                     "past the last answers with no events (and its `previous` is the last).",
-                    "parameters": _EVENT_LIST_PARAMETERS,
+                    "parameters": EVENT_LIST_PARAMETERS,
                     "responses": {"200": {"description": "One page of events",
                                           "content": {"application/json": {
-                                              "schema": event_list}}},
+                                              "schema": EVENT_LIST}}},
                                   "422": _error_response("A query parameter is not right "
                                                          "(`fields` names each)")}},
             "post": {"summary": "Create an event (organisers)", "operationId": "createEvent",
