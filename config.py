@@ -81,6 +81,10 @@ class Config:
     SUBSCRIBE_RATE_LIMIT = "10 per minute; 60 per hour"
     SUBSCRIBE_ADDRESS_RATE_LIMIT = "3 per hour; 5 per day"
 
+    #: Events on one page of the public list (and the API's default page size). Ten keep the
+    #: home page within its 30 KB budget with room to spare (bench/README.md, page weight).
+    EVENTS_PER_PAGE = 10
+
     DEFAULT_LOCALE = "et"
     LANGUAGES = ("et", "en")
     TIMEZONE = "Europe/Tallinn"

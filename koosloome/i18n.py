@@ -63,6 +63,12 @@ def format_day(value: date | None, language: str | None = None) -> str:
     return babel_format_date(value, pattern, locale=language)
 
 
+def format_month(value: date, language: str | None = None) -> str:
+    """A month of the calendar: ``märts 2026`` / ``March 2026``."""
+    language = language or current_language()
+    return babel_format_date(value, "LLLL yyyy", locale=language)
+
+
 #: Words at least this long get soft hyphens: shorter ones fit a 320 px screen whole.
 HYPHENATE_FROM = 12
 _LONG_WORD = re.compile(rf"\w{{{HYPHENATE_FROM},}}")
@@ -159,6 +165,7 @@ def init_i18n(app: Flask, babel: Babel) -> None:
         date=format_date,
         long_date=format_long_date,
         day=format_day,
+        month=format_month,
         hyphenate=soft_hyphens,
         time=format_time,
         when=lambda event: format_span(event.starts_at, event.ends_at),

@@ -151,6 +151,8 @@ def _check_values(app: Flask) -> None:
     if not base_url.startswith(("http://", "https://")):
         raise ConfigError(f"{ENV_PREFIX}_BASE_URL must start with http:// or https://")
     app.config["BASE_URL"] = base_url.rstrip("/")
+    if not 1 <= app.config["EVENTS_PER_PAGE"] <= 100:
+        raise ConfigError(f"{ENV_PREFIX}_EVENTS_PER_PAGE must be from 1 to 100")
     for partner, address in app.config["PARTNER_EMAILS"].items():
         if not isinstance(address, str) or "@" not in address:
             raise ConfigError(

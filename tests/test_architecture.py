@@ -26,8 +26,10 @@ DOMAINS = ("accounts", "admin", "api", "arrangements", "boards", "events", "evid
 #: Besides the tables, what messaging may read of a domain: pure descriptions of its models.
 #: Presentational modules (how a venue or a registration is described in words) that
 #: messaging may read, like models: they import no service.
+#: The registration form's choice lists (counties, sectors…) are such data too: venues and the
+#: public list of events name counties with them.
 DESCRIPTIONS = frozenset({"koosloome.venues.facts", "koosloome.events.place",
-                          "koosloome.events.trip_view",
+                          "koosloome.events.trip_view", "koosloome.registrations.choices",
                           "koosloome.registrations.summary", "koosloome.arrangements.kinds"})
 
 

@@ -82,6 +82,7 @@ def test_database_url_is_honoured_and_postgres_scheme_gets_the_psycopg_driver(
         ("DATABASE_POOLER", "pgpool", "KOOSLOOME_DATABASE_POOLER must be pgbouncer, or unset"),
         ("DATABASE_POOLER", "pgbouncer", "needs a PostgreSQL DATABASE_URL"),
         ("DATABASE_DIRECT_URL", "sqlite:///x", "KOOSLOOME_DATABASE_DIRECT_URL must be a Postg"),
+        ("EVENTS_PER_PAGE", "0", "KOOSLOOME_EVENTS_PER_PAGE must be from 1 to 100"),
     ],
 )
 def test_malformed_environment_value_stops_start_up_naming_the_key(

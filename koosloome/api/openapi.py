@@ -13,6 +13,7 @@ from koosloome.boards.openapi import OPENAPI_PATHS, OPENAPI_SCHEMAS, OPENAPI_SEC
 from koosloome.calls.openapi import CALL_PATHS, CALL_SCHEMAS
 from koosloome.certificates.openapi import CERTIFICATE_PATHS
 from koosloome.events.itinerary_openapi import ITINERARY_PATHS, ITINERARY_SCHEMAS
+from koosloome.events.listing_openapi import EVENT_LIST, EVENT_LIST_PARAMETERS
 from koosloome.files.openapi import FILE_PATHS, FILE_SCHEMAS
 from koosloome.groups.openapi import GROUP_PATHS, GROUP_SCHEMAS
 from koosloome.outcomes.openapi import OUTCOME_PATHS, OUTCOME_SCHEMAS
@@ -213,8 +214,6 @@ STAFF = [{"bearerAuth": []}]
 
 
 def _paths() -> dict[str, Any]:
-    event_list = {"type": "object", "properties": {
-        "events": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}}}}
     registration_list = {"type": "object", "properties": {
         "registrations": {"type": "array",
                           "items": {"$ref": "#/components/schemas/Registration"}}}}
@@ -229,10 +228,16 @@ def _paths() -> dict[str, Any]:
                                "confirmation_sent_to": {"type": "string", "format": "email"}}}
     return {
         "/events": {
-            "get": {"summary": "Published events", "operationId": "listEvents",
-                    "responses": {"200": {"description": "Events",
+            "get": {"summary": "Published events, soonest first, a page at a time",
+                    "operationId": "listEvents",
+                    "description": "Narrowed as on the home page; the filters combine. A page "
+                    "past the last answers with no events (and its `previous` is the last).",
+                    "parameters": EVENT_LIST_PARAMETERS,
+                    "responses": {"200": {"description": "One page of events",
                                           "content": {"application/json": {
-                                              "schema": event_list}}}}},
+                                              "schema": EVENT_LIST}}},
+                                  "422": _error_response("A query parameter is not right "
+                                                         "(`fields` names each)")}},
             "post": {"summary": "Create an event (organisers)", "operationId": "createEvent",
                      "security": STAFF,
                      "requestBody": {"required": True, "content": _json("EventCreate")},

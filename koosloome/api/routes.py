@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, url_for
+from flask import Blueprint, current_app, jsonify, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -22,6 +22,7 @@ from koosloome.api.convert import (
 from koosloome.api.openapi import openapi_document
 from koosloome.api.serializers import event_json, registration_json
 from koosloome.db import late_write_lock
+from koosloome.events import listing
 from koosloome.events import services as events
 from koosloome.events.forms import EventForm
 from koosloome.events.models import Event, EventStatus
@@ -81,13 +82,48 @@ def openapi() -> ResponseReturnValue:
     return jsonify(openapi_document())
 
 
+def _listing_query() -> tuple[listing.Filters, int, int, bool]:
+    """The filters, page number, page size and ``upcoming`` of the event list's query
+    (422 naming every argument that is not right)."""
+    read = listing.read_filters(request.args, events.partners())
+    problems = {name: [message] for name, message in read.problems.items()}
+    number = listing.parse_page(request.args.get("page", "1"))
+    if number is None:
+        problems["page"] = [_("Give a page number: 1, 2, 3…")]
+    per_page = listing.parse_page(
+        request.args.get("per_page", str(current_app.config["EVENTS_PER_PAGE"])))
+    if per_page is None or per_page > listing.MAX_PER_PAGE:
+        problems["per_page"] = [_("Give a number from 1 to %(most)d", most=listing.MAX_PER_PAGE)]
+    upcoming = request.args.get("upcoming", "false").lower()
+    if upcoming not in ("true", "false"):
+        problems["upcoming"] = [_("Give true or false")]
+    if problems:
+        raise ApiProblem(422, "invalid", _("Some query parameters are not right"), problems)
+    assert number is not None and per_page is not None
+    return read.filters, number, per_page, upcoming == "true"
+
+
 @bp.get("/events")
 def list_events() -> ResponseReturnValue:
-    """Published events, soonest first."""
-    query = select(Event).where(Event.status == EventStatus.PUBLISHED).order_by(Event.starts_at)
-    all_events = list(db.session.scalars(query))
-    counts = seat_counts(event.id for event in all_events)
-    return jsonify({"events": [event_json(event, counts[event.id]) for event in all_events]})
+    """Published events, soonest first, a page at a time; narrowed like the home page (kind,
+    county, partner, month; ``upcoming=true``: only those not over)."""
+    filters, number, per_page, upcoming = _listing_query()
+    page = listing.event_page(filters, number, per_page, upcoming=upcoming, clamp=False)
+    counts = seat_counts(event.id for event in page.events)
+    kept = {**filters.args(), **({"upcoming": "true"} if upcoming else {}),
+            **({"per_page": per_page} if "per_page" in request.args else {})}
+
+    def link(to: int | None) -> str | None:
+        return url_for(".list_events", page=to, **kept) if to is not None else None
+
+    return jsonify({
+        "events": [event_json(event, counts[event.id]) for event in page.events],
+        "page": page.number, "per_page": page.per_page, "pages": page.pages,
+        "total": page.total,
+        # Past the last page there is no page after; the one before is the last.
+        "previous": link(min(page.number - 1, page.pages) if page.number > 1 else None),
+        "next": link(page.next),
+    })
 
 
 @bp.get("/events/<int:event_id>")

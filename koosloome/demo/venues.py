@@ -18,6 +18,7 @@ VENUES: dict[str, dict[str, Any]] = {
         "name_et": "Võru Kultuurimaja Kannel",
         "name_en": "Võru Culture House Kannel",
         "address": "Liiva 13, 65609 Võru",
+        "county": "voru",
         "map_url": "https://www.openstreetmap.org/search?query=Liiva%2013%2C%20V%C3%B5ru",
         "transit_stop_et": "Võru bussijaam",
         "transit_stop_en": "Võru bus station",
@@ -45,6 +46,7 @@ VENUES: dict[str, dict[str, Any]] = {
         "name_et": "Tartu Loomemajanduskeskus",
         "name_en": "Tartu Centre for Creative Industries",
         "address": "Kastani 42, 50410 Tartu",
+        "county": "tartu",
         "transit_stop_et": "Kastani",
         "transit_stop_en": "Kastani",
         "transit_stop_distance_m": 120,
@@ -73,16 +75,19 @@ VENUES: dict[str, dict[str, Any]] = {
         "name_et": "Rõuge rahvamaja",
         "name_en": "Rõuge community house",
         "address": "Haani tee 1, Rõuge",
+        "county": "voru",
     },
     "elva": {
         "name_et": "Elva Kultuurimaja",
         "name_en": "Elva Culture House",
         "address": "Kesk 1, Elva",
+        "county": "tartu",
     },
     "tartu-bussijaam": {
         "name_et": "Tartu bussijaam (väljumine)",
         "name_en": "Tartu bus station (departure)",
         "address": "Soola 2, Tartu",
+        "county": "tartu",
     },
 }
 #: How long ago the checked venues were visited (the demo's dates are relative to today).

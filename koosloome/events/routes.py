@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 
 from koosloome.bilingual import localised
 from koosloome.downloads import content_disposition
-from koosloome.events import services
+from koosloome.events import listing, services
 from koosloome.events.models import Event, EventKind
 from koosloome.events.place import access_notes, venue_facts, venue_label
 from koosloome.events.trip_view import itinerary_view
 from koosloome.i18n import current_language
 from koosloome.messaging.calendars import calendar_links, public_calendar
-from koosloome.seating.counts import availability
+from koosloome.registrations.choices import COUNTIES
+from koosloome.seating.counts import availability, kept_availability
 from koosloome.trips.models import has_published_report
 
 bp = Blueprint("events", __name__)
@@ -23,11 +24,19 @@ bp = Blueprint("events", __name__)
 
 @bp.get("/")
 def home() -> str:
-    """Upcoming published events with seats left, waiting list or closed."""
-    events = services.upcoming_events()
+    """Upcoming published events a page at a time, narrowed by kind, county, partner and
+    month if asked; with seats left, waiting list or closed. Choices that name nothing, and
+    page numbers past the end, are ignored or clamped (a page, never an error)."""
+    partners = services.partners()
+    filters = listing.read_filters(request.args, partners).filters
+    page = listing.event_page(filters, listing.parse_page(request.args.get("page")) or 1,
+                              current_app.config["EVENTS_PER_PAGE"])
     return render_template(
-        "events/home.html", events=events, availability=availability(events),
-        partners=services.partners(), kinds=list(EventKind),
+        "events/home.html", page=page, filters=filters,
+        choices=listing.filter_choices(filters), county_names=dict(COUNTIES),
+        # The seats kept on each event: the list needs no count of registrations.
+        availability={event.id: kept_availability(event) for event in page.events},
+        partners=partners, kinds=list(EventKind),
     )
 
 

@@ -13,6 +13,7 @@ from wtforms import DateField, Field, SelectChoice, SelectField, URLField
 from wtforms.validators import URL, Length, Optional
 
 from koosloome.form_fields import TriStateField, count_field, long_text_field, text_field
+from koosloome.registrations.choices import COUNTIES
 from koosloome.venues.models import Entrance, HearingLoop
 
 _ENUMS = {"entrance": Entrance, "hearing_loop": HearingLoop}
@@ -24,6 +25,12 @@ class VenueForm(FlaskForm):
     name_et = text_field(_l("Name in Estonian"), 200, required=True)
     name_en = text_field(_l("Name in English"), 200)
     address = text_field(_l("Address"), 300)
+    county = SelectField(
+        _l("County"),
+        choices=[SelectChoice("", _l("Not stated")),
+                 *(SelectChoice(code, label) for code, label in COUNTIES)],
+        validators=[Optional()],
+    )
     map_url = URLField(_l("Map link"), validators=[Optional(), Length(max=500), URL()])
     transit_stop_et = text_field(_l("Nearest public-transport stop, in Estonian"), 200)
     transit_stop_en = text_field(_l("Nearest public-transport stop, in English"), 200)
@@ -80,6 +87,8 @@ def _model_value(name: str, field: Field) -> Any:
         return field.as_bool()
     if name in _ENUMS:
         return _ENUMS[name](field.data) if field.data else None
+    if name == "county":
+        return field.data or None
     if isinstance(field.data, str):
         return field.data.strip()
     return field.data

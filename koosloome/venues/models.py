@@ -38,6 +38,9 @@ class Venue(TimestampMixin, Base):
     name_et: Mapped[str] = mapped_column(String(200))
     name_en: Mapped[str] = mapped_column(String(200), default="")
     address: Mapped[str] = mapped_column(String(300), default="")
+    #: The county's code (``registrations.choices.COUNTIES``): the public list of events
+    #: filters by it. Empty: not stated (the event is then found without that filter only).
+    county: Mapped[str | None] = mapped_column(String(30))
     map_url: Mapped[str] = mapped_column(String(500), default="")
     transit_stop_et: Mapped[str] = mapped_column(String(200), default="")
     transit_stop_en: Mapped[str] = mapped_column(String(200), default="")
@@ -78,7 +81,7 @@ class Venue(TimestampMixin, Base):
 
 #: The venue's facts a form or the API sets (everything but its id and timestamps).
 VENUE_FIELDS = (
-    "name_et", "name_en", "address", "map_url", "transit_stop_et", "transit_stop_en",
+    "name_et", "name_en", "address", "county", "map_url", "transit_stop_et", "transit_stop_en",
     "transit_stop_distance_m", "dropoff_point_et", "dropoff_point_en",
     "accessible_parking_spaces", "accessible_parking_distance_m", "entrance", "entrance_steps",
     "door_width_cm", "automatic_door", "lift", "step_free_rooms", "accessible_wc",

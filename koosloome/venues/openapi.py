@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from koosloome.registrations.choices import COUNTIES
 from koosloome.venues.models import VENUE_FIELDS
 
 _REF = "#/components/schemas/"
@@ -37,6 +38,10 @@ def _fact(name: str) -> dict[str, Any]:
         return {"enum": ["level", "ramp", "steps", None]}
     if name == "hearing_loop":
         return {"enum": ["none", "fixed", "portable", None]}
+    if name == "county":
+        return {"enum": [*(code for code, _label in COUNTIES), None],
+                "description": "The county the venue is in (null: not stated); "
+                "GET /events filters by it"}
     if name == "facts_checked_on":
         return {"type": ["string", "null"], "format": "date",
                 "description": "When the facts were last checked on the spot"}

@@ -57,6 +57,8 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+#: The demo has five upcoming events: two a page shows the home page's paging (3 pages).
+BROWSER_CONFIG = {"EVENTS_PER_PAGE": 2}
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -104,7 +106,7 @@ def live_server(fresh_database, tmp_path_factory: pytest.TempPathFactory) -> Ite
     database_url = fresh_database("browser")
     instance = tmp_path_factory.mktemp("browser-instance")
     app = create_app(_test_config(SQLALCHEMY_DATABASE_URI=database_url,
-                                  INSTANCE_PATH=str(instance)))
+                                  INSTANCE_PATH=str(instance), **BROWSER_CONFIG))
     with app.app_context():
         db.create_all()
         ensure_partners()

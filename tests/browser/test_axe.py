@@ -141,6 +141,12 @@ EXTRA_PAGES = [
     ("/events/oppereis-rootsi", "anonymous"),  # study trip by application
     ("/events/oppereis-austria", "anonymous"),  # a trip that is over, with its report
     ("/", "staff"),  # public pages with the staff menu
+    # The home page's list (two events a page in the browser tests; five upcoming events):
+    ("/?page=2", "anonymous"),  # a middle page: previous, numbers, next
+    ("/?page=3", "anonymous"),  # the last page
+    ("/?partner=tas&county=tartu", "anonymous"),  # narrowed: the choices selected
+    ("/?partner=tas&page=2", "anonymous"),  # narrowed, a later page
+    ("/?kind=workshop&county=tartu", "anonymous"),  # nothing matches: "clear the choices"
     ("/r/{token}?new=1", "anonymous"),  # confirmation panel
     ("/r/{offered_token}", "anonymous"),  # a place offered, with its deadline and button
     ("/events/oppereis-tsehhi", "anonymous"),  # trip with offers out

@@ -33,6 +33,7 @@ from werkzeug.test import TestResponse
 
 from koosloome import create_app
 from koosloome.extensions import db
+from tests.browser.conftest import BROWSER_CONFIG
 from tests.browser.test_axe import (
     ERROR_STATES,
     EXTRA_PAGES,
@@ -81,6 +82,7 @@ def csrf_app(live_server) -> Iterator[Flask]:
         SQLALCHEMY_DATABASE_URI=live_server.app.config["SQLALCHEMY_DATABASE_URI"],
         INSTANCE_PATH=live_server.app.instance_path,
         WTF_CSRF_ENABLED=True,
+        **BROWSER_CONFIG,
     ))
     yield app
     with app.app_context():

@@ -183,6 +183,30 @@ def test_errors_are_reached_from_the_summary_with_the_keyboard(browser, live_ser
     context.close()
 
 
+def test_narrow_the_event_list_and_page_through_it_with_the_keyboard(browser, live_server):
+    """A partner chosen with the arrow keys, the form sent, then the next page: each step a
+    visible focus; the page link keeps the choice and lands on the list, past the form."""
+    context, page = _keyboard_page(browser, live_server)
+    page.goto(live_server("/"))
+    tab_to(page, "#partner")
+    page.keyboard.press("ArrowDown")  # "Tartumaa Arendusselts"
+    assert page.input_value("#partner") == "tas"
+    tab_to(page, "form[role=search] button[type=submit]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "partner=tas" in page.url
+    assert "Sinu valikutele vastab 4 sündmust – lehekülg 1 / 2" in page.inner_text("#results")
+    tab_to(page, "a[rel=next]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/?page=2&partner=tas#results")
+    assert "lehekülg 2 / 2" in page.inner_text("#results")
+    assert page.input_value("#partner") == "tas"
+    # The list's heading is in view: the reader lands on the list, not above the form.
+    assert page.evaluate("document.getElementById('results').getBoundingClientRect().top") < 100
+    context.close()
+
+
 def test_organiser_signs_in_and_checks_someone_in_with_the_keyboard(browser, live_server):
     context, page = _keyboard_page(browser, live_server)
     _sign_in_with_the_keyboard(page, live_server)
@@ -263,6 +287,9 @@ def test_organiser_works_through_the_call_list_with_the_keyboard(browser, live_s
 
 PUBLIC_PAGES = [
     "/",
+    "/?page=2",
+    "/?partner=tas&page=2",
+    "/?kind=workshop&county=tartu",
     "/events/eakate-kaasamine-voru",
     "/events/oppereis-rootsi/register",
     "/privacy",

@@ -66,6 +66,41 @@ def test_the_registration_form_reads_with_names_in_order(browser, live_server, l
     context.close()
 
 
+LIST_WORDS = {
+    "et": {"search": "Otsi sündmusi", "county": "Maakond", "show": "Näita sündmusi",
+           "pages": "Sündmuste leheküljed", "previous": "Eelmine lehekülg",
+           "current": "Lehekülg 2 / 3, praegune lehekülg", "last": "Lehekülg 3",
+           "next": "Järgmine lehekülg", "results": "5 tulevast sündmust – lehekülg 2 / 3"},
+    "en": {"search": "Find events", "county": "County", "show": "Show events",
+           "pages": "Pages of events", "previous": "Previous page",
+           "current": "Page 2 of 3, this page", "last": "Page 3", "next": "Next page",
+           "results": "5 upcoming events – page 2 of 3"},
+}
+
+
+@pytest.mark.parametrize("language", ["et", "en"])
+def test_the_event_list_reads_its_form_its_count_and_its_pages(browser, live_server,
+                                                               language):
+    words = LIST_WORDS[language]
+    context, page = _page(browser, live_server, language)
+    page.goto(live_server("/?page=2"))
+    snapshot = page.locator("main").aria_snapshot()
+    assert _unnamed(snapshot) == []
+    search = page.get_by_role("search", name=words["search"])
+    expect(search.get_by_role("combobox", name=words["county"])).to_be_visible()
+    expect(search.get_by_role("button", name=words["show"])).to_be_visible()
+    expect(page.get_by_role("heading", name=words["results"], level=2)).to_be_visible()
+    pages = page.get_by_role("navigation", name=words["pages"])
+    names = pages.get_by_role("link").evaluate_all(
+        "links => links.map(a => a.getAttribute('aria-label') || a.textContent.trim())")
+    assert names == [words["previous"], "Lehekülg 1" if language == "et" else "Page 1",
+                     words["current"], words["last"], words["next"]]
+    expect(pages.get_by_role("link", name=words["current"])).to_have_attribute(
+        "aria-current", "page")
+    _headings_in_visual_order(page)
+    context.close()
+
+
 @pytest.mark.parametrize("language", ["et", "en"])
 def test_errors_are_announced_and_tied_to_their_fields(browser, live_server, language):
     words = WORDS[language]

@@ -139,3 +139,47 @@ def test_the_manage_page_names_the_place(client, make_event):
     html = _text(client.get(manage_path_of("mari@example.ee")))
     assert "Võru Kultuurimaja Kannel, Liiva 13, Võru" in html
     assert db.session.scalars(select(Event)).one().venue_name == "Võru Kultuurimaja Kannel"
+
+
+def test_the_county_is_chosen_on_the_form_and_narrows_the_home_page(login, make_user,
+                                                                     make_event):
+    venue = make_venue(name_et="Antsla rahvamaja", address="Kooli 3, Antsla")
+    make_event(venue=venue, title_et="Antslas")
+    make_event(title_et="Mujal")
+    db.session.commit()
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    form = _text(client.get(f"/admin/venues/{venue.id}/edit"))
+    assert '<option selected value="">Märkimata</option>' in form
+    response = client.post(f"/admin/venues/{venue.id}/edit", data={
+        "name_et": "Antsla rahvamaja", "address": "Kooli 3, Antsla", "county": "voru"})
+    assert response.status_code == 302
+    assert db.session.get(Venue, venue.id).county == "voru"
+    home = _text(client.get("/?county=voru"))
+    assert "Antslas" in home and "Mujal" not in home
+
+
+def test_a_county_not_on_the_list_is_refused(login, make_user):
+    client = login(make_user(Role.ORGANISER, "vpk"))
+    response = client.post("/admin/venues/new", data={"name_et": "Uus saal",
+                                                      "county": "lapimaa"})
+    assert response.status_code == 422
+    assert 'href="#county"' in response.get_data(as_text=True)
+    assert db.session.scalars(select(Venue)).all() == []
+
+
+def test_the_api_states_and_shows_a_venues_county(client, make_user):
+    from koosloome.accounts.services import create_api_token
+
+    token = create_api_token(make_user(Role.ORGANISER, "tas"))
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    created = client.post("/api/v1/venues", headers=headers,
+                          json={"name_et": "Elva kultuurimaja", "county": "tartu"})
+    assert created.status_code == 201
+    assert created.get_json()["county"] == "tartu"
+    moved = client.patch(f"/api/v1/venues/{created.get_json()['id']}", headers=headers,
+                         json={"county": "voru"})
+    assert moved.get_json()["county"] == "voru"
+    refused = client.post("/api/v1/venues", headers=headers,
+                          json={"name_et": "Mujal", "county": "lapimaa"})
+    assert refused.status_code == 422 and "county" in refused.get_json()["fields"]
