@@ -16,6 +16,7 @@ from koosloome.boards.models import (
     Theme,
     Vote,
 )
+from koosloome.events.calendar_revision import ContentRevision  # its triggers come too
 from koosloome.events.models import (
     AgendaItem,
     Event,
@@ -77,6 +78,7 @@ __all__ = [
     "BoardPhase",
     "BudgetLine",
     "CallTask",
+    "ContentRevision",
     "Cost",
     "DeliveryAttempt",
     "Event",
