@@ -41,6 +41,19 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 
+def use_app_dir(app_dir: Path) -> None:
+    """Import Koosloome from ``app_dir`` (another checkout, e.g. ``git archive`` of an older
+    commit with its compiled ``.mo`` files) in this process and in the processes it starts
+    with ``clean_environment()``; call it before anything imports ``koosloome``. Gunicorn
+    needs the folder as its ``cwd`` as well (it puts its ``cwd`` first on ``sys.path``)."""
+    folder = str(Path(app_dir).resolve())
+    if folder == str(REPO):
+        return
+    sys.path.insert(0, folder)
+    os.environ["PYTHONPATH"] = os.pathsep.join(
+        part for part in (folder, os.environ.get("PYTHONPATH")) if part)
+
+
 # --- The machine ------------------------------------------------------------------------------
 
 

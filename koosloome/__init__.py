@@ -33,6 +33,7 @@ def create_app(config: Mapping[str, Any] | type | None = None) -> Flask:
     register_erasure_hooks()
     register_unit_of_work(app)
     register_request_hooks(app)
+    register_shortcuts(app)
     register_errorhandlers(app)
     register_commands(app)
     return app
@@ -203,6 +204,14 @@ def register_request_hooks(app: Flask) -> None:
         token = g.pop("write_intent_token", None)
         if token is not None:
             end_write_intent(token)
+
+
+def register_shortcuts(app: Flask) -> None:
+    """Answers that need none of the request machinery above, given in front of it: the idea
+    board's no-change poll (``koosloome.boards.poll``)."""
+    from koosloome.boards.poll import install_poll_shortcut
+
+    install_poll_shortcut(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date as babel_format_date
 from babel.numbers import format_decimal
 from flask import Flask, current_app, has_request_context, request
@@ -16,6 +18,7 @@ from flask_babel import Babel, force_locale, get_locale, gettext, ngettext, to_u
 from flask_babel import format_datetime as babel_format_datetime
 from markupsafe import Markup
 from pyphen import Pyphen
+from werkzeug.datastructures import LanguageAccept
 
 from koosloome.bilingual import localised
 
@@ -29,15 +32,29 @@ TIME_PATTERN = "HH:mm"
 LANGUAGE_NAMES = {"et": "Eesti keeles", "en": "In English"}
 
 
-def select_locale() -> str:
-    """The cookie set by the language switch, else the browser's preference, else Estonian."""
-    languages = current_app.config["LANGUAGES"]
-    if not has_request_context():  # CLI commands and workers: messages pick their own language
-        return current_app.config["DEFAULT_LOCALE"]
-    chosen = request.cookies.get(LANGUAGE_COOKIE)
+def choose_locale(chosen: str | None, accepted: LanguageAccept, config: Mapping[str, Any]
+                  ) -> str:
+    """The cookie set by the language switch (``chosen``), else the browser's preference
+    (``accepted``, its Accept-Language), else the default locale."""
+    languages = config["LANGUAGES"]
     if chosen in languages:
         return chosen
-    return request.accept_languages.best_match(languages) or current_app.config["DEFAULT_LOCALE"]
+    return accepted.best_match(languages) or config["DEFAULT_LOCALE"]
+
+
+def select_locale() -> str:
+    """The locale of the current request (Flask-Babel's locale selector)."""
+    if not has_request_context():  # CLI commands and workers: messages pick their own language
+        return current_app.config["DEFAULT_LOCALE"]
+    return choose_locale(request.cookies.get(LANGUAGE_COOKIE), request.accept_languages,
+                         current_app.config)
+
+
+@cache
+def language_of(locale: str) -> str:
+    """The two-letter language of a locale name (``et``, ``en_GB`` → ``en``), as Flask-Babel's
+    ``get_locale()`` reads it."""
+    return Locale.parse(locale).language
 
 
 def current_language() -> str:

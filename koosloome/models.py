@@ -16,6 +16,7 @@ from koosloome.boards.models import (
     Theme,
     Vote,
 )
+from koosloome.events.calendar_revision import ContentRevision  # its triggers come too
 from koosloome.events.models import (
     AgendaItem,
     Event,
@@ -79,6 +80,7 @@ __all__ = [
     "BudgetLine",
     "CallTask",
     "CheckInCode",
+    "ContentRevision",
     "Cost",
     "DeliveryAttempt",
     "Event",

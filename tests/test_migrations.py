@@ -10,7 +10,7 @@ from sqlalchemy import inspect, text
 
 from koosloome import create_app
 from koosloome.db import utcnow
-from koosloome.events.models import EventKind, ExtraQuestion, QuestionKind
+from koosloome.events.models import Event, EventKind, ExtraQuestion, QuestionKind
 from koosloome.extensions import db
 from koosloome.registrations.models import Answer, RegistrationNeed
 from tests import factories
@@ -244,5 +244,48 @@ def test_seats_taken_is_filled_from_the_registrations_then_kept(empty_database_u
         run("UPDATE registration SET status = 'confirmed' WHERE name = 'waitlisted'")
         run("DELETE FROM registration WHERE name = 'confirmed'")
         assert run(taken) == [(2,)]
+        downgrade(revision="base")
+        db.engine.dispose()
+
+
+def test_the_calendar_revision_is_kept_by_the_triggers_of_0030(empty_database_url, make_config):
+    """Migration 0030: the counter row exists, and the triggers raise it for a change of
+    any table the feed shows, by plain SQL too, but not for the seat counter's own writes;
+    the same triggers as the models' (``events.calendar_revision``)."""
+    from koosloome.events.calendar_revision import sqlite_triggers
+
+    app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
+    with app.app_context():
+        upgrade(revision="0027_event_seats_taken")
+        event = factories.make_event(capacity=10)
+        event_id, venue_id = event.id, event.venue_id
+        db.session.remove()
+        upgrade()
+
+        def run(sql: str) -> list:
+            with db.engine.begin() as connection:
+                result = connection.execute(text(sql))
+                return [tuple(row) for row in result] if result.returns_rows else []
+
+        revision = "SELECT value FROM content_revision WHERE name = 'calendar'"
+        assert run(revision) == [(0,)]
+        factories.make_registration(db.session.get(Event, event_id))  # seats taken: 0 -> 1
+        db.session.remove()
+        assert run(f"SELECT seats_taken FROM event WHERE id = {event_id}") == [(1,)]
+        assert run(revision) == [(0,)]
+        run(f"UPDATE venue SET name_et = 'Uus' WHERE id = {venue_id}")
+        run(f"UPDATE event SET title_et = 'Uus' WHERE id = {event_id}")
+        run("UPDATE organisation SET name = 'Uus' WHERE slug = 'vpk'")
+        assert run(revision) == [(3,)]
+        if db.engine.dialect.name == "sqlite":
+            created = {row[0]: row[1] for row in run(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE 'calendar_revision_%'")}
+            expected = [s for table in ("event", "venue", "organisation", "trip_day",
+                                        "trip_stop") for s in sqlite_triggers(table)]
+            assert sorted(created.values()) == sorted(expected)
+        downgrade(revision="0027_event_seats_taken")
+        assert "content_revision" not in inspect(db.engine).get_table_names()
+        run(f"UPDATE event SET title_et = 'Vana' WHERE id = {event_id}")  # no trigger left
         downgrade(revision="base")
         db.engine.dispose()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Response, current_app, request
 from flask_limiter.util import get_remote_address
 from itsdangerous import BadSignature, URLSafeSerializer
@@ -21,7 +23,13 @@ def cookie_name(code: str) -> str:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=_SALT)
+    return serializer_for(current_app.config["SECRET_KEY"])
+
+
+@lru_cache(maxsize=4)
+def serializer_for(secret_key: str) -> URLSafeSerializer:
+    """The signer of participant cookies for ``secret_key`` (built once: it holds no state)."""
+    return URLSafeSerializer(secret_key, salt=_SALT)
 
 
 def remember_participant(response: Response, board: Board, token: str) -> None:
@@ -39,11 +47,17 @@ def remember_participant(response: Response, board: Board, token: str) -> None:
 
 def cookie_token(code: str) -> str | None:
     """The participant's token from the signed cookie of the board with ``code``, if valid."""
-    raw = request.cookies.get(cookie_name(code))
+    return token_from_cookie(request.cookies.get(cookie_name(code)),
+                             current_app.config["SECRET_KEY"])
+
+
+def token_from_cookie(raw: str | None, secret_key: str) -> str | None:
+    """The token a participant cookie's value ``raw`` carries, if it is signed with
+    ``secret_key``; else None."""
     if not raw:
         return None
     try:
-        token = _serializer().loads(raw)
+        token = serializer_for(secret_key).loads(raw)
     except BadSignature:
         return None
     return token if isinstance(token, str) else None

@@ -49,6 +49,7 @@ from koosloome.boards.identity import (
 )
 from koosloome.boards.messages import vote_saved, vote_taken_back
 from koosloome.boards.models import Board, BoardParticipant, BoardPhase, Idea
+from koosloome.boards.poll import LIVE_CACHE_CONTROL, STATE_KEY, live_etag
 from koosloome.boards.queries import load_board, load_comments
 from koosloome.errors import DomainError, back_to
 from koosloome.extensions import db, limiter
@@ -210,14 +211,17 @@ def board_page(code: str) -> ResponseReturnValue:
 def live(code: str) -> ResponseReturnValue:
     """The board's changing part as an HTML fragment for polling; 304 when nothing changed."""
     present = request.args.get("view") == "present"
-    # The ETag from one small query: nothing else is loaded while nothing changed.
-    state = services.live_state(code, None if present else cookie_token(code))
+    # The ETag from one small query: nothing else is loaded while nothing changed. A
+    # participant's poll that holds it is answered before Flask (``poll.LivePollShortcut``),
+    # which leaves the state it read here when it cannot answer.
+    state = None if present else request.environ.get(STATE_KEY)
+    if state is None:
+        state = services.live_state(code, None if present else cookie_token(code))
     if state is None:
         abort(404)
     if state.participant_id is None and not present:
         abort(403)
-    etag = f"b{state.board_id}-r{state.revision}-p{state.participant_id or 0}-" \
-           f"{current_language()}-{'present' if present else 'board'}"
+    etag = live_etag(state, current_language(), present)
     if etag in request.if_none_match:
         response = Response(status=304)
     else:
@@ -233,7 +237,7 @@ def live(code: str) -> ResponseReturnValue:
             template, board=board, view=view, participant=participant
         ))
     response.set_etag(etag)
-    response.headers["Cache-Control"] = "no-cache, private"
+    response.headers["Cache-Control"] = LIVE_CACHE_CONTROL
     response.vary.add("Cookie")
     return response
 

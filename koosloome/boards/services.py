@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, bindparam, func, select, update
+from sqlalchemy import Connection, Select, and_, bindparam, func, select, update
 
 from koosloome.accounts.models import User
 from koosloome.accounts.permissions import can_link_board_to_event
@@ -350,16 +350,21 @@ def _live_state_query() -> Select[tuple[int, int, int | None]]:
     )
 
 
-def live_state(code: str, token: str | None) -> LiveState | None:
+def live_state(code: str, token: str | None, connection: Connection | None = None
+               ) -> LiveState | None:
     """The board with ``code`` and the participant holding ``token``, in one small query
     (three numbers, no objects): the poll every open board page sends every few seconds
-    costs about as little as a request can. None for an unknown code."""
+    costs about as little as a request can. None for an unknown code. Read through
+    ``connection`` when given (the poll's shortcut has no ORM session), else the session."""
     normalised = normalise_join_code(code)
     if len(normalised) != JOIN_CODE_LENGTH:
         return None
     token_hash = hash_token(token) if token and len(token) <= 200 else None
-    row = db.session.execute(_live_state_query(),
-                             {"code": normalised, "token_hash": token_hash}).first()
+    parameters = {"code": normalised, "token_hash": token_hash}
+    if connection is None:
+        row = db.session.execute(_live_state_query(), parameters).first()
+    else:
+        row = connection.execute(_live_state_query(), parameters).first()
     return LiveState(row[0], row[1], row[2]) if row else None
 
 

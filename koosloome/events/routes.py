@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
-from flask_babel import gettext as _
 
 from koosloome.bilingual import localised
 from koosloome.downloads import content_disposition
-from koosloome.events import listing, services
+from koosloome.events import feed, listing, services
 from koosloome.events.models import Event, EventKind
 from koosloome.events.place import access_notes, venue_facts, venue_label
 from koosloome.events.trip_view import itinerary_view
@@ -64,16 +63,22 @@ CALENDAR_CACHE = "public, max-age=900"
 @bp.get("/calendar.ics")
 def calendar_feed() -> Response:
     """The published upcoming events as a subscribable calendar (METHOD:PUBLISH): all, or
-    one partner's (``?partner=vpk``, co-organised ones too) or one kind's (``?kind=``)."""
-    language = current_language()
+    one partner's (``?partner=vpk``, co-organised ones too) or one kind's (``?kind=``).
+    Built once per change (``events.feed``); 304 for a client that has this version."""
     try:
-        feed = services.event_feed(request.args.get("partner"), request.args.get("kind"))
+        version = feed.feed_version(current_language(), request.args.get("partner"),
+                                    request.args.get("kind"))
     except LookupError:
         abort(404)
-    name = " – ".join([_("Koosloome events"), *feed.parts])
-    body = public_calendar(feed.events, language, name=name)
-    response = Response(body, mimetype="text/calendar")
+    etag = feed.feed_etag(version)
+    if request.if_none_match.contains_weak(etag):
+        response = Response(status=304)
+    else:
+        response = Response(feed.feed_body(version), mimetype="text/calendar")
+    response.set_etag(etag, weak=True)
     response.headers["Cache-Control"] = CALENDAR_CACHE
+    # The language follows the language switch's cookie, else the browser's wish.
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

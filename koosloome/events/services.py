@@ -38,37 +38,9 @@ from koosloome.seating.lifecycle import (
 from koosloome.venues.models import Venue
 
 
-@dataclass(frozen=True)
-class Feed:
-    """The events of a calendar feed, and what narrows it (for the calendar's name)."""
-
-    events: list[Event]
-    parts: list[str]
-
-
 def partners() -> list[Organisation]:
     """The partner organisations, by name."""
     return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
-
-
-def event_feed(partner: str | None, kind: str | None) -> Feed:
-    """Upcoming events, of one partner (organiser or co-organiser) and of one kind if asked.
-    Raises ``LookupError`` for a partner or kind that does not exist."""
-    events, parts = upcoming_events(), []
-    if partner:
-        organisation = next((o for o in partners() if o.slug == partner), None)
-        if organisation is None:
-            raise LookupError(partner)
-        events = [e for e in events if organisation.id in (e.organisation_id, e.co_organiser_id)]
-        parts.append(organisation.name)
-    if kind:
-        try:
-            wanted = EventKind(kind)
-        except ValueError as exc:
-            raise LookupError(kind) from exc
-        events = [e for e in events if e.kind is wanted]
-        parts.append(str(KIND_NAMES[wanted]))
-    return Feed(events, parts)
 
 
 #: The kinds as calendar names say them.

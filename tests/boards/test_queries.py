@@ -98,3 +98,19 @@ def test_no_change_poll_is_one_small_query(app, client, make_board):
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
     assert len(selects) == 1, statements
     assert "idea" not in selects[0] and "vote" not in selects[0]
+
+
+def test_a_poll_after_a_change_reads_the_state_once(app, client, make_board):
+    """The shortcut's look-up is handed to the view (not read twice) when Flask answers."""
+    board = make_board(phase=BoardPhase.VOTING)
+    _fill(board, ideas=40, votes_per_idea=3)
+    path = f"/b/{board.join_code}/live"
+    client.post(f"/b/{board.join_code}/join", data={"display_name": "Mari"})
+    etag = client.get(path).headers["ETag"]
+
+    def selects(headers: dict[str, str]) -> list[str]:
+        with counting(db.engine) as statements:
+            assert client.get(path, headers=headers).status_code == 200
+        return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
+
+    assert selects({"If-None-Match": etag + "-old"}) == selects({})
