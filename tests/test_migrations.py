@@ -256,7 +256,7 @@ def test_the_calendar_revision_is_kept_by_the_triggers_of_0030(empty_database_ur
 
     app = create_app(make_config(SQLALCHEMY_DATABASE_URI=empty_database_url))
     with app.app_context():
-        upgrade(revision="0027_event_seats_taken")
+        upgrade(revision="0029_venue_county")
         event = factories.make_event(capacity=10)
         event_id, venue_id = event.id, event.venue_id
         db.session.remove()
@@ -284,7 +284,7 @@ def test_the_calendar_revision_is_kept_by_the_triggers_of_0030(empty_database_ur
             expected = [s for table in ("event", "venue", "organisation", "trip_day",
                                         "trip_stop") for s in sqlite_triggers(table)]
             assert sorted(created.values()) == sorted(expected)
-        downgrade(revision="0027_event_seats_taken")
+        downgrade(revision="0029_venue_county")
         assert "content_revision" not in inspect(db.engine).get_table_names()
         run(f"UPDATE event SET title_et = 'Vana' WHERE id = {event_id}")  # no trigger left
         downgrade(revision="base")
