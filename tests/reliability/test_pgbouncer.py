@@ -9,6 +9,7 @@ then. Two apps on the same PgBouncer stand for two instances (or an instance and
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -53,9 +54,12 @@ class _Recorder:
     def __exit__(self, *_exc: object) -> None:
         return None
 
-    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str) -> None:
-        """Keep the Message-ID."""
+    def deliver(self, data: bytes, sender: str, recipient: str, message_id: str,
+                while_waiting: Callable[[], None] | None = None) -> None:
+        """Keep the Message-ID (and let the worker build its next message, as SMTP does)."""
         self.delivered.append(message_id)
+        if while_waiting is not None:
+            while_waiting()
 
 
 def _one_message(app: Any, transport: _Recorder) -> int:
