@@ -1,10 +1,13 @@
 """Page weight of every public page (issue 9, 1e): bytes, requests, no third parties.
 
-    .venv/bin/python bench/page_weight.py [--json results.json]
+    .venv/bin/python bench/page_weight.py [--events 1000] [--json results.json]
 
 Serves Koosloome with gunicorn (docs/deploy/gunicorn.conf.py) on a temporary SQLite database
-with one open event, registers once through the form (CSRF on) to reach the confirmation page,
-then fetches each page as a first-time visitor would: the HTML, then every stylesheet, script,
+with one open event and ``--events`` more upcoming ones (issue 20.2: the home page must stay
+within budget however many there are; it is weighed on its first page, a later one, the last,
+narrowed by its filters, with nothing found and with values that name nothing), registers
+once through the form (CSRF on) to reach the confirmation page, then fetches each page as a
+first-time visitor would: the HTML, then every stylesheet, script,
 icon, image and preload it references (and anything a stylesheet pulls in with url() or
 @import). Bytes are counted as gunicorn sends them (no compression) and gzip-compressed at
 level 6 (what nginx sends with docs/deploy/nginx-koosloome.conf). Targets: at most 30 KB
@@ -20,6 +23,7 @@ import http.client
 import re
 import sys
 import tempfile
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -159,9 +163,12 @@ def register_once(browser: Browser, slug: str) -> str:
 def main() -> None:
     """Weigh every public page; exit 1 when a page breaks a target."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1000,
+                        help="upcoming events besides the one registered for")
     parser.add_argument("--json", help="also write raw results here")
     args = parser.parse_args()
     info = h.machine()
+    next_month = (date.today().replace(day=1) + timedelta(days=32)).strftime("%Y-%m")
     with tempfile.TemporaryDirectory(prefix="koosloome-weight-") as instance, \
             h.database("sqlite", "koosloome_weight") as url:
         app = h.koosloome_app(url, instance)
@@ -169,6 +176,7 @@ def main() -> None:
         h.make_event(app, "kaasava-disaini-seminar", 40,
                      summary_et="Seminar kaasavast disainist.",
                      description_et="Kuidas teha teenuseid koos inimestega, keda need puudutavad.")
+        h.seed_events(app, args.events)
         port = h.free_port()
         with h.Gunicorn("wsgi:app", h.koosloome_env(url, instance, port), port=port,
                         name="koosloome") as server:
@@ -176,6 +184,13 @@ def main() -> None:
             manage = register_once(Browser(server.url), "kaasava-disaini-seminar")
             pages = [
                 ("home", "/"),
+                ("home, page 2", "/?page=2"),
+                ("home, page past the end (the last)", "/?page=99999"),
+                ("home, kind and county", "/?kind=workshop&county=tartu"),
+                ("home, partner and kind, page 5", "/?partner=tas&kind=seminar&page=5"),
+                ("home, next month", f"/?month={next_month}"),
+                ("home, nothing matches", "/?kind=study_trip&county=harju"),
+                ("home, values naming nothing", "/?page=abc&month=2026-13&kind=picnic"),
                 ("event page", "/events/kaasava-disaini-seminar"),
                 ("registration form", "/events/kaasava-disaini-seminar/register"),
                 ("confirmation / manage", urlsplit(urljoin(server.url, manage)).path
