@@ -12,14 +12,16 @@ Message-ID of every message it receives. Timed, interleaved, best of ``--rounds`
   sent with ``smtplib.SMTP.sendmail`` over one connection;
 - ``smtplib, connection per message``: the same, connecting and QUITting for each message;
 - ``build only``: building the MIME messages from the outbox rows (``build_message`` +
-  ``message_bytes``), no database, no network — to show where the outbox's time goes;
+  ``message_bytes``, with the stored check-in QR codes read beforehand, as the worker's
+  claim reads them), no database, no network — to show where the outbox's time goes;
 - ``render``: ``koosloome.messaging.delivery.render_pending()`` until nothing is left — the worker's
   first step, filling in the subject, bodies and calendar of the messages registrations
-  queued unrendered (once, not per round);
+  queued unrendered, and making each registration's check-in QR code (once, not per round);
 - ``outbox``: ``koosloome.messaging.delivery.send_due()`` — the function behind
   ``flask outbox send`` and ``outbox work`` — in this process: claim batches, build, send
   over one SMTP connection per run, record every attempt, commit per message. Before each
-  outbox round the rows are made due again (status queued, attempts 0).
+  outbox round the rows are made due again (status queued, attempts 0); they stay rendered,
+  so the rounds time what the worker does after rendering.
 
 Checks (exit 1): every round delivers every message exactly once (by Message-ID) and the
 outbox marks every row sent with one successful attempt per round; every confirmation
@@ -94,13 +96,17 @@ def built_messages(app: Any) -> tuple[list[tuple[str, str, bytes]], float]:
     from sqlalchemy import select
 
     from koosloome.extensions import db
+    from koosloome.messaging.check_in_codes import stored_codes
     from koosloome.messaging.mime import build_message, message_bytes
     from koosloome.messaging.models import OutgoingEmail
 
     with app.app_context():
         rows = list(db.session.scalars(select(OutgoingEmail).order_by(OutgoingEmail.id)))
+        # The check-in QR codes, as the worker's claim reads them with the rows.
+        codes = stored_codes(row.registration_id for row in rows if row.registration_id)
         started = time.perf_counter()
-        built = [(row.to_address, row.message_id, message_bytes(build_message(row, SENDER)))
+        built = [(row.to_address, row.message_id,
+                  message_bytes(build_message(row, SENDER, codes.get(row.registration_id))))
                  for row in rows]
         seconds = time.perf_counter() - started
         db.session.remove()

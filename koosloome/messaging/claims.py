@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 
 from koosloome.extensions import db
 from koosloome.messaging.check_in_codes import CHECK_IN_KINDS, stored_codes
@@ -92,6 +92,13 @@ def _held(token: str) -> Any:
     return and_(_EMAIL.c.claim_token == token, _EMAIL.c.status == EmailStatus.SENDING)
 
 
+def _held_of(held: list[Claimed]) -> Any:
+    # By primary key: the token has no index, and sent rows pile up.
+    tokens = {item.token for item in held}
+    return or_(*(and_(_EMAIL.c.id.in_([item.email_id for item in held if item.token == token]),
+                      _held(token)) for token in tokens))
+
+
 def claim(now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
     """Mark up to ``limit`` due messages as ours (one token for the claim) and read them.
 
@@ -126,16 +133,20 @@ def claim(now: datetime, limit: int, lease: timedelta) -> list[Claimed]:
             for email_id in ids if email_id in emails]
 
 
-def renew(token: str, now: datetime, lease: timedelta) -> set[int]:
-    """Extend the lease of everything the claim still holds; the ids it holds."""
-    return set(_execute(update(_EMAIL).where(_held(token)).values(next_attempt_at=now + lease)
+def renew(held: list[Claimed], now: datetime, lease: timedelta) -> set[int]:
+    """Extend the lease of these messages where their claim still holds them; the ids held."""
+    if not held:
+        return set()
+    return set(_execute(update(_EMAIL).where(_held_of(held)).values(next_attempt_at=now + lease)
                         .returning(_EMAIL.c.id)).scalars())
 
 
-def still_held(token: str) -> set[int]:
-    """The ids the claim still holds (a row is gone once erased, or taken up by another
-    worker once the lease ran out)."""
-    return set(_execute(select(_EMAIL.c.id).where(_held(token))).scalars())
+def still_held(held: list[Claimed]) -> set[int]:
+    """The ids of these messages that their claim still holds (a row is gone once erased, or
+    taken up by another worker once the lease ran out)."""
+    if not held:
+        return set()
+    return set(_execute(select(_EMAIL.c.id).where(_held_of(held))).scalars())
 
 
 def record(outcome: Outcome) -> EmailStatus | None:
@@ -173,9 +184,7 @@ def record(outcome: Outcome) -> EmailStatus | None:
 def release(held: list[Claimed], now: datetime) -> None:
     """Hand back claimed messages not attempted (the worker is stopping, or coming back from
     a database outage): due at once, the claim's attempt not counted."""
-    for token in {item.token for item in held}:
-        _execute(update(_EMAIL).where(
-            _EMAIL.c.id.in_([item.email_id for item in held if item.token == token]),
-            _held(token),
-        ).values(status=EmailStatus.RETRY, attempts=_EMAIL.c.attempts - 1,
-                 next_attempt_at=now, claim_token=None))
+    if held:
+        _execute(update(_EMAIL).where(_held_of(held)).values(
+            status=EmailStatus.RETRY, attempts=_EMAIL.c.attempts - 1, next_attempt_at=now,
+            claim_token=None))

@@ -286,10 +286,10 @@ class Courier:
         with write_intent():
             statuses = [claims.record(outcome) for outcome in self.unrecorded]
             if time.monotonic() - self.renewed >= self.lease.total_seconds() / 4:
-                held = claims.renew(item.token, now or utcnow(), self.lease)
+                held = claims.renew(self.held, now or utcnow(), self.lease)
                 self.renewed = time.monotonic()
             else:
-                held = claims.still_held(item.token)
+                held = claims.still_held([item])
             db.session.commit()
         self._recorded(statuses, report)
         return item.email_id in held

@@ -208,8 +208,8 @@ def test_an_outcome_for_a_claim_that_passed_to_another_worker_is_not_recorded(
         db.session.commit()
     with write_intent():
         assert claims.record(claims.Outcome(claimed[0], utcnow())) is None
-        assert claims.still_held(claimed[0].token) == set()
-        assert claims.renew(claimed[0].token, utcnow(), courier.lease) == set()
+        assert claims.still_held(claimed) == set()
+        assert claims.renew(claimed, utcnow(), courier.lease) == set()
         db.session.commit()
     email = db.session.scalars(select(OutgoingEmail)).one()
     db.session.refresh(email)
