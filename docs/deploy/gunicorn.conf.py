@@ -11,7 +11,10 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
 # Threads, not more processes: a request spends much of its time waiting for the database (and
 # on SQLite for the one write lock), and threads share one connection pool per process.
-# One process per core; 8 threads each keeps every core busy while others wait.
+# One process per core; 8 threads each keeps every core busy while others wait. Measured
+# (bench/gunicorn_sweep.py, PostgreSQL, 2 cores, bench/README.md 1a): 2×8, 2×4, 4×4 and 4×2
+# registered within the machine's noise of each other (API 90–127/s at 16 clients, 78–93/s at
+# 64); more processes bought nothing but connections, so 2×8 stays. Size by cores, not load.
 worker_class = "gthread"
 workers = int(os.environ.get("GUNICORN_WORKERS", os.cpu_count() or 2))
 threads = int(os.environ.get("GUNICORN_THREADS", "8"))
