@@ -16,8 +16,8 @@ from typing import Any
 
 from flask import Flask, Response
 from pypdf import PdfReader
+from sqlalchemy import bindparam, select
 from sqlalchemy import event as sa_event
-from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
 from werkzeug.security import generate_password_hash
 
@@ -30,7 +30,15 @@ from koosloome.boards import services as boards
 from koosloome.boards.identity import remember_participant
 from koosloome.boards.models import BoardPhase
 from koosloome.db import utcnow
-from koosloome.events.models import AgendaItem, ExtraQuestion, QuestionKind, TripDay, TripStop
+from koosloome.events.calendar_revision import ContentRevision
+from koosloome.events.models import (
+    AgendaItem,
+    Event,
+    ExtraQuestion,
+    QuestionKind,
+    TripDay,
+    TripStop,
+)
 from koosloome.events.trip_view import trip_dates
 from koosloome.extensions import db
 from koosloome.feedback import services as feedback
@@ -295,7 +303,31 @@ def restore(rows: Snapshot) -> None:
                 connection.execute(table.insert(),
                                     [dict(zip(names, row, strict=True))
                                      for row in rows[table.name]])
+    _undo_trigger_writes(rows)
     db.session.expire_all()
+
+
+def _undo_trigger_writes(rows: Snapshot) -> None:
+    """Put back what the database's own triggers wrote while the rows went back in: the
+    seats taken (triggers on registration add the restored registrations' seats again) and
+    the calendar's revision (triggers on the events, venues… raise it). A transaction of its
+    own, after the others: on PostgreSQL the revision's triggers run at their commits."""
+    event_table, revisions = Event.__table__, ContentRevision.__table__
+    names = [column.name for column in event_table.columns]
+    seats, updated = names.index("seats_taken"), names.index("updated_at")
+    if rows["event"]:
+        with db.engine.begin() as connection:  # (an UPDATE would set updated_at anew)
+            connection.execute(
+                event_table.update().where(event_table.c.id == bindparam("event_id"))
+                .values(seats_taken=bindparam("seats"), updated_at=bindparam("updated")),
+                [{"event_id": row[0], "seats": row[seats], "updated": row[updated]}
+                 for row in rows["event"]])
+    with db.engine.begin() as connection:
+        connection.execute(revisions.delete())
+        if rows["content_revision"]:
+            connection.execute(revisions.insert(),
+                               [dict(zip(("name", "value"), row, strict=True))
+                                for row in rows["content_revision"]])
 
 
 # --- reading what a response shows ------------------------------------------------------------
