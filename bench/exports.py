@@ -1,7 +1,8 @@
 """Feeds and files (issue 9, 1d): time and peak memory of the big downloads.
 
     .venv/bin/python bench/exports.py [--db sqlite|postgres|both] [--events 1000]
-        [--attendees 200] [--registrations 2000] [--repeat 3] [--json results.json]
+        [--attendees 200] [--registrations 2000] [--repeat 3] [--only feed] [--app-dir DIR]
+        [--json results.json]
 
 A database is seeded with ``--events`` published upcoming events, one of them with
 ``--attendees`` confirmed people (the attendance sheet) and another with ``--registrations``
@@ -14,6 +15,14 @@ process** so that one measurement's memory does not hide the next one's:
 2. the download once: growth of the process's peak RSS (``ru_maxrss``);
 3. the download under ``tracemalloc``: peak of Python allocations;
 4. the download ``--repeat`` times: wall time, the best.
+
+The calendar feed is built once per change and then kept (``koosloome.events.feed``), so it
+is measured three ways: **built** (the first request after a change: before each run an
+event's ``updated_at`` is touched, outside the timing, which moves the calendar's revision),
+**kept** (a repeated request, after one build) and **304** (a request with the ETag of the
+last answer; a version without ETags answers 200 and is shown so). ``--only feed`` measures
+just the feed and its baselines; ``--app-dir`` measures another checkout (``git archive
+<commit> | tar -x -C DIR`` plus the compiled ``.mo`` files), for before and after a change.
 
 Baselines, measured the same way in each child: the /help page (the time of a light page;
 not the home page, which lists every upcoming event — all 1 000 here),
@@ -57,6 +66,9 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--attendees", type=int, default=200)
     parser.add_argument("--registrations", type=int, default=2000)
     parser.add_argument("--repeat", type=int, default=3, help="timed runs; the best is shown")
+    parser.add_argument("--only", choices=["feed"], help="measure the calendar feed only")
+    parser.add_argument("--app-dir", type=Path, default=h.REPO,
+                        help="measure Koosloome from another checkout")
     parser.add_argument("--json", help="also write raw results here")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -156,19 +168,24 @@ def _reset_peak() -> bool:
     return True
 
 
-def measure(action: Callable[[], Any], warm: Callable[[], Any], repeat: int) -> dict[str, Any]:
-    """Peak RSS growth of the first run, tracemalloc peak, best wall time."""
+def measure(action: Callable[[], Any], warm: Callable[[], Any], repeat: int,
+            prepare: Callable[[], Any] = lambda: None) -> dict[str, Any]:
+    """Peak RSS growth of the first run, tracemalloc peak, best wall time (``prepare`` runs
+    before each, untimed and untraced)."""
     warm()
+    prepare()
     # Without a reset, start-up's own peak (imports, app factory) can hide the download's.
     before = _status_mb("VmRSS") if _reset_peak() else _status_mb("VmHWM")
     result = action()
     rss_growth = _status_mb("VmHWM") - before
+    prepare()
     tracemalloc.start()
     action()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     times = []
     for _ in range(repeat):
+        prepare()
         started = time.perf_counter()
         action()
         times.append(time.perf_counter() - started)
@@ -178,8 +195,9 @@ def measure(action: Callable[[], Any], warm: Callable[[], Any], repeat: int) -> 
 
 def child(args: argparse.Namespace) -> None:
     """Measure one download (``--child NAME``) and its json.dumps baseline; print JSON."""
-    from sqlalchemy import select
+    from sqlalchemy import select, text
 
+    from koosloome.db import utcnow
     from koosloome.events.models import Event
     from koosloome.extensions import db
     from koosloome.registrations.models import Registration
@@ -190,11 +208,25 @@ def child(args: argparse.Namespace) -> None:
     response = client.post("/login", data={"email": ORGANISER, "password": PASSWORD})
     assert response.status_code == 302, response.status_code
 
-    def get(path: str) -> Callable[[], dict[str, Any]]:
+    def get(path: str, **headers: str) -> Callable[[], dict[str, Any]]:
         def run() -> dict[str, Any]:
-            answer = client.get(path)
-            return {"status": answer.status_code, "bytes": len(answer.data), "body": answer.data}
+            answer = client.get(path, headers=headers)
+            return {"status": answer.status_code, "bytes": len(answer.data), "body": answer.data,
+                    "etag": answer.headers.get("ETag")}
         return run
+
+    def touch_an_event() -> None:
+        """A change the feed must notice (its revision moves), as an organiser's edit."""
+        with app.app_context():
+            db.session.execute(text("UPDATE event SET updated_at = :now WHERE id = :id"),
+                               {"now": utcnow(), "id": ids["small"]})
+            db.session.commit()
+            db.session.remove()
+
+    name = args.child
+    feed = get("/calendar.ics")
+    # The feed's ETag now (a version without ETags gives none: its answer stays a 200).
+    etag = (feed()["etag"] or "") if name == "calendar feed, 304" else ""
 
     def dump_rows(model: Any, condition: Any) -> Callable[[], dict[str, Any]]:
         def run() -> dict[str, Any]:
@@ -206,10 +238,11 @@ def child(args: argparse.Namespace) -> None:
             return {"status": 200, "bytes": len(text.encode()), "rows": len(rows)}
         return run
 
-    name = args.child
     plan = {
         "light page": (get("/help"), get("/help")),
-        "calendar feed": (get("/calendar.ics"), get("/events/sundmus-0.ics")),
+        "calendar feed": (feed, get("/events/sundmus-0.ics")),
+        "calendar feed, kept": (feed, feed),
+        "calendar feed, 304": (get("/calendar.ics", **{"If-None-Match": etag}), feed),
         "calendar feed rows": (dump_rows(Event, Event.id > 0),
                                dump_rows(Event, Event.id == ids["small"])),
         "attendance PDF": (get(f"/admin/events/{ids['sheet']}/attendance.pdf"),
@@ -223,7 +256,9 @@ def child(args: argparse.Namespace) -> None:
                              dump_rows(Registration, Registration.event_id == ids["small"])),
     }
     action, warm = plan[name]
-    result = measure(action, warm, args.repeat)
+    result = measure(action, warm, args.repeat,
+                     touch_an_event if name == "calendar feed" else lambda: None)
+    result["result"].pop("etag", None)
     body = result["result"].pop("body", None)
     result["check"] = check_output(name, body, result["result"], ids) if body is not None else []
     print("BENCH_JSON " + json.dumps(result))
@@ -234,9 +269,11 @@ def check_output(name: str, body: bytes, result: dict[str, Any], ids: dict[str, 
     import io
 
     problems = []
+    if name == "calendar feed, 304":
+        return [] if result["status"] in (200, 304) else [f"{name}: status {result['status']}"]
     if result["status"] != 200:
         return [f"{name}: status {result['status']}"]
-    if name == "calendar feed":
+    if name.startswith("calendar feed"):
         found = body.count(b"BEGIN:VEVENT")
         if found != ids["events"]:
             problems.append(f"calendar feed: {found} events of {ids['events']}")
@@ -261,12 +298,12 @@ def check_output(name: str, body: bytes, result: dict[str, Any], ids: dict[str, 
     return problems
 
 
-def run_child(name: str, url: str, instance: str, ids: dict[str, int], repeat: int
-              ) -> dict[str, Any]:
+def run_child(name: str, url: str, instance: str, ids: dict[str, int],
+              args: argparse.Namespace) -> dict[str, Any]:
     """One measurement in a fresh interpreter."""
     out = subprocess.run(
         [sys.executable, __file__, "--child", name, "--url", url, "--instance", instance,
-         "--ids", json.dumps(ids), "--repeat", str(repeat)],
+         "--ids", json.dumps(ids), "--repeat", str(args.repeat), "--app-dir", str(args.app_dir)],
         capture_output=True, text=True, cwd=h.REPO, env=h.clean_environment(), check=False)
     for line in out.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
@@ -275,12 +312,27 @@ def run_child(name: str, url: str, instance: str, ids: dict[str, int], repeat: i
 
 
 def times(ratio: float) -> str:
-    """A ratio as ``1.2×`` (one decimal below 10) or ``576×``."""
+    """A ratio as ``0.05×`` (two decimals below 1), ``1.2×`` (one below 10) or ``576×``."""
+    if ratio < 1:
+        return f"{ratio:.2f}×"
     return f"{ratio:.1f}×" if ratio < 10 else f"{ratio:.0f}×"
+
+
+def _mb(value: float) -> str:
+    """Megabytes: one decimal, two below 1 MB (a kept feed allocates a few KB)."""
+    return f"{value:.1f}" if abs(value) >= 1 else f"{value:.2f}"
+
+
+def _ms(seconds: float) -> str:
+    """Milliseconds: whole ones from 100, one decimal below."""
+    return f"{seconds * 1000:.0f}" if seconds >= 0.1 else f"{seconds * 1000:.1f}"
 
 
 ITEMS = [("calendar feed", "events"), ("attendance PDF", "attendees"),
          ("XLSX export", "registrations")]
+#: The feed's other measurements, against the same baselines; the label says which.
+FEED_WAYS = {"calendar feed": "calendar feed, built", "calendar feed, kept": "calendar feed, kept",
+             "calendar feed, 304": "calendar feed, 304"}
 
 
 def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[object]], list[str],
@@ -295,29 +347,37 @@ def bench_database(kind: str, args: argparse.Namespace) -> tuple[list[list[objec
         ids = seed(app, args.events, args.attendees, args.registrations)
         ids.update(events=args.events, attendees=args.attendees,
                    registrations=args.registrations)
-        for name in ["light page"] + [n for item, _ in ITEMS for n in (item, f"{item} rows")]:
-            results[name] = run_child(name, url, instance, ids, args.repeat)
+        items = ITEMS[:1] if args.only == "feed" else ITEMS
+        names = ["light page", *FEED_WAYS] + [n for item, _ in items
+                                              for n in (item, f"{item} rows")]
+        for name in dict.fromkeys(names):
+            results[name] = run_child(name, url, instance, ids, args)
             problems += [f"FAILED {kind}: {p}" for p in results[name]["check"]]
     home = results["light page"]
     db_name = "SQLite" if kind == "sqlite" else "PostgreSQL"
     rows: list[list[object]] = [[
         "/help page (baseline)", db_name, "—", f"{home['result']['bytes']:,}",
-        f"{home['seconds'] * 1000:.1f}", "1×", "", f"{home['tracemalloc_peak_mb']:.1f}", "",
-        f"{home['rss_growth_mb']:.1f}"]]
-    for item, count_key in ITEMS:
-        full, plain = results[item], results[f"{item} rows"]
-        rows.append([
-            item, db_name, f"{ids[count_key]:,}", f"{full['result']['bytes']:,}",
-            f"{full['seconds'] * 1000:.0f}", times(full["seconds"] / home["seconds"]),
-            times(full["seconds"] / plain["seconds"]),
-            f"{full['tracemalloc_peak_mb']:.1f}",
-            times(full["tracemalloc_peak_mb"] / plain["tracemalloc_peak_mb"]),
-            f"{full['rss_growth_mb']:.1f}"])
+        f"{home['seconds'] * 1000:.1f}", "1×", "", _mb(home["tracemalloc_peak_mb"]), "",
+        _mb(home["rss_growth_mb"])]]
+    for item, count_key in items:
+        plain = results[f"{item} rows"]
+        for name in FEED_WAYS if item == "calendar feed" else [item]:
+            full = results[name]
+            label = FEED_WAYS.get(name, name)
+            if name == "calendar feed, 304" and full["result"]["status"] != 304:
+                label += " (no ETag: 200)"
+            rows.append([
+                label, db_name, f"{ids[count_key]:,}", f"{full['result']['bytes']:,}",
+                _ms(full["seconds"]), times(full["seconds"] / home["seconds"]),
+                times(full["seconds"] / plain["seconds"]),
+                _mb(full["tracemalloc_peak_mb"]),
+                times(full["tracemalloc_peak_mb"] / plain["tracemalloc_peak_mb"]),
+                _mb(full["rss_growth_mb"])])
         rows.append([
             "json.dumps of the same rows", db_name, f"{plain['result']['rows']:,}",
             f"{plain['result']['bytes']:,}", f"{plain['seconds'] * 1000:.1f}",
             times(plain["seconds"] / home["seconds"]), "1×",
-            f"{plain['tracemalloc_peak_mb']:.1f}", "1×", f"{plain['rss_growth_mb']:.1f}"])
+            _mb(plain["tracemalloc_peak_mb"]), "1×", _mb(plain["rss_growth_mb"])])
     return rows, problems, results
 
 
@@ -328,6 +388,7 @@ HEADER = ["download", "DB", "rows", "bytes", "time ms (best)", "× /help page",
 def main() -> None:
     """Seed, measure in child processes, print the machine and the table."""
     args = parse_args()
+    h.use_app_dir(args.app_dir)
     if args.child:
         child(args)
         return
@@ -342,9 +403,12 @@ def main() -> None:
         found_rows, found, raw[kind] = bench_database(kind, args)
         rows += found_rows
         problems += found
-    print(f"\n## Feeds and files: calendar feed of {args.events} events, attendance PDF of "
-          f"{args.attendees} people, XLSX of {args.registrations} registrations "
-          f"(test client, fresh process each, best of {args.repeat})\n")
+    what = f"calendar feed of {args.events} events"
+    if args.only != "feed":
+        what += (f", attendance PDF of {args.attendees} people, XLSX of {args.registrations} "
+                 f"registrations")
+    print(f"\n## Feeds and files: {what} (test client, fresh process each, best of "
+          f"{args.repeat})\n")
     print(h.markdown_table(HEADER, rows))
     print("\n'json.dumps of the same rows': the same rows selected as dicts and serialised; "
           "'peak RSS growth': the high-water mark (VmHWM, reset first) during the first full "

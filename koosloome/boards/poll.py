@@ -33,13 +33,14 @@ from werkzeug.datastructures import LanguageAccept
 from werkzeug.http import parse_accept_header, parse_cookie, parse_etags, quote_etag
 
 from koosloome.boards.identity import cookie_name, token_from_cookie
-from koosloome.boards.services import LiveState, live_state
+from koosloome.boards.services import JOIN_CODE_LENGTH, LiveState, live_state
 from koosloome.extensions import db
 from koosloome.i18n import LANGUAGE_COOKIE, choose_locale, language_of
 from koosloome.security import security_headers
 
-#: The fragment's address (the view's ``/b/<code>/live``: a code is one path segment).
-LIVE_PATH = re.compile(r"/b/([^/]+)/live")
+#: The fragment's address with a code as the board's page links it (other spellings, and
+#: anything else, are Flask's to answer).
+LIVE_PATH = re.compile(rf"/b/([A-Z0-9]{{{JOIN_CODE_LENGTH}}})/live")
 #: Each reader's fragment is their own (their votes and ideas), checked on every poll.
 LIVE_CACHE_CONTROL = "no-cache, private"
 #: Where the shortcut leaves the state it read when Flask has to answer (one query, not two).

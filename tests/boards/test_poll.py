@@ -106,9 +106,11 @@ def test_what_the_shortcut_cannot_prove_goes_to_flask(app, client, make_board, j
     assert _poll(stranger, board.join_code, etag).status_code == 403
     assert _poll(app.test_client(), board.join_code, etag).status_code == 403  # no cookie
     assert _poll(client, "ZZZZZZ", "*").status_code == 404  # unknown code
-    # only a GET without a query string is taken: this one is Flask's 304
+    # only a GET without a query string, of the code as linked, is taken: these are Flask's
     assert client.get(f"/b/{board.join_code}/live?x=1",
                       headers={"If-None-Match": etag}).status_code == 304
+    control = f"/b/{board.join_code[:3]}%01{board.join_code[3:]}/live"
+    assert client.get(control, headers={"If-None-Match": etag}).status_code == 404
     assert client.head(f"/b/{board.join_code}/live",
                        headers={"If-None-Match": etag}).status_code == 304
 
