@@ -87,6 +87,8 @@ def store_codes(codes: list[tuple[int, str, bytes]]) -> None:
     """Store made codes in the caller's write transaction; another worker's code for the same
     registration (made at the same time, the same picture) is replaced, not a conflict, and
     the code of a registration deleted meanwhile is dropped."""
+    if not codes:
+        return
     existing = set(db.session.scalars(select(Registration.id).where(
         Registration.id.in_([registration_id for registration_id, _url, _png in codes]))))
     codes = [code for code in codes if code[0] in existing]  # not one deleted meanwhile

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, bindparam, func, insert, or_, select, update
 
 from koosloome.extensions import db
 from koosloome.messaging.check_in_codes import CHECK_IN_KINDS, stored_codes
@@ -141,44 +141,71 @@ def renew(held: list[Claimed], now: datetime, lease: timedelta) -> set[int]:
                         .returning(_EMAIL.c.id)).scalars())
 
 
-def still_held(held: list[Claimed]) -> set[int]:
-    """The ids of these messages that their claim still holds (a row is gone once erased, or
-    taken up by another worker once the lease ran out)."""
-    if not held:
-        return set()
-    return set(_execute(select(_EMAIL.c.id).where(_held_of(held))).scalars())
+def still_held(item: Claimed) -> bool:
+    """Whether the claim still holds the message (a row is gone once erased, or taken up by
+    another worker once the lease ran out)."""
+    return _execute(_STILL_HELD, {"email_id": item.email_id,
+                                  "token": item.token}).first() is not None
+
+
+def _typed(name: str, column: Any) -> Any:
+    return bindparam(name, type_=column.type)
+
+
+# The statements that run once a message, built once: on SQLite, building a statement and
+# its cache key costs more than running it.
+_RECORD = (
+    update(_EMAIL)
+    .where(_EMAIL.c.id == _typed("email_id", _EMAIL.c.id),
+           _EMAIL.c.claim_token == _typed("token", _EMAIL.c.claim_token),
+           _EMAIL.c.status == EmailStatus.SENDING)
+    .values(status=_typed("status", _EMAIL.c.status), claim_token=None,
+            last_error=_typed("error", _EMAIL.c.last_error),
+            sent_at=func.coalesce(_typed("sent_at", _EMAIL.c.sent_at), _EMAIL.c.sent_at),
+            next_attempt_at=func.coalesce(_typed("next_attempt_at", _EMAIL.c.next_attempt_at),
+                                          _EMAIL.c.next_attempt_at))
+)
+_ADD_ATTEMPT = insert(_ATTEMPT)
+_STILL_HELD = select(_EMAIL.c.id).where(
+    _EMAIL.c.id == _typed("email_id", _EMAIL.c.id),
+    _EMAIL.c.claim_token == _typed("token", _EMAIL.c.claim_token),
+    _EMAIL.c.status == EmailStatus.SENDING)
 
 
 def record(outcome: Outcome) -> EmailStatus | None:
     """Store the outcome of one attempt and decide what happens next. None when the row is no
     longer this claim's (its lease ran out and another worker took it, or it was erased)."""
     item = outcome.claimed
-    values: dict[str, Any] = {**(outcome.rendered or {}), "claim_token": None,
-                              "last_error": outcome.error}
+    sent_at = next_attempt_at = None
     if not outcome.error:
-        status = EmailStatus.SENT
-        values["sent_at"] = outcome.at
+        status, sent_at = EmailStatus.SENT, outcome.at
     elif outcome.permanent or item.attempts >= MAX_ATTEMPTS:
         status = EmailStatus.FAILED
     else:
         status = EmailStatus.RETRY
-        values["next_attempt_at"] = outcome.at + retry_delay(item.attempts)
-    forget = status is EmailStatus.SENT and item.email.kind in FORGOTTEN_ONCE_SENT
-    if forget:
-        # Keep that the message went, not to whom or what it said (an erasure's confirmation).
-        values.update(to_address="", to_name="", body_text="", body_html="", calendar=None,
-                      pending=None)
-    result = _execute(update(_EMAIL).where(_EMAIL.c.id == item.email_id, _held(item.token))
-                      .values(status=status, **values))
+        next_attempt_at = outcome.at + retry_delay(item.attempts)
+    result = _execute(_RECORD, {"email_id": item.email_id, "token": item.token,
+                                "status": status, "error": outcome.error, "sent_at": sent_at,
+                                "next_attempt_at": next_attempt_at})
     if result.rowcount != 1:
         log.warning("message %s: outcome not recorded, its claim passed to another worker",
                     item.email_id)
         return None
-    _execute(insert(_ATTEMPT).values(email_id=item.email_id, at=outcome.at,
-                                     ok=not outcome.error, error=outcome.error))
-    if forget:  # an SMTP refusal may have quoted the address
-        _execute(update(_ATTEMPT).where(_ATTEMPT.c.email_id == item.email_id).values(error=""))
+    _execute(_ADD_ATTEMPT, {"email_id": item.email_id, "at": outcome.at,
+                            "ok": not outcome.error, "error": outcome.error})
+    if outcome.rendered:  # rendered at delivery: the row was still pending when claimed
+        _execute(update(_EMAIL).where(_EMAIL.c.id == item.email_id).values(**outcome.rendered))
+    if status is EmailStatus.SENT and item.email.kind in FORGOTTEN_ONCE_SENT:
+        _forget_recipient(item.email_id)
     return status
+
+
+def _forget_recipient(email_id: int) -> None:
+    """Keep that the message went, not to whom or what it said (an erasure's confirmation);
+    an SMTP refusal in an earlier attempt may have quoted the address."""
+    _execute(update(_EMAIL).where(_EMAIL.c.id == email_id).values(
+        to_address="", to_name="", body_text="", body_html="", calendar=None, pending=None))
+    _execute(update(_ATTEMPT).where(_ATTEMPT.c.email_id == email_id).values(error=""))
 
 
 def release(held: list[Claimed], now: datetime) -> None:

@@ -286,13 +286,13 @@ class Courier:
         with write_intent():
             statuses = [claims.record(outcome) for outcome in self.unrecorded]
             if time.monotonic() - self.renewed >= self.lease.total_seconds() / 4:
-                held = claims.renew(self.held, now or utcnow(), self.lease)
+                ours = item.email_id in claims.renew(self.held, now or utcnow(), self.lease)
                 self.renewed = time.monotonic()
             else:
-                held = claims.still_held([item])
+                ours = claims.still_held(item)
             db.session.commit()
         self._recorded(statuses, report)
-        return item.email_id in held
+        return ours
 
     def _settle(self, report: DeliveryReport, now: datetime | None) -> None:
         """Record what is unrecorded (what SMTP said before a database outage, or the last
