@@ -41,6 +41,18 @@ def test_openapi_document_is_valid_openapi_3_1(client):
     assert "/events/{event_id}/registrations" in document["paths"]
 
 
+def test_every_json_body_may_be_refused_as_documented(client):
+    """Any operation that reads a JSON body answers a body that is not a JSON object with 400
+    (one rule, ``json_object``), and the document says so for every such operation."""
+    document = client.get("/api/v1/openapi.json").get_json()
+    undocumented = [f"{method.upper()} {path}" for path, item in document["paths"].items()
+                    for method, operation in item.items()
+                    if isinstance(operation, dict)
+                    and "application/json" in operation.get("requestBody", {}).get("content", {})
+                    and "400" not in operation["responses"]]
+    assert undocumented == []
+
+
 def test_public_events_list_and_detail(client, make_event, make_registration):
     event = make_event(capacity=5, title_et="Seminar Võrus")
     make_registration(event, seats=2)
