@@ -110,8 +110,8 @@ def test_register_with_access_needs_and_a_companion_then_cancel(browser, live_se
     page.keyboard.press("Enter")
     page.wait_for_url("**/cancel")
     tab_to(page, "button.button-warning")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page posts to its own URL: wait for the answer
+        page.keyboard.press("Enter")
     assert "Tühistatud" in page.inner_text("main")
     context.close()
 
@@ -213,8 +213,8 @@ def test_organiser_signs_in_and_checks_someone_in_with_the_keyboard(browser, liv
     page.goto(live_server("/admin/events/{event}/check-in"))
     tab_to(page, ".check-in-row:not(.is-in) button")
     name = page.evaluate("document.activeElement.closest('li').querySelector('strong').innerText")
-    page.keyboard.press("Enter")
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the list posts and comes back: wait for the answer
+        page.keyboard.press("Enter")
     assert f"{name} on kohal." in page.inner_text(".status-region")
     context.close()
 
