@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from flask_babel import gettext as _
@@ -47,17 +46,6 @@ def partners() -> list[Organisation]:
 KIND_NAMES = {EventKind.SEMINAR: _l("inspiration seminars"),
               EventKind.WORKSHOP: _l("co-creation workshops"),
               EventKind.STUDY_TRIP: _l("study trips")}
-
-
-def upcoming_events(now: datetime | None = None) -> list[Event]:
-    """Published events that have not ended yet, soonest first."""
-    now = now or utcnow()
-    query = (
-        select(Event)
-        .where(Event.status == EventStatus.PUBLISHED, Event.ends_at > now)
-        .order_by(Event.starts_at, Event.id)
-    )
-    return list(db.session.scalars(query))
 
 
 def public_event(slug: str) -> Event | None:
