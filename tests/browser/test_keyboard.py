@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy import select
 
 from koosloome.extensions import db
@@ -174,9 +175,7 @@ def test_errors_are_reached_from_the_summary_with_the_keyboard(browser, live_ser
     page.keyboard.press("Enter")
     page.wait_for_selector(".error-summary")
     # the deferred script focuses the summary once the page has loaded: wait for it
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.classList.contains('error-summary')",
-        timeout=10_000)
+    expect(page.locator(".error-summary")).to_be_focused(timeout=10_000)
     page.keyboard.press("Tab")
     page.keyboard.press("Enter")  # the first link of the summary
     assert page.evaluate("document.activeElement.id") == "name"

@@ -4,6 +4,7 @@ off: what they see and where the keyboard takes them."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import LiveServer
 from tests.factories import manage_path_of
@@ -35,9 +36,9 @@ def test_every_mistake_is_listed_at_once_and_read_first(browser, live_server, la
     if javascript:
         # koosloome.js (deferred) moves the focus once the page has loaded: wait for it, as
         # a busy machine may run the check before the script (no timing luck either way).
-        page.wait_for_function(
-            "document.activeElement && document.activeElement.classList.contains('error-summary')",
-            timeout=10_000)
+        # expect() polls from outside: wait_for_function would evaluate a string in the page,
+        # which our Content-Security-Policy refuses as soon as the first check comes too early.
+        expect(page.locator(".error-summary")).to_be_focused(timeout=10_000)
     else:
         # The skip link, then the first error: nothing stands between them.
         page.keyboard.press("Tab")
