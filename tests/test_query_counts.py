@@ -7,15 +7,14 @@ a relation per row (N+1) fails here long before it is slow in production.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import timedelta
 from itertools import count
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import event, insert
+from sqlalchemy import insert, text
 
 from koosloome.db import utcnow
 from koosloome.events.models import Event, EventKind, EventStatus, ExtraQuestion, QuestionKind
@@ -28,23 +27,9 @@ from koosloome.registrations.models import (
     RegistrationStatus,
 )
 from tests.factories import make_venue, organisation
+from tests.sql_counter import counting_statements
 
 _numbers = count(1)
-
-
-@contextmanager
-def counting_statements() -> Iterator[list[str]]:
-    """Collect every SQL statement sent to the database inside the block."""
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
 
 
 def statements_for(client: Any, method: str, url: str, **kwargs: Any) -> int:
@@ -123,6 +108,16 @@ def add_events(how_many: int, summary: str = "Arutame, kuidas kogukonnamaja kasu
         })
     db.session.execute(insert(Event), rows)
     db.session.commit()
+
+
+def test_the_counter_sees_every_statement_and_skips_only_what_it_is_told(client):
+    """The equalities below mean something only if the counter counts."""
+    assert statements_for(client, "GET", "/") >= 2  # the partners, the events
+    with counting_statements(skip=("SELECT", "BEGIN")) as statements:
+        db.session.execute(text("SELECT 1"))
+        db.session.execute(text("UPDATE event SET capacity = capacity WHERE id = -1"))
+    assert [s.split()[0] for s in statements] == ["UPDATE"]
+    db.session.rollback()
 
 
 #: The home page's states: the first page, a later one, and later pages narrowed (each finds

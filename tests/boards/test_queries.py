@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
-from sqlalchemy import event, insert
+from sqlalchemy import insert
 
 from koosloome.boards.models import BoardParticipant, BoardPhase, Idea, Vote
 from koosloome.db import utcnow
 from koosloome.extensions import db
 from tests.factories import join, make_idea
-
-
-@contextmanager
-def counting(engine):
-    """Count the statements sent to ``engine`` inside the block."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
+from tests.sql_counter import counting_statements
 
 
 def _fill(board, ideas: int, votes_per_idea: int) -> None:
@@ -55,7 +39,7 @@ def _fill(board, ideas: int, votes_per_idea: int) -> None:
 
 
 def _statements(app, client, path: str) -> int:
-    with counting(db.engine) as statements:
+    with counting_statements() as statements:
         response = client.get(path)
     assert response.status_code == 200, path
     return len(statements)
@@ -92,7 +76,7 @@ def test_no_change_poll_is_one_small_query(app, client, make_board):
     path = f"/b/{board.join_code}/live"
     client.post(f"/b/{board.join_code}/join", data={"display_name": "Mari"})
     etag = client.get(path).headers["ETag"]
-    with counting(db.engine) as statements:
+    with counting_statements() as statements:
         response = client.get(path, headers={"If-None-Match": etag})
     assert response.status_code == 304
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
@@ -109,7 +93,7 @@ def test_a_poll_after_a_change_reads_the_state_once(app, client, make_board):
     etag = client.get(path).headers["ETag"]
 
     def selects(headers: dict[str, str]) -> list[str]:
-        with counting(db.engine) as statements:
+        with counting_statements() as statements:
             assert client.get(path, headers=headers).status_code == 200
         return [s for s in statements if s.lstrip().upper().startswith("SELECT")]
 

@@ -4,11 +4,10 @@ follows every change it shows (none stale), a fixed number of queries, a bounded
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import time, timedelta
 
 import icalendar
-from sqlalchemy import event, text
+from sqlalchemy import text
 
 from koosloome.db import utcnow
 from koosloome.events import feed
@@ -16,21 +15,7 @@ from koosloome.events.calendar_revision import WATCHED, current_revision
 from koosloome.events.models import EventKind, EventStatus, TripDay, TripStop
 from koosloome.extensions import db
 from tests.factories import make_registration, organisation
-
-
-@contextmanager
-def counting():
-    """The SQL statements sent inside the block (SELECTs and the rest)."""
-    statements: list[str] = []
-
-    def record(_conn, _cursor, statement, *_args) -> None:
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", record)
+from tests.sql_counter import counting_statements
 
 
 def _selects(statements: list[str]) -> list[str]:
@@ -142,7 +127,7 @@ def test_an_event_that_has_ended_drops_out(app, make_event):
 
 def test_unknown_partner_or_kind_is_404_before_any_building(client, make_event):
     make_event()
-    with counting() as statements:
+    with counting_statements() as statements:
         assert client.get("/calendar.ics?partner=nobody").status_code == 404
     assert len(_selects(statements)) == 1
     assert client.get("/calendar.ics?kind=party").status_code == 404
@@ -154,7 +139,7 @@ def test_a_kept_feed_costs_one_query_however_many_events(app, client, make_event
 
     def selects(**headers: str) -> list[str]:
         db.session.commit()
-        with counting() as sent:
+        with counting_statements() as sent:
             response = client.get("/calendar.ics?partner=vpk", headers=headers)
         assert response.status_code in (200, 304)
         return _selects(sent)
@@ -191,7 +176,7 @@ def test_the_triggers_watch_every_table_the_feed_reads(app, make_event):
     make_event(co_organiser=organisation("tas"))
     db.session.commit()
     db.session.expunge_all()
-    with counting() as statements:
+    with counting_statements() as statements:
         feed.build_feed(feed.feed_version("et", "tas", None))
     read = {name for statement in statements
             for name in re.findall(r"\b(?:FROM|JOIN)\s+\"?(\w+)", statement)}

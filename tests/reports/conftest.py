@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import event as sa_event
 
 from koosloome.extensions import db
 from koosloome.registrations.links import assign_manage_token
 from koosloome.registrations.models import Registration, RegistrationNeed, RegistrationStatus
+from tests.sql_counter import counting_statements
 
 _numbers = itertools.count(1)
 
@@ -44,17 +44,8 @@ def add_registrations(event: Any, count: int, needs: tuple[str, ...] = (),
 @contextmanager
 def counted_queries() -> Iterator[list[str]]:
     """Collect the SQL statements run inside the block (on the app's engine)."""
-    statements: list[str] = []
-
-    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if not statement.lstrip().upper().startswith(("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")):
-            statements.append(statement)
-
-    sa_event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counting_statements(skip=("BEGIN", "SAVEPOINT", "RELEASE", "PRAGMA")) as statements:
         yield statements
-    finally:
-        sa_event.remove(db.engine, "before_cursor_execute", before)
 
 
 def pdf_text(data: bytes) -> str:
