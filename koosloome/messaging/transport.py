@@ -15,7 +15,7 @@ import ssl
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Protocol
 
 from flask import Flask
 from flask_mail import Connection
@@ -48,29 +48,26 @@ class Transport(Protocol):
         not touch the transport, and its failure does not fail the delivery)."""
 
 
-_LEADING_DOT = re.compile(rb"(?m)^\.")
-
-
 class _WhileWaiting:
-    """smtplib's DATA step with one addition: ``while_waiting`` runs after the message has
-    gone out and before the server's reply is read. The worker builds its next message there
-    while the server takes this one in, instead of after it."""
+    """An SMTP connection that runs ``while_waiting`` once the message has gone out and before
+    the server's reply is read: the worker builds its next message there, while the server
+    takes this one in, instead of after it. smtplib's DATA step sends the dot-stuffed message
+    and its closing dot in one ``send`` and then reads the reply; the hook sits in ``send``,
+    so smtplib keeps doing the protocol."""
 
     while_waiting: Callable[[], None] | None = None
 
-    def data(self, msg: bytes) -> tuple[int, bytes]:
-        """DATA, the dot-stuffed message, the final dot; then the server's reply."""
-        host = cast(smtplib.SMTP, self)
-        host.putcmd("data")
-        code, reply = host.getreply()
-        if code != 354:
-            raise smtplib.SMTPDataError(code, reply)
-        quoted = _LEADING_DOT.sub(b"..", msg)
-        if not quoted.endswith(b"\r\n"):
-            quoted += b"\r\n"
-        host.send(quoted + b".\r\n")
-        _meanwhile(self.while_waiting)
-        return host.getreply()
+    def send(self, s: bytes | str) -> None:
+        """Send ``s``; after the message's end (the lone dot), run ``while_waiting`` once."""
+        super().send(s)  # type: ignore[misc]
+        if self.while_waiting is not None and isinstance(s, bytes) \
+                and s.endswith(_END_OF_DATA):
+            work, self.while_waiting = self.while_waiting, None
+            _meanwhile(work)
+
+
+#: How smtplib's DATA step ends the message (RFC 5321 4.1.1.4).
+_END_OF_DATA = b"\r\n.\r\n"
 
 
 def _meanwhile(work: Callable[[], None] | None) -> None:

@@ -259,3 +259,23 @@ def test_work_done_while_the_server_takes_a_message_in_cannot_fail_it(app, smtp_
                           "<2@x>")
     assert [r.rcpt_tos for r in smtp_server.messages] == [["a@example.ee"], ["b@example.ee"]]
     assert len(done) == 1
+
+
+def test_work_while_waiting_runs_once_a_message_has_gone_and_only_then(app, smtp_server):
+    from koosloome.messaging.transport import PermanentFailure, SmtpTransport
+
+    smtp_server.refuse.add("gone@example.ee")
+    ran: list[str] = []
+    # A line that is a lone dot, and one that starts with one: smtplib stuffs them, and the
+    # hook must not take either for the end of the message.
+    body = b"Subject: z\r\n\r\nfirst\r\n.\r\n.second\r\n"
+    with SmtpTransport(app) as transport:
+        with pytest.raises(PermanentFailure):  # refused at RCPT: no DATA, nothing waited for
+            transport.deliver(body, "k@koosloome.test", "gone@example.ee", "<3@x>",
+                              lambda: ran.append("refused"))
+        transport.deliver(body, "k@koosloome.test", "c@example.ee", "<4@x>",
+                          lambda: ran.append("sent"))
+        transport.deliver(body, "k@koosloome.test", "d@example.ee", "<5@x>")
+    assert ran == ["sent"]
+    assert [r.rcpt_tos for r in smtp_server.messages] == [["c@example.ee"], ["d@example.ee"]]
+    assert smtp_server.messages[0].message.get_payload() == "first\r\n.\r\n.second\r\n"
