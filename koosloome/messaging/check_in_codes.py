@@ -10,12 +10,12 @@ and stores it in ``check_in_code``; building a message only reads it.
 
 from __future__ import annotations
 
-import struct
-import zlib
+import io
 from collections.abc import Iterable
 
 import segno
 from flask import current_app
+from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -43,23 +43,18 @@ def qr_png(url: str) -> bytes:
 
 
 def png_bytes(code: segno.QRCode) -> bytes:
-    """``code`` as a 1-bit greyscale PNG, ``SCALE`` pixels a module with a ``BORDER`` quiet zone.
-
-    At eight pixels a module every module is exactly one byte of a 1-bit scanline (0x00 dark,
-    0xff light), so a scanline is the module row translated byte for byte: ~40× faster than
-    segno's PNG writer, which packs every pixel in Python."""
+    """``code`` as a 1-bit black-and-white PNG, ``SCALE`` pixels a module with a ``BORDER``
+    quiet zone. Drawn by Pillow from one pixel a module, then scaled up: about twice as fast
+    as segno's own PNG writer, which packs every pixel in Python."""
     rows = [bytes(0x00 if dark else 0xFF for dark in row)
             for row in code.matrix_iter(scale=1, border=BORDER)]
-    size = len(rows) * SCALE
-    scanlines = b"".join(b"\x00" + row for row in rows for _ in range(SCALE))  # filter: none
-    header = struct.pack(">IIBBBBB", size, size, 1, 0, 0, 0, 0)  # 1 bit, greyscale
-    return (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", header)
-            + _chunk(b"IDAT", zlib.compress(scanlines, 9)) + _chunk(b"IEND", b""))
-
-
-def _chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data)))
+    modules = len(rows)
+    picture = Image.frombytes("L", (modules, modules), b"".join(rows)).convert(
+        "1", dither=Image.Dither.NONE)
+    picture = picture.resize((modules * SCALE, modules * SCALE), Image.Resampling.NEAREST)
+    png = io.BytesIO()
+    picture.save(png, format="PNG")
+    return png.getvalue()
 
 
 def stored_codes(registration_ids: Iterable[int]) -> dict[int, bytes]:
